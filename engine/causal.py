@@ -1,0 +1,78 @@
+"""Changes with causes: the only way state is modified.
+
+Rules are pure: they read state and return ``Change`` records. The model applies them here, and
+every applied change that alters a value is written to the causal log with its cause and the
+value before and after. The UI's "why?", ``brink run --explain`` and the after-action report all
+read this log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+MOVE, INJECT, RANDOM, RULE = "move", "inject", "random", "rule"
+
+
+class Cause(NamedTuple):
+    """Why a value changed: a move, an inject, a random draw, or a rule driven by the state."""
+
+    kind: str  # move | inject | random | rule
+    ref: str  # move id, inject id, draw name or rule name
+    why: str  # one plain sentence with the numbers that drove it
+
+
+class Change(NamedTuple):
+    """Set ``target.var`` to ``value`` because of ``cause``.
+
+    ``target`` is an actor id, ``"world"`` or ``"theatre:<id>"``.
+    """
+
+    target: str
+    var: str
+    value: Any
+    cause: Cause
+
+
+class LogEntry(NamedTuple):
+    turn: int
+    phase: str
+    target: str
+    var: str
+    before: Any
+    after: Any
+    kind: str
+    ref: str
+    why: str
+
+
+LOG_COLUMNS = list(LogEntry._fields)
+
+
+@dataclass(slots=True)
+class CausalLog:
+    """Append-only list of applied changes."""
+
+    entries: list[LogEntry]
+
+    def __init__(self) -> None:
+        self.entries = []
+
+    def for_turn(self, turn: int) -> list[LogEntry]:
+        return [e for e in self.entries if e.turn == turn]
+
+
+def apply_changes(state, changes, log: CausalLog, turn: int, phase: str) -> None:
+    """Apply ``changes`` to ``state`` in order, logging each one that alters a value."""
+    append = log.entries.append
+    for change in changes:
+        obj = state.resolve(change.target)
+        before = getattr(obj, change.var)
+        if before == change.value:
+            continue
+        setattr(obj, change.var, change.value)
+        cause = change.cause
+        append(
+            LogEntry(turn, phase, change.target, change.var, before, change.value,
+                     cause.kind, cause.ref, cause.why)
+        )

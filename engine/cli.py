@@ -1,0 +1,211 @@
+"""The ``brink`` command line.
+
+    brink run FILE [--seed N] [--turns N] [--out DIR] [--explain TURN] [--replay MOVES]
+    brink validate FILE...
+    brink schema
+    brink moves
+
+Every user error (a bad scenario, a bad argument) ends with a message on stderr and exit
+status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from engine import __version__
+from engine.loader import ScenarioError, load_scenario
+from engine.moves import CATALOGUE, Move, MoveType, needs
+from engine.scenario import Scenario
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad argument; reported in one line with exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"brink: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("brink: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `brink run ... | head`
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brink", description="Sanctions-and-escalation scenario game engine.")
+    parser.add_argument("--version", action="version", version=f"brink {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="play a scenario with the engine playing every actor")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--turns", type=int, help="play fewer turns than the scenario's clock")
+    run.add_argument("--out", type=Path, help="write the per-turn frame, causal log, events, "
+                     "move log and summary to this folder")
+    run.add_argument("--explain", type=int, metavar="TURN",
+                     help="print why each headline figure changed in TURN")
+    run.add_argument("--replay", type=Path, metavar="MOVES",
+                     help="replay a move log (moves.json from --out) instead of the policies")
+    run.add_argument("--quiet", action="store_true", help="do not print the turn table")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check scenario files")
+    validate.add_argument("files", nargs="+")
+    validate.set_defaults(func=cmd_validate)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    schema.set_defaults(func=cmd_schema)
+
+    moves = sub.add_parser("moves", help="list the move catalogue")
+    moves.set_defaults(func=cmd_moves)
+    return parser
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+
+def cmd_run(args) -> int:
+    from engine.explain import explain_turn, turn_table
+    from engine.model import BrinkModel, replay_policies
+
+    scenario = load_scenario(args.scenario)
+    turns = args.turns if args.turns is not None else scenario.clock.turns
+    if not 1 <= turns <= scenario.clock.turns:
+        raise UsageError(f"--turns must be between 1 and {scenario.clock.turns}, got {turns}")
+    if args.explain is not None and not 1 <= args.explain <= turns:
+        raise UsageError(f"--explain must name a played turn, 1 to {turns}; got {args.explain}")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out} exists and is not a folder")
+    policies = None
+    if args.replay is not None:
+        policies = replay_policies(scenario, read_move_log(args.replay, scenario))
+    model = BrinkModel(scenario, rng=args.seed, turns=turns, policies=policies)
+    model.run()
+    if not args.quiet:
+        print(turn_table(model))
+    if args.explain is not None:
+        print()
+        print(explain_turn(model, args.explain))
+    if args.out is not None:
+        write_run(model, args.out, args.scenario, args.seed)
+        print(f"\nwrote {args.out}/: per_turn.parquet, per_turn.csv, causal_log.csv, "
+              "events.csv, moves.json, summary.json, manifest.json")
+    return 0
+
+
+def scenario_hash(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_run(model, out: Path, scenario_path, seed: int) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        frame = model.frame()
+        frame.to_parquet(out / "per_turn.parquet", index=False)
+        frame.to_csv(out / "per_turn.csv", index=False)
+        model.log_frame().to_csv(out / "causal_log.csv", index=False)
+        model.events_frame().to_csv(out / "events.csv", index=False)
+        (out / "moves.json").write_text(json.dumps(move_log_json(model.move_log), indent=1))
+        (out / "summary.json").write_text(json.dumps(model.summary(), indent=1, default=str))
+        manifest = {"engine_version": __version__, "scenario": str(scenario_path),
+                    "scenario_id": model.spec.id, "scenario_sha256": scenario_hash(scenario_path),
+                    "seed": seed, "turns": model.state.turn}
+        (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    except OSError as exc:
+        raise UsageError(f"cannot write to {out}: {exc.strerror}") from None
+
+
+def move_log_json(moves: list[Move]) -> list[dict]:
+    return [{"id": m.id, "actor": m.actor, "move": m.type.value, "params": m.params,
+             "source": m.source, "rationale": m.rationale} for m in moves]
+
+
+def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
+    """Read moves.json; every entry must name a known actor and move."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read move log {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(data, list):
+        raise UsageError(f"{path}: expected a list of moves")
+    moves = []
+    for i, entry in enumerate(data):
+        try:
+            if entry["actor"] not in scenario.actor_ids:
+                raise ValueError(f"unknown actor '{entry['actor']}'")
+            turn = int(str(entry["id"]).split(".")[0][1:])
+            moves.append(Move(entry["actor"], MoveType(entry["move"]),
+                              dict(entry.get("params", {})), id=f"t{turn}.{entry['actor']}.0",
+                              source=entry.get("source", "policy")))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise UsageError(f"{path}: move {i} is malformed ({exc})") from None
+    return moves
+
+
+# --- validate, schema, moves -------------------------------------------------------------------
+
+
+def cmd_validate(args) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as exc:
+            print(exc.render(), file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        print(f"{name}: ok ({scenario.id}, {len(scenario.actors)} actors, "
+              f"{scenario.clock.turns} turns)")
+    return status
+
+
+def schema_json() -> str:
+    return json.dumps(Scenario.model_json_schema(by_alias=True), indent=2) + "\n"
+
+
+def cmd_schema(args) -> int:
+    sys.stdout.write(schema_json())
+    return 0
+
+
+def moves_table() -> str:
+    rows = [("id", "who may use it", "parameters and bounds", "visibility", "category",
+             "points")]
+    for spec in CATALOGUE.values():
+        rows.append((spec.type.value, " or ".join(needs(spec)) or "any actor",
+                     "; ".join(p.describe() for p in spec.params) or "-",
+                     spec.visibility.value, spec.category.name.lower().replace("_", "-"),
+                     str(spec.points)))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_moves(args) -> int:
+    print(moves_table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,417 @@
+"""The Mesa shell: one agent per actor, turn phases in the DESIGN.md order.
+
+    1. events        scheduled MSEL injects (and any the facilitator added)
+    2. intelligence  noisy observations update beliefs and produce labelled reports
+    3. decisions     each agent's policy chooses moves from what it believes
+    4. adjudication  moves are validated and applied, then logistics, economy, military,
+                     politics, escalation, each a pure rule in engine/rules/
+    5. recording     tidy per-turn rows, the causal log, the event feed
+
+Randomness: adjudication draws from ``model.rng`` (Mesa's generator). Each policy draws from
+its own child generator spawned from it, so replaying a recorded move log with scripted
+policies reproduces the adjudication draws exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import timedelta
+
+import mesa
+import pandas as pd
+
+from engine import rules
+from engine.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_changes
+from engine.ladder import RUNG_NAMES
+from engine.moves import CATALOGUE, Move, Visibility, make_move, validate
+from engine.parameters import resolve
+from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
+from engine.rules.intelligence import QUANTITY, label, watched
+from engine.scenario import Inject, Scenario
+from engine.state import (
+    ActorState,
+    Belief,
+    Cohort,
+    RouteState,
+    Sanction,
+    TheatreState,
+    TradeFlow,
+    Transfer,
+    WorldState,
+)
+from engine.variables import belief_estimate, read
+
+RECORDED_ACTOR_VARS = (
+    "gdp", "growth", "strain", "reserves", "lost_trade", "transfer_relief", "regime_income",
+    "forces_home", "in_transit", "deployed", "front", "killed", "wounded", "casualties",
+    "munitions", "readiness", "effectiveness", "stability", "resolve", "credibility",
+    "escalation_points", "drawn_in",
+)
+RECORDED_WORLD_VARS = (
+    "escalation_rung", "escalation_level", "escalation_score", "heat", "wider_war_risk",
+    "civilian_casualties", "displaced", "humanitarian_toll", "n_drawn_in", "sanctions_in_force",
+)
+FRAME_COLUMNS = ["turn", "date", "actor", "variable", "value"]
+INITIAL_BELIEF_SD = 0.2  # the status quo at the start is known with confidence
+
+
+def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
+    """The world at turn 0, from a validated scenario."""
+    actors = {}
+    expeditionary = [a.id for a in spec.actors if "expeditionary" in a.capabilities]
+    for a in spec.actors:
+        e, m, pol, intel = a.economy, a.military, a.politics, a.intelligence
+        beliefs = {(t, QUANTITY): Belief(0.0, INITIAL_BELIEF_SD ** 2, 0)
+                   for t in expeditionary if t != a.id}
+        actors[a.id] = ActorState(
+            id=a.id, name=a.name, capabilities=frozenset(str(c) for c in a.capabilities),
+            theatre=m.theatre, gdp=e.gdp_bn, trend_growth=e.trend_growth_pct,
+            growth=e.trend_growth_pct, reserves=e.reserves_bn, strain=e.strain, lost_trade=0.0,
+            transfer_relief=0.0, regime_income=0.0, forces_home=m.forces_home, in_transit=0,
+            deployed=m.deployed, front=m.deployed, killed=0, wounded=0, mobilised=0,
+            initial_forces=m.forces_home + m.deployed, munitions=m.munitions,
+            munitions_production=m.munitions_production, readiness=m.readiness,
+            effectiveness=m.effectiveness, pipeline=(), stability=pol.stability,
+            stability_baseline=pol.stability, resolve=pol.resolve, credibility=pol.credibility,
+            repression=pol.repression, intel_quality=intel.quality,
+            concealment=intel.concealment, concealment_boost_turns=0, denied=False,
+            beliefs=beliefs, drawn_in=m.engaged, escalation_points=0.0,
+        )
+    # What everyone knows at the start: troops already abroad are common knowledge.
+    for a in actors.values():
+        a.beliefs = {(t, q): Belief(math.log1p(actors[t].troops_abroad), b.var, 0)
+                     for (t, q), b in a.beliefs.items()}
+    public = {(t, QUANTITY): Belief(math.log1p(actors[t].troops_abroad),
+                                    INITIAL_BELIEF_SD ** 2, 0) for t in expeditionary}
+    alliances: dict[str, set[str]] = {a: set() for a in actors}
+    for alliance in spec.relations.alliances:
+        for member in alliance.members:
+            alliances[member] |= set(alliance.members) - {member}
+    hostility = {}
+    for h in spec.relations.hostility:
+        a, b = h.between
+        hostility[(a, b)] = hostility[(b, a)] = h.level
+    trade = tuple(TradeFlow(t.between[0], t.between[1], t.volume_bn,
+                            tuple((str(k), v) for k, v in t.sectors.items()))
+                  for t in spec.relations.trade)
+    theatres = {t.id: TheatreState(t.id, t.name, tuple(t.sides[0]), tuple(t.sides[1]),
+                                   t.front_pressure, t.intensity, t.intensity, False)
+                for t in spec.theatres}
+    weeks = spec.clock.days_per_turn / 7
+    routes = {r.id: RouteState(
+        r.id, r.name, r.actor, r.theatre, r.mode, r.capacity_per_turn, r.transit_turns,
+        r.training_turns if r.training_turns is not None
+        else max(0, round(params["training_weeks"] / weeks)), 0.0) for r in spec.routes}
+    return WorldState(
+        turn=0, date=spec.clock.start, escalation_level=spec.escalation.initial_rung,
+        escalation_score=0.0, heat=0.0, baseline_score=spec.escalation.baseline_score,
+        reference_rung=spec.escalation.initial_rung, wider_war_risk=0.0,
+        civilian_casualties=0, displaced=0,
+        sanctions=tuple(Sanction(x.sender, x.target, x.package, x.enforcement, 0)
+                        for x in spec.sanctions),
+        transfers=tuple(Transfer(x.payer, x.recipient, x.kind, x.amount, 0)
+                        for x in spec.transfers),
+        ceasefire_offers=(),
+        public_beliefs=public, params=params,
+        alliances={k: frozenset(v) for k, v in alliances.items()}, hostility=hostility,
+        trade=trade, days_per_turn=spec.clock.days_per_turn, actors=actors, theatres=theatres,
+        routes=routes,
+    )
+
+
+class StateAgent(mesa.Agent):
+    """A state actor: its policy and the policy's own random stream. State lives in the world."""
+
+    def __init__(self, model: BrinkModel, actor_id: str, policy: Policy, rng):
+        super().__init__(model)
+        self.actor_id = actor_id
+        self.policy = policy
+        self.policy_rng = rng
+
+    def decide(self, into: dict[str, list[Move]]) -> None:
+        obs = Observation(self.model.state, self.actor_id)
+        into[self.actor_id] = self.policy.decide(obs, self.policy_rng)
+
+
+class GameOver(Exception):
+    """Raised when stepping a model that has played all its turns."""
+
+
+class BrinkModel(mesa.Model):
+    """A game of one scenario. ``rng`` is the seed (int or SeedSequence)."""
+
+    def __init__(self, scenario: Scenario, rng=None, parameters: dict[str, float] | None = None,
+                 policies: dict[str, Policy] | None = None, turns: int | None = None,
+                 record: bool = True):
+        super().__init__(rng=rng)
+        self.spec = scenario  # Mesa reserves `scenario`
+        overrides = {k: v.value for k, v in scenario.parameters.items()}
+        overrides.update(parameters or {})
+        self.params = resolve(overrides)
+        self.state = initial_state(scenario, self.params)
+        self.turns = turns if turns is not None else scenario.clock.turns
+        self.record = record
+        self.log = CausalLog()
+        self.move_log: list[Move] = []
+        self.events: list[dict] = []
+        self.rows: list[tuple] = []
+        self.extra_injects: dict[int, list[Inject]] = {}
+        self.skipped_injects: set[str] = set()
+        self.outcomes_hit: dict[str, bool] = {o.id: False for o in scenario.outcomes}
+        policy_rngs = self.rng.spawn(len(scenario.actors))
+        policies = policies or {}
+        for actor_spec, prng in zip(scenario.actors, policy_rngs, strict=True):
+            policy = policies.get(actor_spec.id) or build_policy(actor_spec)
+            StateAgent(self, actor_spec.id, policy, prng)
+        self.initially_drawn = len(self.state.drawn_in)
+        self._record()
+
+    # --- public API -----------------------------------------------------------------------
+
+    @property
+    def agents_by_actor(self) -> dict[str, StateAgent]:
+        return {a.actor_id: a for a in self.agents}
+
+    def submit(self, actor_id: str, moves: list[Move]) -> None:
+        """Queue a human team's moves for the next turn (the actor must play ``human``)."""
+        policy = self.agents_by_actor[actor_id].policy
+        if not isinstance(policy, HumanPolicy):
+            raise ValueError(f"{actor_id} is played by the '{policy.name}' policy, not a human")
+        policy.submit(moves)
+
+    def check(self, move: Move) -> str | None:
+        """Why ``move`` would be refused now, or None."""
+        return validate(self.state, move)
+
+    def add_inject(self, inject: Inject) -> None:
+        """An ad-hoc inject from the facilitator, applied at the start of its turn."""
+        self.extra_injects.setdefault(inject.turn, []).append(inject)
+
+    def run(self) -> BrinkModel:
+        while self.running:
+            self.step()
+        return self
+
+    def step(self) -> None:
+        if self.state.turn >= self.turns:
+            self.running = False
+            raise GameOver(f"all {self.turns} turns have been played")
+        s = self.state
+        s.turn += 1
+        s.date = self.spec.clock.start + timedelta(days=s.turn * s.days_per_turn)
+        inject_moves = self._events_phase()
+        self._intelligence_phase()
+        decided: dict[str, list[Move]] = {}
+        self.agents.do(StateAgent.decide, decided)
+        self._adjudicate(inject_moves, decided)
+        self._record()
+        if s.turn >= self.turns:
+            self.running = False
+
+    # --- phases ---------------------------------------------------------------------------
+
+    def _apply(self, changes: list[Change], phase: str) -> None:
+        apply_changes(self.state, changes, self.log, self.state.turn, phase)
+
+    def _event(self, kind: str, text: str, actor: str = "", visibility: str = "public") -> None:
+        self.events.append({"turn": self.state.turn, "kind": kind, "actor": actor,
+                            "text": text, "visibility": visibility})
+
+    def _events_phase(self) -> list[Move]:
+        turn = self.state.turn
+        moves: list[Move] = []
+        scheduled = [i for i in self.spec.injects if i.turn == turn]
+        for inject in scheduled + self.extra_injects.get(turn, []):
+            if inject.id in self.skipped_injects:
+                continue
+            self._event("inject", f"INJECT {inject.id}: {inject.text}", inject.from_)
+            cause = Cause(INJECT, inject.id, inject.text)
+            changes = []
+            for eff in inject.effects:
+                changes += self._inject_effect(eff, cause)
+            self._apply(changes, "events")
+            moves += [make_move(o.actor, o.move, o.params, source="inject")
+                      for o in inject.moves]
+        return moves
+
+    def _inject_effect(self, eff, cause: Cause) -> list[Change]:
+        target = eff.target
+        obj = self.state.resolve(target)
+        before = getattr(obj, eff.var)
+        value = {"set": eff.value, "add": before + eff.value, "mul": before * eff.value}[eff.op]
+        if isinstance(before, bool):
+            value = bool(value)
+        elif isinstance(before, int):
+            value = max(0, round(value))
+        elif eff.var in ("strain", "stability", "resolve", "credibility", "readiness",
+                         "repression", "intel_quality", "concealment"):
+            value = min(1.0, max(0.0, value))
+        elif eff.var == "front_pressure":
+            value = min(1.0, max(-1.0, value))
+        elif eff.var == "escalation_level":
+            value = min(44.0, max(0.0, value))
+        else:
+            value = max(0.0, value) if before >= 0 else value
+        changes = [Change(target, eff.var, value, cause)]
+        if eff.var == "forces_home":  # troops appear or vanish at home: book as mobilisation
+            changes.append(Change(target, "mobilised", obj.mobilised + value - before, cause))
+        return changes
+
+    def _intelligence_phase(self) -> None:
+        changes, reports = rules.intelligence(self.state, self.rng)
+        self._apply(changes, "intelligence")
+        for r in reports:
+            self._event("report", r["text"], r["observer"], "private")
+
+    def _adjudicate(self, inject_moves: list[Move], decided: dict[str, list[Move]]
+                    ) -> list[Move]:
+        s = self.state
+        queue = list(inject_moves)
+        for actor_id in s.actors:
+            queue += decided.get(actor_id, [])
+        orders: list[Move] = []
+        for k, move in enumerate(queue, start=1):
+            move = replace(move, id=f"t{s.turn}.{move.actor}.{k}")
+            reason = validate(s, move)
+            spec = CATALOGUE[move.type]
+            if reason:
+                self._event("rejected", f"{s.actors[move.actor].name}'s move "
+                            f"{move.type.value} refused: {reason}", move.actor, "private")
+                continue
+            effects = spec.effect(s, move)
+            self._apply(effects, "moves")
+            orders.append(move)
+            self.move_log.append(move)
+            if move.type.value != "hold":
+                self._event("move", f"{s.actors[move.actor].name}: {spec.label}"
+                            + (f" ({_fmt_params(move.params)})" if move.params else ""),
+                            move.actor, spec.visibility.value)
+            if move.type.value == "un_action" and not effects:
+                self._event("move", f"UN action against {move.params['target']} is vetoed",
+                            move.actor)
+        drawn_before = set(s.drawn_in)
+        casualties_before = {a.id: a.casualties for a in s.actors.values()}
+        level_before = s.escalation_rung
+        self._apply(rules.logistics(s), "logistics")
+        self._apply(rules.economy(s), "economy")
+        self._apply(rules.military(s, orders, self.rng), "military")
+        casualties = {a.id: a.casualties - casualties_before[a.id] for a in s.actors.values()}
+        self._apply(rules.politics(s, casualties), "politics")
+        newly = [a for a in s.drawn_in if a not in drawn_before]
+        for a in newly:
+            self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict", a)
+        self._apply(rules.escalation(s, orders, self.rng, newly, self.initially_drawn),
+                    "escalation")
+        for entry in self.log.entries[-3:]:
+            if entry.kind == "random" and entry.ref == "accident":
+                self._event("accident", entry.why)
+        if s.escalation_rung != level_before:
+            direction = "rises" if s.escalation_rung > level_before else "falls"
+            self._event("rung", f"Escalation {direction} to rung {s.escalation_rung}: "
+                        f"{RUNG_NAMES[s.escalation_rung]}")
+        return orders
+
+    # --- recording ------------------------------------------------------------------------
+
+    def _record(self) -> None:
+        s = self.state
+        for outcome in self.spec.outcomes:
+            value = read(s, outcome.metric)
+            hit = value > outcome.threshold if outcome.direction == "above" else (
+                value < outcome.threshold)
+            if outcome.when == "ever":
+                self.outcomes_hit[outcome.id] = self.outcomes_hit[outcome.id] or hit
+            else:
+                self.outcomes_hit[outcome.id] = hit
+        if not self.record:
+            return
+        turn, date = s.turn, s.date
+        add = self.rows.append
+        for a in s.actors.values():
+            for var in RECORDED_ACTOR_VARS:
+                add((turn, date, a.id, var, float(getattr(a, var))))
+            for (t, q), b in a.beliefs.items():
+                add((turn, date, a.id, f"belief.{t}.{q}", belief_estimate(b)))
+                add((turn, date, a.id, f"belief_sd.{t}.{q}", math.sqrt(b.var)))
+        for (t, q), b in s.public_beliefs.items():
+            add((turn, date, "public", f"belief.{t}.{q}", belief_estimate(b)))
+            add((turn, date, "public", f"belief_sd.{t}.{q}", math.sqrt(b.var)))
+        for var in RECORDED_WORLD_VARS:
+            add((turn, date, "world", var, float(read(s, f"world.{var}"))))
+        for th in s.theatres.values():
+            for var in ("front_pressure", "intensity", "ceasefire"):
+                add((turn, date, f"theatre:{th.id}", var, float(getattr(th, var))))
+
+    def frame(self) -> pd.DataFrame:
+        """The tidy per-turn frame: turn x actor x variable."""
+        df = pd.DataFrame(self.rows, columns=FRAME_COLUMNS)
+        df["date"] = pd.to_datetime(df["date"])
+        return df
+
+    def log_frame(self) -> pd.DataFrame:
+        """The causal log; non-numeric before/after values become short text."""
+        rows = [e._replace(before=_show(e.before), after=_show(e.after))
+                for e in self.log.entries]
+        return pd.DataFrame(rows, columns=LOG_COLUMNS)
+
+    def events_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.events, columns=["turn", "kind", "actor", "text", "visibility"])
+
+    def summary(self) -> dict:
+        """One row per run: final headline values and named outcomes."""
+        s = self.state
+        out = {"turns": s.turn, "escalation_rung": s.escalation_rung,
+               "max_wider_war_risk": float(s.wider_war_risk),
+               "humanitarian_toll": int(read(s, "world.humanitarian_toll"))}
+        for a in s.actors.values():
+            out[f"{a.id}.strain"] = a.strain
+            out[f"{a.id}.stability"] = a.stability
+            out[f"{a.id}.troops_abroad"] = a.troops_abroad
+            out[f"{a.id}.casualties"] = a.casualties
+        out.update({f"outcome.{k}": v for k, v in self.outcomes_hit.items()})
+        return out
+
+    def public_confidence(self, about: str) -> str:
+        return label(self.state, self.state.public_beliefs[(about, QUANTITY)])
+
+
+def replay_policies(scenario: Scenario, move_log: list[Move]) -> dict[str, Policy]:
+    """Scripted policies that make exactly the recorded moves (injects excluded)."""
+    schedules: dict[str, dict[int, list[Move]]] = {a.id: {} for a in scenario.actors}
+    for move in move_log:
+        if move.source == "inject":
+            continue
+        turn = int(move.id.split(".")[0][1:])
+        schedules[move.actor].setdefault(turn, []).append(replace(move, id="", source="replay"))
+    return {a: ScriptedPolicy(a, sched) for a, sched in schedules.items()}
+
+
+def _fmt_params(params: dict) -> str:
+    return ", ".join(f"{k}={v:,}" if isinstance(v, int | float) and not isinstance(v, bool)
+                     else f"{k}={v}" for k, v in params.items())
+
+
+def _show(value):
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], Cohort):
+        return f"{len(value)} cohorts, {sum(c.troops for c in value):,} troops"
+    if isinstance(value, tuple):
+        return "; ".join(str(tuple(v)) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k[0]}.{k[1]}~{belief_estimate(b):,.0f}" for k, b in value.items())
+    return str(value)
+
+
+__all__ = [
+    "BrinkModel",
+    "GameOver",
+    "StateAgent",
+    "Visibility",
+    "initial_state",
+    "replay_policies",
+    "watched",
+]

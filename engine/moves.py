@@ -1,0 +1,736 @@
+"""The move catalogue: the one canonical table of move types.
+
+Each move type has an id, the capability an actor needs to use it, its parameters and their
+bounds, a visibility, an escalation category (which fixes its points, after Rivera et al. 2024),
+its preconditions, its immediate effects and its appeal to the logit policy. Nothing else in
+Brink defines a move: the CLI's ``brink moves``, the YAML checks, the policies and the tabletop
+forms all read this table.
+
+Effects are pure functions ``(state, move, params) -> list[Change]``. Moves that act through a
+rule rather than at once (operations are read by the military rule, sanctions by the economy
+rule) say so in ``effect_text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+from engine.causal import MOVE, Cause, Change
+from engine.state import Cohort, Sanction, Transfer, WorldState
+
+
+class Category(IntEnum):
+    """Escalation categories and their points (Rivera et al. 2024, calibration §3.3)."""
+
+    DE_ESCALATION = -2
+    STATUS_QUO = 0
+    POSTURING = 4
+    NON_VIOLENT = 12
+    VIOLENT = 28
+    NUCLEAR = 60
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"  # everyone sees it at once
+    PRIVATE = "private"  # the actors named in it see it
+    COVERT = "covert"  # seen only through intelligence
+
+
+class MoveType(StrEnum):
+    HOLD = "hold"
+    DEPLOY_TROOPS = "deploy_troops"
+    REINFORCE_TROOPS = "reinforce_troops"
+    ROTATE_TROOPS = "rotate_troops"
+    WITHDRAW_TROOPS = "withdraw_troops"
+    MOBILISE = "mobilise"
+    TRANSFER_MUNITIONS = "transfer_munitions"
+    PAY_SUPPORT = "pay_support"
+    MILITARY_AID = "military_aid"
+    IMPOSE_SANCTIONS = "impose_sanctions"
+    TIGHTEN_SANCTIONS = "tighten_sanctions"
+    LIFT_SANCTIONS = "lift_sanctions"
+    ENFORCE_SANCTIONS = "enforce_sanctions"
+    INTERDICT = "interdict"
+    DIPLOMATIC_PROTEST = "diplomatic_protest"
+    UN_ACTION = "un_action"
+    DISCLOSE_INTELLIGENCE = "disclose_intelligence"
+    DENY_CONCEAL = "deny_conceal"
+    OFFENSIVE_OPERATION = "offensive_operation"
+    DEFENSIVE_OPERATION = "defensive_operation"
+    DEEP_STRIKE = "deep_strike"
+    NUCLEAR_SIGNALLING = "nuclear_signalling"
+    NUCLEAR_USE = "nuclear_use"
+    OFFER_TALKS = "offer_talks"
+    OFFER_CEASEFIRE = "offer_ceasefire"
+
+
+# Sanctions packages, weakest to strongest. Coverage = share of each sector's trade blocked at
+# full enforcement. "secondary" adds pressure on third parties' trade with the target.
+SANCTION_PACKAGES: dict[str, dict[str, float]] = {
+    "targeted": {"finance": 0.3, "arms": 0.5, "other": 0.05},
+    "sectoral": {"energy": 0.5, "finance": 0.6, "arms": 1.0, "raw_materials": 0.5,
+                 "manufactures": 0.3, "other": 0.1},
+    "comprehensive": {"energy": 0.9, "finance": 0.9, "arms": 1.0, "raw_materials": 0.9,
+                      "manufactures": 0.9, "food": 0.3, "other": 0.8},
+    "secondary": {"energy": 0.3, "finance": 0.5, "arms": 0.8, "raw_materials": 0.3,
+                  "manufactures": 0.2, "other": 0.1},
+}
+PACKAGE_ORDER = ("targeted", "sectoral", "comprehensive")
+INITIAL_ENFORCEMENT = 0.6
+ENFORCE_STEP = 0.15
+
+# Per-kind bounds and units for pay_support's amount (per turn).
+SUPPORT_KINDS: dict[str, tuple[float, float, str]] = {
+    "cash": (0.0, 2000.0, "USD M per turn"),
+    "oil": (0.0, 2000.0, "thousand bbl per turn"),
+    "food": (0.0, 200.0, "thousand tonnes per turn"),
+    "technology": (0.0, 1.0, "level 0..1 per turn"),
+    "payroll": (0.0, 1.0, "1 = pay the going rate for the recipient's troops abroad"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    name: str
+    kind: str  # int | float | choice | actor | theatre | route
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    unit: str = ""
+
+    def describe(self) -> str:
+        if self.kind in ("int", "float"):
+            return f"{self.name}: {self.low:g}..{self.high:g} {self.unit}".strip()
+        if self.kind == "choice":
+            return f"{self.name}: {'|'.join(self.choices)}"
+        return f"{self.name}: <{self.kind}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A concrete move by ``actor``. ``id`` is assigned when the move is adjudicated."""
+
+    actor: str
+    type: MoveType
+    params: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+    source: str = "policy"  # policy | human | inject | replay
+    rationale: str = ""
+
+    def describe(self) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.actor}: {self.type.value}({args})"
+
+
+Precondition = tuple[str, Callable[[WorldState, Move], bool]]
+Effect = Callable[[WorldState, Move], list[Change]]
+
+
+@dataclass(frozen=True, slots=True)
+class MoveSpec:
+    type: MoveType
+    label: str
+    capability: str | tuple[str, ...] | None  # None: any actor; a tuple: any one of them
+    params: tuple[ParamSpec, ...]
+    visibility: Visibility
+    category: Category
+    effect: Effect
+    effect_text: str
+    preconditions: tuple[Precondition, ...] = ()
+    # Appeal to the logit policy along each utility dimension (security, economy, regime,
+    # reputation), scaled by the actor's situation in engine/policies.py.
+    appeal: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def points(self) -> int:
+        return int(self.category)
+
+
+# --- helpers used by effects and preconditions -------------------------------------------------
+
+
+def _cause(move: Move, why: str) -> Cause:
+    return Cause(MOVE, move.id or move.type.value, why)
+
+
+def _route_for(state: WorldState, move: Move):
+    route_id = move.params.get("route")
+    if route_id:
+        return state.routes.get(route_id)
+    return next((r for r in state.routes.values() if r.actor == move.actor), None)
+
+
+def _sanctions_by(state: WorldState, sender: str, target: str) -> list[Sanction]:
+    return [s for s in state.sanctions if s.sender == sender and s.target == target]
+
+
+def _allies(state: WorldState, actor: str) -> frozenset[str]:
+    return state.alliances.get(actor, frozenset())
+
+
+# --- effects -----------------------------------------------------------------------------------
+
+
+def _no_effect(state, move):
+    return []
+
+
+def _dispatch(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    troops = int(move.params["troops"])
+    route = _route_for(state, move)
+    why = f"{me.name} dispatches {troops:,} troops by {route.name}"
+    c = _cause(move, why)
+    return [
+        Change(move.actor, "forces_home", me.forces_home - troops, c),
+        Change(move.actor, "in_transit", me.in_transit + troops, c),
+        Change(move.actor, "pipeline", (*me.pipeline, Cohort(route.id, "queued", troops, 0)), c),
+    ]
+
+
+def _withdraw(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    troops = int(move.params["troops"])
+    route = _route_for(state, move)
+    c = _cause(move, f"{me.name} withdraws {troops:,} troops from the front")
+    back = Cohort(route.id, "returning", troops, route.transit_turns)
+    return [
+        Change(move.actor, "front", me.front - troops, c),
+        Change(move.actor, "deployed", me.deployed - troops, c),
+        Change(move.actor, "in_transit", me.in_transit + troops, c),
+        Change(move.actor, "pipeline", (*me.pipeline, back), c),
+    ]
+
+
+def _rotate(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    troops = int(move.params["troops"])
+    route = _route_for(state, move)
+    c = _cause(move, f"{me.name} rotates {troops:,} troops: fresh units out, tired units home")
+    pipeline = (*me.pipeline, Cohort(route.id, "returning", troops, route.transit_turns),
+                Cohort(route.id, "queued", troops, 0))
+    return [
+        Change(move.actor, "front", me.front - troops, c),
+        Change(move.actor, "deployed", me.deployed - troops, c),
+        Change(move.actor, "forces_home", me.forces_home - troops, c),
+        Change(move.actor, "in_transit", me.in_transit + 2 * troops, c),
+        Change(move.actor, "pipeline", pipeline, c),
+        Change(move.actor, "readiness", min(1.0, me.readiness + 0.1), c),
+    ]
+
+
+def _mobilise(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    troops = int(move.params["troops"])
+    c = _cause(move, f"{me.name} mobilises {troops:,} more troops")
+    share = troops / max(me.initial_forces, 1)
+    return [
+        Change(move.actor, "forces_home", me.forces_home + troops, c),
+        Change(move.actor, "mobilised", me.mobilised + troops, c),
+        Change(move.actor, "stability", max(0.0, me.stability - 0.1 * share), c),
+        Change(move.actor, "strain", min(1.0, me.strain + 0.05 * share), c),
+    ]
+
+
+def _transfer_munitions(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    to = state.actors[move.params["recipient"]]
+    shells = float(move.params["shells"])
+    c = _cause(move, f"{me.name} ships {shells:,.0f} shells to {to.name}")
+    return [
+        Change(me.id, "munitions", me.munitions - shells, c),
+        Change(to.id, "munitions", to.munitions + shells, c),
+    ]
+
+
+def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) -> Effect:
+    def effect(state: WorldState, move: Move) -> list[Change]:
+        kind = fixed_kind or move.params[kind_param]
+        recipient = move.params["recipient"]
+        amount = float(move.params["amount"])
+        kept = tuple(t for t in state.transfers
+                     if not (t.payer == move.actor and t.recipient == recipient and t.kind == kind))
+        unit = SUPPORT_KINDS.get(kind, (0, 0, "USD M per turn"))[2]
+        if amount <= 0:
+            why = f"{state.actors[move.actor].name} stops {kind} support to {recipient}"
+            return [Change("world", "transfers", kept, _cause(move, why))]
+        why = (f"{state.actors[move.actor].name} provides {kind} to "
+               f"{state.actors[recipient].name}: {amount:g} {unit}")
+        new = (*kept, Transfer(move.actor, recipient, kind, amount, state.turn))
+        return [Change("world", "transfers", new, _cause(move, why))]
+
+    return effect
+
+
+def _impose(state: WorldState, move: Move) -> list[Change]:
+    target, package = move.params["target"], move.params["package"]
+    new = (*state.sanctions, Sanction(move.actor, target, package, INITIAL_ENFORCEMENT, state.turn))
+    why = f"{state.actors[move.actor].name} imposes {package} sanctions on {target}"
+    return [Change("world", "sanctions", new, _cause(move, why))]
+
+
+def _tighten(state: WorldState, move: Move) -> list[Change]:
+    target = move.params["target"]
+    mine = [s for s in _sanctions_by(state, move.actor, target) if s.package in PACKAGE_ORDER]
+    strongest = max(mine, key=lambda s: PACKAGE_ORDER.index(s.package))
+    upgraded = PACKAGE_ORDER[PACKAGE_ORDER.index(strongest.package) + 1]
+    new = tuple(s._replace(package=upgraded) if s is strongest else s for s in state.sanctions)
+    why = (f"{state.actors[move.actor].name} tightens sanctions on {target}: "
+           f"{strongest.package} -> {upgraded}")
+    return [Change("world", "sanctions", new, _cause(move, why))]
+
+
+def _lift(state: WorldState, move: Move) -> list[Change]:
+    target, package = move.params["target"], move.params["package"]
+    new = tuple(s for s in state.sanctions
+                if not (s.sender == move.actor and s.target == target and s.package == package))
+    why = f"{state.actors[move.actor].name} lifts {package} sanctions on {target}"
+    return [Change("world", "sanctions", new, _cause(move, why))]
+
+
+def _enforce(state: WorldState, move: Move) -> list[Change]:
+    target = move.params["target"]
+    new = tuple(
+        s._replace(enforcement=min(1.0, s.enforcement + ENFORCE_STEP))
+        if s.sender == move.actor and s.target == target else s
+        for s in state.sanctions
+    )
+    why = f"{state.actors[move.actor].name} steps up enforcement of its sanctions on {target}"
+    return [Change("world", "sanctions", new, _cause(move, why))]
+
+
+def _interdict(state: WorldState, move: Move) -> list[Change]:
+    route = state.routes[move.params["route"]]
+    level = min(0.9, route.interdiction + 0.3)
+    why = f"{state.actors[move.actor].name} interdicts {route.name}: {level:.0%} of capacity denied"
+    return [Change(f"route:{route.id}", "interdiction", level, _cause(move, why))]
+
+
+def _protest(state: WorldState, move: Move) -> list[Change]:
+    target = state.actors[move.params["target"]]
+    why = f"{state.actors[move.actor].name} protests publicly against {target.name}"
+    return [Change(target.id, "credibility", max(0.0, target.credibility - 0.02),
+                   _cause(move, why))]
+
+
+def _un_action(state: WorldState, move: Move) -> list[Change]:
+    target = state.actors[move.params["target"]]
+    vetoers = [a.name for a in state.actors.values()
+               if "un_veto" in a.capabilities
+               and (a.id == target.id or a.id in _allies(state, target.id))]
+    if vetoers:
+        return []  # vetoed; the event feed reports it (engine/model.py)
+    why = f"UN action against {target.name} passes (no veto); enforcement gains legitimacy"
+    c = _cause(move, why)
+    new = tuple(s._replace(enforcement=min(1.0, s.enforcement + 0.1))
+                if s.target == target.id else s for s in state.sanctions)
+    return [Change("world", "sanctions", new, c),
+            Change(target.id, "credibility", max(0.0, target.credibility - 0.05), c)]
+
+
+def _disclose(state: WorldState, move: Move) -> list[Change]:
+    from engine.rules.intelligence import disclosure_changes  # the rule owns the belief algebra
+
+    return disclosure_changes(state, move)
+
+
+def _deny(state: WorldState, move: Move) -> list[Change]:
+    from engine.rules.intelligence import denial_changes
+
+    return denial_changes(state, move)
+
+
+def _deep_strike(state: WorldState, move: Move) -> list[Change]:
+    target = state.actors[move.params["target"]]
+    harm = int(state.params["civilian_harm_per_strike"])
+    c = _cause(move, f"{state.actors[move.actor].name} strikes deep into {target.name}")
+    return [
+        Change(target.id, "strain", min(1.0, target.strain + 0.01), c),
+        Change(target.id, "munitions_production", target.munitions_production * 0.97, c),
+        Change("world", "civilian_casualties", state.civilian_casualties + harm, c),
+    ]
+
+
+def _nuclear_signal(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    c = _cause(move, f"{me.name} signals nuclear readiness")
+    return [Change(me.id, "resolve", min(1.0, me.resolve + 0.05), c)]
+
+
+def _nuclear_use(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    theatre = state.theatres[me.theatre]
+    sign = 1.0 if me.id in theatre.side_a else -1.0
+    c = _cause(move, f"{me.name} uses a nuclear weapon in {theatre.name}")
+    return [
+        Change(f"theatre:{theatre.id}", "front_pressure",
+               max(-1.0, min(1.0, theatre.front_pressure + 0.5 * sign)), c),
+        Change("world", "civilian_casualties", state.civilian_casualties + 10_000, c),
+    ]
+
+
+def _offer_ceasefire(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    theatre_id = move.params.get("theatre") or me.theatre
+    theatre = state.theatres[theatre_id]
+    offers = (*state.ceasefire_offers, (me.id, theatre_id, state.turn))
+    c = _cause(move, f"{me.name} offers a ceasefire in {theatre.name}")
+    changes = [Change("world", "ceasefire_offers", offers, c)]
+    recent = {a for a, t, turn in offers if t == theatre_id and turn >= state.turn - 1}
+    if recent & set(theatre.side_a) and recent & set(theatre.side_b):
+        agreed = _cause(move, f"Both sides offered a ceasefire in {theatre.name}: it holds")
+        changes.append(Change(f"theatre:{theatre_id}", "ceasefire", True, agreed))
+    return changes
+
+
+# --- preconditions -----------------------------------------------------------------------------
+
+
+def _has_route(state, move):
+    return _route_for(state, move) is not None
+
+
+def _home_enough(state, move):
+    return state.actors[move.actor].forces_home >= int(move.params["troops"])
+
+
+def _front_enough(state, move):
+    return state.actors[move.actor].front >= int(move.params["troops"])
+
+
+def _already_abroad(state, move):
+    return state.actors[move.actor].troops_abroad > 0
+
+
+def _not_yet_abroad(state, move):
+    return state.actors[move.actor].troops_abroad == 0
+
+
+def _munitions_enough(state, move):
+    return state.actors[move.actor].munitions >= float(move.params["shells"])
+
+
+def _not_self(key):
+    return lambda state, move: move.params[key] != move.actor
+
+
+def _support_amount_in_bounds(state, move):
+    low, high, _ = SUPPORT_KINDS[move.params["kind"]]
+    return low <= float(move.params["amount"]) <= high
+
+
+def _can_afford_support(state, move):
+    if move.params["kind"] != "cash":
+        return True
+    return state.actors[move.actor].reserves * 1000 >= float(move.params["amount"])
+
+
+def _not_in_force(state, move):
+    return not any(s.package == move.params["package"]
+                   for s in _sanctions_by(state, move.actor, move.params["target"]))
+
+
+def _in_force(state, move):
+    return any(s.package == move.params["package"]
+               for s in _sanctions_by(state, move.actor, move.params["target"]))
+
+
+def _can_tighten(state, move):
+    return any(s.package in PACKAGE_ORDER[:-1]
+               for s in _sanctions_by(state, move.actor, move.params["target"]))
+
+
+def _any_in_force(state, move):
+    return bool(_sanctions_by(state, move.actor, move.params["target"]))
+
+
+def _route_not_own(state, move):
+    return state.routes[move.params["route"]].actor != move.actor
+
+
+def _has_theatre(state, move):
+    return state.actors[move.actor].theatre is not None
+
+
+def _has_forces_in_theatre(state, move):
+    return state.actors[move.actor].front > 0
+
+
+def _has_belief(state, move):
+    return any(t == move.params["about"] for t, _ in state.actors[move.actor].beliefs)
+
+
+def _nuclear_rung(state, move):
+    return state.escalation_level >= 15
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+TROOPS = ParamSpec("troops", "int", 100, 200_000, unit="troops")
+ROUTE = ParamSpec("route", "route", default=None)
+TARGET = ParamSpec("target", "actor")
+RECIPIENT = ParamSpec("recipient", "actor")
+PACKAGE = ParamSpec("package", "choice", choices=tuple(SANCTION_PACKAGES))
+THEATRE = ParamSpec("theatre", "theatre", default=None)
+INTENSITY = ParamSpec("intensity", "float", 0.1, 1.0, default=0.7, unit="share of full")
+
+_S = MoveSpec  # local alias to keep the table readable
+_T = MoveType
+_C = Category
+_V = Visibility
+
+CATALOGUE: dict[MoveType, MoveSpec] = {
+    spec.type: spec
+    for spec in (
+        _S(_T.HOLD, "Hold: make no new move", None, (), _V.PUBLIC, _C.STATUS_QUO, _no_effect,
+           "None.", appeal={}),
+        _S(_T.DEPLOY_TROOPS, "Deploy troops abroad", "expeditionary", (TROOPS, ROUTE),
+           _V.COVERT, _C.NON_VIOLENT, _dispatch,
+           "Troops leave home and queue for the route; logistics moves them at the route's "
+           "capacity, then they train before combat.",
+           (("the actor has a route", _has_route), ("enough troops at home", _home_enough),
+            ("no troops abroad yet (use reinforce)", _not_yet_abroad)),
+           appeal={"security": 0.5, "regime": 0.3, "reputation": -0.3}),
+        _S(_T.REINFORCE_TROOPS, "Reinforce a deployment", ("expeditionary", "belligerent"),
+           (TROOPS, ROUTE),
+           _V.COVERT, _C.POSTURING, _dispatch,
+           "As deploy, for an actor that already has troops in the theatre (a belligerent "
+           "reinforces its own front along its own route).",
+           (("the actor has a route", _has_route), ("enough troops at home", _home_enough),
+            ("troops already in the theatre", _already_abroad)),
+           appeal={"security": 0.4, "regime": 0.2, "reputation": -0.1}),
+        _S(_T.ROTATE_TROOPS, "Rotate troops (fresh out, tired home)", "expeditionary",
+           (TROOPS, ROUTE), _V.COVERT, _C.STATUS_QUO, _rotate,
+           "Same number sent out and brought home; readiness +0.1.",
+           (("the actor has a route", _has_route), ("enough troops at home", _home_enough),
+            ("enough troops at the front", _front_enough)),
+           appeal={"security": 0.1}),
+        _S(_T.WITHDRAW_TROOPS, "Withdraw troops", "expeditionary", (TROOPS, ROUTE), _V.PUBLIC,
+           _C.DE_ESCALATION, _withdraw, "Troops leave the front and travel home.",
+           (("the actor has a route", _has_route), ("enough troops at the front", _front_enough)),
+           appeal={"security": -0.3, "reputation": 0.3, "regime": -0.1}),
+        _S(_T.MOBILISE, "Mobilise more troops", "belligerent", (TROOPS,), _V.PUBLIC,
+           _C.POSTURING, _mobilise, "Troops at home rise; stability and strain pay for it.",
+           appeal={"security": 0.4, "regime": -0.3, "economy": -0.2}),
+        _S(_T.TRANSFER_MUNITIONS, "Ship munitions", "arms_supplier",
+           (RECIPIENT, ParamSpec("shells", "float", 1_000, 2_000_000, unit="shells")),
+           _V.COVERT, _C.POSTURING, _transfer_munitions,
+           "Shells move from the sender's stock to the recipient's.",
+           (("recipient is another actor", _not_self("recipient")),
+            ("enough shells in stock", _munitions_enough)),
+           appeal={"security": 0.3, "economy": 0.2}),
+        _S(_T.PAY_SUPPORT, "Pay for support (cash, oil, food, technology, troop payroll)",
+           "patron",
+           (RECIPIENT, ParamSpec("kind", "choice", choices=tuple(SUPPORT_KINDS)),
+            ParamSpec("amount", "float", 0.0, 2000.0, unit="per turn, unit by kind")),
+           _V.COVERT, _C.POSTURING, _standing_transfer("kind"),
+           "Sets a standing per-turn transfer (0 stops it); the economy rule moves the value "
+           "each turn, easing the recipient's strain and paying its regime.",
+           (("recipient is another actor", _not_self("recipient")),
+            ("amount within the bounds for its kind", _support_amount_in_bounds),
+            ("reserves cover a turn of cash", _can_afford_support)),
+           appeal={"security": 0.3, "economy": -0.2}),
+        _S(_T.MILITARY_AID, "Military aid", "patron",
+           (RECIPIENT, ParamSpec("amount", "float", 0.0, 5000.0, unit="USD M per turn")),
+           _V.PUBLIC, _C.POSTURING, _standing_transfer(None, "military_aid"),
+           "Sets a standing per-turn aid package (0 stops it), delivered as shells.",
+           (("recipient is another actor", _not_self("recipient")),),
+           appeal={"security": 0.4, "economy": -0.1, "reputation": 0.2}),
+        _S(_T.IMPOSE_SANCTIONS, "Impose a sanctions package", "sanctioner", (TARGET, PACKAGE),
+           _V.PUBLIC, _C.NON_VIOLENT, _impose,
+           "Adds the package; the economy rule blocks trade by sector from the next turn.",
+           (("target is another actor", _not_self("target")),
+            ("package not already in force", _not_in_force)),
+           appeal={"security": 0.3, "reputation": 0.3, "economy": -0.1}),
+        _S(_T.TIGHTEN_SANCTIONS, "Tighten sanctions to the next package", "sanctioner",
+           (TARGET,), _V.PUBLIC, _C.NON_VIOLENT, _tighten,
+           "Upgrades the strongest package: targeted -> sectoral -> comprehensive.",
+           (("a package below comprehensive is in force", _can_tighten),),
+           appeal={"security": 0.3, "reputation": 0.2, "economy": -0.2}),
+        _S(_T.LIFT_SANCTIONS, "Lift a sanctions package", "sanctioner", (TARGET, PACKAGE),
+           _V.PUBLIC, _C.DE_ESCALATION, _lift, "Removes the package.",
+           (("package in force", _in_force),),
+           appeal={"economy": 0.2, "reputation": -0.1}),
+        _S(_T.ENFORCE_SANCTIONS, "Step up enforcement", "sanctioner", (TARGET,), _V.PUBLIC,
+           _C.POSTURING, _enforce,
+           f"Enforcement of the sender's packages on the target rises by {ENFORCE_STEP}.",
+           (("sanctions in force", _any_in_force),),
+           appeal={"security": 0.2, "reputation": 0.1}),
+        _S(_T.INTERDICT, "Interdict a supply route", "naval",
+           (ParamSpec("route", "route"),), _V.PUBLIC, _C.NON_VIOLENT, _interdict,
+           "Denies 30 more points of the route's capacity (up to 90%), decaying 10 per turn.",
+           (("route belongs to another actor", _route_not_own),),
+           appeal={"security": 0.4, "reputation": -0.1}),
+        _S(_T.DIPLOMATIC_PROTEST, "Diplomatic protest", None, (TARGET,), _V.PUBLIC,
+           _C.NON_VIOLENT, _protest, "The target's credibility falls by 0.02.",
+           (("target is another actor", _not_self("target")),),
+           appeal={"reputation": 0.3}),
+        _S(_T.UN_ACTION, "Seek UN Security Council action", None, (TARGET,), _V.PUBLIC,
+           _C.POSTURING, _un_action,
+           "Unless a veto holder is the target or its ally: enforcement on the target +0.1, "
+           "its credibility -0.05.",
+           (("target is another actor", _not_self("target")),),
+           appeal={"reputation": 0.3, "security": 0.1}),
+        _S(_T.DISCLOSE_INTELLIGENCE, "Disclose intelligence", None,
+           (ParamSpec("about", "actor"),), _V.PUBLIC, _C.POSTURING, _disclose,
+           "Allies and the public fuse the discloser's estimate into their beliefs.",
+           (("has an estimate about that actor", _has_belief),),
+           appeal={"reputation": 0.3, "security": 0.2}),
+        _S(_T.DENY_CONCEAL, "Deny or conceal", None, (), _V.PUBLIC, _C.STATUS_QUO, _deny,
+           "Concealment +0.15 for 4 turns; the public hears a denial weighted by credibility.",
+           appeal={"regime": 0.2, "reputation": -0.1}),
+        _S(_T.OFFENSIVE_OPERATION, "Offensive operation", "belligerent", (THEATRE, INTENSITY),
+           _V.PUBLIC, _C.VIOLENT, _no_effect,
+           "Read by the military rule: attack posture and intensity this turn; breaks any "
+           "ceasefire.",
+           (("has a theatre", _has_theatre), ("has forces at the front", _has_forces_in_theatre)),
+           appeal={"security": 0.6, "regime": 0.1, "reputation": -0.2}),
+        _S(_T.DEFENSIVE_OPERATION, "Defensive operation", "belligerent", (THEATRE,), _V.PUBLIC,
+           _C.STATUS_QUO, _no_effect,
+           "Read by the military rule: defensive posture (x1.5 combat power) this turn.",
+           (("has a theatre", _has_theatre), ("has forces at the front", _has_forces_in_theatre)),
+           appeal={"security": 0.4}),
+        _S(_T.DEEP_STRIKE, "Deep strike", "belligerent", (TARGET,), _V.PUBLIC, _C.VIOLENT,
+           _deep_strike,
+           "Target strain +0.01, its munitions production -3%, civilian harm.",
+           (("target is another actor", _not_self("target")),),
+           appeal={"security": 0.5, "reputation": -0.3}),
+        _S(_T.NUCLEAR_SIGNALLING, "Nuclear signalling", "nuclear", (), _V.PUBLIC,
+           _C.NON_VIOLENT, _nuclear_signal, "The signaller's resolve +0.05.",
+           appeal={"security": 0.3, "reputation": -0.4}),
+        _S(_T.NUCLEAR_USE, "Nuclear use (tactical)", "nuclear", (), _V.PUBLIC, _C.NUCLEAR,
+           _nuclear_use, "Front pressure shifts 0.5 to the user; mass casualties.",
+           (("has a theatre", _has_theatre), ("escalation at rung 15 or above", _nuclear_rung)),
+           appeal={"security": 1.0, "reputation": -2.0, "regime": -0.5}),
+        _S(_T.OFFER_TALKS, "Offer talks", None, (TARGET,), _V.PUBLIC, _C.DE_ESCALATION,
+           _no_effect, "De-escalation points only: a signal.",
+           (("target is another actor", _not_self("target")),),
+           appeal={"reputation": 0.2, "economy": 0.1}),
+        _S(_T.OFFER_CEASEFIRE, "Offer a ceasefire", None, (THEATRE,), _V.PUBLIC,
+           _C.DE_ESCALATION, _offer_ceasefire,
+           "When both sides of a theatre offer within two turns, a ceasefire holds until an "
+           "offensive breaks it.",
+           appeal={"reputation": 0.3, "economy": 0.2, "security": -0.2}),
+    )
+}
+assert set(CATALOGUE) == set(MoveType), "every move type needs a catalogue row"
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+class Refs:
+    """The ids a move may refer to, from a scenario or a live state."""
+
+    def __init__(self, actors, capabilities, theatres, routes, route_owner):
+        self.actors = set(actors)
+        self.capabilities = capabilities  # actor -> set of capability strings
+        self.theatres = set(theatres)
+        self.routes = set(routes)
+        self.route_owner = route_owner  # route -> actor
+
+    @classmethod
+    def from_state(cls, state: WorldState) -> Refs:
+        return cls(state.actors, {a.id: a.capabilities for a in state.actors.values()},
+                   state.theatres, state.routes, {r.id: r.actor for r in state.routes.values()})
+
+
+def needs(spec: MoveSpec) -> tuple[str, ...]:
+    """The capabilities any one of which allows ``spec`` (empty: anyone)."""
+    if spec.capability is None:
+        return ()
+    return spec.capability if isinstance(spec.capability, tuple) else (spec.capability,)
+
+
+def may_use(spec: MoveSpec, capabilities) -> bool:
+    required = needs(spec)
+    return not required or any(c in capabilities for c in required)
+
+
+def check_static(refs: Refs, actor: str, move_name: str, params: dict) -> tuple[str, str] | None:
+    """Check a move against the catalogue without looking at the state.
+
+    Returns ``(field, reason)`` for the first problem, or None. ``field`` is the parameter at
+    fault ("" for the move itself) so that the loader can point at the YAML line.
+    """
+    try:
+        move_type = MoveType(move_name)
+    except ValueError:
+        return "move", f"unknown move '{move_name}'; see `brink moves`"
+    spec = CATALOGUE[move_type]
+    if actor not in refs.actors:
+        return "actor", f"unknown actor '{actor}'"
+    if not may_use(spec, refs.capabilities[actor]):
+        return "move", (f"{actor} may not use '{move_name}': it needs the "
+                        f"{' or '.join(repr(c) for c in needs(spec))} capability")
+    known = {p.name for p in spec.params}
+    for name in params:
+        if name not in known:
+            expected = ", ".join(sorted(known)) or "none"
+            return name, f"unknown parameter '{name}' for '{move_name}' (expected: {expected})"
+    for p in spec.params:
+        if p.name not in params:
+            if p.default is not None or p.kind in ("route", "theatre"):
+                continue
+            return p.name, f"'{move_name}' needs parameter '{p.name}' ({p.describe()})"
+        value = params[p.name]
+        problem = _check_param(refs, p, value)
+        if problem:
+            return p.name, problem
+    if move_type in (MoveType.DEPLOY_TROOPS, MoveType.REINFORCE_TROOPS, MoveType.ROTATE_TROOPS,
+                     MoveType.WITHDRAW_TROOPS) and params.get("route") is not None \
+            and refs.route_owner.get(params["route"]) != actor:
+        return "route", f"route '{params['route']}' does not belong to {actor}"
+    return None
+
+
+def _check_param(refs: Refs, p: ParamSpec, value) -> str | None:
+    if p.kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"'{p.name}' must be a number, got {value!r}"
+        if p.kind == "int" and float(value) != int(value):
+            return f"'{p.name}' must be a whole number, got {value!r}"
+        if not p.low <= value <= p.high:
+            return f"'{p.name}' must be between {p.low:g} and {p.high:g}, got {value:g}"
+        return None
+    if not isinstance(value, str):
+        return f"'{p.name}' must be a string, got {value!r}"
+    if p.kind == "choice" and value not in p.choices:
+        return f"'{p.name}' must be one of {', '.join(p.choices)}, got '{value}'"
+    if p.kind == "actor" and value not in refs.actors:
+        return f"unknown actor '{value}' in '{p.name}'"
+    if p.kind == "theatre" and value not in refs.theatres:
+        return f"unknown theatre '{value}' in '{p.name}'"
+    if p.kind == "route" and value not in refs.routes:
+        return f"unknown route '{value}' in '{p.name}'"
+    return None
+
+
+def with_defaults(move_type: MoveType, params: dict) -> dict:
+    """Fill in declared defaults for missing parameters."""
+    out = dict(params)
+    for p in CATALOGUE[move_type].params:
+        if p.name not in out and p.default is not None:
+            out[p.name] = p.default
+    return out
+
+
+def validate(state: WorldState, move: Move) -> str | None:
+    """Why ``move`` may not be made now, or None if it may. Never applies anything."""
+    problem = check_static(Refs.from_state(state), move.actor, move.type.value, move.params)
+    if problem:
+        return problem[1]
+    for text, holds in CATALOGUE[move.type].preconditions:
+        if not holds(state, move):
+            return f"precondition not met: {text}"
+    return None
+
+
+def make_move(actor: str, move_name: str, params: dict | None = None, **extra) -> Move:
+    """Build a ``Move`` from names (as written in YAML or a form), with defaults filled in."""
+    move_type = MoveType(move_name)
+    return Move(actor, move_type, with_defaults(move_type, params or {}), **extra)

@@ -1,0 +1,14 @@
+"""Adjudication rules: pure functions from explicit state (and a generator) to changes.
+
+The model runs them in the fixed DESIGN.md order: logistics, economy, military, politics,
+escalation. Intelligence runs before decisions. None of them mutates its input.
+"""
+
+from engine.rules.economy import economy
+from engine.rules.escalation import escalation
+from engine.rules.intelligence import intelligence
+from engine.rules.logistics import logistics
+from engine.rules.military import military
+from engine.rules.politics import politics
+
+__all__ = ["economy", "escalation", "intelligence", "logistics", "military", "politics"]

@@ -1,0 +1,193 @@
+"""Sanctions economics and transfers: trade blocked by sector, leakage, strain with recovery.
+
+For each trade flow between a and b (volume V, sector shares w_s) and the sanctions between
+them, the blocked share is, per sector, 1 - prod_k (1 - coverage_k,s x enforcement_k), and
+blocked = V x sum_s w_s x blocked_s. The target's loss is blocked x (1 - leakage), where
+leakage = leakage_max x (1 - secondary_leak_cut x e_sec) if the target trades with anyone not
+sanctioning it (e_sec: strongest enforcement of secondary sanctions on it), else 0. Secondary
+sanctions also block part of the target's trade with third parties:
+coverage_secondary,s x e x secondary_leak_cut. Senders lose sender_cost_share of the blocked
+trade.
+
+Pressure (share of GDP per year):
+    p = (lost_trade + support_paid + sustainment - support_received) / GDP
+        + war_cost_gdp_share x intensity x (share of own forces at the front / 0.5)
+Strain integrates pressure and recovers (dt in years):
+    S' = clip(S + dt x (strain_gain x p - strain_recovery x S), 0, 1)
+Growth and GDP:
+    g = trend_growth - growth_per_strain x S'         (% per year)
+    GDP' = GDP x (1 + g/100)^dt
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from engine.causal import RULE, Cause, Change
+from engine.moves import SANCTION_PACKAGES
+from engine.state import WorldState
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+def transfer_values(state: WorldState, transfer) -> tuple[float, float]:
+    """(value to the recipient, cost to the payer) of one turn of a transfer, bn USD."""
+    p = state.params
+    weeks = state.days_per_turn / 7
+    if transfer.kind == "cash":
+        value = transfer.amount / 1000
+        return value, value
+    if transfer.kind == "oil":
+        value = transfer.amount * 1000 * p["oil_usd_per_bbl"] / 1e9
+        return value, value
+    if transfer.kind == "food":
+        value = transfer.amount * 1000 * p["food_usd_per_tonne"] / 1e9
+        return value, value
+    if transfer.kind == "payroll":
+        troops = state.actors[transfer.recipient].troops_abroad
+        value = (transfer.amount * troops * p["pay_usd_per_soldier_month"]
+                 * weeks / WEEKS_PER_MONTH / 1e9)
+        return value, value
+    if transfer.kind == "military_aid":
+        return 0.0, transfer.amount / 1000  # delivered as shells, see below
+    return 0.0, 0.0  # technology: valued through effectiveness, not money
+
+
+def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float], dict]:
+    """Per actor: (trade lost as a target, trade lost as a sender) in bn USD/yr, and notes."""
+    p = state.params
+    by_pair = defaultdict(list)
+    secondary_on = defaultdict(list)  # target -> sanctions with package 'secondary'
+    senders_on = defaultdict(set)
+    for s in state.sanctions:
+        senders_on[s.target].add(s.sender)
+        if s.package == "secondary":
+            secondary_on[s.target].append(s)
+        else:
+            by_pair[(s.sender, s.target)].append(s)
+    lost_target: dict[str, float] = defaultdict(float)
+    lost_sender: dict[str, float] = defaultdict(float)
+    notes: dict[str, list[str]] = defaultdict(list)
+    partners = defaultdict(set)
+    for flow in state.trade:
+        partners[flow.a].add(flow.b)
+        partners[flow.b].add(flow.a)
+    for flow in state.trade:
+        for target, other in ((flow.a, flow.b), (flow.b, flow.a)):
+            direct = by_pair.get((other, target), [])
+            if direct:
+                share = _blocked_share(flow.sectors, [(SANCTION_PACKAGES[s.package],
+                                                       s.enforcement) for s in direct])
+                blocked = flow.volume * share
+                e_sec = max((s.enforcement for s in secondary_on[target]), default=0.0)
+                has_leak = bool(partners[target] - senders_on[target])
+                leak = (p["leakage_max"] * (1 - p["secondary_leak_cut"] * e_sec)
+                        if has_leak else 0.0)
+                lost_target[target] += blocked * (1 - leak)
+                lost_sender[other] += blocked * p["sender_cost_share"]
+                notes[target].append(f"{blocked * (1 - leak):.1f} bn/yr of trade with {other} "
+                                     f"blocked ({leak:.0%} leaks through third parties)")
+            third = [s for s in secondary_on[target] if s.sender != other]
+            if third and other not in senders_on[target]:
+                share = _blocked_share(flow.sectors, [
+                    (SANCTION_PACKAGES["secondary"], s.enforcement * p["secondary_leak_cut"])
+                    for s in third])
+                blocked = flow.volume * share
+                lost_target[target] += blocked
+                lost_target[other] += blocked * p["sender_cost_share"]
+                notes[target].append(f"{blocked:.1f} bn/yr of trade with {other} deterred by "
+                                     "secondary sanctions")
+    return lost_target, lost_sender, notes
+
+
+def _blocked_share(sectors, packages) -> float:
+    total = 0.0
+    for sector, weight in sectors:
+        open_share = 1.0
+        for coverage, enforcement in packages:
+            open_share *= 1.0 - coverage.get(sector, 0.0) * enforcement
+        total += weight * (1.0 - open_share)
+    return total
+
+
+def economy(state: WorldState) -> list[Change]:
+    p = state.params
+    dt = state.days_per_turn / 365
+    weeks = state.days_per_turn / 7
+    lost_target, lost_sender, notes = blocked_trade(state)
+    received = defaultdict(float)
+    paid = defaultdict(float)
+    regime_cash = defaultdict(float)
+    reserves_delta = defaultdict(float)
+    shells_in = defaultdict(float)
+    tech_in = defaultdict(float)
+    for t in state.transfers:
+        value, cost = transfer_values(state, t)
+        received[t.recipient] += value
+        paid[t.payer] += cost
+        if t.kind == "cash":
+            regime_cash[t.recipient] += value
+            reserves_delta[t.recipient] += value
+            reserves_delta[t.payer] -= cost
+        elif t.kind == "payroll":
+            regime_cash[t.recipient] += value * p["regime_capture_share"]
+            reserves_delta[t.recipient] += value * p["regime_capture_share"]
+            reserves_delta[t.payer] -= cost
+        elif t.kind == "military_aid":
+            shells_in[t.recipient] += t.amount * 1e6 / p["aid_usd_per_shell"]
+        elif t.kind == "technology":
+            tech_in[t.recipient] += t.amount
+
+    changes: list[Change] = []
+    for a in state.actors.values():
+        sustainment = (a.troops_abroad * p["sustainment_usd_per_soldier_month"]
+                       * weeks / WEEKS_PER_MONTH / 1e9)
+        theatre = state.theatres.get(a.theatre) if a.theatre else None
+        committed = a.front / max(a.front + a.forces_home + a.in_transit, 1)
+        war = (p["war_cost_gdp_share"] * theatre.intensity * committed / 0.5
+               if theatre and a.front > 0 else 0.0)
+        lost = lost_target.get(a.id, 0.0) + lost_sender.get(a.id, 0.0)
+        relief = (received[a.id] - paid[a.id] - sustainment) / dt  # bn per year
+        pressure = (lost - relief) / a.gdp + war
+        strain = min(1.0, max(0.0, a.strain + dt * (p["strain_gain"] * pressure
+                                                      - p["strain_recovery"] * a.strain)))
+        growth = a.trend_growth - p["growth_per_strain"] * strain
+        gdp = a.gdp * (1 + growth / 100) ** dt
+        parts = notes.get(a.id, [])[:3]
+        if lost_sender.get(a.id):
+            parts.append(f"pays {lost_sender[a.id]:.1f} bn/yr in forgone trade as a sender")
+        if received[a.id]:
+            parts.append(f"receives {received[a.id] / dt:.2f} bn/yr in support")
+        if paid[a.id]:
+            parts.append(f"pays {paid[a.id] / dt:.2f} bn/yr in support")
+        if war:
+            parts.append(f"war costs {war:.1%} of GDP a year")
+        why = (f"{a.name}: pressure {pressure:+.1%} of GDP/yr"
+               + (" (" + "; ".join(parts) + ")" if parts else "")
+               + f"; strain {a.strain:.2f} -> {strain:.2f}, growth {growth:+.1f}%/yr")
+        cause = Cause(RULE, "economy", why)
+        changes += [
+            Change(a.id, "lost_trade", round(lost, 6), cause),
+            Change(a.id, "transfer_relief", round(relief, 6), cause),
+            Change(a.id, "regime_income", round(regime_cash[a.id] / dt, 6), cause),
+            Change(a.id, "strain", strain, cause),
+            Change(a.id, "growth", growth, cause),
+            Change(a.id, "gdp", gdp, cause),
+        ]
+        if reserves_delta[a.id]:
+            changes.append(Change(a.id, "reserves", max(0.0, a.reserves + reserves_delta[a.id]),
+                                  cause))
+        if shells_in[a.id]:
+            changes.append(Change(a.id, "munitions", a.munitions + shells_in[a.id], Cause(
+                RULE, "transfers", f"{a.name} receives {shells_in[a.id]:,.0f} shells of aid")))
+        if tech_in[a.id]:
+            gain = p["technology_effectiveness_gain"] * tech_in[a.id] * dt
+            # saturating: technology cannot more than double effectiveness
+            eff = a.effectiveness + gain * max(0.0, 2.0 - a.effectiveness)
+            changes.append(Change(a.id, "effectiveness", eff, Cause(
+                RULE, "transfers", f"{a.name} absorbs transferred technology "
+                f"(level {tech_in[a.id]:.2f})")))
+    return changes
+
+
+__all__ = ["blocked_trade", "economy", "transfer_values"]

@@ -1,0 +1,103 @@
+"""Escalation: per-move points, momentum, a Kahn ladder with thresholds, friction, accidents.
+
+    score      ES_t = sum over moves of points x w / N_actors   (Rivera et al. 2024;
+                 w = covert_points_weight for covert moves, 1 otherwise)
+    heat       H_t = heat_persistence x H_{t-1} + (ES_t - baseline_score)
+                     + horizontal_points x (actors newly drawn in)
+    target     T_t = reference_rung + H_t / points_per_rung
+    level      rising:  L_t = T_t, but stopped just below a Kahn threshold unless a move of at
+                        least that threshold's barrier points was made this turn;
+               falling: L_t = L_{t-1} - descent_friction x (L_{t-1} - T_t)
+    accident   with probability accident_p_max x clip((L - onset)/(21 - onset), 0, 1) the level
+               jumps 1-3 rungs (Payne), never across the nuclear threshold (rung 21)
+    wider war  risk = logistic(wider_war_slope x (L - wider_war_midpoint)
+                                + wider_war_per_actor x actors drawn in beyond the start)
+"""
+
+from __future__ import annotations
+
+import math
+
+from engine.causal import RANDOM, RULE, Cause, Change
+from engine.ladder import RUNG_NAMES, THRESHOLD_BARRIERS, TOP_RUNG, next_threshold_above
+from engine.moves import CATALOGUE, Visibility
+from engine.state import WorldState
+
+NUCLEAR_THRESHOLD = 21
+
+
+def move_points(state: WorldState, move) -> float:
+    spec = CATALOGUE[move.type]
+    weight = state.params["covert_points_weight"] if spec.visibility == Visibility.COVERT else 1.0
+    return spec.points * weight
+
+
+def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
+               ) -> list[Change]:
+    p = state.params
+    n = max(len(state.actors), 1)
+    by_actor: dict[str, float] = dict.fromkeys(state.actors, 0.0)
+    strongest = 0
+    for move in orders:
+        by_actor[move.actor] += move_points(state, move)
+        strongest = max(strongest, CATALOGUE[move.type].points)
+    score = sum(by_actor.values()) / n
+    changes: list[Change] = []
+    for actor_id, points in by_actor.items():
+        changes.append(Change(actor_id, "escalation_points", points, Cause(
+            RULE, "escalation", f"{state.actors[actor_id].name}'s moves this turn score "
+            f"{points:g} points")))
+    horizontal = p["horizontal_points"] * len(newly_drawn)
+    heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
+    target = state.reference_rung + heat / p["points_per_rung"]
+    level = state.escalation_level
+    notes = [f"score {score:.1f} vs baseline {state.baseline_score:.1f}"]
+    if newly_drawn:
+        notes.append(f"{', '.join(newly_drawn)} drawn in (+{horizontal:g} heat)")
+    if target > level:
+        new_level = target
+        while True:
+            threshold = next_threshold_above(level)
+            if threshold is None or new_level < threshold:
+                break
+            if strongest >= THRESHOLD_BARRIERS[threshold]:
+                level = threshold  # crossed; look for the next one
+                continue
+            new_level = threshold - 0.01
+            notes.append(f"held below the threshold at rung {threshold} "
+                         f"(needs a {THRESHOLD_BARRIERS[threshold]}-point move)")
+            break
+    else:
+        new_level = state.escalation_level - p["descent_friction"] * (
+            state.escalation_level - target)
+        if target < state.escalation_level:
+            notes.append(f"easing slowly (friction {p['descent_friction']:.2f})")
+    new_level = min(float(TOP_RUNG), max(0.0, new_level))
+    cause = Cause(RULE, "escalation", "; ".join(notes))
+    changes.append(Change("world", "escalation_score", score, cause))
+    changes.append(Change("world", "heat", heat, cause))
+    changes.append(Change("world", "escalation_level", new_level, cause))
+
+    # Accident risk near the top (Payne): drawn every turn so the stream does not depend on it.
+    onset = p["accident_onset_rung"]
+    risk = p["accident_p_max"] * min(1.0, max(0.0, (new_level - onset)
+                                              / (NUCLEAR_THRESHOLD - onset)))
+    draw = rng.random()
+    jump = int(rng.integers(1, 4))
+    if draw < risk:
+        ceiling = NUCLEAR_THRESHOLD - 0.01 if new_level < NUCLEAR_THRESHOLD else TOP_RUNG
+        accident_level = min(ceiling, new_level + jump)
+        changes.append(Change("world", "escalation_level", accident_level, Cause(
+            RANDOM, "accident", f"An accident or misread signal (risk {risk:.1%} at rung "
+            f"{int(new_level)}) pushes escalation up {accident_level - new_level:.1f} rungs "
+            f"to '{RUNG_NAMES[int(accident_level)]}'")))
+        new_level = accident_level
+
+    drawn = sum(1 for a in state.actors.values() if a.drawn_in)
+    logit = (p["wider_war_slope"] * (new_level - p["wider_war_midpoint"])
+             + p["wider_war_per_actor"] * max(0, drawn - initially_drawn))
+    risk_war = 1.0 / (1.0 + math.exp(-logit))
+    changes.append(Change("world", "wider_war_risk", risk_war, Cause(
+        RULE, "escalation", f"rung {new_level:.1f} and {drawn - initially_drawn} more actor(s) "
+        f"drawn in than at the start give a {risk_war:.1%} risk of a wider war")))
+    return changes

@@ -1,0 +1,177 @@
+"""Intelligence: noisy observation, Bayesian beliefs with a confidence label, disclosure, denial.
+
+Beliefs are Gaussian in x = log(1 + quantity); the watched quantity is troops abroad.
+Each turn, each observer o looks at each actor t that can send troops abroad:
+    concealment c = t.concealment (+0.15 while a denial/concealment effort lasts), q = o.quality
+    looks happen with probability 1 - exp(-(0.2 + troops / detection_troops) x q / c)
+    observation y = log(1 + troops) + N(0, sigma^2),  sigma = observation_noise x c / q
+    predict:  v <- v + belief_drift
+    surprise: if (y - m)^2 > 9 (v + sigma^2), v <- max(v, (y - m)^2)   (a new development)
+    update:   K = v / (v + sigma^2);  m <- m + K (y - m);  v <- (1 - K) v
+Label: sd <= confirmed_sd -> confirmed; sd <= probable_sd -> probable; else unverified.
+Disclosure by d about t: d's allies and the public fuse y = m_d with variance
+v_d + disclosure_noise^2. Denial by t: the public fuses y = 0 (no troops) with variance
+disclosure_noise^2 / credibility_t, and t's concealment is raised for 4 turns. A denier whose
+troops the public later confirms loses 0.1 credibility.
+"""
+
+from __future__ import annotations
+
+import math
+
+from engine.causal import MOVE, RANDOM, RULE, Cause, Change
+from engine.state import Belief, WorldState
+from engine.variables import belief_estimate, confidence_label
+
+QUANTITY = "troops_abroad"
+CONCEALMENT_BOOST = 0.15
+CONCEALMENT_TURNS = 4
+SURPRISE_SIGMAS2 = 9.0
+
+
+def watched(state: WorldState) -> list[str]:
+    """Actors whose troops abroad others try to estimate."""
+    return [a.id for a in state.actors.values() if "expeditionary" in a.capabilities]
+
+
+def fuse(belief: Belief, y: float, obs_var: float, drift: float = 0.0,
+         surprise: bool = True) -> Belief:
+    """One Kalman step on log(1 + x), widening first when the observation is a surprise.
+
+    ``surprise=False`` for claims that should not reset what is known (a denial).
+    """
+    v = belief.var + drift
+    z = y - belief.mean
+    if surprise and z * z > SURPRISE_SIGMAS2 * (v + obs_var):
+        v = max(v, z * z)
+    gain = v / (v + obs_var)
+    return Belief(belief.mean + gain * z, (1 - gain) * v, belief.observations + 1)
+
+
+def label(state: WorldState, belief: Belief) -> str:
+    return confidence_label(belief, state.params["probable_sd"], state.params["confirmed_sd"])
+
+
+def describe(belief: Belief) -> str:
+    sd = math.sqrt(belief.var)
+    low = max(0.0, math.expm1(belief.mean - 1.645 * sd))
+    high = math.expm1(belief.mean + 1.645 * sd)
+    return f"~{belief_estimate(belief):,.0f} (90% range {low:,.0f}-{high:,.0f})"
+
+
+def _observe(state: WorldState, old: Belief, target, quality: float, who: str, rng):
+    """One observer's look at ``target``: (new belief, report text or "")."""
+    p = state.params
+    conc = min(1.0, max(0.05, target.concealment
+                        + (CONCEALMENT_BOOST if target.concealment_boost_turns else 0)))
+    q = max(0.05, quality)
+    truth = target.troops_abroad
+    p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
+    sigma = p["observation_noise"] * conc / q
+    look, noise = rng.random(), rng.normal(0.0, sigma)  # always both: a stable stream
+    if look >= p_look:
+        return old._replace(var=old.var + p["belief_drift"]), ""
+    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, p["belief_drift"])
+    old_label, new_label = label(state, old), label(state, new)
+    moved = abs(belief_estimate(new) - belief_estimate(old)) > 0.25 * max(
+        belief_estimate(old), 500)
+    if new_label == old_label and not moved:
+        return new, ""
+    return new, (f"[{new_label}] {who} estimates {target.name} has {describe(new)} "
+                       "troops abroad")
+
+
+def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
+    """Observation phase. Returns changes and labelled reports for the event feed."""
+    p = state.params
+    targets = watched(state)
+    changes: list[Change] = []
+    reports: list[dict] = []
+    for observer in state.actors.values():
+        beliefs = dict(observer.beliefs)
+        notes = []
+        for t_id in targets:
+            if t_id == observer.id:
+                continue
+            target = state.actors[t_id]
+            new, text = _observe(state, beliefs[(t_id, QUANTITY)], target,
+                                         observer.intel_quality, observer.name, rng)
+            beliefs[(t_id, QUANTITY)] = new
+            if text:
+                reports.append({"turn": state.turn, "observer": observer.id, "about": t_id,
+                                "quantity": QUANTITY, "estimate": belief_estimate(new),
+                                "label": label(state, new), "text": text})
+                notes.append(text)
+        if beliefs != observer.beliefs:
+            why = "; ".join(notes) if notes else f"{observer.name}'s estimates drift"
+            changes.append(Change(observer.id, "beliefs", beliefs, Cause(RANDOM, "observation",
+                                                                        why)))
+    # The public is a weak observer of its own (journalists, open-source analysts).
+    public = dict(state.public_beliefs)
+    notes = []
+    for t_id in targets:
+        target = state.actors[t_id]
+        new, text = _observe(state, public[(t_id, QUANTITY)], target,
+                                     p["public_osint_quality"], "Open sources", rng)
+        public[(t_id, QUANTITY)] = new
+        if text:
+            reports.append({"turn": state.turn, "observer": "public", "about": t_id,
+                            "quantity": QUANTITY, "estimate": belief_estimate(new),
+                            "label": label(state, new), "text": text})
+            notes.append(text)
+    changes.append(Change("world", "public_beliefs", public, Cause(
+        RANDOM, "observation", "; ".join(notes) or "Public estimates drift")))
+    for t_id in targets:
+        target = state.actors[t_id]
+        if target.concealment_boost_turns:
+            changes.append(Change(t_id, "concealment_boost_turns",
+                                  target.concealment_boost_turns - 1,
+                                  Cause(RULE, "observation", "concealment effort wears off")))
+        b = state.public_beliefs[(t_id, QUANTITY)]
+        if (target.denied and target.troops_abroad > 0 and label(state, b) == "confirmed"
+                and belief_estimate(b) > 1000):
+            changes += [
+                Change(t_id, "credibility", max(0.0, target.credibility - 0.1), Cause(
+                    RULE, "observation", f"{target.name}'s denial is exposed: the public "
+                    f"confirms {describe(b)} troops abroad")),
+                Change(t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
+            ]
+    return changes, reports
+
+
+def disclosure_changes(state: WorldState, move) -> list[Change]:
+    """Effect of disclose_intelligence: allies and the public fuse the discloser's estimate."""
+    about = move.params["about"]
+    me = state.actors[move.actor]
+    mine = me.beliefs[(about, QUANTITY)]
+    obs_var = mine.var + state.params["disclosure_noise"] ** 2
+    why = (f"{me.name} discloses its estimate that {state.actors[about].name} has "
+           f"{describe(mine)} troops abroad [{label(state, mine)}]")
+    cause = Cause(MOVE, move.id or move.type.value, why)
+    changes = []
+    for ally in sorted(state.alliances.get(me.id, ())):
+        beliefs = dict(state.actors[ally].beliefs)
+        if (about, QUANTITY) in beliefs and ally != about:
+            beliefs[(about, QUANTITY)] = fuse(beliefs[(about, QUANTITY)], mine.mean, obs_var)
+            changes.append(Change(ally, "beliefs", beliefs, cause))
+    public = dict(state.public_beliefs)
+    public[(about, QUANTITY)] = fuse(public[(about, QUANTITY)], mine.mean, obs_var)
+    changes.append(Change("world", "public_beliefs", public, cause))
+    return changes
+
+
+def denial_changes(state: WorldState, move) -> list[Change]:
+    """Effect of deny_conceal: harder to observe for a while; the public hears a denial."""
+    me = state.actors[move.actor]
+    cause = Cause(MOVE, move.id or move.type.value,
+                  f"{me.name} denies any deployment and steps up concealment "
+                  f"(credibility {me.credibility:.2f})")
+    changes = [Change(me.id, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
+               Change(me.id, "denied", True, cause)]
+    if (me.id, QUANTITY) in state.public_beliefs:
+        public = dict(state.public_beliefs)
+        obs_var = state.params["disclosure_noise"] ** 2 / max(me.credibility, 0.05)
+        public[(me.id, QUANTITY)] = fuse(public[(me.id, QUANTITY)], 0.0, obs_var,
+                                         surprise=False)
+        changes.append(Change("world", "public_beliefs", public, cause))
+    return changes

@@ -1,0 +1,111 @@
+"""Logistics: troops move along routes at capacity, with a transit lag and training time.
+
+Per route and turn: capacity_eff = capacity_per_turn x (1 - interdiction). Cohorts advance one
+stage at a time: queued -> (boarding, up to capacity_eff) -> transit (transit_turns) -> training
+(training_turns) -> front. Returning cohorts arrive home after transit_turns. A deployment larger
+than capacity therefore arrives over many turns. Interdiction decays by 0.1 a turn.
+"""
+
+from __future__ import annotations
+
+from engine.causal import RULE, Cause, Change
+from engine.state import Cohort, WorldState
+
+INTERDICTION_DECAY = 0.1
+
+
+def logistics(state: WorldState) -> list[Change]:
+    changes: list[Change] = []
+    for actor in state.actors.values():
+        if not actor.pipeline:
+            continue
+        home, transit, deployed, front = (actor.forces_home, actor.in_transit, actor.deployed,
+                                          actor.front)
+        boarded = arrived = trained = returned = 0
+        pipeline: list[Cohort] = []
+        capacity_left = {}
+        for cohort in actor.pipeline:
+            route = state.routes[cohort.route]
+            if cohort.stage == "queued":
+                pipeline.append(cohort)  # boards below, after the moving cohorts advance
+                continue
+            left = cohort.turns_left - 1
+            if left > 0:
+                pipeline.append(cohort._replace(turns_left=left))
+            elif cohort.stage == "transit":
+                transit -= cohort.troops
+                deployed += cohort.troops
+                arrived += cohort.troops
+                if route.training_turns > 0:
+                    pipeline.append(Cohort(route.id, "training", cohort.troops,
+                                           route.training_turns))
+                else:
+                    front += cohort.troops
+                    trained += cohort.troops
+            elif cohort.stage == "training":
+                front += cohort.troops
+                trained += cohort.troops
+            elif cohort.stage == "returning":
+                transit -= cohort.troops
+                home += cohort.troops
+                returned += cohort.troops
+        boarding: list[Cohort] = []
+        waiting: list[Cohort] = []
+        for cohort in pipeline:
+            if cohort.stage != "queued":
+                continue
+            route = state.routes[cohort.route]
+            cap = capacity_left.setdefault(
+                route.id, int(route.capacity * (1.0 - route.interdiction)))
+            n = min(cap, cohort.troops)
+            capacity_left[route.id] = cap - n
+            if n > 0:
+                boarded += n
+                boarding.append(_board(route, n))
+            if cohort.troops - n > 0:
+                waiting.append(cohort._replace(troops=cohort.troops - n))
+        moving = [c for c in pipeline if c.stage != "queued"]
+        # Cohorts with no transit time land straight in training (or the front).
+        landed = [c for c in boarding if c.stage != "transit"]
+        for c in landed:
+            transit -= c.troops
+            deployed += c.troops
+            arrived += c.troops
+            if c.stage == "front":
+                front += c.troops
+                trained += c.troops
+        new_pipeline = tuple(moving + [c for c in boarding if c.stage in ("transit", "training")]
+                             + waiting)
+        parts = []
+        if boarded:
+            parts.append(f"{boarded:,} boarded")
+        if arrived:
+            parts.append(f"{arrived:,} arrived in theatre")
+        if trained:
+            parts.append(f"{trained:,} finished training and entered combat")
+        if returned:
+            parts.append(f"{returned:,} returned home")
+        if waiting:
+            parts.append(f"{sum(c.troops for c in waiting):,} still waiting for route capacity")
+        cause = Cause(RULE, "logistics", f"{actor.name}: " + "; ".join(parts or ["in transit"]))
+        changes += [
+            Change(actor.id, "forces_home", home, cause),
+            Change(actor.id, "in_transit", transit, cause),
+            Change(actor.id, "deployed", deployed, cause),
+            Change(actor.id, "front", front, cause),
+            Change(actor.id, "pipeline", new_pipeline, cause),
+        ]
+    for route in state.routes.values():
+        if route.interdiction > 0:
+            level = max(0.0, round(route.interdiction - INTERDICTION_DECAY, 6))
+            changes.append(Change(f"route:{route.id}", "interdiction", level, Cause(
+                RULE, "logistics", f"Interdiction of {route.name} eases to {level:.0%}")))
+    return changes
+
+
+def _board(route, troops: int) -> Cohort:
+    if route.transit_turns > 0:
+        return Cohort(route.id, "transit", troops, route.transit_turns)
+    if route.training_turns > 0:
+        return Cohort(route.id, "training", troops, route.training_turns)
+    return Cohort(route.id, "front", troops, 0)

@@ -1,0 +1,131 @@
+"""Military: fire, attrition, front-line pressure, munitions flows, and who is drawn in.
+
+Per theatre and turn (weeks = days_per_turn / 7):
+    intensity  = base_intensity, raised to the strongest offensive ordered this turn;
+                 0.05 under a ceasefire (an offensive breaks it)
+    need_x     = front_x x shells_per_soldier_week x weeks x intensity
+    fire_x     = min(1, munitions_x / need_x)                   (munitions feed fire)
+    power_x    = front_x x effectiveness_x x readiness_x x (0.5 + 0.5 fire_x) x posture_x
+                 posture = 1.5 when defending, 1 otherwise
+    P_side     = sum of power_x on the side
+    casualties_x ~ Binomial(front_x, rate),
+                 rate = casualty_rate_weekly x weeks x intensity x clip(sqrt(P_enemy/P_own), .5, 2)
+    killed_x   ~ Binomial(casualties_x, kia_share)
+    pressure'  = clip((1 - front_decay) x pressure + front_gain x intensity x ln(P_a / P_b), -1, 1)
+    munitions' = munitions - min(munitions, need) + production
+    displaced += displaced_per_pressure x |pressure' - pressure|
+An actor is drawn in when its troops first fight, or when it first makes a violent move.
+"""
+
+from __future__ import annotations
+
+import math
+
+from engine.causal import RANDOM, RULE, Cause, Change
+from engine.moves import Category, MoveType
+from engine.state import WorldState
+
+
+def military(state: WorldState, orders, rng) -> list[Change]:
+    p = state.params
+    weeks = state.days_per_turn / 7
+    changes: list[Change] = []
+    offensive = {}
+    defending = set()
+    violent = set()
+    from engine.moves import CATALOGUE  # local: keeps the import graph one-directional
+
+    for move in orders:
+        if move.type == MoveType.OFFENSIVE_OPERATION:
+            offensive[move.actor] = max(offensive.get(move.actor, 0.0),
+                                        float(move.params.get("intensity", 0.7)))
+        elif move.type == MoveType.DEFENSIVE_OPERATION:
+            defending.add(move.actor)
+        if CATALOGUE[move.type].category >= Category.VIOLENT:
+            violent.add(move.actor)
+
+    consumed: dict[str, float] = {}
+    for th in state.theatres.values():
+        members = [state.actors[a] for a in (*th.side_a, *th.side_b)
+                   if state.actors[a].front > 0]
+        attackers = [a for a in (*th.side_a, *th.side_b) if a in offensive]
+        ceasefire = th.ceasefire and not attackers
+        if th.ceasefire and attackers:
+            changes.append(Change(f"theatre:{th.id}", "ceasefire", False, Cause(
+                "move", "offensive", f"An offensive by {', '.join(attackers)} breaks the "
+                f"ceasefire in {th.name}")))
+        intensity = th.base_intensity
+        if attackers:
+            intensity = max(intensity, max(offensive[a] for a in attackers))
+        if ceasefire:
+            intensity = 0.05
+        why_i = (f"offensive by {', '.join(attackers)}" if attackers
+                 else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
+        changes.append(Change(f"theatre:{th.id}", "intensity", intensity,
+                              Cause(RULE, "military", f"{th.name} intensity {intensity:.2f} "
+                                    f"({why_i})")))
+        power = {}
+        fire = {}
+        for a in members:
+            need = a.front * p["shells_per_soldier_week"] * weeks * intensity
+            fire[a.id] = 1.0 if need <= 0 else min(1.0, a.munitions / need)
+            consumed[a.id] = min(a.munitions, need)
+            posture = 1.5 if a.id in defending else 1.0
+            power[a.id] = (a.front * a.effectiveness * a.readiness
+                           * (0.5 + 0.5 * fire[a.id]) * posture)
+        side_a = sum(power.get(x, 0.0) for x in th.side_a)
+        side_b = sum(power.get(x, 0.0) for x in th.side_b)
+        for a in members:
+            own, enemy = (side_a, side_b) if a.id in th.side_a else (side_b, side_a)
+            ratio = math.sqrt(enemy / own) if own > 0 and enemy > 0 else (0.5 if enemy == 0
+                                                                          else 2.0)
+            rate = min(1.0, p["casualty_rate_weekly"] * weeks * intensity
+                       * min(2.0, max(0.5, ratio)))
+            casualties = int(rng.binomial(a.front, rate)) if enemy > 0 else 0
+            killed = int(rng.binomial(casualties, p["kia_share"])) if casualties else 0
+            wounded = casualties - killed
+            if casualties:
+                cause = Cause(RANDOM, "attrition",
+                              f"{a.name} loses {casualties:,} at the front in {th.name} "
+                              f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
+                              f"intensity {intensity:.2f}, enemy/own power {ratio ** 2:.2f})")
+                changes += [
+                    Change(a.id, "front", a.front - casualties, cause),
+                    Change(a.id, "deployed", a.deployed - casualties, cause),
+                    Change(a.id, "killed", a.killed + killed, cause),
+                    Change(a.id, "wounded", a.wounded + wounded, cause),
+                ]
+            readiness = min(1.0, max(0.2, a.readiness + 0.02 - 0.04 * intensity))
+            changes.append(Change(a.id, "readiness", readiness, Cause(
+                RULE, "military", f"{a.name} readiness {readiness:.2f} after a turn at "
+                f"intensity {intensity:.2f}")))
+        if side_a > 0 and side_b > 0:
+            balance = math.log(side_a / side_b)
+            pressure = max(-1.0, min(1.0, (1 - p["front_decay"]) * th.front_pressure
+                                     + p["front_gain"] * intensity * balance))
+            favoured = "side A" if balance > 0 else "side B"
+            cause = Cause(RULE, "military", f"{th.name}: combat power A/B "
+                          f"{side_a / side_b:.2f} favours {favoured} at intensity "
+                          f"{intensity:.2f}; pressure {th.front_pressure:+.2f} -> "
+                          f"{pressure:+.2f}")
+            changes.append(Change(f"theatre:{th.id}", "front_pressure", pressure, cause))
+            moved = abs(pressure - th.front_pressure)
+            if moved > 0:
+                changes.append(Change("world", "displaced", state.displaced + int(
+                    p["displaced_per_pressure"] * moved), cause))
+    for a in state.actors.values():
+        stock = a.munitions - consumed.get(a.id, 0.0) + a.munitions_production
+        if stock != a.munitions:
+            changes.append(Change(a.id, "munitions", stock, Cause(
+                RULE, "military", f"{a.name} fires {consumed.get(a.id, 0.0):,.0f} shells and "
+                f"produces {a.munitions_production:,.0f}")))
+        if a.drawn_in:
+            continue
+        in_combat = a.front > 0 and a.theatre and state.theatres[a.theatre].intensity >= 0
+        if in_combat and a.front > 0:
+            changes.append(Change(a.id, "drawn_in", True, Cause(
+                RULE, "military", f"{a.name}'s troops are now fighting: it is drawn in")))
+        elif a.id in violent:
+            changes.append(Change(a.id, "drawn_in", True, Cause(
+                "move", "violent move", f"{a.name} makes a violent move: it is drawn in")))
+    return changes

@@ -1,0 +1,37 @@
+"""Domestic politics: regime stability (or public support) under strain, losses and payments.
+
+Per actor and turn (weeks = days_per_turn / 7; damping d = 1 - 0.5 x repression):
+    dS = - stability_strain_weight x strain x d x weeks
+         - stability_casualty_weight x (casualties this turn / troops committed) x d
+         + stability_payment_weight x (regime income / GDP) x weeks
+         + stability_reversion x (baseline - S)
+    S' = clip(S + dS, 0, 1)
+Repression capacity damps the erosion from strain and casualties (it does not create support).
+"""
+
+from __future__ import annotations
+
+from engine.causal import RULE, Cause, Change
+from engine.state import WorldState
+
+
+def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
+    p = state.params
+    weeks = state.days_per_turn / 7
+    changes: list[Change] = []
+    for a in state.actors.values():
+        damping = 1.0 - 0.5 * a.repression
+        lost = casualties.get(a.id, 0)
+        committed = a.deployed + lost
+        strain_term = -p["stability_strain_weight"] * a.strain * damping * weeks
+        casualty_term = (-p["stability_casualty_weight"] * lost / committed * damping
+                         if committed else 0.0)
+        payment_term = p["stability_payment_weight"] * a.regime_income / a.gdp * weeks
+        reversion = p["stability_reversion"] * (a.stability_baseline - a.stability)
+        stability = min(1.0, max(0.0, a.stability + strain_term + casualty_term + payment_term
+                                 + reversion))
+        why = (f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
+               f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
+               f"{payment_term:+.3f}, reversion {reversion:+.3f}")
+        changes.append(Change(a.id, "stability", stability, Cause(RULE, "politics", why)))
+    return changes

@@ -1,0 +1,332 @@
+"""The scenario format: a validated, typed model of a scenario YAML file.
+
+Field names carry their units (``gdp_bn``: billions of USD per year). ``extra="forbid"``
+everywhere, so a misspelt field is an error rather than a silently ignored default. Cross
+references (actor ids, theatres, routes, moves) are checked by ``check_references`` in
+engine/loader.py, which can name the exact field path of the culprit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Capability(StrEnum):
+    """What an actor may do; each move in the catalogue requires one (or none)."""
+
+    BELLIGERENT = "belligerent"  # fights in a theatre: operations, deep strikes, mobilisation
+    EXPEDITIONARY = "expeditionary"  # sends troops abroad along its routes
+    SANCTIONER = "sanctioner"  # imposes and enforces sanctions
+    PATRON = "patron"  # pays for support and gives military aid
+    ARMS_SUPPLIER = "arms_supplier"  # ships munitions to others
+    NAVAL = "naval"  # can interdict routes at sea
+    NUCLEAR = "nuclear"  # nuclear signalling and use
+    UN_VETO = "un_veto"  # permanent member of the UN Security Council
+
+
+class Clock(Strict):
+    start: date
+    days_per_turn: int = Field(7, ge=1, le=31)
+    turns: int = Field(52, ge=1, le=520)
+
+
+class Economy(Strict):
+    gdp_bn: float = Field(gt=0, description="GDP, billions of USD per year")
+    trend_growth_pct: float = Field(ge=-20, le=20, description="Trend real growth, % per year")
+    reserves_bn: float = Field(0.0, ge=0, description="Usable foreign reserves, bn USD")
+    strain: Share = Field(0.0, description="Initial economic strain, 0..1")
+
+
+class Military(Strict):
+    forces_home: int = Field(ge=0, le=5_000_000, description="Active troops at home")
+    deployed: int = Field(0, ge=0, le=5_000_000, description="Troops already in the theatre")
+    theatre: Id | None = Field(None, description="Theatre where this actor's forces fight")
+    munitions: float = Field(0.0, ge=0, description="Artillery shells in stock")
+    munitions_production: float = Field(0.0, ge=0, description="Shells produced per turn")
+    readiness: Share = 0.7
+    effectiveness: float = Field(1.0, ge=0.0, le=3.0, description="1 = theatre norm")
+    engaged: bool = Field(False, description="Already a party to the conflict at the start")
+
+
+class Politics(Strict):
+    stability: Share = Field(0.7, description="Regime stability or public support")
+    resolve: Share = 0.5
+    credibility: Share = 0.5
+    repression: Share = Field(0.0, description="Capacity to suppress dissent")
+
+
+class Intelligence(Strict):
+    quality: Share = Field(0.5, description="How well this actor observes others")
+    concealment: Share = Field(0.3, description="How well this actor hides its own moves")
+
+
+class UtilityWeights(Strict):
+    security: float = Field(1.0, ge=0, le=10)
+    economy: float = Field(1.0, ge=0, le=10)
+    regime: float = Field(1.0, ge=0, le=10)
+    reputation: float = Field(0.5, ge=0, le=10)
+    escalation_aversion: float = Field(1.0, ge=0, le=10)
+
+
+class MoveOrder(BaseModel):
+    """A move as written in YAML: ``{move: impose_sanctions, target: russia, package: ...}``.
+
+    Parameters other than ``move`` (and ``actor`` in injects) are checked against the move
+    catalogue by the loader, so this model allows them as extras.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    move: str
+    actor: Id | None = None
+
+    @property
+    def params(self) -> dict:
+        return dict(self.model_extra or {})
+
+
+Op = Literal[">", ">=", "<", "<=", "==", "!="]
+ConfidenceLabel = Literal["unverified", "probable", "confirmed"]
+
+
+class Condition(Strict):
+    """``var op value``. ``var`` paths: ``self.strain``, ``world.escalation_rung``,
+    ``theatre.kursk.front_pressure``, ``belief.north_korea.troops_abroad``, ``turn``."""
+
+    var: str
+    op: Op
+    value: float
+    confidence: ConfidenceLabel | None = Field(
+        None, description="For belief.* variables: the least confidence required"
+    )
+
+
+class DoctrineRule(Strict):
+    name: str
+    when: list[Condition] = Field(min_length=1)
+    then: list[MoveOrder] = Field(min_length=1)
+    once: bool = Field(True, description="Fire only the first time the condition holds")
+
+
+class ScriptedTurn(Strict):
+    turn: int = Field(ge=1)
+    moves: list[MoveOrder]
+
+
+class ScriptedPolicy(Strict):
+    kind: Literal["scripted"]
+    schedule: list[ScriptedTurn] = Field(default_factory=list)
+
+
+class DoctrinePolicy(Strict):
+    kind: Literal["doctrine"]
+    rules: list[DoctrineRule] = Field(default_factory=list)
+    every_turn: list[MoveOrder] = Field(
+        default_factory=list, description="Moves made every turn, besides any rule that fires"
+    )
+
+
+class LogitPolicy(Strict):
+    kind: Literal["logit"]
+    rationality: float = Field(2.0, ge=0, le=100, description="Logit lambda; 0 = uniform")
+    candidates: list[MoveOrder] = Field(
+        default_factory=list, description="Moves to choose among; empty = a default set"
+    )
+
+
+class HumanPolicy(Strict):
+    kind: Literal["human"]
+
+
+Policy = Annotated[
+    ScriptedPolicy | DoctrinePolicy | LogitPolicy | HumanPolicy, Field(discriminator="kind")
+]
+
+
+class Actor(Strict):
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    capabilities: list[Capability] = Field(default_factory=list)
+    economy: Economy
+    military: Military
+    politics: Politics = Politics()
+    intelligence: Intelligence = Intelligence()
+    utility: UtilityWeights = UtilityWeights()
+    policy: Policy = Field(default_factory=lambda: DoctrinePolicy(kind="doctrine"))
+
+
+class Alliance(Strict):
+    name: str
+    members: list[Id] = Field(min_length=2)
+
+
+class Sector(StrEnum):
+    ENERGY = "energy"
+    FOOD = "food"
+    ARMS = "arms"
+    MANUFACTURES = "manufactures"
+    RAW_MATERIALS = "raw_materials"
+    FINANCE = "finance"
+    OTHER = "other"
+
+
+REST_OF_WORLD = "rest_of_world"  # an implicit trade partner that never sanctions anyone
+
+
+class TradeLink(Strict):
+    between: list[Id] = Field(
+        min_length=2, max_length=2,
+        description=f"Two actor ids; '{REST_OF_WORLD}' stands for every partner not modelled",
+    )
+    volume_bn: float = Field(gt=0, le=10_000, description="Two-way trade, bn USD per year")
+    sectors: dict[Sector, Share] = Field(
+        default_factory=lambda: {Sector.OTHER: 1.0}, description="Share of volume by sector"
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self):
+        total = sum(self.sectors.values())
+        if abs(total - 1.0) > 0.01:
+            raise ValueError(f"sector shares must sum to 1 (they sum to {total:.3f})")
+        return self
+
+
+class Hostility(Strict):
+    between: list[Id] = Field(min_length=2, max_length=2)
+    level: Share
+
+
+class SanctionInForce(Strict):
+    sender: Id
+    target: Id
+    package: Literal["targeted", "sectoral", "comprehensive", "secondary"]
+    enforcement: Share = 0.6
+
+
+class TransferInForce(Strict):
+    payer: Id
+    recipient: Id
+    kind: Literal["cash", "oil", "food", "technology", "payroll", "military_aid"]
+    amount: float = Field(ge=0, description="Per turn, in the unit of its kind (brink moves)")
+
+
+class Relations(Strict):
+    alliances: list[Alliance] = Field(default_factory=list)
+    trade: list[TradeLink] = Field(default_factory=list)
+    hostility: list[Hostility] = Field(default_factory=list)
+
+
+class Theatre(Strict):
+    id: Id
+    name: str
+    sides: list[list[Id]] = Field(min_length=2, max_length=2)
+    front_pressure: float = Field(0.0, ge=-1, le=1, description="Positive favours sides[0]")
+    intensity: Share = Field(0.5, description="Intensity of fighting with no new orders")
+
+
+class Route(Strict):
+    id: Id
+    name: str
+    actor: Id = Field(description="The actor whose troops use the route")
+    theatre: Id
+    mode: Literal["rail", "sea", "air", "road", "mixed"]
+    capacity_per_turn: float = Field(gt=0, le=1_000_000, description="Troops per turn")
+    transit_turns: int = Field(ge=0, le=52)
+    training_turns: int | None = Field(None, ge=0, le=52, description="Default: training_weeks")
+
+
+class Uncertainty(Strict):
+    distribution: Literal["uniform", "triangular", "normal", "lognormal"]
+    low: float
+    high: float
+    mode: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be less than high ({self.high})")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode ({self.mode}) must lie between low and high")
+        return self
+
+
+class ParameterValue(Strict):
+    value: float
+    unit: str | None = None
+    source: str = Field(min_length=1, description="Where the value comes from")
+    uncertainty: Uncertainty | None = None
+
+
+class InjectEffect(Strict):
+    target: str = Field(description="An actor id, 'world' or 'theatre:<id>'")
+    var: str
+    op: Literal["set", "add", "mul"] = "add"
+    value: float
+
+
+class Inject(Strict):
+    id: Id
+    turn: int = Field(ge=1)
+    from_: str = Field("white_cell", alias="from")
+    to: list[str] = Field(default_factory=lambda: ["all"])
+    text: str = Field(min_length=1)
+    effects: list[InjectEffect] = Field(default_factory=list)
+    moves: list[MoveOrder] = Field(default_factory=list, description="Moves made for actors")
+    expected_actions: list[str] = Field(default_factory=list)
+
+
+class Outcome(Strict):
+    id: Id
+    name: str
+    metric: str = Field(description="e.g. world.escalation_rung, north_korea.deployed")
+    direction: Literal["above", "below"]
+    threshold: float
+    when: Literal["end", "ever"] = Field("ever", description="At the last turn, or at any turn")
+
+
+class EscalationSetup(Strict):
+    initial_rung: float = Field(0.0, ge=0, le=44)
+    baseline_score: float = Field(
+        0.0, ge=-10, le=100, description="Score per turn of the ongoing war (no change)"
+    )
+
+
+class Scenario(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    id: Id
+    title: str = Field(min_length=1)
+    version: int = Field(1, ge=1)
+    briefing: str = Field(min_length=1)
+    teaching_notes: str = ""
+    clock: Clock
+    escalation: EscalationSetup = EscalationSetup()
+    actors: list[Actor] = Field(min_length=2, max_length=40)
+    relations: Relations = Relations()
+    theatres: list[Theatre] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+    sanctions: list[SanctionInForce] = Field(
+        default_factory=list, description="Sanctions already in force at the start")
+    transfers: list[TransferInForce] = Field(
+        default_factory=list, description="Standing transfers already flowing at the start")
+    parameters: dict[str, ParameterValue] = Field(default_factory=dict)
+    injects: list[Inject] = Field(default_factory=list, description="The MSEL")
+    outcomes: list[Outcome] = Field(default_factory=list)
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [a.id for a in self.actors]

@@ -1,0 +1,192 @@
+"""Explicit world state: actors, theatres, routes and the world's public variables.
+
+State objects are plain mutable dataclasses so that the model can apply ``Change`` records to
+them; the rules never mutate them (they return changes, see engine/causal.py). Standing orders
+(sanctions in force, transfers, troop cohorts) are immutable tuples replaced as a whole.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+# --- standing orders and pipelines -------------------------------------------------------------
+
+
+class Sanction(NamedTuple):
+    """A sanctions package in force: ``sender`` against ``target``."""
+
+    sender: str
+    target: str
+    package: str  # targeted | sectoral | comprehensive | secondary
+    enforcement: float  # 0..1, raised by enforce moves
+    since: int
+
+
+class Transfer(NamedTuple):
+    """A standing per-turn transfer from ``payer`` to ``recipient``."""
+
+    payer: str
+    recipient: str
+    kind: str  # cash | oil | food | technology | payroll | munitions_aid
+    amount: float  # per turn, in the kind's unit (see engine/moves.py)
+    since: int
+
+
+class Cohort(NamedTuple):
+    """Troops moving along a route. ``stage``: queued, transit, training, returning."""
+
+    route: str
+    stage: str
+    troops: int
+    turns_left: int
+
+
+class TradeFlow(NamedTuple):
+    """Two-way trade between ``a`` and ``b``, bn USD per year, with sector shares."""
+
+    a: str
+    b: str
+    volume: float
+    sectors: tuple[tuple[str, float], ...]
+
+
+class Belief(NamedTuple):
+    """A Gaussian belief over log(1 + quantity), with the number of observations fused."""
+
+    mean: float
+    var: float
+    observations: int
+
+
+# --- actors, theatres, routes ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ActorState:
+    id: str
+    name: str
+    capabilities: frozenset[str]
+    theatre: str | None
+    # economy
+    gdp: float  # bn USD / yr
+    trend_growth: float  # % / yr
+    growth: float  # % / yr, this turn
+    reserves: float  # bn USD
+    strain: float  # 0..1
+    lost_trade: float  # bn USD / yr, this turn
+    transfer_relief: float  # bn USD / yr, this turn (received minus paid)
+    regime_income: float  # bn USD / yr, this turn: hard currency the regime captures
+    # military
+    forces_home: int
+    in_transit: int
+    deployed: int  # in theatre: training + front
+    front: int  # of deployed, in combat
+    killed: int
+    wounded: int
+    mobilised: int
+    initial_forces: int
+    munitions: float  # shells
+    munitions_production: float  # shells / turn
+    readiness: float  # 0..1
+    effectiveness: float  # combat effectiveness per soldier, 1 = the theatre's norm
+    pipeline: tuple[Cohort, ...]
+    # politics
+    stability: float  # regime stability or public support, 0..1
+    stability_baseline: float
+    resolve: float
+    credibility: float
+    repression: float
+    # intelligence
+    intel_quality: float
+    concealment: float
+    concealment_boost_turns: int
+    denied: bool  # has publicly denied its covert moves (credibility is at stake)
+    beliefs: dict[tuple[str, str], Belief]
+    # status
+    drawn_in: bool
+    escalation_points: float  # this turn
+
+    @property
+    def casualties(self) -> int:
+        return self.killed + self.wounded
+
+    @property
+    def troops_abroad(self) -> int:
+        """Troops that have left home: in transit, training or at the front."""
+        return self.in_transit + self.deployed
+
+
+@dataclass(slots=True)
+class TheatreState:
+    id: str
+    name: str
+    side_a: tuple[str, ...]
+    side_b: tuple[str, ...]
+    front_pressure: float  # -1..1, positive favours side A
+    base_intensity: float  # 0..1, the intensity of fighting without new orders
+    intensity: float  # 0..1, this turn
+    ceasefire: bool
+
+
+@dataclass(slots=True)
+class RouteState:
+    id: str
+    name: str
+    actor: str
+    theatre: str
+    mode: str
+    capacity: float  # troops per turn, before interdiction
+    transit_turns: int
+    training_turns: int
+    interdiction: float  # 0..1 share of capacity denied this turn
+
+
+@dataclass(slots=True)
+class WorldState:
+    turn: int
+    date: date
+    escalation_level: float  # continuous position on Kahn's ladder, 0..44
+    escalation_score: float  # this turn's score (Rivera et al.), points / actor
+    heat: float  # smoothed excess of score over the baseline
+    baseline_score: float
+    reference_rung: float  # the rung the ongoing situation sits at when score = baseline
+    wider_war_risk: float  # 0..1
+    civilian_casualties: int
+    displaced: int
+    sanctions: tuple[Sanction, ...]
+    transfers: tuple[Transfer, ...]
+    ceasefire_offers: tuple[tuple[str, str, int], ...]  # (from, theatre, turn)
+    public_beliefs: dict[tuple[str, str], Belief]
+    # fixed for the run: parameters, relations and the clock step
+    params: dict[str, float] = field(default_factory=dict)
+    alliances: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> allies
+    hostility: dict[tuple[str, str], float] = field(default_factory=dict)  # both orders
+    trade: tuple[TradeFlow, ...] = ()
+    days_per_turn: int = 7
+    actors: dict[str, ActorState] = field(default_factory=dict)
+    theatres: dict[str, TheatreState] = field(default_factory=dict)
+    routes: dict[str, RouteState] = field(default_factory=dict)
+
+    @property
+    def escalation_rung(self) -> int:
+        return int(self.escalation_level)
+
+    def resolve(self, target: str):
+        """Return the object a ``Change.target`` names."""
+        if target == "world":
+            return self
+        if target.startswith("theatre:"):
+            return self.theatres[target[8:]]
+        if target.startswith("route:"):
+            return self.routes[target[6:]]
+        return self.actors[target]
+
+    def copy(self) -> WorldState:
+        return copy.deepcopy(self)
+
+    @property
+    def drawn_in(self) -> tuple[str, ...]:
+        return tuple(a.id for a in self.actors.values() if a.drawn_in)
