@@ -53,7 +53,7 @@ class Observation:
     def __init__(self, state: WorldState, actor_id: str):
         self._state = state
         self.actor_id = actor_id
-        self.turn = state.turn + 1  # the turn being decided
+        self.turn = state.turn  # the turn being decided (the model advances the clock first)
         self.beliefs: dict[tuple[str, str], Belief] = state.actors[actor_id].beliefs
 
     @property

@@ -1,0 +1,19 @@
+"""Shared fixtures: paths and the shipped scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+DEFAULT_SCENARIO = SCENARIOS / "nk-100k.yaml"
+
+
+@pytest.fixture(scope="session")
+def default_scenario():
+    """The default scenario, loaded once."""
+    return load_scenario(DEFAULT_SCENARIO)
