@@ -101,6 +101,7 @@ class ParamSpec:
     choices: tuple[str, ...] = ()
     default: Any = None
     unit: str = ""
+    optional: bool = False  # may be omitted even without a default (e.g. "the actor's own")
 
     def describe(self) -> str:
         if self.kind in ("int", "float"):
@@ -456,6 +457,17 @@ def _has_theatre(state, move):
     return state.actors[move.actor].theatre is not None
 
 
+def _own_theatre(state, move):
+    theatre = move.params.get("theatre")
+    return theatre is None or theatre == state.actors[move.actor].theatre
+
+
+def _party_to_theatre(state, move):
+    theatre_id = move.params.get("theatre") or state.actors[move.actor].theatre
+    theatre = state.theatres.get(theatre_id) if theatre_id else None
+    return theatre is not None and move.actor in (*theatre.side_a, *theatre.side_b)
+
+
 def _has_forces_in_theatre(state, move):
     return state.actors[move.actor].front > 0
 
@@ -471,11 +483,11 @@ def _nuclear_rung(state, move):
 # --- the table ---------------------------------------------------------------------------------
 
 TROOPS = ParamSpec("troops", "int", 100, 200_000, unit="troops")
-ROUTE = ParamSpec("route", "route", default=None)
+ROUTE = ParamSpec("route", "route", optional=True)  # default: the actor's first route
 TARGET = ParamSpec("target", "actor")
 RECIPIENT = ParamSpec("recipient", "actor")
 PACKAGE = ParamSpec("package", "choice", choices=tuple(SANCTION_PACKAGES))
-THEATRE = ParamSpec("theatre", "theatre", default=None)
+THEATRE = ParamSpec("theatre", "theatre", optional=True)  # default: the actor's theatre
 INTENSITY = ParamSpec("intensity", "float", 0.1, 1.0, default=0.7, unit="share of full")
 
 _S = MoveSpec  # local alias to keep the table readable
@@ -587,12 +599,14 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            _V.PUBLIC, _C.VIOLENT, _no_effect,
            "Read by the military rule: attack posture and intensity this turn; breaks any "
            "ceasefire.",
-           (("has a theatre", _has_theatre), ("has forces at the front", _has_forces_in_theatre)),
+           (("has a theatre", _has_theatre), ("fights only in its own theatre", _own_theatre),
+            ("has forces at the front", _has_forces_in_theatre)),
            appeal={"security": 0.6, "regime": 0.1, "reputation": -0.2}),
         _S(_T.DEFENSIVE_OPERATION, "Defensive operation", "belligerent", (THEATRE,), _V.PUBLIC,
            _C.STATUS_QUO, _no_effect,
            "Read by the military rule: defensive posture (x1.5 combat power) this turn.",
-           (("has a theatre", _has_theatre), ("has forces at the front", _has_forces_in_theatre)),
+           (("has a theatre", _has_theatre), ("fights only in its own theatre", _own_theatre),
+            ("has forces at the front", _has_forces_in_theatre)),
            appeal={"security": 0.4}),
         _S(_T.DEEP_STRIKE, "Deep strike", "belligerent", (TARGET,), _V.PUBLIC, _C.VIOLENT,
            _deep_strike,
@@ -614,6 +628,7 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            _C.DE_ESCALATION, _offer_ceasefire,
            "When both sides of a theatre offer within two turns, a ceasefire holds until an "
            "offensive breaks it.",
+           (("is a party to that theatre", _party_to_theatre),),
            appeal={"reputation": 0.3, "economy": 0.2, "security": -0.2}),
     )
 }
@@ -674,7 +689,7 @@ def check_static(refs: Refs, actor: str, move_name: str, params: dict) -> tuple[
             return name, f"unknown parameter '{name}' for '{move_name}' (expected: {expected})"
     for p in spec.params:
         if p.name not in params:
-            if p.default is not None or p.kind in ("route", "theatre"):
+            if p.default is not None or p.optional:
                 continue
             return p.name, f"'{move_name}' needs parameter '{p.name}' ({p.describe()})"
         value = params[p.name]

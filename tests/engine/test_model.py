@@ -77,7 +77,8 @@ def test_invalid_human_move_is_rejected_with_a_reason(default_scenario):
     model.agents_by_actor["north_korea"].policy.submit([too_many])
     model.step()
     rejected = [e for e in model.events if e["kind"] == "rejected"]
-    assert rejected and "north_korea" == rejected[0]["actor"]
+    assert rejected
+    assert rejected[0]["actor"] == "north_korea"
     assert "precondition not met: enough troops at the front" in rejected[0]["text"]
     assert model.state.actors["north_korea"].in_transit == 0
     assert not any(m.type.value == "withdraw_troops"
@@ -129,7 +130,8 @@ def test_inject_effects_and_moves_apply_on_their_turn(default_scenario):
     model = _run(default_scenario, 7, turns=3)
     inject = next(i for i in default_scenario.injects if i.effects)
     entries = [e for e in model.log.entries if e.kind == INJECT and e.ref == inject.id]
-    assert entries and all(e.turn == inject.turn for e in entries)
+    assert entries
+    assert all(e.turn == inject.turn for e in entries)
 
 
 def test_fewer_turns_than_the_clock(default_scenario):

@@ -1,5 +1,6 @@
 """Each mechanism in its first, documented form, tested in isolation."""
 
+import itertools
 import math
 
 import numpy as np
@@ -132,7 +133,7 @@ def test_strain_builds_under_sanctions_and_recovers_after_lifting():
     for _ in range(10):
         model.step()
         strains.append(model.state.actors["green"].strain)
-    assert all(b > a for a, b in zip(strains, strains[1:], strict=False))
+    assert all(b > a for a, b in itertools.pairwise(strains))
     _step(model, [make_move("blue", "lift_sanctions",
                             {"target": "green", "package": "comprehensive"})])
     after = []
@@ -224,7 +225,8 @@ def test_foreign_troops_entering_combat_are_drawn_in():
     for _ in range(8):
         model.step()
         drawn.append(model.state.actors["green"].drawn_in)
-    assert not drawn[0] and drawn[-1]
+    assert not drawn[0]
+    assert drawn[-1]
     assert any(e["kind"] == "drawn_in" for e in model.events)
 
 
@@ -271,7 +273,8 @@ def test_escalation_falls_more_slowly_than_it_rises():
     rise = peak - 12
     model.step()
     fall = peak - model.state.escalation_level
-    assert rise > 0 and 0 < fall < rise
+    assert rise > 0
+    assert 0 < fall < rise
 
 
 def test_accidents_only_near_the_top():
