@@ -1,0 +1,168 @@
+"""Policy contract tests (every registered policy) and behaviour as move tables."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from engine.model import BrinkModel
+from engine.moves import MoveType, make_move
+from engine.policies import (
+    POLICIES,
+    DoctrinePolicy,
+    HumanPolicy,
+    LogitPolicy,
+    Observation,
+    ScriptedPolicy,
+)
+from engine.scenario import DoctrinePolicy as DoctrineSpec
+from engine.scenario import UtilityWeights
+from tests.engine.builders import mini_model
+
+
+def _policy(name, actor="red"):
+    if name == "scripted":
+        return ScriptedPolicy(actor, {1: [make_move(actor, "hold")],
+                                      2: [make_move(actor, "offer_talks", {"target": "blue"})]})
+    if name == "doctrine":
+        spec = DoctrineSpec.model_validate({
+            "kind": "doctrine",
+            "every_turn": [{"move": "defensive_operation"}],
+            "rules": [{"name": "talk when strained",
+                       "when": [{"var": "self.strain", "op": ">=", "value": 0.0}],
+                       "then": [{"move": "offer_talks", "target": "blue"}]}]})
+        return DoctrinePolicy.from_spec(actor, spec)
+    if name == "logit":
+        return LogitPolicy(actor, 2.0, UtilityWeights(), [])
+    return HumanPolicy(actor)
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_registered_with_a_classifier(name):
+    """Every policy is in the registry under its name and declares what it is."""
+    cls = POLICIES[name]
+    assert cls.name == name
+    assert {"stochastic", "uses_beliefs", "memory"} <= set(cls.classifier)
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_same_seed_same_play_and_pickle_round_trip(name):
+    """Policies are deterministic given their generator, and survive pickling."""
+    model = mini_model()
+    model.state.turn = 1
+    obs = Observation(model.state, "red")
+    a, b = _policy(name), pickle.loads(pickle.dumps(_policy(name)))
+    if name == "human":
+        a.submit([make_move("red", "hold")])
+        b.submit([make_move("red", "hold")])
+    play_a = [a.decide(obs, np.random.default_rng(9)) for _ in range(3)]
+    play_b = [b.decide(obs, np.random.default_rng(9)) for _ in range(3)]
+    assert play_a == play_b
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_reset_forgets_memory(name):
+    """After reset a policy plays as if new."""
+    model = mini_model()
+    model.state.turn = 1
+    obs = Observation(model.state, "red")
+    used, fresh = _policy(name), _policy(name)
+    used.decide(obs, np.random.default_rng(1))
+    used.reset()
+    assert used.decide(obs, np.random.default_rng(2)) == fresh.decide(obs,
+                                                                       np.random.default_rng(2))
+
+
+def test_scripted_plays_its_schedule():
+    """A move table: hold, then offer talks, then nothing."""
+    model = mini_model()
+    policy = _policy("scripted")
+    plays = []
+    for turn in (1, 2, 3):
+        model.state.turn = turn
+        plays.append([m.type for m in policy.decide(Observation(model.state, "red"), None)])
+    assert plays == [[MoveType.HOLD], [MoveType.OFFER_TALKS], []]
+
+
+def test_doctrine_fires_once_rules_once():
+    """A once-rule fires the first time its condition holds, every_turn moves always."""
+    model = mini_model()
+    model.state.turn = 1
+    policy = _policy("doctrine")
+    first = [m.type for m in policy.decide(Observation(model.state, "red"), None)]
+    second = [m.type for m in policy.decide(Observation(model.state, "red"), None)]
+    assert first == [MoveType.DEFENSIVE_OPERATION, MoveType.OFFER_TALKS]
+    assert second == [MoveType.DEFENSIVE_OPERATION]
+
+
+def test_doctrine_waits_for_the_required_confidence():
+    """'if confirmed troops > 5,000': an unverified estimate does not trigger the rule."""
+    spec = DoctrineSpec.model_validate({
+        "kind": "doctrine",
+        "rules": [{"name": "secondary sanctions",
+                   "when": [{"var": "belief.green.troops_abroad", "op": ">", "value": 5000,
+                             "confidence": "confirmed"}],
+                   "then": [{"move": "impose_sanctions", "target": "green",
+                             "package": "secondary"}]}]})
+    policy = DoctrinePolicy.from_spec("blue", spec)
+    model = mini_model()
+    import math
+
+    from engine.state import Belief
+    beliefs = model.state.actors["blue"].beliefs
+    beliefs[("green", "troops_abroad")] = Belief(math.log1p(20_000), 1.0, 1)  # unverified
+    assert policy.decide(Observation(model.state, "blue"), None) == []
+    beliefs[("green", "troops_abroad")] = Belief(math.log1p(20_000), 0.01, 9)  # confirmed
+    assert [m.type for m in policy.decide(Observation(model.state, "blue"), None)] == [
+        MoveType.IMPOSE_SANCTIONS]
+
+
+def test_doctrine_reads_beliefs_not_the_truth():
+    """Changing the hidden truth without changing beliefs changes no decision."""
+    spec = DoctrineSpec.model_validate({
+        "kind": "doctrine",
+        "rules": [{"name": "react", "once": False,
+                   "when": [{"var": "belief.green.troops_abroad", "op": ">", "value": 5000}],
+                   "then": [{"move": "diplomatic_protest", "target": "green"}]}]})
+    policy = DoctrinePolicy.from_spec("blue", spec)
+    model = mini_model()
+    before = policy.decide(Observation(model.state, "blue"), None)
+    model.state.actors["green"].deployed = 90_000  # the truth moves, beliefs do not
+    assert policy.decide(Observation(model.state, "blue"), None) == before
+
+
+def test_logit_rationality_sharpens_choice():
+    """lambda = 0 is uniform; a large lambda concentrates on the best move."""
+    model = mini_model()
+    obs = Observation(model.state, "red")
+    flat = LogitPolicy("red", 0.0, UtilityWeights(), []).choice_probabilities(obs)
+    policy = LogitPolicy("red", 50.0, UtilityWeights(), [])
+    sharp = policy.choice_probabilities(obs)
+    probs = [p for _, p in flat]
+    assert max(probs) - min(probs) < 1e-12
+    best = max(policy.utility(obs, m) for m, _ in sharp)
+    on_best = sum(p for m, p in sharp if policy.utility(obs, m) == best)
+    assert on_best > 0.99
+    assert all(obs.why_not(m) is None for m, _ in sharp)
+
+
+def test_logit_escalation_aversion_prefers_milder_moves():
+    """A very escalation-averse actor rarely picks violent moves."""
+    model = mini_model()
+    obs = Observation(model.state, "red")
+    averse = LogitPolicy("red", 5.0, UtilityWeights(escalation_aversion=10), [])
+    violent = sum(p for m, p in averse.choice_probabilities(obs)
+                  if m.type in (MoveType.OFFENSIVE_OPERATION, MoveType.DEEP_STRIKE))
+    assert violent < 0.01
+
+
+def test_logit_policy_plays_a_whole_game(default_scenario):
+    """Any actor can be switched to logit play and the game still runs deterministically."""
+    policies = {a: LogitPolicy(a, 2.0, default_scenario.actor(a).utility, [])
+                for a in default_scenario.actor_ids}
+    a = BrinkModel(default_scenario, rng=4, turns=10, policies=policies).run()
+    policies = {a_: LogitPolicy(a_, 2.0, default_scenario.actor(a_).utility, [])
+                for a_ in default_scenario.actor_ids}
+    b = BrinkModel(default_scenario, rng=4, turns=10, policies=policies).run()
+    assert a.rows == b.rows
+    assert len({m.type for m in a.move_log}) > 3
