@@ -141,7 +141,7 @@ def test_logit_rationality_sharpens_choice():
     probs = [p for _, p in flat]
     assert max(probs) - min(probs) < 1e-12
     best = max(policy.utility(obs, m) for m, _ in sharp)
-    on_best = sum(p for m, p in sharp if policy.utility(obs, m) == best)
+    on_best = sum(p for m, p in sharp if policy.utility(obs, m) > best - 1e-9)
     assert on_best > 0.99
     assert all(obs.why_not(m) is None for m, _ in sharp)
 
