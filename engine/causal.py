@@ -62,17 +62,22 @@ class CausalLog:
         return [e for e in self.entries if e.turn == turn]
 
 
-def apply_changes(state, changes, log: CausalLog, turn: int, phase: str) -> None:
-    """Apply ``changes`` to ``state`` in order, logging each one that alters a value."""
+def apply_changes(state, changes, log: CausalLog | None, turn: int, phase: str) -> None:
+    """Apply ``changes`` to ``state`` in order, logging each one that alters a value.
+
+    With ``log=None`` (lean batch runs) the same values are applied and nothing is logged.
+    """
+    resolve = state.resolve
+    if log is None:
+        for target, var, value, _cause in changes:
+            setattr(resolve(target), var, value)
+        return
     append = log.entries.append
-    for change in changes:
-        obj = state.resolve(change.target)
-        before = getattr(obj, change.var)
-        if before == change.value:
+    for target, var, value, cause in changes:
+        obj = resolve(target)
+        before = getattr(obj, var)
+        if before == value:
             continue
-        setattr(obj, change.var, change.value)
-        cause = change.cause
-        append(
-            LogEntry(turn, phase, change.target, change.var, before, change.value,
-                     cause.kind, cause.ref, cause.why)
-        )
+        setattr(obj, var, value)
+        append(LogEntry(turn, phase, target, var, before, value, cause.kind, cause.ref,
+                        cause.why))

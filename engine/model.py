@@ -150,6 +150,7 @@ class BrinkModel(mesa.Model):
         overrides.update(parameters or {})
         self.params = resolve(overrides)
         self.state = initial_state(scenario, self.params)
+        self.state.explain = record
         self.turns = turns if turns is not None else scenario.clock.turns
         self.record = record
         self.log = CausalLog()
@@ -212,11 +213,13 @@ class BrinkModel(mesa.Model):
     # --- phases ---------------------------------------------------------------------------
 
     def _apply(self, changes: list[Change], phase: str) -> None:
-        apply_changes(self.state, changes, self.log, self.state.turn, phase)
+        apply_changes(self.state, changes, self.log if self.record else None, self.state.turn,
+                      phase)
 
     def _event(self, kind: str, text: str, actor: str = "", visibility: str = "public") -> None:
-        self.events.append({"turn": self.state.turn, "kind": kind, "actor": actor,
-                            "text": text, "visibility": visibility})
+        if self.record:
+            self.events.append({"turn": self.state.turn, "kind": kind, "actor": actor,
+                                "text": text, "visibility": visibility})
 
     def _events_phase(self) -> list[Move]:
         turn = self.state.turn
@@ -272,7 +275,8 @@ class BrinkModel(mesa.Model):
             queue += decided.get(actor_id, [])
         orders: list[Move] = []
         for k, move in enumerate(queue, start=1):
-            move = replace(move, id=f"t{s.turn}.{move.actor}.{k}")
+            move = Move(move.actor, move.type, move.params, f"t{s.turn}.{move.actor}.{k}",
+                        move.source, move.rationale)
             reason = validate(s, move)
             spec = CATALOGUE[move.type]
             if reason:
@@ -283,7 +287,7 @@ class BrinkModel(mesa.Model):
             self._apply(effects, "moves")
             orders.append(move)
             self.move_log.append(move)
-            if move.type.value != "hold":
+            if move.type.value != "hold" and self.record:
                 self._event("move", f"{s.actors[move.actor].name}: {spec.label}"
                             + (f" ({_fmt_params(move.params)})" if move.params else ""),
                             move.actor, spec.visibility.value)

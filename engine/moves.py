@@ -647,6 +647,7 @@ class Refs:
         self.theatres = set(theatres)
         self.routes = set(routes)
         self.route_owner = route_owner  # route -> actor
+        self.checked: dict = {}  # memo of check_static results (moves repeat every turn)
 
     @classmethod
     def from_state(cls, state: WorldState) -> Refs:
@@ -736,7 +737,17 @@ def with_defaults(move_type: MoveType, params: dict) -> dict:
 
 def validate(state: WorldState, move: Move) -> str | None:
     """Why ``move`` may not be made now, or None if it may. Never applies anything."""
-    problem = check_static(Refs.from_state(state), move.actor, move.type.value, move.params)
+    refs = state.memo.get("refs")
+    if refs is None:
+        refs = state.memo["refs"] = Refs.from_state(state)
+    try:
+        key = (move.actor, move.type, tuple(move.params.items()))
+        problem = refs.checked[key]
+    except KeyError:
+        problem = refs.checked[key] = check_static(refs, move.actor, move.type.value,
+                                                   move.params)
+    except TypeError:  # an unhashable parameter value: check without the memo
+        problem = check_static(refs, move.actor, move.type.value, move.params)
     if problem:
         return problem[1]
     for text, holds in CATALOGUE[move.type].preconditions:

@@ -19,7 +19,9 @@ Reading another actor's hidden variables through it raises ``HiddenVariable``.
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+import operator
+from collections.abc import Callable
+from typing import ClassVar, NamedTuple
 
 from engine.moves import (
     CATALOGUE,
@@ -65,10 +67,13 @@ class Observation:
         return self._state.escalation_level
 
     def read(self, path: str) -> float:
-        parts = split_path(path)
-        if (len(parts) == 2 and parts[0] not in ("self", "world", self.actor_id)
-                and parts[1] not in PUBLIC_ACTOR_VARS):
+        head, _, var = path.partition(".")
+        if (head not in ("self", "world", "theatre", "belief", "turn", self.actor_id)
+                and not head.startswith("theatre:")
+                and var not in PUBLIC_ACTOR_VARS):
             raise HiddenVariable(f"{self.actor_id} cannot see {path}")
+        if head == "self":  # the common case in doctrine: own state, read directly
+            return float(getattr(self._state.actors[self.actor_id], var))
         return read(self._state, path, self.actor_id, self.beliefs)
 
     def confidence(self, about: str, quantity: str) -> str | None:
@@ -141,13 +146,31 @@ class ScriptedPolicy(Policy):
         return list(self.schedule.get(obs.turn, []))
 
 
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+        "==": operator.eq, "!=": operator.ne}
+
+
+class _Rule(NamedTuple):
+    """A doctrine rule compiled once: parsed paths, comparison functions, ready moves."""
+
+    name: str
+    once: bool
+    conditions: tuple[tuple[str, Callable, float, int], ...]  # path, op, value, min rank
+    moves: tuple[Move, ...]
+
+
 class DoctrinePolicy(Policy):
     name = "doctrine"
     classifier: ClassVar[dict] = {"stochastic": False, "uses_beliefs": True, "memory": 1}
 
     def __init__(self, actor_id: str, rules, every_turn: list[Move]):
         super().__init__(actor_id)
-        self.rules = rules
+        self.rules = [_Rule(
+            r.name, r.once,
+            tuple((c.var, _OPS[c.op], c.value,
+                   CONFIDENCE_ORDER.index(c.confidence) if c.confidence else -1)
+                  for c in r.when),
+            tuple(_order_to_move(actor_id, o, "policy") for o in r.then)) for r in rules]
         self.every_turn = every_turn
         self.fired: set[str] = set()
 
@@ -159,28 +182,24 @@ class DoctrinePolicy(Policy):
     def reset(self):
         self.fired = set()
 
-    def holds(self, obs: Observation, cond) -> bool:
-        value = obs.read(cond.var)
-        if cond.confidence:
-            parts = split_path(cond.var)
+    @staticmethod
+    def holds(obs: Observation, condition) -> bool:
+        var, op, value, min_rank = condition
+        if min_rank >= 0:
+            parts = split_path(var)
             label = obs.confidence(parts[1], parts[2])
-            if label is None or CONFIDENCE_ORDER.index(label) < CONFIDENCE_ORDER.index(
-                    cond.confidence):
+            if label is None or CONFIDENCE_ORDER.index(label) < min_rank:
                 return False
-        return {
-            ">": value > cond.value, ">=": value >= cond.value, "<": value < cond.value,
-            "<=": value <= cond.value, "==": value == cond.value, "!=": value != cond.value,
-        }[cond.op]
+        return op(obs.read(var), value)
 
     def decide(self, obs, rng):
         moves = list(self.every_turn)
         for rule in self.rules:
             if rule.once and rule.name in self.fired:
                 continue
-            if all(self.holds(obs, c) for c in rule.when):
+            if all(self.holds(obs, c) for c in rule.conditions):
                 self.fired.add(rule.name)
-                moves += [_order_to_move(self.actor_id, o, "policy")
-                          for o in rule.then]
+                moves += rule.moves
         return moves
 
 

@@ -169,20 +169,27 @@ class WorldState:
     actors: dict[str, ActorState] = field(default_factory=dict)
     theatres: dict[str, TheatreState] = field(default_factory=dict)
     routes: dict[str, RouteState] = field(default_factory=dict)
+    # memo of results that depend only on fixed data and standing orders (move references,
+    # trade blocked by a given set of sanctions); never part of the game's state
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    # False in lean batch runs: rules skip composing the sentences of the causal log
+    explain: bool = field(default=True, compare=False, repr=False)
 
     @property
     def escalation_rung(self) -> int:
         return int(self.escalation_level)
 
     def resolve(self, target: str):
-        """Return the object a ``Change.target`` names."""
+        """Return the object a ``Change.target`` names: an actor id, "world",
+        "theatre:<id>" or "route:<id>"."""
+        obj = self.actors.get(target)
+        if obj is not None:
+            return obj
         if target == "world":
             return self
         if target.startswith("theatre:"):
             return self.theatres[target[8:]]
-        if target.startswith("route:"):
-            return self.routes[target[6:]]
-        return self.actors[target]
+        return self.routes[target[6:]]
 
     def copy(self) -> WorldState:
         return copy.deepcopy(self)

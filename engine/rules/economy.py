@@ -54,7 +54,19 @@ def transfer_values(state: WorldState, transfer) -> tuple[float, float]:
 
 
 def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float], dict]:
-    """Per actor: (trade lost as a target, trade lost as a sender) in bn USD/yr, and notes."""
+    """Per actor: (trade lost as a target, trade lost as a sender) in bn USD/yr, and notes.
+
+    Depends only on the sanctions in force (trade and parameters are fixed for a run), so the
+    result is memoised per set of sanctions.
+    """
+    key = ("blocked_trade", state.sanctions, state.explain)
+    cached = state.memo.get(key)
+    if cached is None:
+        cached = state.memo[key] = _blocked_trade(state)
+    return cached
+
+
+def _blocked_trade(state: WorldState):
     p = state.params
     by_pair = defaultdict(list)
     secondary_on = defaultdict(list)  # target -> sanctions with package 'secondary'
@@ -85,8 +97,10 @@ def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float]
                         if has_leak else 0.0)
                 lost_target[target] += blocked * (1 - leak)
                 lost_sender[other] += blocked * p["sender_cost_share"]
-                notes[target].append(f"{blocked * (1 - leak):.1f} bn/yr of trade with {other} "
-                                     f"blocked ({leak:.0%} leaks through third parties)")
+                if state.explain:
+                    notes[target].append(
+                        f"{blocked * (1 - leak):.1f} bn/yr of trade with {other} blocked "
+                        f"({leak:.0%} leaks through third parties)")
             third = [s for s in secondary_on[target] if s.sender != other]
             if third and other not in senders_on[target]:
                 share = _blocked_share(flow.sectors, [
@@ -95,8 +109,9 @@ def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float]
                 blocked = flow.volume * share
                 lost_target[target] += blocked
                 lost_target[other] += blocked * p["sender_cost_share"]
-                notes[target].append(f"{blocked:.1f} bn/yr of trade with {other} deterred by "
-                                     "secondary sanctions")
+                if state.explain:
+                    notes[target].append(f"{blocked:.1f} bn/yr of trade with {other} deterred "
+                                         "by secondary sanctions")
     return lost_target, lost_sender, notes
 
 
@@ -153,18 +168,20 @@ def economy(state: WorldState) -> list[Change]:
                                                       - p["strain_recovery"] * a.strain)))
         growth = a.trend_growth - p["growth_per_strain"] * strain
         gdp = a.gdp * (1 + growth / 100) ** dt
-        parts = notes.get(a.id, [])[:3]
-        if lost_sender.get(a.id):
-            parts.append(f"pays {lost_sender[a.id]:.1f} bn/yr in forgone trade as a sender")
-        if received[a.id]:
-            parts.append(f"receives {received[a.id] / dt:.2f} bn/yr in support")
-        if paid[a.id]:
-            parts.append(f"pays {paid[a.id] / dt:.2f} bn/yr in support")
-        if war:
-            parts.append(f"war costs {war:.1%} of GDP a year")
-        why = (f"{a.name}: pressure {pressure:+.1%} of GDP/yr"
-               + (" (" + "; ".join(parts) + ")" if parts else "")
-               + f"; strain {a.strain:.2f} -> {strain:.2f}, growth {growth:+.1f}%/yr")
+        why = ""
+        if state.explain:
+            parts = notes.get(a.id, [])[:3]
+            if lost_sender.get(a.id):
+                parts.append(f"pays {lost_sender[a.id]:.1f} bn/yr in forgone trade as a sender")
+            if received[a.id]:
+                parts.append(f"receives {received[a.id] / dt:.2f} bn/yr in support")
+            if paid[a.id]:
+                parts.append(f"pays {paid[a.id] / dt:.2f} bn/yr in support")
+            if war:
+                parts.append(f"war costs {war:.1%} of GDP a year")
+            why = (f"{a.name}: pressure {pressure:+.1%} of GDP/yr"
+                   + (" (" + "; ".join(parts) + ")" if parts else "")
+                   + f"; strain {a.strain:.2f} -> {strain:.2f}, growth {growth:+.1f}%/yr")
         cause = Cause(RULE, "economy", why)
         changes += [
             Change(a.id, "lost_trade", round(lost, 6), cause),

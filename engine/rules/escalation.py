@@ -46,7 +46,7 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
     for actor_id, points in by_actor.items():
         changes.append(Change(actor_id, "escalation_points", points, Cause(
             RULE, "escalation", f"{state.actors[actor_id].name}'s moves this turn score "
-            f"{points:g} points")))
+            f"{points:g} points" if state.explain else "")))
     horizontal = p["horizontal_points"] * len(newly_drawn)
     heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
     target = state.reference_rung + heat / p["points_per_rung"]
@@ -99,5 +99,6 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
     risk_war = 1.0 / (1.0 + math.exp(-logit))
     changes.append(Change("world", "wider_war_risk", risk_war, Cause(
         RULE, "escalation", f"rung {new_level:.1f} and {drawn - initially_drawn} more actor(s) "
-        f"drawn in than at the start give a {risk_war:.1%} risk of a wider war")))
+        f"drawn in than at the start give a {risk_war:.1%} risk of a wider war"
+        if state.explain else "")))
     return changes

@@ -77,17 +77,22 @@ def logistics(state: WorldState) -> list[Change]:
         new_pipeline = tuple(moving + [c for c in boarding if c.stage in ("transit", "training")]
                              + waiting)
         parts = []
-        if boarded:
+        if not state.explain:
+            pass
+        elif boarded:
             parts.append(f"{boarded:,} boarded")
-        if arrived:
-            parts.append(f"{arrived:,} arrived in theatre")
-        if trained:
-            parts.append(f"{trained:,} finished training and entered combat")
-        if returned:
-            parts.append(f"{returned:,} returned home")
-        if waiting:
-            parts.append(f"{sum(c.troops for c in waiting):,} still waiting for route capacity")
-        cause = Cause(RULE, "logistics", f"{actor.name}: " + "; ".join(parts or ["in transit"]))
+        if state.explain:
+            if arrived:
+                parts.append(f"{arrived:,} arrived in theatre")
+            if trained:
+                parts.append(f"{trained:,} finished training and entered combat")
+            if returned:
+                parts.append(f"{returned:,} returned home")
+            if waiting:
+                parts.append(f"{sum(c.troops for c in waiting):,} still waiting for route "
+                             "capacity")
+        why = f"{actor.name}: " + "; ".join(parts or ["in transit"]) if state.explain else ""
+        cause = Cause(RULE, "logistics", why)
         changes += [
             Change(actor.id, "forces_home", home, cause),
             Change(actor.id, "in_transit", transit, cause),

@@ -29,6 +29,7 @@ from engine.state import WorldState
 def military(state: WorldState, orders, rng) -> list[Change]:
     p = state.params
     weeks = state.days_per_turn / 7
+    explain = state.explain
     changes: list[Change] = []
     offensive = {}
     defending = set()
@@ -61,9 +62,8 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             intensity = 0.05
         why_i = (f"offensive by {', '.join(attackers)}" if attackers
                  else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
-        changes.append(Change(f"theatre:{th.id}", "intensity", intensity,
-                              Cause(RULE, "military", f"{th.name} intensity {intensity:.2f} "
-                                    f"({why_i})")))
+        changes.append(Change(f"theatre:{th.id}", "intensity", intensity, Cause(
+            RULE, "military", f"{th.name} intensity {intensity:.2f} ({why_i})")))
         power = {}
         fire = {}
         for a in members:
@@ -85,10 +85,11 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             killed = int(rng.binomial(casualties, p["kia_share"])) if casualties else 0
             wounded = casualties - killed
             if casualties:
-                cause = Cause(RANDOM, "attrition",
-                              f"{a.name} loses {casualties:,} at the front in {th.name} "
-                              f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
-                              f"intensity {intensity:.2f}, enemy/own power {ratio ** 2:.2f})")
+                cause = Cause(RANDOM, "attrition", (
+                    f"{a.name} loses {casualties:,} at the front in {th.name} "
+                    f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
+                    f"intensity {intensity:.2f}, enemy/own power {ratio ** 2:.2f})")
+                    if explain else "")
                 changes += [
                     Change(a.id, "front", a.front - casualties, cause),
                     Change(a.id, "deployed", a.deployed - casualties, cause),
@@ -98,16 +99,16 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             readiness = min(1.0, max(0.2, a.readiness + 0.02 - 0.04 * intensity))
             changes.append(Change(a.id, "readiness", readiness, Cause(
                 RULE, "military", f"{a.name} readiness {readiness:.2f} after a turn at "
-                f"intensity {intensity:.2f}")))
+                f"intensity {intensity:.2f}" if explain else "")))
         if side_a > 0 and side_b > 0:
             balance = math.log(side_a / side_b)
             pressure = max(-1.0, min(1.0, (1 - p["front_decay"]) * th.front_pressure
                                      + p["front_gain"] * intensity * balance))
             favoured = "side A" if balance > 0 else "side B"
-            cause = Cause(RULE, "military", f"{th.name}: combat power A/B "
-                          f"{side_a / side_b:.2f} favours {favoured} at intensity "
-                          f"{intensity:.2f}; pressure {th.front_pressure:+.2f} -> "
-                          f"{pressure:+.2f}")
+            cause = Cause(RULE, "military", (
+                f"{th.name}: combat power A/B {side_a / side_b:.2f} favours {favoured} at "
+                f"intensity {intensity:.2f}; pressure {th.front_pressure:+.2f} -> "
+                f"{pressure:+.2f}") if explain else "")
             changes.append(Change(f"theatre:{th.id}", "front_pressure", pressure, cause))
             moved = abs(pressure - th.front_pressure)
             if moved > 0:
@@ -118,7 +119,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
         if stock != a.munitions:
             changes.append(Change(a.id, "munitions", stock, Cause(
                 RULE, "military", f"{a.name} fires {consumed.get(a.id, 0.0):,.0f} shells and "
-                f"produces {a.munitions_production:,.0f}")))
+                f"produces {a.munitions_production:,.0f}" if explain else "")))
         if a.drawn_in:
             continue
         in_combat = a.front > 0 and a.theatre and state.theatres[a.theatre].intensity >= 0

@@ -32,6 +32,6 @@ def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
                                  + reversion))
         why = (f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
                f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
-               f"{payment_term:+.3f}, reversion {reversion:+.3f}")
+               f"{payment_term:+.3f}, reversion {reversion:+.3f}") if state.explain else ""
         changes.append(Change(a.id, "stability", stability, Cause(RULE, "politics", why)))
     return changes
