@@ -105,10 +105,20 @@ class ParamSpec:
 
     def describe(self) -> str:
         if self.kind in ("int", "float"):
-            return f"{self.name}: {self.low:g}..{self.high:g} {self.unit}".strip()
-        if self.kind == "choice":
-            return f"{self.name}: {'|'.join(self.choices)}"
-        return f"{self.name}: <{self.kind}>"
+            text = f"{self.name}: {_num(self.low)}..{_num(self.high)} {self.unit}".strip()
+        elif self.kind == "choice":
+            text = f"{self.name}: {'|'.join(self.choices)}"
+        else:
+            text = f"{self.name}: <{self.kind}>"
+        if self.optional:
+            text += " (optional)"
+        elif self.default is not None:
+            text += f" (default {self.default})"
+        return text
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
 
 
 @dataclass(frozen=True, slots=True)
