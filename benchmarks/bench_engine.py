@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import mesa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from engine.loader import load_scenario  # noqa: E402
-from engine.model import BrinkModel  # noqa: E402
+from engine.loader import load_scenario
+from engine.model import BrinkModel
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "nk-100k.yaml"
 
