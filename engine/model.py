@@ -350,7 +350,8 @@ class BrinkModel(mesa.Model):
     def frame(self) -> pd.DataFrame:
         """The tidy per-turn frame: turn x actor x variable."""
         df = pd.DataFrame(self.rows, columns=FRAME_COLUMNS)
-        df["date"] = pd.to_datetime(df["date"])
+        # millisecond resolution: what Parquet stores, so frames round-trip exactly
+        df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ms]")
         return df
 
     def log_frame(self) -> pd.DataFrame:
