@@ -564,7 +564,7 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            appeal={"security": 0.4, "economy": -0.1, "reputation": 0.2}),
         _S(_T.IMPOSE_SANCTIONS, "Impose a sanctions package", "sanctioner", (TARGET, PACKAGE),
            _V.PUBLIC, _C.NON_VIOLENT, _impose,
-           "Adds the package; the economy rule blocks trade by sector from the next turn.",
+           "Adds the package; the economy rule blocks trade by sector from this turn on.",
            (("target is another actor", _not_self("target")),
             ("package not already in force", _not_in_force)),
            appeal={"security": 0.3, "reputation": 0.3, "economy": -0.1}),

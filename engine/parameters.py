@@ -41,7 +41,8 @@ _TABLE = (
        "NIS detection 8 Oct, first units in Kursk 23 Oct, first combat 4 Nov 2024: "
        "about 3-4 weeks of training and staging in eastern Russia."),
     _p("sustainment_usd_per_soldier_month", 600, "USD/soldier-month", "assumed", "assumed",
-       200, 1500, "Food, lodging and transport borne by the host; no published figure."),
+       200, 1500, "Food, lodging and transport of troops abroad, charged to the actor that "
+       "sends them (expeditionary actors only); no published figure."),
     # --- sanctions economics ---------------------------------------------------------------
     _p("strain_gain", 2.0, "strain per (GDP share/yr)", "calibration §2.2", "derived", 0.5, 5,
        "With strain_recovery 1/yr and growth_per_strain 10 pp, a sustained loss of 15% of GDP "
@@ -107,12 +108,13 @@ _TABLE = (
     _p("heat_persistence", 0.8, "per turn", "assumed", "assumed", 0.5, 0.97,
        "Momentum: share of last turn's escalation heat carried forward."),
     _p("points_per_rung", 12.0, "escalation points per rung", "calibration §3.3", "assumed",
-       4, 40, "One non-violent escalation (12 points, Rivera et al.) above the baseline heat "
-       "moves the ladder one rung."),
+       4, 40, "Heat of this many points above the baseline moves the ladder one rung. The score "
+       "is per actor (Rivera et al.), so one 12-point move among four actors adds 3 points."),
     _p("descent_friction", 0.25, "share of gap closed per turn", "assumed", "assumed", 0.05,
        1.0, "Escalation falls more slowly than it rises (Kahn's ratchet)."),
-    _p("accident_p_max", 0.10, "probability per turn", "calibration §3 (Payne)", "sourced",
-       0.05, 0.15, "Payne's accident probability is 5-15% near the top of the ladder."),
+    _p("accident_p_max", 0.10, "probability per turn", "reference/peers.md (Payne)", "assumed",
+       0.05, 0.15, "Payne's Project Kahn game uses a 5-15% accident probability near the top of "
+       "the ladder, +1 to 3 rungs: a design choice there, not an empirical rate."),
     _p("accident_onset_rung", 14, "rung", "calibration §3.1", "assumed", 10, 21,
        "Accident risk starts in Kahn's intense crises and is full at the nuclear threshold."),
     _p("horizontal_points", 12, "points", "calibration §3.3", "assumed", 0, 28,

@@ -30,7 +30,7 @@ class Transfer(NamedTuple):
 
     payer: str
     recipient: str
-    kind: str  # cash | oil | food | technology | payroll | munitions_aid
+    kind: str  # cash | oil | food | technology | payroll | military_aid
     amount: float  # per turn, in the kind's unit (see engine/moves.py)
     since: int
 

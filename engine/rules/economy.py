@@ -156,7 +156,8 @@ def economy(state: WorldState) -> list[Change]:
     changes: list[Change] = []
     for a in state.actors.values():
         sustainment = (a.troops_abroad * p["sustainment_usd_per_soldier_month"]
-                       * weeks / WEEKS_PER_MONTH / 1e9)
+                       * weeks / WEEKS_PER_MONTH / 1e9
+                       if "expeditionary" in a.capabilities else 0.0)
         theatre = state.theatres.get(a.theatre) if a.theatre else None
         committed = a.front / max(a.front + a.forces_home + a.in_transit, 1)
         war = (p["war_cost_gdp_share"] * theatre.intensity * committed / 0.5

@@ -9,7 +9,8 @@
                         least that threshold's barrier points was made this turn;
                falling: L_t = L_{t-1} - descent_friction x (L_{t-1} - T_t)
     accident   with probability accident_p_max x clip((L - onset)/(21 - onset), 0, 1) the level
-               jumps 1-3 rungs (Payne), never across the nuclear threshold (rung 21)
+               jumps 1-3 rungs (Payne), never across a threshold that needs nuclear use
+               (rungs 21, 26, 32, 39)
     wider war  risk = logistic(wider_war_slope x (L - wider_war_midpoint)
                                 + wider_war_per_actor x actors drawn in beyond the start)
 """
@@ -19,11 +20,18 @@ from __future__ import annotations
 import math
 
 from engine.causal import RANDOM, RULE, Cause, Change
-from engine.ladder import RUNG_NAMES, THRESHOLD_BARRIERS, TOP_RUNG, next_threshold_above
-from engine.moves import CATALOGUE, Visibility
+from engine.ladder import (
+    RUNG_NAMES,
+    THRESHOLD_BARRIERS,
+    THRESHOLD_RUNGS,
+    TOP_RUNG,
+    next_threshold_above,
+)
+from engine.moves import CATALOGUE, Category, Visibility
 from engine.state import WorldState
 
 NUCLEAR_THRESHOLD = 21
+NUCLEAR_POINTS = int(Category.NUCLEAR)
 
 
 def move_points(state: WorldState, move) -> float:
@@ -85,8 +93,11 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
     draw = rng.random()
     jump = int(rng.integers(1, 4))
     if draw < risk:
-        ceiling = NUCLEAR_THRESHOLD - 0.01 if new_level < NUCLEAR_THRESHOLD else TOP_RUNG
-        accident_level = min(ceiling, new_level + jump)
+        # Accidents never cross a nuclear threshold (those need a deliberate nuclear move)
+        # and never lower the level.
+        ceiling = next((t - 0.01 for t in THRESHOLD_RUNGS
+                        if t > new_level and THRESHOLD_BARRIERS[t] >= NUCLEAR_POINTS), TOP_RUNG)
+        accident_level = max(new_level, min(ceiling, new_level + jump))
         changes.append(Change("world", "escalation_level", accident_level, Cause(
             RANDOM, "accident", f"An accident or misread signal (risk {risk:.1%} at rung "
             f"{int(new_level)}) pushes escalation up {accident_level - new_level:.1f} rungs "

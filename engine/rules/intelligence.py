@@ -127,7 +127,7 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
             changes.append(Change(t_id, "concealment_boost_turns",
                                   target.concealment_boost_turns - 1,
                                   Cause(RULE, "observation", "concealment effort wears off")))
-        b = state.public_beliefs[(t_id, QUANTITY)]
+        b = public[(t_id, QUANTITY)]  # after this turn's look
         if (target.denied and target.troops_abroad > 0 and label(state, b) == "confirmed"
                 and belief_estimate(b) > 1000):
             changes += [

@@ -14,7 +14,10 @@ Per theatre and turn (weeks = days_per_turn / 7):
     pressure'  = clip((1 - front_decay) x pressure + front_gain x intensity x ln(P_a / P_b), -1, 1)
     munitions' = munitions - min(munitions, need) + production
     displaced += displaced_per_pressure x |pressure' - pressure|
-An actor is drawn in when its troops first fight, or when it first makes a violent move.
+Readiness: readiness' = clip(readiness + 0.02 - 0.04 x intensity, 0.2, 1) for troops at the front.
+Front pressure only moves when both sides have combat power in the theatre.
+An actor is drawn in when its troops first face an enemy outside a ceasefire, or when it first
+makes a violent move.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             violent.add(move.actor)
 
     consumed: dict[str, float] = {}
+    fighting: set[str] = set()  # actors whose troops faced an enemy this turn
     for th in state.theatres.values():
         members = [state.actors[a] for a in (*th.side_a, *th.side_b)
                    if state.actors[a].front > 0]
@@ -82,6 +86,8 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             rate = min(1.0, p["casualty_rate_weekly"] * weeks * intensity
                        * min(2.0, max(0.5, ratio)))
             casualties = int(rng.binomial(a.front, rate)) if enemy > 0 else 0
+            if enemy > 0 and not ceasefire:
+                fighting.add(a.id)
             killed = int(rng.binomial(casualties, p["kia_share"])) if casualties else 0
             wounded = casualties - killed
             if casualties:
@@ -122,8 +128,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
                 f"produces {a.munitions_production:,.0f}" if explain else "")))
         if a.drawn_in:
             continue
-        in_combat = a.front > 0 and a.theatre and state.theatres[a.theatre].intensity >= 0
-        if in_combat and a.front > 0:
+        if a.id in fighting:
             changes.append(Change(a.id, "drawn_in", True, Cause(
                 RULE, "military", f"{a.name}'s troops are now fighting: it is drawn in")))
         elif a.id in violent:

@@ -1,12 +1,14 @@
 """Domestic politics: regime stability (or public support) under strain, losses and payments.
 
-Per actor and turn (weeks = days_per_turn / 7; damping d = 1 - 0.5 x repression):
+Per actor and turn (weeks = days_per_turn / 7; damping d = 1 - 0.5 x repression,
+r = 1 - 0.5 x resolve):
     dS = - stability_strain_weight x strain x d x weeks
-         - stability_casualty_weight x (casualties this turn / troops committed) x d
+         - stability_casualty_weight x (casualties this turn / troops committed) x d x r
          + stability_payment_weight x (regime income / GDP) x weeks
          + stability_reversion x (baseline - S)
     S' = clip(S + dS, 0, 1)
-Repression capacity damps the erosion from strain and casualties (it does not create support).
+Repression capacity damps the erosion from strain and casualties (it does not create support);
+resolve damps the erosion from casualties.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
         lost = casualties.get(a.id, 0)
         committed = a.deployed + lost
         strain_term = -p["stability_strain_weight"] * a.strain * damping * weeks
+        resolve_damping = 1.0 - 0.5 * a.resolve  # a resolute public bears losses better
         casualty_term = (-p["stability_casualty_weight"] * lost / committed * damping
-                         if committed else 0.0)
+                         * resolve_damping if committed else 0.0)
         payment_term = p["stability_payment_weight"] * a.regime_income / a.gdp * weeks
         reversion = p["stability_reversion"] * (a.stability_baseline - a.stability)
         stability = min(1.0, max(0.0, a.stability + strain_term + casualty_term + payment_term
