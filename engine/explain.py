@@ -52,8 +52,9 @@ def turn_table(model) -> str:
     wide = frame.pivot_table(index="turn", columns=["actor", "variable"], values="value",
                              aggfunc="first")
     actors = list(model.state.actors)
-    movers = [a for a in actors if model.state.actors[a].pipeline
-              or "expeditionary" in model.state.actors[a].capabilities] or actors[:1]
+    route_owners = {r.actor for r in model.state.routes.values()}
+    movers = [a for a in actors if a in route_owners
+              or "expeditionary" in model.state.actors[a].capabilities]
     header = ["turn", "date", "rung", "score"] + [f"strain {_short(a)}" for a in actors]
     for a in movers:
         header.append(f"{_short(a)} home/transit/deployed")

@@ -143,7 +143,7 @@ class BrinkModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, rng=None, parameters: dict[str, float] | None = None,
                  policies: dict[str, Policy] | None = None, turns: int | None = None,
-                 record: bool = True):
+                 record: bool = True, frame: bool | None = None):
         super().__init__(rng=rng)
         self.spec = scenario  # Mesa reserves `scenario`
         overrides = {k: v.value for k, v in scenario.parameters.items()}
@@ -152,7 +152,9 @@ class BrinkModel(mesa.Model):
         self.state = initial_state(scenario, self.params)
         self.state.explain = record
         self.turns = turns if turns is not None else scenario.clock.turns
-        self.record = record
+        self.record = record  # causal log, event feed and their sentences
+        self.keep_frame = record if frame is None else frame  # the per-turn rows
+        self.extremes: dict[str, float] = {}
         self.log = CausalLog()
         self.move_log: list[Move] = []
         self.events: list[dict] = []
@@ -321,14 +323,25 @@ class BrinkModel(mesa.Model):
     def _record(self) -> None:
         s = self.state
         for outcome in self.spec.outcomes:
+            if outcome.turn is not None and outcome.turn != s.turn:
+                continue
             value = read(s, outcome.metric)
             hit = value > outcome.threshold if outcome.direction == "above" else (
                 value < outcome.threshold)
-            if outcome.when == "ever":
+            if outcome.turn is not None:
+                self.outcomes_hit[outcome.id] = hit
+            elif outcome.when == "ever":
                 self.outcomes_hit[outcome.id] = self.outcomes_hit[outcome.id] or hit
             else:
                 self.outcomes_hit[outcome.id] = hit
-        if not self.record:
+        ext = self.extremes
+        _extreme(ext, "max.world.escalation_level", s.escalation_level, max)
+        _extreme(ext, "max.world.wider_war_risk", s.wider_war_risk, max)
+        for a in s.actors.values():
+            _extreme(ext, f"max.{a.id}.strain", a.strain, max)
+            _extreme(ext, f"min.{a.id}.stability", a.stability, min)
+            _extreme(ext, f"max.{a.id}.troops_abroad", a.troops_abroad, max)
+        if not self.keep_frame:
             return
         turn, date = s.turn, s.date
         add = self.rows.append
@@ -364,21 +377,31 @@ class BrinkModel(mesa.Model):
         return pd.DataFrame(self.events, columns=["turn", "kind", "actor", "text", "visibility"])
 
     def summary(self) -> dict:
-        """One row per run: final headline values and named outcomes."""
+        """One row per run: final headline values, extremes over the run, named outcomes."""
         s = self.state
-        out = {"turns": s.turn, "escalation_rung": s.escalation_rung,
-               "max_wider_war_risk": float(s.wider_war_risk),
-               "humanitarian_toll": int(read(s, "world.humanitarian_toll"))}
+        out = {"turns": s.turn, "world.escalation_rung": s.escalation_rung,
+               "world.escalation_level": s.escalation_level,
+               "world.wider_war_risk": s.wider_war_risk,
+               "world.humanitarian_toll": int(read(s, "world.humanitarian_toll")),
+               "world.n_drawn_in": len(s.drawn_in)}
         for a in s.actors.values():
             out[f"{a.id}.strain"] = a.strain
+            out[f"{a.id}.growth"] = a.growth
             out[f"{a.id}.stability"] = a.stability
             out[f"{a.id}.troops_abroad"] = a.troops_abroad
             out[f"{a.id}.casualties"] = a.casualties
-        out.update({f"outcome.{k}": v for k, v in self.outcomes_hit.items()})
+            out[f"{a.id}.killed"] = a.killed
+        out.update(self.extremes)
+        out.update({f"outcome.{k}": bool(v) for k, v in self.outcomes_hit.items()})
         return out
 
     def public_confidence(self, about: str) -> str:
         return label(self.state, self.state.public_beliefs[(about, QUANTITY)])
+
+
+def _extreme(store: dict, key: str, value: float, pick) -> None:
+    old = store.get(key)
+    store[key] = float(value) if old is None else pick(old, float(value))
 
 
 def replay_policies(scenario: Scenario, move_log: list[Move]) -> dict[str, Policy]:

@@ -482,6 +482,11 @@ def _has_forces_in_theatre(state, move):
     return state.actors[move.actor].front > 0
 
 
+def _self_or_ally(state, move):
+    about = move.params.get("about") or move.actor
+    return about == move.actor or about in state.alliances.get(move.actor, ())
+
+
 def _has_belief(state, move):
     return any(t == move.params["about"] for t, _ in state.actors[move.actor].beliefs)
 
@@ -602,8 +607,11 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            "Allies and the public fuse the discloser's estimate into their beliefs.",
            (("has an estimate about that actor", _has_belief),),
            appeal={"reputation": 0.3, "security": 0.2}),
-        _S(_T.DENY_CONCEAL, "Deny or conceal", None, (), _V.PUBLIC, _C.STATUS_QUO, _deny,
-           "Concealment +0.15 for 4 turns; the public hears a denial weighted by credibility.",
+        _S(_T.DENY_CONCEAL, "Deny or conceal", None,
+           (ParamSpec("about", "actor", optional=True),), _V.PUBLIC, _C.STATUS_QUO, _deny,
+           "The subject's concealment +0.15 for 4 turns; the public estimate of its troops "
+           "abroad is pulled down by credibility and widened by doubt.",
+           (("denies for itself or an ally", _self_or_ally),),
            appeal={"regime": 0.2, "reputation": -0.1}),
         _S(_T.OFFENSIVE_OPERATION, "Offensive operation", "belligerent", (THEATRE, INTENSITY),
            _V.PUBLIC, _C.VIOLENT, _no_effect,

@@ -34,6 +34,7 @@ from engine.moves import (
 )
 from engine.state import Belief, WorldState
 from engine.variables import (
+    COMPUTED_ACTOR_VARS,
     CONFIDENCE_ORDER,
     PUBLIC_ACTOR_VARS,
     belief_estimate,
@@ -68,11 +69,12 @@ class Observation:
 
     def read(self, path: str) -> float:
         head, _, var = path.partition(".")
-        if (head not in ("self", "world", "theatre", "belief", "turn", self.actor_id)
+        if (head not in ("self", "world", "theatre", "belief", "belief_sd", "confidence",
+                         "turn", self.actor_id)
                 and not head.startswith("theatre:")
                 and var not in PUBLIC_ACTOR_VARS):
             raise HiddenVariable(f"{self.actor_id} cannot see {path}")
-        if head == "self":  # the common case in doctrine: own state, read directly
+        if head == "self" and var not in COMPUTED_ACTOR_VARS:  # own state, read directly
             return float(getattr(self._state.actors[self.actor_id], var))
         return read(self._state, path, self.actor_id, self.beliefs)
 

@@ -293,6 +293,28 @@ class Outcome(Strict):
     direction: Literal["above", "below"]
     threshold: float
     when: Literal["end", "ever"] = Field("ever", description="At the last turn, or at any turn")
+    turn: int | None = Field(None, ge=0, description="Evaluate at this turn only (overrides "
+                             "'when'); a shorter run that never reaches it counts as not met")
+
+
+LeverValue = str | int | float
+
+
+class Lever(Strict):
+    """A policy option referred to as ``$<id>`` in the file; see engine/levers.py."""
+
+    description: str = ""
+    options: list[LeverValue] = Field(min_length=1)
+    default: LeverValue
+
+    @model_validator(mode="after")
+    def _default_is_an_option(self):
+        if self.default not in self.options:
+            raise ValueError(f"default {self.default!r} is not one of the options "
+                             f"{self.options}")
+        if len(set(map(str, self.options))) != len(self.options):
+            raise ValueError("options must be distinct")
+        return self
 
 
 class EscalationSetup(Strict):
@@ -323,6 +345,8 @@ class Scenario(Strict):
     parameters: dict[str, ParameterValue] = Field(default_factory=dict)
     injects: list[Inject] = Field(default_factory=list, description="The MSEL")
     outcomes: list[Outcome] = Field(default_factory=list)
+    levers: dict[Id, Lever] = Field(
+        default_factory=dict, description="Policy options, referred to as $<id> in the file")
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -7,6 +7,9 @@ Paths:
     theatre.<id>.<var>  /  theatre:<id>.<var>    THEATRE_VARS
     belief.<actor>.<quantity>         an estimate held by the deciding actor (the public's in
                                       outcomes); quantities in BELIEF_QUANTITIES
+    belief_sd.<actor>.<quantity>      its spread (log-units)
+    confidence.<actor>.<quantity>     its label as a number: 0 unverified, 1 probable,
+                                      2 confirmed
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ ACTOR_VARS = (
     "forces_home", "in_transit", "deployed", "front", "killed", "wounded", "casualties",
     "troops_abroad", "mobilised", "munitions", "munitions_production", "readiness",
     "effectiveness", "stability", "resolve", "credibility", "repression", "intel_quality",
-    "concealment", "escalation_points", "drawn_in",
+    "concealment", "escalation_points", "drawn_in", "sanctions_against", "sanctions_imposed",
 )
+COMPUTED_ACTOR_VARS = ("sanctions_against", "sanctions_imposed")  # read from the world
+BELIEF_HEADS = ("belief", "belief_sd", "confidence")
 # Variables an inject may change. Troop stocks other than forces_home would break conservation;
 # forces_home changes are booked as mobilisation (see engine/model.py).
 WRITABLE_ACTOR_VARS = (
@@ -40,7 +45,7 @@ BELIEF_QUANTITIES = ("troops_abroad",)
 # (troops, munitions, transfers, reserves) must be read through belief.<actor>.<quantity>.
 PUBLIC_ACTOR_VARS = (
     "gdp", "growth", "trend_growth", "strain", "stability", "resolve", "credibility",
-    "drawn_in", "escalation_points",
+    "drawn_in", "escalation_points", "sanctions_against", "sanctions_imposed",
 )
 CONFIDENCE_ORDER = ("unverified", "probable", "confirmed")
 
@@ -74,7 +79,7 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
             return f"unknown theatre '{parts[1]}'"
         return None if parts[2] in theatre_vars else (
             f"unknown {what}theatre variable '{parts[2]}' (known: {', '.join(theatre_vars)})")
-    if len(parts) == 3 and parts[0] == "belief" and not writable:
+    if len(parts) == 3 and parts[0] in BELIEF_HEADS and not writable:
         if parts[1] not in actors:
             return f"unknown actor '{parts[1]}'"
         return None if parts[2] in BELIEF_QUANTITIES else (
@@ -90,7 +95,8 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
     if len(parts) == 2:
         return f"unknown actor '{parts[0]}' in '{path}'"
     return (f"cannot read '{path}': expected turn, world.<var>, <actor>.<var>, "
-            "theatre.<id>.<var> or belief.<actor>.<quantity>")
+            "theatre.<id>.<var>, belief.<actor>.<quantity>, belief_sd.<actor>.<quantity> or "
+            "confidence.<actor>.<quantity>")
 
 
 def world_value(state, var: str) -> float:
@@ -121,12 +127,24 @@ def read(state, path: str, self_id: str | None = None, beliefs=None) -> float:
         return float(world_value(state, parts[1]))
     if head == "theatre":
         return float(getattr(state.theatres[parts[1]], parts[2]))
-    if head == "belief":
+    if head in BELIEF_HEADS:
         belief = (beliefs if beliefs is not None else state.public_beliefs).get(
             (parts[1], parts[2]))
-        return belief_estimate(belief) if belief else 0.0
-    actor = state.actors[self_id if head == "self" else head]
-    return float(getattr(actor, parts[1]))
+        if belief is None:
+            return 0.0
+        if head == "belief":
+            return belief_estimate(belief)
+        if head == "belief_sd":
+            return math.sqrt(belief.var)
+        p = state.params
+        return float(CONFIDENCE_ORDER.index(
+            confidence_label(belief, p["probable_sd"], p["confirmed_sd"])))
+    actor_id = self_id if head == "self" else head
+    if parts[1] == "sanctions_against":
+        return float(sum(1 for s in state.sanctions if s.target == actor_id))
+    if parts[1] == "sanctions_imposed":
+        return float(sum(1 for s in state.sanctions if s.sender == actor_id))
+    return float(getattr(state.actors[actor_id], parts[1]))
 
 
 def belief_estimate(belief) -> float:

@@ -1,13 +1,21 @@
 """Sanctions economics and transfers: trade blocked by sector, leakage, strain with recovery.
 
-For each trade flow between a and b (volume V, sector shares w_s) and the sanctions between
-them, the blocked share is, per sector, 1 - prod_k (1 - coverage_k,s x enforcement_k), and
-blocked = V x sum_s w_s x blocked_s. The target's loss is blocked x (1 - leakage), where
-leakage = leakage_max x (1 - secondary_leak_cut x e_sec) if the target trades with anyone not
-sanctioning it (e_sec: strongest enforcement of secondary sanctions on it), else 0. Secondary
-sanctions also block part of the target's trade with third parties:
-coverage_secondary,s x e x secondary_leak_cut. Senders lose sender_cost_share of the blocked
-trade.
+For each trade flow between a target and a partner (volume V, sector shares w_s), with the
+partner's own packages on the target (direct, k) and other senders' secondary packages on the
+target (j, each at enforcement e_j x secondary_leak_cut):
+    share(packages) = sum_s w_s x (1 - prod_k (1 - coverage_k,s x enforcement_k))
+    blocked  = V x share(direct)
+    deterred = V x (share(direct + secondary) - share(direct))
+Per target, blocked trade leaks through partners that do not sanction it:
+    leaked = min(blocked x leakage_max x (1 - secondary_leak_cut x e_sec), open trade)
+(e_sec: the strongest enforcement of secondary sanctions on the target; open trade: its trade
+with partners that do not sanction it, the capacity of the channels). The target loses
+blocked - leaked + deterred; the partner loses sender_cost_share of blocked and of deterred.
+
+Transfers from or to an actor under secondary sanctions are partly blocked too (payments and
+shipments are what secondary sanctions police): a share exposure_kind x e_sec x
+secondary_leak_cut does not arrive (cash and payroll 0.3, oil 0.5, food 0.1, technology 0.3,
+military aid 0).
 
 Pressure (share of GDP per year):
     p = (lost_trade + support_paid + sustainment - support_received) / GDP
@@ -28,6 +36,17 @@ from engine.moves import SANCTION_PACKAGES
 from engine.state import WorldState
 
 WEEKS_PER_MONTH = 52 / 12
+# How exposed each kind of transfer is to secondary sanctions (assumed; docs/model.md).
+TRANSFER_EXPOSURE = {"cash": 0.3, "payroll": 0.3, "oil": 0.5, "food": 0.1, "technology": 0.3,
+                     "military_aid": 0.0}
+
+
+def delivered_share(state: WorldState, transfer) -> float:
+    """Share of a transfer that gets through secondary sanctions on the payer or recipient."""
+    e_sec = max((s.enforcement for s in state.sanctions if s.package == "secondary"
+                 and s.target in (transfer.payer, transfer.recipient)), default=0.0)
+    return 1.0 - TRANSFER_EXPOSURE.get(transfer.kind, 0.0) * e_sec * state.params[
+        "secondary_leak_cut"]
 
 
 def transfer_values(state: WorldState, transfer) -> tuple[float, float]:
@@ -68,50 +87,62 @@ def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float]
 
 def _blocked_trade(state: WorldState):
     p = state.params
-    by_pair = defaultdict(list)
-    secondary_on = defaultdict(list)  # target -> sanctions with package 'secondary'
+    direct_on = defaultdict(list)  # (sender, target) -> packages other than secondary
+    secondary_on = defaultdict(list)  # target -> secondary packages on it
     senders_on = defaultdict(set)
     for s in state.sanctions:
         senders_on[s.target].add(s.sender)
         if s.package == "secondary":
             secondary_on[s.target].append(s)
         else:
-            by_pair[(s.sender, s.target)].append(s)
-    lost_target: dict[str, float] = defaultdict(float)
-    lost_sender: dict[str, float] = defaultdict(float)
-    notes: dict[str, list[str]] = defaultdict(list)
-    partners = defaultdict(set)
-    for flow in state.trade:
-        partners[flow.a].add(flow.b)
-        partners[flow.b].add(flow.a)
+            direct_on[(s.sender, s.target)].append(s)
+    # Leakage capacity: a target can re-route at most as much trade as it already does with
+    # partners that do not sanction it.
+    open_trade = defaultdict(float)
     for flow in state.trade:
         for target, other in ((flow.a, flow.b), (flow.b, flow.a)):
-            direct = by_pair.get((other, target), [])
-            if direct:
-                share = _blocked_share(flow.sectors, [(SANCTION_PACKAGES[s.package],
-                                                       s.enforcement) for s in direct])
-                blocked = flow.volume * share
-                e_sec = max((s.enforcement for s in secondary_on[target]), default=0.0)
-                has_leak = bool(partners[target] - senders_on[target])
-                leak = (p["leakage_max"] * (1 - p["secondary_leak_cut"] * e_sec)
-                        if has_leak else 0.0)
-                lost_target[target] += blocked * (1 - leak)
-                lost_sender[other] += blocked * p["sender_cost_share"]
-                if state.explain:
-                    notes[target].append(
-                        f"{blocked * (1 - leak):.1f} bn/yr of trade with {other} blocked "
-                        f"({leak:.0%} leaks through third parties)")
-            third = [s for s in secondary_on[target] if s.sender != other]
-            if third and other not in senders_on[target]:
-                share = _blocked_share(flow.sectors, [
-                    (SANCTION_PACKAGES["secondary"], s.enforcement * p["secondary_leak_cut"])
-                    for s in third])
-                blocked = flow.volume * share
-                lost_target[target] += blocked
-                lost_target[other] += blocked * p["sender_cost_share"]
-                if state.explain:
-                    notes[target].append(f"{blocked:.1f} bn/yr of trade with {other} deterred "
-                                         "by secondary sanctions")
+            if other not in senders_on[target]:
+                open_trade[target] += flow.volume
+    blocked_direct = defaultdict(float)  # target -> direct blocked volume (before leakage)
+    extra = defaultdict(float)  # target -> third-party trade deterred by secondary sanctions
+    lost_sender: dict[str, float] = defaultdict(float)
+    lost_third: dict[str, float] = defaultdict(float)
+    notes: dict[str, list[str]] = defaultdict(list)
+    cut = p["secondary_leak_cut"]
+    for flow in state.trade:
+        for target, other in ((flow.a, flow.b), (flow.b, flow.a)):
+            direct = [(SANCTION_PACKAGES[s.package], s.enforcement)
+                      for s in direct_on.get((other, target), ())]
+            secondary = [(SANCTION_PACKAGES["secondary"], s.enforcement * cut)
+                         for s in secondary_on.get(target, ()) if s.sender != other]
+            if not direct and not secondary:
+                continue
+            share_direct = _blocked_share(flow.sectors, direct) if direct else 0.0
+            share_all = _blocked_share(flow.sectors, direct + secondary)
+            blocked = flow.volume * share_direct
+            deterred = flow.volume * (share_all - share_direct)
+            blocked_direct[target] += blocked
+            extra[target] += deterred
+            lost_sender[other] += blocked * p["sender_cost_share"]
+            lost_third[other] += deterred * p["sender_cost_share"]
+            if state.explain and blocked:
+                notes[target].append(f"{blocked:.1f} bn/yr of trade with {other} blocked")
+            if state.explain and deterred:
+                notes[target].append(f"{deterred:.1f} bn/yr of trade with {other} deterred by "
+                                     "secondary sanctions")
+    lost_target: dict[str, float] = defaultdict(float)
+    for target, blocked in blocked_direct.items():
+        e_sec = max((s.enforcement for s in secondary_on[target]), default=0.0)
+        leak_share = p["leakage_max"] * (1 - cut * e_sec)
+        leaked = min(blocked * leak_share, open_trade[target])
+        lost_target[target] += blocked - leaked
+        if state.explain and blocked:
+            notes[target].append(f"{leaked:.1f} bn/yr leaks through partners that do not "
+                                 "sanction")
+    for target, deterred in extra.items():
+        lost_target[target] += deterred
+    for other, cost in lost_third.items():
+        lost_target[other] += cost
     return lost_target, lost_sender, notes
 
 
@@ -138,6 +169,8 @@ def economy(state: WorldState) -> list[Change]:
     tech_in = defaultdict(float)
     for t in state.transfers:
         value, cost = transfer_values(state, t)
+        through = delivered_share(state, t) if state.sanctions else 1.0
+        value, cost = value * through, cost * through
         received[t.recipient] += value
         paid[t.payer] += cost
         if t.kind == "cash":
@@ -149,9 +182,9 @@ def economy(state: WorldState) -> list[Change]:
             reserves_delta[t.recipient] += value * p["regime_capture_share"]
             reserves_delta[t.payer] -= cost
         elif t.kind == "military_aid":
-            shells_in[t.recipient] += t.amount * 1e6 / p["aid_usd_per_shell"]
+            shells_in[t.recipient] += t.amount * 1e6 / p["aid_usd_per_shell"] * through
         elif t.kind == "technology":
-            tech_in[t.recipient] += t.amount
+            tech_in[t.recipient] += t.amount * through
 
     changes: list[Change] = []
     for a in state.actors.values():

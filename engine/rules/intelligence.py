@@ -9,10 +9,13 @@ Each turn, each observer o looks at each actor t that can send troops abroad:
     surprise: if (y - m)^2 > 9 (v + sigma^2), v <- max(v, (y - m)^2)   (a new development)
     update:   K = v / (v + sigma^2);  m <- m + K (y - m);  v <- (1 - K) v
 Label: sd <= confirmed_sd -> confirmed; sd <= probable_sd -> probable; else unverified.
+sigma is capped at 1.5; a surprise is a 4-sigma innovation (v <- max(v, (y - m)^2 - sigma^2));
+estimates never exceed log(1 + the target's whole force), which is public.
 Disclosure by d about t: d's allies and the public fuse y = m_d with variance
-v_d + disclosure_noise^2. Denial by t: the public fuses y = 0 (no troops) with variance
-disclosure_noise^2 / credibility_t, and t's concealment is raised for 4 turns. A denier whose
-troops the public later confirms loses 0.1 credibility.
+(v_d + disclosure_noise^2) / credibility_d. Denial by d about t (default: itself): t's
+concealment is raised for 4 turns; the public estimate is pulled down by 0.2 x credibility_d of
+its log value and widened by 0.5 x (1 - credibility_d). A denier whose troops the public later
+confirms loses 0.1 credibility.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from engine.variables import belief_estimate, confidence_label
 QUANTITY = "troops_abroad"
 CONCEALMENT_BOOST = 0.15
 CONCEALMENT_TURNS = 4
-SURPRISE_SIGMAS2 = 9.0
+SURPRISE_SIGMAS2 = 16.0  # a 4-sigma innovation: about 1 in 16,000 looks by chance
+MAX_SIGMA = 1.5  # log-units: even the weakest observer is off by at most a factor ~4.5 (1 sd)
+DENIAL_PULL = 0.2  # share of the log-estimate a fully credible denial removes
+DENIAL_DOUBT = 0.5  # variance a denial by a non-credible actor adds (log-units^2)
 
 
 def watched(state: WorldState) -> list[str]:
@@ -35,17 +41,25 @@ def watched(state: WorldState) -> list[str]:
 
 
 def fuse(belief: Belief, y: float, obs_var: float, drift: float = 0.0,
-         surprise: bool = True) -> Belief:
+         ceiling: float = math.inf) -> Belief:
     """One Kalman step on log(1 + x), widening first when the observation is a surprise.
 
-    ``surprise=False`` for claims that should not reset what is known (a denial).
+    A surprise (innovation beyond 4 sigma) means the quantity has changed: the prior variance
+    is widened to the innovation beyond observation noise. ``ceiling`` bounds the estimate by
+    what is publicly known (the target's whole force).
     """
     v = belief.var + drift
     z = y - belief.mean
-    if surprise and z * z > SURPRISE_SIGMAS2 * (v + obs_var):
-        v = max(v, z * z)
+    if z * z > SURPRISE_SIGMAS2 * (v + obs_var):
+        v = max(v, z * z - obs_var)
     gain = v / (v + obs_var)
-    return Belief(belief.mean + gain * z, (1 - gain) * v, belief.observations + 1)
+    mean = min(ceiling, max(0.0, belief.mean + gain * z))
+    return Belief(mean, (1 - gain) * v, belief.observations + 1)
+
+
+def ceiling_of(target) -> float:
+    """An estimate never exceeds the target's whole force, which is public knowledge."""
+    return math.log1p(target.initial_forces + target.mobilised)
 
 
 def label(state: WorldState, belief: Belief) -> str:
@@ -67,11 +81,12 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     q = max(0.05, quality)
     truth = target.troops_abroad
     p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
-    sigma = p["observation_noise"] * conc / q
+    sigma = min(MAX_SIGMA, p["observation_noise"] * conc / q)
     look, noise = rng.random(), rng.normal(0.0, sigma)  # always both: a stable stream
     if look >= p_look:
         return old._replace(var=old.var + p["belief_drift"]), ""
-    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, p["belief_drift"])
+    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, p["belief_drift"],
+               ceiling_of(target))
     old_label, new_label = label(state, old), label(state, new)
     moved = abs(belief_estimate(new) - belief_estimate(old)) > 0.25 * max(
         belief_estimate(old), 500)
@@ -140,11 +155,13 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
 
 
 def disclosure_changes(state: WorldState, move) -> list[Change]:
-    """Effect of disclose_intelligence: allies and the public fuse the discloser's estimate."""
+    """Effect of disclose_intelligence: allies and the public fuse the discloser's estimate,
+    weighted by its spread and by the discloser's credibility."""
     about = move.params["about"]
     me = state.actors[move.actor]
     mine = me.beliefs[(about, QUANTITY)]
-    obs_var = mine.var + state.params["disclosure_noise"] ** 2
+    obs_var = (mine.var + state.params["disclosure_noise"] ** 2) / max(me.credibility, 0.05)
+    ceiling = ceiling_of(state.actors[about])
     why = (f"{me.name} discloses its estimate that {state.actors[about].name} has "
            f"{describe(mine)} troops abroad [{label(state, mine)}]")
     cause = Cause(MOVE, move.id or move.type.value, why)
@@ -152,26 +169,37 @@ def disclosure_changes(state: WorldState, move) -> list[Change]:
     for ally in sorted(state.alliances.get(me.id, ())):
         beliefs = dict(state.actors[ally].beliefs)
         if (about, QUANTITY) in beliefs and ally != about:
-            beliefs[(about, QUANTITY)] = fuse(beliefs[(about, QUANTITY)], mine.mean, obs_var)
+            beliefs[(about, QUANTITY)] = fuse(beliefs[(about, QUANTITY)], mine.mean, obs_var,
+                                              ceiling=ceiling)
             changes.append(Change(ally, "beliefs", beliefs, cause))
     public = dict(state.public_beliefs)
-    public[(about, QUANTITY)] = fuse(public[(about, QUANTITY)], mine.mean, obs_var)
+    public[(about, QUANTITY)] = fuse(public[(about, QUANTITY)], mine.mean, obs_var,
+                                     ceiling=ceiling)
     changes.append(Change("world", "public_beliefs", public, cause))
     return changes
 
 
 def denial_changes(state: WorldState, move) -> list[Change]:
-    """Effect of deny_conceal: harder to observe for a while; the public hears a denial."""
+    """Effect of deny_conceal: the subject is harder to observe for a while, and the public
+    hears a denial. A denial sows doubt rather than conviction: it pulls the public estimate
+    down in proportion to the denier's credibility and widens it in proportion to its lack::
+
+        m' = m x (1 - DENIAL_PULL x credibility);  v' = v + DENIAL_DOUBT x (1 - credibility)
+    """
     me = state.actors[move.actor]
+    about = move.params.get("about") or me.id
+    subject = state.actors[about]
     cause = Cause(MOVE, move.id or move.type.value,
-                  f"{me.name} denies any deployment and steps up concealment "
+                  f"{me.name} denies that {subject.name} has troops abroad and "
+                  f"{'steps up concealment' if about == me.id else 'helps hide them'} "
                   f"(credibility {me.credibility:.2f})")
-    changes = [Change(me.id, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
+    changes = [Change(about, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
                Change(me.id, "denied", True, cause)]
-    if (me.id, QUANTITY) in state.public_beliefs:
+    if (about, QUANTITY) in state.public_beliefs:
         public = dict(state.public_beliefs)
-        obs_var = state.params["disclosure_noise"] ** 2 / max(me.credibility, 0.05)
-        public[(me.id, QUANTITY)] = fuse(public[(me.id, QUANTITY)], 0.0, obs_var,
-                                         surprise=False)
+        b = public[(about, QUANTITY)]
+        public[(about, QUANTITY)] = b._replace(
+            mean=b.mean * (1 - DENIAL_PULL * me.credibility),
+            var=b.var + DENIAL_DOUBT * (1 - me.credibility))
         changes.append(Change("world", "public_beliefs", public, cause))
     return changes

@@ -1,0 +1,90 @@
+"""One chunk of runs, executed in whatever process the executor chose.
+
+A chunk is plain data (the scenario's YAML text, run indices, seeds, sampled parameters and
+lever values), so the same function runs in-process, in a local process pool or on a Dask
+worker, and gives the same rows. A run that raises is recorded as a failure with its error and
+seed; the chunk carries on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from engine.model import BrinkModel
+
+# Variables kept per turn with --per-turn: the headline figures, not the whole frame.
+PER_TURN_VARS = frozenset({
+    "escalation_rung", "escalation_level", "escalation_score", "wider_war_risk",
+    "humanitarian_toll", "strain", "growth", "stability", "forces_home", "in_transit",
+    "deployed", "casualties", "killed", "front_pressure", "belief.north_korea.troops_abroad",
+})
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    index: int
+    seed: int
+    params: dict[str, float] = field(default_factory=dict)
+    levers: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    chunk: int
+    scenario_text: str
+    source: str
+    runs: tuple[RunSpec, ...]
+    per_turn: bool = False
+    turns: int | None = None
+
+
+@dataclass
+class ChunkResult:
+    chunk: int
+    rows: list[dict]
+    per_turn: list[tuple]
+    failures: list[dict]
+
+
+@lru_cache(maxsize=16)
+def _scenario(text: str, source: str, levers: tuple):
+    from engine.loader import parse_scenario
+
+    return parse_scenario(text, source, levers=dict(levers))
+
+
+def run_one(task: ChunkTask, spec: RunSpec) -> tuple[dict, list[tuple]]:
+    scenario = _scenario(task.scenario_text, task.source, tuple(sorted(spec.levers.items())))
+    model = BrinkModel(scenario, rng=spec.seed, parameters=spec.params, turns=task.turns,
+                       record=False, frame=task.per_turn)
+    model.run()
+    row = {"run": spec.index, "seed": spec.seed}
+    row.update({f"lever.{k}": v for k, v in spec.levers.items()})
+    row.update({f"param.{k}": v for k, v in spec.params.items()})
+    row.update(model.summary())
+    per_turn = []
+    if task.per_turn:
+        per_turn = [(spec.index, turn, actor, var, value)
+                    for turn, _date, actor, var, value in model.rows
+                    if var in PER_TURN_VARS]
+    return row, per_turn
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Run every run of the chunk; failures are rows too, never exceptions."""
+    rows, per_turn, failures = [], [], []
+    for spec in task.runs:
+        try:
+            row, turns = run_one(task, spec)
+        except Exception as exc:  # a failed run must not sink the batch
+            failures.append({"run": spec.index, "seed": spec.seed,
+                             "error": f"{type(exc).__name__}: {exc}",
+                             "traceback": traceback.format_exc(limit=8),
+                             **{f"lever.{k}": v for k, v in spec.levers.items()},
+                             **{f"param.{k}": v for k, v in spec.params.items()}})
+            continue
+        rows.append(row)
+        per_turn.extend(turns)
+    return ChunkResult(task.chunk, rows, per_turn, failures)
