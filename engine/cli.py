@@ -14,12 +14,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import sys
 from pathlib import Path
 
 from engine import __version__
+from engine.batch.cli import add_parser as add_batch_parser
+from engine.batch.runner import BatchError
 from engine.loader import ScenarioError, load_scenario
-from engine.moves import CATALOGUE, Move, MoveType, needs
+from engine.moves import CATALOGUE, Move, MoveType, Refs, check_static, needs
 from engine.scenario import Scenario
 
 EXIT_USAGE = 2
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_USAGE
-    except UsageError as exc:
+    except (UsageError, BatchError) as exc:
         print(f"brink: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -75,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
 
     moves = sub.add_parser("moves", help="list the move catalogue")
     moves.set_defaults(func=cmd_moves)
+
+    add_batch_parser(sub)
     return parser
 
 
@@ -85,6 +90,8 @@ def cmd_run(args) -> int:
     from engine.explain import explain_turn, turn_table
     from engine.model import BrinkModel, replay_policies
 
+    if args.seed < 0:  # numpy refuses negative seeds with a traceback
+        raise UsageError(f"--seed must be 0 or more, got {args.seed}")
     scenario = load_scenario(args.scenario)
     turns = args.turns if args.turns is not None else scenario.clock.turns
     if not 1 <= turns <= scenario.clock.turns:
@@ -137,25 +144,56 @@ def move_log_json(moves: list[Move]) -> list[dict]:
              "source": m.source, "rationale": m.rationale} for m in moves]
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
 def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
-    """Read moves.json; every entry must name a known actor and move."""
+    """Read moves.json; every entry must name a known actor, turn and move with valid params."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=_finite,
+                          parse_constant=_no_constant)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read move log {path}: {exc}") from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # from _finite or _no_constant: NaN and infinities
+        raise UsageError(f"{path}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"{path}: not valid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise UsageError(f"{path}: expected a list of moves")
+    refs = Refs(scenario.actor_ids, {a.id: {str(c) for c in a.capabilities}
+                                     for a in scenario.actors},
+                [t.id for t in scenario.theatres], [r.id for r in scenario.routes],
+                {r.id: r.actor for r in scenario.routes})
     moves = []
     for i, entry in enumerate(data):
         try:
             if entry["actor"] not in scenario.actor_ids:
                 raise ValueError(f"unknown actor '{entry['actor']}'")
-            turn = int(str(entry["id"]).split(".")[0][1:])
-            moves.append(Move(entry["actor"], MoveType(entry["move"]),
-                              dict(entry.get("params", {})), id=f"t{turn}.{entry['actor']}.0",
-                              source=entry.get("source", "policy")))
+            try:
+                turn = int(str(entry["id"]).split(".")[0][1:])
+            except ValueError:
+                raise ValueError(f"id {entry['id']!r} is not t<turn>.<actor>.<n>") from None
+            if not 1 <= turn <= scenario.clock.turns:
+                raise ValueError(f"turn {turn} is outside 1..{scenario.clock.turns}")
+            params = entry.get("params", {})
+            if not isinstance(params, dict):
+                raise ValueError(f"params must be a mapping, got {params!r}")
+            move = Move(entry["actor"], MoveType(entry["move"]), params,
+                        id=f"t{turn}.{entry['actor']}.0", source=entry.get("source", "policy"))
+            problem = check_static(refs, move.actor, move.type.value, move.params)
+            if problem and move.source != "inject":  # inject moves are not replayed
+                raise ValueError(problem[1])
+            moves.append(move)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise UsageError(f"{path}: move {i} is malformed ({exc})") from None
     return moves

@@ -1,29 +1,42 @@
 """Load scenario files safely, and explain every problem with file, field path and line.
 
-Defences, in order: size limit (5 MB), strict UTF-8, empty file, YAML syntax, a single document,
-no tags beyond YAML's core types (python-object tags are refused), alias-expansion limit (the
-"billion laughs" bomb), duplicate mapping keys, a mapping at the top, the typed model (pydantic)
-and finally cross references (actors, theatres, routes, moves, parameters, variables).
+Defences, in order: size limit (5 MB), strict UTF-8, empty file, YAML syntax, nesting depth, a
+single document, no tags beyond YAML's core types (python-object tags are refused), scalars that
+match a core pattern but cannot be built (2024-13-45), alias-expansion limit (the "billion laughs"
+bomb), duplicate and non-scalar mapping keys, a mapping at the top, the typed model (pydantic) and
+finally cross references (actors, theatres, routes, moves, parameters, variables).
 """
 
 from __future__ import annotations
 
+import difflib
+import math
+import types
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine import moves as catalogue
+from engine.levers import lever_values, substitute
 from engine.parameters import PARAMETERS
 from engine.scenario import REST_OF_WORLD, Scenario
 from engine.variables import check_variable_path
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 100_000  # nodes visited with aliases expanded
+MAX_DEPTH = 100  # nesting of mappings and sequences; a scenario needs about ten
 _CORE_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+_KEY_TAGS = _CORE_TAGS | {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
+_CHECKED_SCALARS = {  # scalars whose construction can fail after they match YAML's patterns
+    "tag:yaml.org,2002:timestamp": "a date such as 2024-11-18",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
 }
 _POLICY_TAGS = {"scripted", "doctrine", "logit", "human"}
 
@@ -48,8 +61,16 @@ class ScenarioError(Exception):
         for p in self.problems:
             where = f"{self.source}:{p.line}" if p.line else self.source
             field = f" {p.path}:" if p.path else ""
-            lines.append(f"{where}:{field} {p.message}")
+            lines.append(_printable(f"{where}:{field} {p.message}"))
         return "\n".join(lines)
+
+
+def _printable(text: str) -> str:
+    """Escape control characters from the file (a key "a\\nb") so that each problem is one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -61,18 +82,27 @@ def load_scenario(path: str | Path) -> Scenario:
             raise ScenarioError(source, [Problem("", "file not found")])
         if p.is_dir():
             raise ScenarioError(source, [Problem("", "is a folder, expected a YAML file")])
+        if not p.is_file():  # a device or a pipe: /dev/zero would never end
+            raise ScenarioError(source, [Problem(
+                "", "is not a regular file, expected a YAML file")])
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise ScenarioError(source, [Problem(
                 "", f"file is {size / 1e6:.1f} MB; scenario files are limited to 5 MB")])
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)  # the file may grow after stat(); parse_scenario checks
     except OSError as exc:
         raise ScenarioError(source, [Problem("", f"cannot read file: {exc.strerror}")]) from None
     return parse_scenario(data, source)
 
 
-def parse_scenario(data: bytes | str, source: str = "<scenario>") -> Scenario:
-    """Validate scenario text or bytes (as uploaded in the UI). Raises ScenarioError."""
+def parse_scenario(data: bytes | str, source: str = "<scenario>",
+                   levers: dict | None = None) -> Scenario:
+    """Validate scenario text or bytes (as uploaded in the UI). Raises ScenarioError.
+
+    ``levers`` chooses lever options (``{id: value}``); the others take their defaults. Without
+    it, every option of every lever is checked as well, so a batch cannot meet a bad one.
+    """
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
             raise ScenarioError(source, [Problem(
@@ -86,6 +116,10 @@ def parse_scenario(data: bytes | str, source: str = "<scenario>") -> Scenario:
                 "save the file as UTF-8", line)]) from None
     else:
         text = data
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_BYTES:
+            raise ScenarioError(source, [Problem(
+                "", f"text is {size / 1e6:.1f} MB; scenario files are limited to 5 MB")])
     if not text.strip():
         raise ScenarioError(source, [Problem("", "file is empty; expected a scenario mapping")])
 
@@ -94,14 +128,39 @@ def parse_scenario(data: bytes | str, source: str = "<scenario>") -> Scenario:
         kind = type(document).__name__ if document is not None else "nothing"
         raise ScenarioError(source, [Problem(
             "", f"expected a mapping of scenario fields at the top level, found {kind}", 1)])
+    scenario = _validate(document, lines, source, lever_values(document, levers))
+    if levers is None:
+        for name, lever in scenario.levers.items():
+            for option in lever.options:
+                if option != lever.default:
+                    _validate(document, lines, source,
+                              lever_values(document, {name: option}),
+                              context=f" (with lever {name} = {option!r})")
+    else:
+        unknown = sorted(set(levers) - set(scenario.levers))
+        if unknown:
+            raise ScenarioError(source, [Problem("levers", f"unknown lever '{unknown[0]}' "
+                                                 f"(levers: {', '.join(scenario.levers)})")])
+    return scenario
+
+
+def _validate(document: dict, lines, source: str, values: dict, context: str = "") -> Scenario:
+    """Substitute lever values, then validate the model and its cross references."""
+    data, lever_problems = substitute(document, values)
+    if lever_problems:
+        raise ScenarioError(source, [Problem(_render_path(path), msg, _line_for(path, lines))
+                                     for path, msg in lever_problems])
     try:
-        scenario = Scenario.model_validate(document)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(source, _pydantic_problems(exc, lines)) from None
+        problems = _pydantic_problems(exc, lines)
+        raise ScenarioError(source, [Problem(p.path, p.message + context, p.line)
+                                     for p in problems]) from None
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, [
-            Problem(_render_path(path), msg, _line_for(path, lines)) for path, msg in problems
+            Problem(_render_path(path), msg + context, _line_for(path, lines))
+            for path, msg in problems
         ])
     return scenario
 
@@ -111,21 +170,27 @@ def parse_scenario(data: bytes | str, source: str = "<scenario>") -> Scenario:
 
 def _read_yaml(text: str, source: str):
     try:
+        _check_depth(text, source)  # before compose(), which recurses once per level
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         context = getattr(exc, "context", None)
+        start = getattr(exc, "context_mark", None)
+        if context and context.startswith("while") and start and line != start.line + 1:
+            context += f" from line {start.line + 1}"  # e.g. where an unclosed bracket opened
         msg = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
         raise ScenarioError(source, [Problem("", msg, line)]) from None
     if node is None:
-        raise ScenarioError(source, [Problem("", "file holds no YAML document")])
+        raise ScenarioError(source, [Problem(
+            "", "file holds no YAML document (only comments?); expected a scenario mapping")])
     lines: dict[tuple, int] = {}
-    _walk(node, (), lines, [0], source)
+    constructor = yaml.constructor.SafeConstructor()
+    _walk(node, (), lines, [0], source, constructor)
     try:
-        document = yaml.load(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:  # e.g. a timestamp that is not a date
+        document = constructor.construct_document(node)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # _walk should catch these first
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioError(source, [Problem(
             "", f"malformed YAML: {getattr(exc, 'problem', exc)}",
@@ -133,21 +198,58 @@ def _read_yaml(text: str, source: str):
     return document, lines
 
 
-def _walk(node, path: tuple, lines: dict, visited: list, source: str) -> None:
+def _check_depth(text: str, source: str) -> None:
+    """Refuse deep nesting from the event stream (no recursion) with the line where it starts."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScenarioError(source, [Problem(
+                    "", f"mappings and lists are nested more than {MAX_DEPTH} levels deep; "
+                    "scenario files do not need that", event.start_mark.line + 1)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _walk(node, path: tuple, lines: dict, visited: list, source: str, constructor) -> None:
     visited[0] += 1
     if visited[0] > MAX_NODES:
         raise ScenarioError(source, [Problem(
             "", f"YAML expands to more than {MAX_NODES:,} nodes through anchors and aliases "
             "(an alias bomb?); scenario files do not need that", node.start_mark.line + 1)])
+    if len(path) > MAX_DEPTH:  # only reachable through an alias that contains itself
+        raise ScenarioError(source, [Problem(
+            _render_path(path[:3]), f"an alias refers to itself or nests more than {MAX_DEPTH} "
+            "levels deep; scenario files do not need that", node.start_mark.line + 1)])
     lines.setdefault(path, node.start_mark.line + 1)
     if node.tag not in _CORE_TAGS:
         kind = "python-object tags are" if "python/" in node.tag else f"tag '{node.tag}' is"
         raise ScenarioError(source, [Problem(
             _render_path(path), f"{kind} not allowed in scenario files (plain YAML only)",
             node.start_mark.line + 1)])
+    if node.tag in _CHECKED_SCALARS:
+        try:
+            constructor.construct_object(node)  # cached for construct_document
+        except (ValueError, OverflowError) as exc:  # 2024-13-45 matches the timestamp pattern
+            shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+            raise ScenarioError(source, [Problem(
+                _render_path(path), f"'{shown}' is not valid ({exc}); expected "
+                f"{_CHECKED_SCALARS[node.tag]}", node.start_mark.line + 1)]) from None
     if isinstance(node, yaml.MappingNode):
         seen: dict = {}
         for key_node, value_node in node.value:
+            if key_node.tag not in _KEY_TAGS:
+                kind = ("python-object tags are" if "python/" in key_node.tag
+                        else f"tag '{key_node.tag}' is")
+                raise ScenarioError(source, [Problem(
+                    _render_path(path), f"{kind} not allowed in scenario files (plain YAML only)",
+                    key_node.start_mark.line + 1)])
+            if not isinstance(key_node, yaml.ScalarNode):
+                kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+                raise ScenarioError(source, [Problem(
+                    _render_path(path), f"a {kind} is used as a key; expected a plain field name",
+                    key_node.start_mark.line + 1)])
             key = key_node.value
             if key in seen:
                 raise ScenarioError(source, [Problem(
@@ -156,10 +258,10 @@ def _walk(node, path: tuple, lines: dict, visited: list, source: str) -> None:
                     key_node.start_mark.line + 1)])
             seen[key] = key_node.start_mark.line + 1
             lines.setdefault((*path, key), key_node.start_mark.line + 1)
-            _walk(value_node, (*path, key), lines, visited, source)
+            _walk(value_node, (*path, key), lines, visited, source, constructor)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines, visited, source)
+            _walk(item, (*path, i), lines, visited, source, constructor)
 
 
 # --- error formatting ---------------------------------------------------------------------------
@@ -190,6 +292,44 @@ def _line_for(path, lines) -> int | None:
     return lines.get(())
 
 
+def _known_fields(loc) -> list[str]:
+    """The field names allowed beside the unknown one at ``loc`` (a raw pydantic loc)."""
+    tp = Scenario
+    parts = list(loc[:-1])
+    while True:
+        while typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        if typing.get_origin(tp) in (typing.Union, types.UnionType):
+            members = [m for m in typing.get_args(tp) if m is not type(None)]
+            if len(members) > 1:  # a discriminated union: pydantic puts the tag in loc
+                tag = parts.pop(0) if parts else None
+                members = [m for m in members if isinstance(m, type)
+                           and issubclass(m, BaseModel) and "kind" in m.model_fields
+                           and tag in typing.get_args(m.model_fields["kind"].annotation)]
+            if len(members) != 1:
+                return []
+            tp = members[0]
+            continue
+        if not parts:
+            break
+        part = parts.pop(0)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = next((f for name, f in tp.model_fields.items()
+                          if part in (name, f.alias)), None)
+            if field is None:
+                return []
+            tp = field.annotation
+        elif typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        else:
+            return []
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [f.alias or name for name, f in tp.model_fields.items()]
+    return []
+
+
 def _pydantic_problems(exc: ValidationError, lines) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
@@ -197,6 +337,12 @@ def _pydantic_problems(exc: ValidationError, lines) -> list[Problem]:
         kind = err["type"]
         if kind == "extra_forbidden":
             msg = f"unknown field '{loc[-1]}'" if loc else "unknown field"
+            known = _known_fields(err["loc"])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1) if loc else []
+            if close:
+                msg += f"; did you mean '{close[0]}'?"
+            elif known:
+                msg += f"; expected one of: {', '.join(known)}"
             loc_for_line = loc
         elif kind == "missing":
             msg = "required field is missing"
@@ -291,6 +437,10 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
         {r.id for r in s.routes}, {r.id: r.actor for r in s.routes})
 
     def check_order(path, actor, order):
+        for name, value in order.params.items():  # check_static fails on nan and inf
+            if isinstance(value, float) and not math.isfinite(value):
+                problems.append(((*path, name), f"'{name}' must be a finite number, got {value}"))
+                return
         problem = catalogue.check_static(refs, actor, order.move, order.params)
         if problem:
             field, msg = problem
@@ -304,8 +454,18 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
                 for m, order in enumerate(turn.moves):
                     check_order((*base, "schedule", k, "moves", m), actor.id, order)
         elif policy.kind == "doctrine":
+            names: set[str] = set()
             for k, rule in enumerate(policy.rules):
+                if rule.name in names:
+                    problems.append(((*base, "rules", k, "name"),
+                                     f"duplicate rule name '{rule.name}' (names tell 'once' "
+                                     "rules apart)"))
+                names.add(rule.name)
                 for c, cond in enumerate(rule.when):
+                    if cond.confidence and not cond.var.startswith("belief."):
+                        problems.append(((*base, "rules", k, "when", c, "confidence"),
+                                         "'confidence' applies only to belief.<actor>.<quantity>"
+                                         f" variables, not '{cond.var}'"))
                     msg = check_variable_path(cond.var, actors, theatres, allow_self=True,
                                               observer=actor.id)
                     if msg:

@@ -13,6 +13,7 @@ rule) say so in ``effect_text``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -726,6 +727,8 @@ def _check_param(refs: Refs, p: ParamSpec, value) -> str | None:
     if p.kind in ("int", "float"):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"'{p.name}' must be a number, got {value!r}"
+        if not math.isfinite(value):
+            return f"'{p.name}' must be a finite number, got {value!r}"
         if p.kind == "int" and float(value) != int(value):
             return f"'{p.name}' must be a whole number, got {value!r}"
         if not p.low <= value <= p.high:

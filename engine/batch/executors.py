@@ -88,7 +88,7 @@ class DaskCluster:
             batch.append(self.client.submit(fn, task, pure=False))
             if len(batch) >= limit:
                 break
-        queue = as_completed(batch)
+        queue = as_completed(batch, loop=self.client.loop)
         for future in queue:
             result = future.result()
             future.release()
