@@ -240,15 +240,31 @@ def run_batch(scenario, runs: int = 1000, seed: int = 0, sampler: str = "mc",
     finally:
         bar.close()
         executor.close()
+    elapsed = time.perf_counter() - t0
     manifest.update(status="finished", finished=datetime.now(UTC).isoformat(timespec="seconds"),
                     failures=store.failure_count(),
-                    seconds_this_session=round(time.perf_counter() - t0, 3))
+                    seconds_this_session=round(elapsed, 3),
+                    runs_per_second=round((total - already) / elapsed, 1) if elapsed else None,
+                    **_peak_rss())
     store.write_manifest(manifest)
     result = BatchResult(store.read("runs"), store.read("per_turn") if per_turn else None,
                          store.read("failures"), manifest, None if tmp else Path(out))
     if tmp:
         tmp.cleanup()
     return result
+
+
+def _peak_rss() -> dict:
+    """Peak resident memory of this (driver) process and of its largest finished child, MB."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return {}
+    per_mb = 2**20 if sys.platform == "darwin" else 2**10  # ru_maxrss: bytes on macOS, else KB
+    return {"peak_rss_mb_driver": round(
+                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / per_mb, 1),
+            "peak_rss_mb_worker": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / per_mb, 1)}
 
 
 class _NoBar:
