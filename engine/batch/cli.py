@@ -20,7 +20,8 @@ def add_parser(sub) -> None:
                    help="runs per lever combination (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument("--sampler", choices=SAMPLERS, default="mc",
-                   help="how to sample the declared uncertainties (default mc)")
+                   help="how to sample the declared uncertainties (default mc; fixed = "
+                        "replications at the scenario's point values)")
     p.add_argument("--grid-levels", type=int, default=3,
                    help="levels per parameter for --sampler grid (default 3)")
     p.add_argument("--lever", action="append", metavar="NAME=v1,v2",

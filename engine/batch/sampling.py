@@ -1,4 +1,5 @@
-"""Sampling the uncertainties a scenario declares: Monte Carlo, Latin hypercube, Sobol, grid.
+"""Sampling the uncertainties a scenario declares: Monte Carlo, Latin hypercube, Sobol, grid,
+or none at all ("fixed": replications at the scenario's point values).
 
 Every sampler returns a DataFrame with one row per design point and one column per uncertain
 parameter, in physical units, drawn deterministically from ``seed``. Samplers work on the unit
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-SAMPLERS = ("mc", "lhs", "sobol", "grid")
+SAMPLERS = ("mc", "lhs", "sobol", "grid", "fixed")
 
 
 class SamplingError(ValueError):
@@ -72,6 +73,8 @@ def sample(method: str, params: list[Uncertain], n: int, seed: int,
         raise SamplingError(f"unknown sampler {method!r}; choose one of {', '.join(SAMPLERS)}")
     k = len(params)
     names = [p.name for p in params]
+    if method == "fixed":  # replications at the scenario's point values: seeds only
+        return pd.DataFrame(index=range(n))
     if k == 0:
         if method == "mc":
             return pd.DataFrame(index=range(n))

@@ -1,0 +1,127 @@
+"""Batch throughput and memory: `brink batch` against `mesa.batch_run`, in one command.
+
+    .venv/bin/python benchmarks/bench_batch.py [--runs 10000] [--big 100000] [--turns 52]
+
+Plays the default scenario (lever fixed to its default, so every configuration plays the same
+runs) and prints, for each configuration, runs/s and the ratios:
+  * brink batch, 1 worker and 2 workers (each a separate `brink batch` process, so start-up and
+    writing Parquet are included, as a user would see them);
+  * mesa.batch_run with number_processes 1 and 2, driving the same model through a thin
+    adapter (a DataCollector with the outcomes as model reporters, collected at the end);
+  * then checks that the per-run outcomes of brink batch and mesa.batch_run are the same for
+    the same seeds;
+  * and reports brink batch's peak RSS (driver and largest worker) at --runs and at --big.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mesa
+import pandas as pd
+
+from engine.batch import run_seed
+from engine.loader import load_scenario
+from engine.model import BrinkModel
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
+LEVER = ["--lever", "west_package=secondary", "--sampler", "fixed"]  # point values: as batch_run
+
+
+class BatchRunBrink(BrinkModel):
+    """BrinkModel in the shape mesa.batch_run expects: keyword parameters plus rng, and a
+    DataCollector with model reporters."""
+
+    _scenario = None
+
+    def __init__(self, rng=None, turns: int = 52):
+        if BatchRunBrink._scenario is None:
+            BatchRunBrink._scenario = load_scenario(SCENARIO)
+        super().__init__(BatchRunBrink._scenario, rng=rng, turns=turns, record=False)
+        reporters = {k: _reporter(k) for k in ("world.escalation_rung", "russia.strain",
+                                               "north_korea.troops_abroad")}
+        self.datacollector = mesa.DataCollector(model_reporters=reporters)
+
+    def step(self):
+        super().step()
+        if not self.running:
+            self.datacollector.collect(self)
+
+
+def _reporter(key):
+    def report(model):
+        return model.summary()[key]
+    report.__name__ = key.replace(".", "_")
+    return report
+
+
+def brink_batch(runs: int, workers: int, turns: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "b"
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "engine.cli", "batch", str(SCENARIO), "--runs",
+                        str(runs), "--seed", "1", "--workers", str(workers), "--quiet",
+                        "--turns", str(turns), "--out", str(out), *LEVER],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        seconds = time.perf_counter() - t0
+        manifest = json.loads((out / "manifest.json").read_text())
+        runs_df = pd.read_parquet(out / "runs", columns=["run", "seed", "world.escalation_rung",
+                                                         "russia.strain",
+                                                         "north_korea.troops_abroad"])
+    return {"seconds": seconds, "runs_per_s": runs / seconds, "manifest": manifest,
+            "runs": runs_df.sort_values("run").reset_index(drop=True)}
+
+
+def mesa_batch(runs: int, processes: int, turns: int) -> dict:
+    seeds = [run_seed(1, i) for i in range(runs)]
+    t0 = time.perf_counter()
+    rows = mesa.batch_run(BatchRunBrink, {"turns": turns}, number_processes=processes,
+                          rng=seeds, data_collection_period=-1, max_steps=turns + 1,
+                          display_progress=False)
+    seconds = time.perf_counter() - t0
+    df = pd.DataFrame(rows).rename(columns={"rng": "seed"})
+    return {"seconds": seconds, "runs_per_s": runs / seconds, "runs": df}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--big", type=int, default=100_000)
+    parser.add_argument("--turns", type=int, default=52)
+    args = parser.parse_args()
+    n = args.runs
+    print(f"scenario {SCENARIO.name}, {args.turns} turns, {n:,} runs per configuration")
+    b1 = brink_batch(n, 1, args.turns)
+    b2 = brink_batch(n, 2, args.turns)
+    m1 = mesa_batch(n, 1, args.turns)
+    m2 = mesa_batch(n, 2, args.turns)
+    for name, r in (("brink batch, 1 worker", b1), ("brink batch, 2 workers", b2),
+                    ("mesa.batch_run, 1 process", m1), ("mesa.batch_run, 2 processes", m2)):
+        print(f"  {name:28s} {r['seconds']:8.1f} s  {r['runs_per_s']:7.1f} runs/s")
+    print(f"  speed-up 1 -> 2 workers (brink):      x{b2['runs_per_s'] / b1['runs_per_s']:.2f}")
+    print(f"  speed-up 1 -> 2 processes (mesa):     x{m2['runs_per_s'] / m1['runs_per_s']:.2f}")
+    print(f"  brink / mesa.batch_run, 1 worker:     x{b1['runs_per_s'] / m1['runs_per_s']:.2f}")
+    print(f"  brink / mesa.batch_run, 2 workers:    x{b2['runs_per_s'] / m2['runs_per_s']:.2f}")
+    mesa_runs = m1["runs"].set_index("seed").sort_index()
+    brink_runs = b1["runs"].set_index("seed").sort_index()
+    same = all((mesa_runs[c].to_numpy() == brink_runs[c].to_numpy()).all()
+               for c in ("world.escalation_rung", "russia.strain", "north_korea.troops_abroad"))
+    print(f"  same per-run outcomes (brink vs mesa.batch_run, same seeds): {same}")
+    big = brink_batch(args.big, 2, args.turns)
+    for label, r in ((f"{n:,}", b2), (f"{args.big:,}", big)):
+        m = r["manifest"]
+        print(f"  peak RSS at {label:>8s} runs: driver {m['peak_rss_mb_driver']:.0f} MB, "
+              f"largest worker {m['peak_rss_mb_worker']:.0f} MB")
+    ratio = big["manifest"]["peak_rss_mb_driver"] / b2["manifest"]["peak_rss_mb_driver"]
+    print(f"  driver peak RSS ratio {args.big:,} / {n:,} runs: x{ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
