@@ -43,8 +43,14 @@ TRANSFER_EXPOSURE = {"cash": 0.3, "payroll": 0.3, "oil": 0.5, "food": 0.1, "tech
 
 def delivered_share(state: WorldState, transfer) -> float:
     """Share of a transfer that gets through secondary sanctions on the payer or recipient."""
-    e_sec = max((s.enforcement for s in state.sanctions if s.package == "secondary"
-                 and s.target in (transfer.payer, transfer.recipient)), default=0.0)
+    key = ("secondary_enforcement", state.sanctions)
+    on = state.memo.get(key)
+    if on is None:  # strongest secondary enforcement on each actor, per set of sanctions
+        on = state.memo[key] = {}
+        for s in state.sanctions:
+            if s.package == "secondary":
+                on[s.target] = max(on.get(s.target, 0.0), s.enforcement)
+    e_sec = max(on.get(transfer.payer, 0.0), on.get(transfer.recipient, 0.0))
     return 1.0 - TRANSFER_EXPOSURE.get(transfer.kind, 0.0) * e_sec * state.params[
         "secondary_leak_cut"]
 

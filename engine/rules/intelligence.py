@@ -87,6 +87,8 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
         return old._replace(var=old.var + p["belief_drift"]), ""
     new = fuse(old, math.log1p(truth) + noise, sigma * sigma, p["belief_drift"],
                ceiling_of(target))
+    if not state.explain:  # lean runs keep no reports
+        return new, ""
     old_label, new_label = label(state, old), label(state, new)
     moved = abs(belief_estimate(new) - belief_estimate(old)) > 0.25 * max(
         belief_estimate(old), 500)

@@ -63,7 +63,12 @@ def logistics(state: WorldState) -> list[Change]:
                 boarded += n
                 boarding.append(_board(route, n))
             if cohort.troops - n > 0:
-                waiting.append(cohort._replace(troops=cohort.troops - n))
+                rest = cohort.troops - n
+                same = next((i for i, w in enumerate(waiting) if w.route == cohort.route), None)
+                if same is None:
+                    waiting.append(cohort._replace(troops=rest))
+                else:  # one queue per route: first come, first served either way
+                    waiting[same] = waiting[same]._replace(troops=waiting[same].troops + rest)
         moving = [c for c in pipeline if c.stage != "queued"]
         # Cohorts with no transit time land straight in training (or the front).
         landed = [c for c in boarding if c.stage != "transit"]
