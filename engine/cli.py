@@ -240,8 +240,25 @@ def moves_table() -> str:
     return "\n".join(lines)
 
 
+def moves_notes() -> str:
+    """What the kind- and package-valued parameters mean."""
+    from engine.moves import SANCTION_PACKAGES, SUPPORT_KINDS
+
+    lines = ["", "pay_support kinds (amount per turn):"]
+    lines += [f"  {kind:11s} {low:g}..{high:g} {unit}" for kind, (low, high, unit)
+              in SUPPORT_KINDS.items()]
+    lines += ["", "sanction packages (share of each sector's trade blocked at full enforcement):"]
+    for package, coverage in SANCTION_PACKAGES.items():
+        shares = ", ".join(f"{sector} {share:.0%}" for sector, share in coverage.items())
+        lines.append(f"  {package:13s} {shares}")
+    lines += ["", "Points are Rivera et al.'s escalation classes; covert moves count "
+              "covert_points_weight of theirs. Details: docs/model.md."]
+    return "\n".join(lines)
+
+
 def cmd_moves(args) -> int:
     print(moves_table())
+    print(moves_notes())
     return 0
 
 
