@@ -21,9 +21,9 @@ def read_scenario(data: bytes, source: str) -> core.Loaded:
 
 
 @st.cache_data(max_entries=32, show_spinner="Playing the scenario…")
-def play(text: str, seed: int, turns: int) -> core.Played:
-    """One game, cached by the scenario's YAML text, the seed and the number of turns."""
-    return core.play(text, seed, turns)
+def play(text: str, seed: int, turns: int, levers: tuple = ()) -> core.Played:
+    """One game, cached by the scenario's YAML text, seed, number of turns and levers."""
+    return core.play(text, seed, turns, levers)
 
 
 def show_error(loaded: core.Loaded) -> None:
@@ -187,8 +187,18 @@ def main() -> None:
         key=f"turns@{clock.turns}",
         help=f"up to {clock.turns} turns of {clock.days_per_turn} days",
     )
+    levers = []
+    if scenario.levers:
+        st.sidebar.markdown("**Policy levers**")
+    for name, lever in scenario.levers.items():
+        choice = st.sidebar.selectbox(
+            name.replace("_", " "), lever.options, index=lever.options.index(lever.default),
+            key=f"lever:{name}", help=lever.description or None)
+        levers.append((name, choice))
+    levers = tuple(levers)
     if st.sidebar.button("Play", type="primary", key="play"):
-        st.session_state["played"] = {"text": text, "seed": int(seed), "turns": int(turns)}
+        st.session_state["played"] = {"text": text, "seed": int(seed), "turns": int(turns),
+                                      "levers": levers}
 
     st.header(scenario.title)
     st.caption(
@@ -202,10 +212,13 @@ def main() -> None:
     if not played or played["text"] != text:
         st.info("Set the seed and the number of turns in the sidebar, then press **Play**.")
         return
-    if (played["seed"], played["turns"]) != (seed, turns):
-        st.warning("The seed or the number of turns has changed: press **Play** to run again.")
-    st.caption(f"Played with seed {played['seed']} for {played['turns']} turns.")
-    result = play(played["text"], played["seed"], played["turns"])
+    if (played["seed"], played["turns"], played.get("levers", ())) != (seed, turns, levers):
+        st.warning("The seed, the number of turns or a lever has changed: press **Play** to "
+                   "run again.")
+    chosen = ", ".join(f"{k} = {v}" for k, v in played.get("levers", ()))
+    st.caption(f"Played with seed {played['seed']} for {played['turns']} turns"
+               + (f"; {chosen}." if chosen else "."))
+    result = play(played["text"], played["seed"], played["turns"], played.get("levers", ()))
     show_results(result)
 
 

@@ -78,9 +78,12 @@ class Played:
     table: str  # the plain-text turn table
 
 
-def play(text: str, seed: int, turns: int) -> Played:
-    """Play a scenario given as YAML text. Raises ScenarioError if the text is not valid."""
-    scenario = parse_scenario(text)
+def play(text: str, seed: int, turns: int, levers: tuple = ()) -> Played:
+    """Play a scenario given as YAML text, with lever choices as ``((name, value), ...)``.
+
+    Raises ScenarioError if the text is not valid.
+    """
+    scenario = parse_scenario(text, levers=dict(levers)) if levers else parse_scenario(text)
     model = BrinkModel(scenario, rng=seed, turns=turns).run()
     played = model.state.turn
     return Played(
