@@ -14,11 +14,12 @@ from functools import lru_cache
 
 from engine.model import BrinkModel
 
-# Variables kept per turn with --per-turn: the headline figures, not the whole frame.
+# Variables kept per turn with --per-turn: the headline figures, not the whole frame, plus the
+# public's estimates (actor "public").
 PER_TURN_VARS = frozenset({
     "escalation_rung", "escalation_level", "escalation_score", "wider_war_risk",
     "humanitarian_toll", "strain", "growth", "stability", "forces_home", "in_transit",
-    "deployed", "casualties", "killed", "front_pressure", "belief.north_korea.troops_abroad",
+    "deployed", "casualties", "killed", "front_pressure",
 })
 
 
@@ -68,7 +69,7 @@ def run_one(task: ChunkTask, spec: RunSpec) -> tuple[dict, list[tuple]]:
     if task.per_turn:
         per_turn = [(spec.index, turn, actor, var, value)
                     for turn, _date, actor, var, value in model.rows
-                    if var in PER_TURN_VARS]
+                    if var in PER_TURN_VARS or actor == "public"]
     return row, per_turn
 
 
