@@ -139,3 +139,14 @@ def test_fewer_turns_than_the_clock(default_scenario):
     model = _run(default_scenario, 7, turns=5)
     assert model.state.turn == 5
     assert model.frame()["turn"].max() == 5
+
+
+def test_lean_runs_give_the_same_numbers_as_recorded_runs(default_scenario):
+    """record=False (what batches use) skips the log and its sentences, never the rules."""
+    for seed in (0, 1, 2):
+        recorded = BrinkModel(default_scenario, rng=seed).run()
+        lean = BrinkModel(default_scenario, rng=seed, record=False).run()
+        assert recorded.summary() == lean.summary()
+        assert not lean.log.entries
+        framed = BrinkModel(default_scenario, rng=seed, record=False, frame=True).run()
+        assert framed.rows == recorded.rows
