@@ -1,0 +1,98 @@
+"""Policy comparison and convergence, over a batch's runs table.
+
+* ``compare_policies``: for each named outcome, the probability under each lever value and its
+  difference from a baseline value, with Newcombe's hybrid-score interval for a difference of
+  two proportions (Newcombe 1998, method 10), built from the Wilson intervals; plus the
+  difference in the median of any numeric column. Options are ranked by the difference.
+* ``convergence``: how an outcome's estimate and its interval move as runs accumulate, in run
+  order, answering "have I run enough?".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.probabilities import wilson_interval
+
+
+def newcombe_difference(k1, n1, k2, n2, confidence: float = 0.95):
+    """Interval for p1 - p2 (Newcombe's hybrid score method)."""
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson_interval(k1, n1, confidence)
+    l2, u2 = wilson_interval(k2, n2, confidence)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return float(low), float(high)
+
+
+def compare_policies(runs: pd.DataFrame, lever: str, baseline=None,
+                     medians: list[str] | None = None,
+                     confidence: float = 0.95) -> pd.DataFrame:
+    """Each lever value against ``baseline`` (default: the first value), per outcome."""
+    if lever not in runs.columns:
+        raise KeyError(f"no column {lever!r} in the runs table")
+    values = sorted(runs[lever].unique(), key=str)
+    if len(values) < 2:
+        raise ValueError(f"{lever} takes a single value in this batch: nothing to compare")
+    baseline = values[0] if baseline is None else baseline
+    if baseline not in values:
+        raise ValueError(f"baseline {baseline!r} is not a value of {lever}")
+    outcomes = [c for c in runs.columns if c.startswith("outcome.")]
+    base = runs[runs[lever] == baseline]
+    rows = []
+    for value in values:
+        if value == baseline:
+            continue
+        group = runs[runs[lever] == value]
+        for column in outcomes:
+            k1, n1 = int(group[column].sum()), len(group)
+            k2, n2 = int(base[column].sum()), len(base)
+            low, high = newcombe_difference(k1, n1, k2, n2, confidence)
+            rows.append({"lever": lever, "value": value, "baseline": baseline,
+                         "measure": f"P({column[len('outcome.'):]})", "estimate": k1 / n1,
+                         "baseline_estimate": k2 / n2, "difference": k1 / n1 - k2 / n2,
+                         "low": low, "high": high})
+        for column in medians or []:
+            if column not in runs.columns:
+                raise KeyError(f"no column {column!r} in the runs table")
+            diff, low, high = _median_difference(group[column].to_numpy(float),
+                                                 base[column].to_numpy(float), confidence)
+            rows.append({"lever": lever, "value": value, "baseline": baseline,
+                         "measure": f"median({column})",
+                         "estimate": float(np.median(group[column])),
+                         "baseline_estimate": float(np.median(base[column])),
+                         "difference": diff, "low": low, "high": high})
+    table = pd.DataFrame(rows)
+    return table.sort_values(["measure", "difference"], ascending=[True, False]).reset_index(
+        drop=True)
+
+
+def _median_difference(a: np.ndarray, b: np.ndarray, confidence: float, resamples: int = 1000):
+    """Difference of medians with a percentile bootstrap interval (fixed seed: reproducible)."""
+    rng = np.random.default_rng(0)
+    boot = np.median(rng.choice(a, (resamples, len(a))), axis=1) - np.median(
+        rng.choice(b, (resamples, len(b))), axis=1)
+    alpha = (1 - confidence) / 2
+    return (float(np.median(a) - np.median(b)), float(np.quantile(boot, alpha)),
+            float(np.quantile(boot, 1 - alpha)))
+
+
+def convergence(runs: pd.DataFrame, outcome: str, points: int = 20,
+                confidence: float = 0.95) -> pd.DataFrame:
+    """Estimate and interval of ``outcome`` after the first n runs, for growing n."""
+    column = outcome if outcome.startswith("outcome.") else f"outcome.{outcome}"
+    if column not in runs.columns:
+        raise KeyError(f"no outcome {outcome!r} in the runs table")
+    hits = runs.sort_values("run")[column].astype(bool).to_numpy()
+    total = len(hits)
+    if total == 0:
+        raise ValueError("the runs table is empty")
+    ns = np.unique(np.geomspace(min(10, total), total, num=points).astype(int))
+    k = np.cumsum(hits)[ns - 1]
+    low, high = wilson_interval(k, ns, confidence)
+    return pd.DataFrame({"runs": ns, "estimate": k / ns, "low": low, "high": high,
+                         "width": high - low})

@@ -1,0 +1,55 @@
+"""Policy comparison and convergence: known answers and errors."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.compare import compare_policies, convergence, newcombe_difference
+
+
+def _runs(p_by_value, n=4000, seed=0):
+    rng = np.random.default_rng(seed)
+    frames = []
+    for value, p in p_by_value.items():
+        frames.append(pd.DataFrame({"lever.pkg": value, "outcome.war": rng.random(n) < p,
+                                    "strain": rng.normal(p, 0.1, n)}))
+    runs = pd.concat(frames, ignore_index=True)
+    runs.insert(0, "run", range(len(runs)))
+    return runs
+
+
+def test_newcombe_known_value():
+    """Newcombe (1998) example: 56/70 vs 48/80 gives about [0.0524, 0.3339]."""
+    low, high = newcombe_difference(56, 70, 48, 80)
+    assert low == pytest.approx(0.0524, abs=1e-3)
+    assert high == pytest.approx(0.3339, abs=1e-3)
+
+
+def test_policy_differences_are_recovered_and_ranked():
+    """True differences +0.2 and -0.1 against the baseline fall inside their intervals."""
+    table = compare_policies(_runs({"a": 0.3, "b": 0.5, "c": 0.2}), "lever.pkg",
+                             medians=["strain"])
+    war = table[table["measure"] == "P(war)"].set_index("value")
+    assert war.loc["b", "low"] <= 0.2 <= war.loc["b", "high"]
+    assert war.loc["c", "low"] <= -0.1 <= war.loc["c", "high"]
+    assert list(war.index) == ["b", "c"]  # ranked by difference
+    med = table[table["measure"] == "median(strain)"].set_index("value")
+    assert med.loc["b", "low"] <= 0.2 <= med.loc["b", "high"]
+
+
+def test_convergence_narrows():
+    """The interval narrows as runs accumulate and ends near the truth."""
+    table = convergence(_runs({"a": 0.3}), "war")
+    assert table["width"].iloc[-1] < table["width"].iloc[0]
+    assert table["low"].iloc[-1] <= 0.3 <= table["high"].iloc[-1]
+
+
+def test_errors_are_clear():
+    """Unknown lever, single value, unknown outcome."""
+    runs = _runs({"a": 0.3}, n=10)
+    with pytest.raises(KeyError, match="no column"):
+        compare_policies(runs, "lever.none")
+    with pytest.raises(ValueError, match="single value"):
+        compare_policies(runs, "lever.pkg")
+    with pytest.raises(KeyError, match="no outcome"):
+        convergence(runs, "peace")
