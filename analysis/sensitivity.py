@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from engine.batch.sampling import saltelli_problem
+
 
 def sobol_indices(runs: pd.DataFrame, manifest: dict, output: str,
                   confidence: float = 0.95, seed: int = 0) -> pd.DataFrame:
@@ -29,7 +31,7 @@ def sobol_indices(runs: pd.DataFrame, manifest: dict, output: str,
     if output not in runs.columns:
         raise KeyError(f"no column {output!r} in the runs table")
     names = [u["name"] for u in manifest["uncertainties"]]
-    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    problem = saltelli_problem(names)
     per_combination = manifest["runs_per_combination"]
     levers = [c for c in runs.columns if c.startswith("lever.")]
     rows = []

@@ -31,7 +31,7 @@ from engine.batch.executors import DaskCluster, ExecutorError, InProcess, LocalP
 from engine.batch.sampling import SAMPLERS, SamplingError, sample, uncertainties
 from engine.batch.store import BatchStore, StoreError
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
-from engine.loader import ScenarioError, load_scenario
+from engine.loader import load_scenario
 
 DEFAULT_CHUNK = 200
 
@@ -95,10 +95,7 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
                per_turn: bool = False, turns: int | None = None,
                chunk_size: int = DEFAULT_CHUNK) -> tuple[dict, pd.DataFrame, str]:
     """The manifest's plan, the full design (one row per run) and the scenario text."""
-    try:
-        scenario = load_scenario(scenario_path)
-    except ScenarioError:
-        raise
+    scenario = load_scenario(scenario_path)  # ScenarioError propagates: exit 2 in the CLI
     if runs < 1:
         raise BatchError(f"--runs must be at least 1, got {runs}")
     if chunk_size < 1:

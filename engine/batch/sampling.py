@@ -116,8 +116,7 @@ def _saltelli(params: list[Uncertain], n: int, seed: int) -> np.ndarray:
         raise SamplingError(f"the 'sobol' sampler needs runs = N x (k + 2) with N a power of "
                             f"two; with k = {k}, try --runs {_pow2_floor(base) * (k + 2)} or "
                             f"{_pow2_floor(base) * 2 * (k + 2)}")
-    problem = {"num_vars": k, "names": [p.name for p in params],
-               "bounds": [[0.0, 1.0]] * k}
+    problem = saltelli_problem([p.name for p in params])
     return sobol_sample.sample(problem, base, calc_second_order=False, seed=seed % 2**32)
 
 
@@ -125,7 +124,7 @@ def _pow2_floor(x: int) -> int:
     return 1 << (x.bit_length() - 1)
 
 
-def saltelli_problem(params: list[Uncertain]) -> dict:
-    """The SALib problem definition matching ``sample('sobol', ...)`` (unit bounds)."""
-    return {"num_vars": len(params), "names": [p.name for p in params],
-            "bounds": [[0.0, 1.0]] * len(params)}
+def saltelli_problem(names: list[str]) -> dict:
+    """The SALib problem matching ``sample('sobol', ...)``: sampled on the unit cube, mapped
+    to physical units afterwards, so analysis uses the same unit bounds."""
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}

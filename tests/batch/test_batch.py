@@ -106,6 +106,8 @@ def test_samplers(tmp_path):
     ({"runs": 0}, "--runs must be at least 1"),
     ({"workers": 0}, "--workers must be at least 1"),
     ({"turns": 99}, "--turns must be between"),
+    ({"chunk_size": 0}, "--chunk-size must be at least 1"),
+    ({"sampler": "grid", "grid_levels": 1}, "at least 2 levels"),
     ({"scheduler": "tcp://127.0.0.1:9"}, "cannot reach the Dask scheduler"),
 ])
 def test_bad_requests_fail_fast_with_a_clear_message(kwargs, message):
@@ -174,6 +176,7 @@ def test_cli_batch_exit_status_and_outputs(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args", [
+    ["--resume"], ["--chunk-size", "0"],
     ["--lever", "nope=1"], ["--sampler", "sobol", "--runs", "3"],
     ["--scheduler", "tcp://127.0.0.1:9"], ["--lever", "blue_package"],
 ])
