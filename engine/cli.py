@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine import __version__
@@ -27,13 +28,18 @@ from engine.scenario import Scenario
 
 EXIT_USAGE = 2
 
+AddParser = Callable[[argparse._SubParsersAction], None]
+
 
 class UsageError(Exception):
     """A bad argument; reported in one line with exit status 2."""
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+def main(argv: list[str] | None = None, commands: Iterable[AddParser] = ()) -> int:
+    """Run the command line. ``commands`` adds subcommands from layers above the engine
+    (analysis/ adds ``report``, ``compare`` and ``check-model``) without the engine
+    importing them."""
+    parser = _parser(commands)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(commands: Iterable[AddParser] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="brink", description="Sanctions-and-escalation scenario game engine.")
     parser.add_argument("--version", action="version", version=f"brink {__version__}")
@@ -80,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     moves.set_defaults(func=cmd_moves)
 
     add_batch_parser(sub)
+    for add_parser in commands:
+        add_parser(sub)
     return parser
 
 
