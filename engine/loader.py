@@ -501,4 +501,21 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
         msg = check_variable_path(outcome.metric, actors, theatres)
         if msg:
             problems.append((("outcomes", i, "metric"), msg))
+    for i, question in enumerate(s.discussion):
+        if question.turn is not None and question.turn > s.clock.turns:
+            problems.append((("discussion", i, "turn"),
+                             f"turn {question.turn} is after the last turn ({s.clock.turns})"))
+    labels: set[tuple[str, str]] = set()
+    for i, choice in enumerate(s.lesson.choices if s.lesson else []):
+        path = ("lesson", "choices", i)
+        if (choice.actor, choice.label) in labels:  # two choices a class could not tell apart
+            problems.append(((*path, "label"), f"duplicate label '{choice.label}' for "
+                             f"{choice.actor}"))
+        labels.add((choice.actor, choice.label))
+        need_actor((*path, "actor"), choice.actor)
+        if choice.move.actor is not None and choice.move.actor != choice.actor:
+            problems.append(((*path, "move", "actor"), f"the move names actor "
+                             f"'{choice.move.actor}' but the choice is for '{choice.actor}'"))
+        elif choice.actor in actors:
+            check_order((*path, "move"), choice.actor, choice.move)
     return problems

@@ -318,6 +318,47 @@ class Lever(Strict):
         return self
 
 
+class DiscussionQuestion(Strict):
+    """A question for the room: after a turn, or (``turn: null``) in the hotwash after play."""
+
+    turn: int | None = Field(None, ge=0, description="Ask it after this turn (0 = before the "
+                             "first turn); null = in the hotwash after play")
+    question: str = Field(min_length=1)
+
+
+class Debrief(Strict):
+    """The honest end of a lesson: what the model shows, what it leaves out, what happened."""
+
+    model_shows: str = Field(min_length=1, description="What this run of the model shows")
+    left_out: str = Field(min_length=1, description="What the model leaves out or simplifies")
+    what_happened: str = Field(min_length=1, description="How the real events went, with sources")
+
+
+class TeacherStep(Strict):
+    minutes: int = Field(ge=1, le=120, description="How long this part of the class takes")
+    activity: str = Field(min_length=1)
+
+
+class LessonChoice(Strict):
+    """A plain-language option for the class, mapped to one catalogue move of one actor."""
+
+    label: str = Field(min_length=1, description="What students read, e.g. 'Cut off its banks'")
+    actor: Id = Field(description="The actor the class plays when it makes this choice")
+    move: MoveOrder = Field(description="The move, written as in a doctrine or an inject")
+
+
+class Lesson(Strict):
+    """Classroom material that ships with a scenario (a lesson pack)."""
+
+    objectives: list[str] = Field(min_length=1, description="What students should learn")
+    student_briefing: str = Field(min_length=1, description="What students read first")
+    debrief: Debrief
+    teacher_notes: list[TeacherStep] = Field(
+        min_length=1, description="The class plan, step by step, with minutes")
+    choices: list[LessonChoice] = Field(
+        default_factory=list, description="A menu of moves in plain words for the class")
+
+
 class EscalationSetup(Strict):
     initial_rung: float = Field(0.0, ge=0, le=44)
     baseline_score: float = Field(
@@ -349,6 +390,10 @@ class Scenario(Strict):
     outcomes: list[Outcome] = Field(default_factory=list)
     levers: dict[Id, Lever] = Field(
         default_factory=dict, description="Policy options, referred to as $<id> in the file")
+    discussion: list[DiscussionQuestion] = Field(
+        default_factory=list, description="Questions per turn for the class or the hotwash")
+    lesson: Lesson | None = Field(None, description="Lesson material: objectives, briefing, "
+                                  "debrief, teacher notes, plain-language choices")
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -1,0 +1,500 @@
+"""Plain-language views for the classroom: "why?" sentences, chart captions, the glossary.
+
+Everything here is built from the numbers a game recorded - the causal log
+(``model.log.entries``), the tidy per-turn frame (``model.frame()``) and the scenario - so a
+sentence can never contradict the chart beside it. Nothing is canned except the glossary and
+the labels of variables, moves and causes. Sentences are short and avoid jargon so that a
+17-year-old can read them aloud; the engine's own technical sentence (``LogEntry.why``) is
+quoted after "The model's working:" for those who want the detail.
+
+The classroom mode of the app is meant to call:
+
+* ``plain_why(model, turn, variable=None, target=None)`` - sentences for one turn;
+* ``explanations(model, turn, ...)`` - the same as data (``Explanation`` records);
+* ``chart_caption(kind, frame, ...)`` - one sentence per chart;
+* ``available_choices(model, actor)``, ``choice_move(choice)``, ``questions_for(scenario,
+  turn)`` - the lesson's menu of moves and its questions;
+* ``GLOSSARY`` / ``glossary_markdown()`` - terms and plain definitions;
+* ``handout_html(scenario)`` in engine/handout.py - a printable lesson handout.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from engine.causal import INJECT, MOVE, RANDOM, LogEntry
+from engine.ladder import RUNG_NAMES, TOP_RUNG
+from engine.moves import CATALOGUE, Category, Move, make_move
+from engine.variables import belief_estimate, confidence_label
+
+# --- glossary ------------------------------------------------------------------------------------
+
+# Term -> plain definition. docs/glossary.md is generated from this (``python -m engine.plain
+# glossary``) and a test keeps the two equal; the handout prints the terms a lesson uses.
+GLOSSARY: dict[str, str] = {
+    "actor": "A government or group that makes choices in the game, such as Russia or the "
+             "West.",
+    "causal log": "The engine's record of every number that changed, with what changed it. "
+                  "Every \"why?\" answer is read from it.",
+    "ceasefire": "An agreement to stop fighting. In the model it holds when both sides offer "
+                 "one within two turns, until either side attacks again.",
+    "confirmed": "The highest confidence label: the estimate's range is narrow enough to treat "
+                 "it as established.",
+    "confidence": "How sure an actor is about an estimate. The model shows it as unverified, "
+                  "probable or confirmed, from how wide the estimate's range is.",
+    "credibility": "How far others believe what an actor says, from 0 (not at all) to 1.",
+    "de-escalation": "A move that lowers tension, such as offering talks or a ceasefire. It "
+                     "scores a few points below nothing.",
+    "deep strike": "An attack far behind the front line, for example on bases or factories "
+                   "inside the other country.",
+    "disclosure": "Making intelligence public, so that allies and the public can update what "
+                  "they believe.",
+    "economic strain": "How much pressure an economy is under, from 0 (none) to 1 (breaking). "
+                       "It builds up while losses last and eases slowly when they stop.",
+    "enforcement": "How strictly sanctions are applied and checked, from 0 to 1. Weak "
+                   "enforcement lets more trade slip through.",
+    "escalation": "A crisis becoming more intense or more dangerous.",
+    # The numbers in these two come from the ladder and the move catalogue themselves.
+    "escalation ladder": f"Herman Kahn's list of {TOP_RUNG} steps (rungs) from a diplomatic "
+                         f"quarrel to all-out nuclear war. Rung 12 is \"{RUNG_NAMES[12]}\".",
+    "escalation points": f"A score for each move: {Category.STATUS_QUO:d} for holding, "
+                         f"{Category.POSTURING:d} for posturing, {Category.NON_VIOLENT:d} for "
+                         f"non-violent escalation such as sanctions, {Category.VIOLENT:d} for "
+                         f"violent moves, {Category.NUCLEAR:d} for nuclear use, and "
+                         f"{Category.DE_ESCALATION:d} for de-escalation.",
+    "estimate": "An actor's best guess of a hidden number, such as how many troops another "
+                "country has sent abroad, with a range around it.",
+    "evasion": "Getting round sanctions, for example by trading through countries that do "
+               "not apply them. The model calls the trade that gets round them leakage.",
+    "heat": "Escalation points above the war's routine, carried over from turn to turn. "
+            "Heat moves the escalation level.",
+    "horizontal escalation": "A conflict spreading to new countries or places rather than "
+                             "becoming more violent where it already is.",
+    "hotwash": "The discussion straight after a game: what happened, why, and what to do "
+               "differently.",
+    "inject": "An event the game's organisers add at a set turn, such as a news report.",
+    "intelligence": "Information a government gathers, often in secret, about what others "
+                    "are doing.",
+    "leakage": "Trade blocked by sanctions that still gets through other partners.",
+    "lost trade": "Trade an actor loses because of sanctions, in billions of US dollars a "
+                  "year.",
+    "Monte Carlo": "Playing the same scenario many times with different random draws and "
+                   "uncertain numbers, to see how likely each outcome is.",
+    "move": "One choice by an actor in one turn, such as imposing sanctions or offering talks.",
+    "nuclear signalling": "Reminding others of one's nuclear weapons, for example with "
+                          "exercises or statements, without using them.",
+    "outcome": "A named result the game counts, such as \"escalation reaches rung 14\".",
+    "probable": "The middle confidence label: the estimate is likely right but its range is "
+                "still wide.",
+    "rung": "One step on the escalation ladder.",
+    "sanctions": "Penalties one country puts on another, such as banning trade or freezing "
+                 "money, to change its behaviour or weaken it.",
+    "secondary sanctions": "Sanctions on other countries' firms and banks that trade with the "
+                           "target, to stop them helping it get round the main sanctions.",
+    "seed": "The number that fixes a game's random draws: the same seed gives the same game.",
+    "stability": "How secure a government is at home, from 0 (collapsing) to 1 (secure).",
+    "transfer": "Help one actor gives another every turn: cash, oil, food, technology, pay "
+                "for troops or weapons.",
+    "turn": "One step of the game; in these lessons a week or a month.",
+    "unverified": "The lowest confidence label: a claim or estimate nobody can yet back up.",
+}
+
+
+def glossary_markdown() -> str:
+    """docs/glossary.md: every GLOSSARY term, alphabetically, one bullet each."""
+    lines = [
+        "# Glossary",
+        "",
+        "<!-- Generated from engine/plain.py GLOSSARY by `python -m engine.plain glossary "
+        "> docs/glossary.md`; do not edit by hand. -->",
+        "",
+        "Plain definitions of the words Brink's lessons use. The classroom handouts print the "
+        "terms each lesson needs.",
+        "",
+    ]
+    lines += [f"- **{term}**: {GLOSSARY[term]}" for term in sorted(GLOSSARY, key=str.lower)]
+    return "\n".join(lines) + "\n"
+
+
+# --- labels --------------------------------------------------------------------------------------
+
+# variable -> (plain label, how to show its values). Kinds: share (0..1, two decimals), rung
+# (one decimal), count (whole numbers), bn (billions of USD a year), pct (% a year), points,
+# bool, belief (an estimate with a confidence label), count_of (a list: how many are in force).
+VAR_LABELS: dict[str, tuple[str, str]] = {
+    "escalation_level": ("escalation level (rung on Kahn's ladder)", "rung"),
+    "escalation_score": ("escalation score (points a turn)", "points"),
+    "heat": ("escalation heat", "points"),
+    "wider_war_risk": ("risk of a wider war", "share"),
+    "sanctions": ("number of sanctions packages in force", "count_of"),
+    "transfers": ("number of standing transfers", "count_of"),
+    "public_beliefs": ("estimate", "belief"),
+    "beliefs": ("estimate", "belief"),
+    "strain": ("economic strain", "share"),
+    "growth": ("economic growth (% a year)", "pct"),
+    "lost_trade": ("trade lost to sanctions (bn USD a year)", "bn"),
+    "transfer_relief": ("net help from others (bn USD a year)", "bn"),
+    "stability": ("stability", "share"),
+    "credibility": ("credibility", "share"),
+    "resolve": ("resolve", "share"),
+    "forces_home": ("troops at home", "count"),
+    "in_transit": ("troops on the way", "count"),
+    "deployed": ("troops deployed abroad or at the front", "count"),
+    "killed": ("soldiers killed", "count"),
+    "wounded": ("soldiers wounded", "count"),
+    "drawn_in": ("part of the fighting", "bool"),
+    "front_pressure": ("front-line pressure (positive favours the first side)", "signed"),
+    "ceasefire": ("ceasefire in force", "bool"),
+    "civilian_casualties": ("number of civilian casualties", "count"),
+    "displaced": ("number of people displaced", "count"),
+}
+
+# What a rule's name means in plain words.
+RULE_LABELS = {
+    "economy": "the economy",
+    "logistics": "transport and training",
+    "military": "the fighting",
+    "politics": "politics at home",
+    "escalation": "the escalation ladder",
+    "transfers": "help from allies",
+    "observation": "new intelligence reports",
+    "attrition": "losses in combat (partly chance)",
+    "accident": "an accident or misread signal (chance)",
+}
+
+
+def _fmt(kind: str, value) -> str:
+    """A value as the sentences show it. Tests parse these back, so keep them plain."""
+    if kind == "bool":
+        return "yes" if value else "no"
+    if kind == "count_of":
+        return str(len(value))
+    value = float(value)
+    if kind == "share":
+        return f"{value:.2f}"
+    if kind in ("rung", "points", "pct", "bn"):
+        return f"{value:,.1f}"
+    if kind == "signed":
+        return f"{value:+.2f}"
+    if kind == "count":
+        return f"{round(value):,}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}"
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _mid(name: str) -> str:
+    """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
+    return "the" + name[3:] if name.startswith("The ") else name
+
+
+# --- "why?" --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One figure that changed in one turn, its values and its causes in plain words."""
+
+    turn: int
+    target: str  # actor id, "world", "theatre:<id>"
+    variable: str  # as in the causal log ("public_beliefs" and "beliefs" per estimate)
+    subject: str  # "Russia's economic strain"
+    before: str  # formatted values, exactly as the sentences show them
+    after: str
+    direction: str  # rose | fell | changed | stayed
+    causes: tuple[str, ...]  # one plain sentence per cause, in the order they acted
+    entries: tuple[LogEntry, ...]  # the log entries it was built from
+    about: tuple[str, str] | None = None  # for estimates: (actor estimated, quantity)
+
+    def headline(self) -> str:
+        subject = self.subject[0].upper() + self.subject[1:]
+        if self.direction == "stayed":
+            return f"{subject} stayed at about {self.after} in turn {self.turn}."
+        return (f"{subject} {self.direction} from {self.before} to {self.after} in turn "
+                f"{self.turn}.")
+
+    def sentences(self) -> list[str]:
+        return [self.headline(), *self.causes]
+
+
+def _names(model) -> dict[str, str]:
+    names = {a.id: a.name for a in model.state.actors.values()}
+    for th in model.state.theatres.values():
+        names[f"theatre:{th.id}"] = th.name
+    names["world"] = "the world"
+    return names
+
+
+def _cause_sentence(model, entry: LogEntry, names: dict[str, str], moves: dict) -> str:
+    why = entry.why.strip().rstrip(".")
+    working = f" The model's working: {why}." if why else ""
+    if entry.kind == MOVE:
+        move = moves.get(entry.ref)
+        if move is not None:
+            who = _mid(names.get(move.actor, move.actor))
+            label = CATALOGUE[move.type].label
+            how = " (an event in the scenario made it)" if move.source == "inject" else ""
+            return f"Because {who} chose: {label}{how}.{working}"
+        return f"Because of a move ({entry.ref}).{working}"
+    if entry.kind == INJECT:
+        inject = next((i for i in model.spec.injects if i.id == entry.ref), None)
+        text = inject.text if inject is not None else entry.why
+        return f"Because of an event: {text.strip()}"
+    what = RULE_LABELS.get(entry.ref, entry.ref.replace("_", " "))
+    chance = " and chance" if entry.kind == RANDOM and "chance" not in what else ""
+    return f"Because of {what}{chance}.{working}"
+
+
+def _belief_parts(model, entry: LogEntry, names: dict[str, str]):
+    """One (key, subject, before, after, label) per estimate that moved in a beliefs entry."""
+    p = model.state.params
+    before = entry.before if isinstance(entry.before, dict) else {}
+    after = entry.after if isinstance(entry.after, dict) else {}
+    holder = "The public" if entry.target == "world" else names.get(entry.target, entry.target)
+    for key in after:
+        b0, b1 = before.get(key), after[key]
+        if b0 == b1:
+            continue
+        about, quantity = key
+        what = "troops abroad" if quantity == "troops_abroad" else quantity.replace("_", " ")
+        subject = (f"{_possessive(holder)} estimate of {_possessive(names.get(about, about))} "
+                   f"{what}")
+        label = confidence_label(b1, p["probable_sd"], p["confirmed_sd"])
+        yield (key, subject, belief_estimate(b0) if b0 is not None else 0.0,
+               belief_estimate(b1), label)
+
+
+def _direction(before_text: str, after_text: str, before, after) -> str:
+    if before_text == after_text:
+        return "stayed"
+    try:
+        return "rose" if float(after) > float(before) else "fell"
+    except (TypeError, ValueError):
+        return "changed"
+
+
+def explanations(model, turn: int, variable: str | None = None,
+                 target: str | None = None) -> list[Explanation]:
+    """Every labelled figure that changed in ``turn`` (optionally one variable and target).
+
+    ``variable`` is a causal-log variable name (``strain``, ``escalation_level``,
+    ``public_beliefs``, ...); ``target`` an actor id, ``world`` or ``theatre:<id>``. Figures
+    without a plain label (internal bookkeeping such as the troop pipeline) are left out
+    unless asked for by name.
+    """
+    names = _names(model)
+    moves = {m.id: m for m in model.move_log}
+    chains: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
+    for e in model.log.for_turn(turn):
+        if variable is not None and e.var != variable:
+            continue
+        if target is not None and e.target != target:
+            continue
+        if variable is None and e.var not in VAR_LABELS:
+            continue
+        chains[(e.target, e.var)].append(e)
+    out: list[Explanation] = []
+    for (tgt, var), chain in chains.items():
+        label, kind = VAR_LABELS.get(var, (var.replace("_", " "), "number"))
+        if kind == "belief":
+            # One explanation per estimate: first value before, last value after, and the
+            # causes of the entries that moved that estimate.
+            per_key: dict = {}
+            for e in chain:
+                for key, subject, b0, b1, conf in _belief_parts(model, e, names):
+                    first = per_key.setdefault(key, [subject, b0, b1, conf, []])
+                    first[2], first[3] = b1, conf
+                    first[4].append(e)
+            for key, (subject, b0, b1, conf, entries) in per_key.items():
+                before, after = f"about {round(b0):,}", f"about {round(b1):,}"
+                if before == after:  # the spread moved but not the estimate: nothing to say
+                    continue
+                out.append(Explanation(
+                    turn, tgt, var, subject, before, f"{after} ({conf})",
+                    _direction(before, after, b0, b1),
+                    tuple(_cause_sentence(model, e, names, moves) for e in entries),
+                    tuple(entries), key))
+            continue
+        owner = names.get(tgt, tgt)
+        if tgt == "world":
+            subject = label if label.startswith("the ") else f"the {label}"
+        elif tgt.startswith("theatre:"):
+            subject = f"the {label} on the {owner}"
+        else:
+            subject = f"{_possessive(owner)} {label}"
+        before, after = _fmt(kind, chain[0].before), _fmt(kind, chain[-1].after)
+        direction = ("changed" if kind == "bool" and before != after else
+                     _direction(before, after, *_numeric(kind, chain[0].before,
+                                                         chain[-1].after)))
+        out.append(Explanation(
+            turn, tgt, var, subject, before, after, direction,
+            tuple(_cause_sentence(model, e, names, moves) for e in chain), tuple(chain)))
+    return out
+
+
+def _numeric(kind: str, before, after) -> tuple:
+    if kind == "count_of":
+        return len(before), len(after)
+    return before, after
+
+
+def plain_why(model, turn: int, variable: str | None = None,
+              target: str | None = None) -> list[str]:
+    """Short sentences saying what changed in ``turn`` and why, from the causal log.
+
+    Example: ``plain_why(model, 5, "strain", "russia")`` -> ["Russia's economic strain rose
+    from 0.02 to 0.03 in turn 5.", "Because of the economy. The model's working: ..."].
+    Empty when nothing matching changed. Without ``variable``, figures that moved too little
+    to show at the precision used (``stayed at about ...``) are left out, to keep the list
+    short; ask for a variable to see them.
+    """
+    sentences: list[str] = []
+    for ex in explanations(model, turn, variable, target):
+        if variable is None and ex.direction == "stayed":
+            continue
+        sentences += ex.sentences()
+    return sentences
+
+
+# --- lesson helpers ------------------------------------------------------------------------------
+
+
+def choice_move(choice) -> Move:
+    """The catalogue move a lesson choice stands for, ready for ``model.submit``."""
+    return make_move(choice.actor, choice.move.move, choice.move.params, source="human")
+
+
+def available_choices(model, actor: str | None = None) -> list[tuple[object, str | None]]:
+    """Each lesson choice (for ``actor``, or all) with why it would be refused now, or None.
+
+    Checked with the engine's own validation on the current state, so a menu can grey out a
+    choice (lifting a package that is not in force, say) and say why.
+    """
+    lesson = model.spec.lesson
+    if lesson is None:
+        return []
+    return [(c, model.check(choice_move(c))) for c in lesson.choices
+            if actor is None or c.actor == actor]
+
+
+def questions_for(scenario, turn: int | None) -> list[str]:
+    """The discussion questions for after ``turn`` (0: before play; None: the hotwash)."""
+    return [q.question for q in scenario.discussion if q.turn == turn]
+
+
+# --- chart captions ------------------------------------------------------------------------------
+
+CAPTION_KINDS = ("escalation", "strain", "troops", "estimate", "fan", "probabilities")
+
+
+def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
+    rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)]
+    if rows.empty:
+        raise KeyError(f"no rows for {actor}.{variable} in the frame")
+    return rows.set_index("turn")["value"].sort_index()
+
+
+def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
+                  names: dict[str, str] | None = None, about: str | None = None,
+                  label: str | None = None) -> str:
+    """One sentence saying what a chart shows, computed from the numbers it plots.
+
+    Kinds and the frame each expects:
+
+    * ``escalation``: the per-turn frame (``model.frame()``) - the rung over turns;
+    * ``strain``: the per-turn frame - economic strain of each actor (or ``actor``);
+    * ``troops``: the per-turn frame - ``actor``'s troops on the way and deployed;
+    * ``estimate``: the per-turn frame - the public's estimate of ``about``'s troops abroad
+      against the true number;
+    * ``fan``: a fan frame from ``analysis.fans.fan`` (turn, q05, median, q95, runs) for
+      ``label`` (what the variable is, e.g. "Russia's economic strain");
+    * ``probabilities``: an ``analysis.probabilities.outcome_probabilities`` frame; ``names``
+      maps outcome ids to their names.
+    """
+    names = names or {}
+    if kind == "escalation":
+        rung = _series(frame, "world", "escalation_rung").astype(int)
+        steps = rung.diff().iloc[1:]
+        first, last, top = int(rung.iloc[0]), int(rung.iloc[-1]), int(rung.max())
+        turns = int(rung.index[-1] - rung.index[0])
+        text = (f"Escalation went from rung {first} to rung {last} over {turns} turns"
+                if first != last else f"Escalation started and ended at rung {first} over "
+                f"{turns} turns")
+        if top > max(first, last):
+            text += f", peaking at rung {top} in turn {int(rung.idxmax())}"
+        if not steps.empty and steps.max() > 0:
+            text += f"; the biggest rise was in turn {int(steps.idxmax())} " \
+                    f"(+{int(steps.max())} rung{'s' if steps.max() > 1 else ''})"
+        return text + "."
+    if kind == "strain":
+        actors = [actor] if actor else sorted(
+            frame.loc[frame["variable"] == "strain", "actor"].unique())
+        changes = {a: _series(frame, a, "strain") for a in actors}
+        delta = {a: s.iloc[-1] - s.iloc[0] for a, s in changes.items()}
+        a = max(delta, key=lambda k: (delta[k], k))
+        s = changes[a]
+        who = names.get(a, a)
+        verb = "rose" if delta[a] > 0 else "fell" if delta[a] < 0 else "stayed"
+        if len(actors) == 1:
+            return (f"{_possessive(who)} economic strain {verb} from {s.iloc[0]:.2f} to "
+                    f"{s.iloc[-1]:.2f} over {int(s.index[-1] - s.index[0])} turns.")
+        return (f"Economic strain {verb} most for {_mid(who)}, from {s.iloc[0]:.2f} to "
+                f"{s.iloc[-1]:.2f}; 0 means no strain and 1 an economy breaking.")
+    if kind == "troops":
+        if actor is None:
+            raise ValueError("a troops caption needs the actor")
+        abroad = _series(frame, actor, "in_transit") + _series(frame, actor, "deployed")
+        who = names.get(actor, actor)
+        return (f"{_possessive(who)} troops on the way or deployed went from "
+                f"{round(abroad.iloc[0]):,} to {round(abroad.iloc[-1]):,}, with the most, "
+                f"{round(abroad.max()):,}, in turn {int(abroad.idxmax())}.")
+    if kind == "estimate":
+        if about is None:
+            raise ValueError("an estimate caption needs 'about' (the actor estimated)")
+        public = _series(frame, "public", f"belief.{about}.troops_abroad")
+        true = _series(frame, about, "in_transit") + _series(frame, about, "deployed")
+        gap = (public - true).abs()
+        who = _possessive(names.get(about, about))
+        return (f"At the end the public estimated {round(public.iloc[-1]):,} of {_mid(who)} troops "
+                f"abroad against {round(true.iloc[-1]):,} in fact; the gap was widest in turn "
+                f"{int(gap.idxmax())} ({round(gap.max()):,}).")
+    if kind == "fan":
+        what = label or "the value"
+        end = frame.sort_values("turn").iloc[-1]
+        return (f"Across {int(end['runs']):,} runs, {what} at turn {int(end['turn'])} has a "
+                f"median of {end['median']:.2f}, and 9 runs in 10 lie between "
+                f"{end['q05']:.2f} and {end['q95']:.2f}.")
+    if kind == "probabilities":
+        row = frame.sort_values(["p", "outcome"], ascending=[False, True]).iloc[0]
+        name = names.get(row["outcome"], row["outcome"])
+        return (f"The most likely outcome is \"{name}\": {row['k']:,} of {row['n']:,} runs "
+                f"({row['p']:.0%}; 95% interval {row['low']:.0%} to {row['high']:.0%}).")
+    raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CAPTION_KINDS)}")
+
+
+def confidence_by_turn(model, about: str) -> list[str]:
+    """The public's confidence label about ``about``'s troops abroad, turn by turn.
+
+    Read from the recorded spread (``belief_sd`` rows of the frame) with the model's own
+    thresholds, so it matches what the game showed at each turn.
+    """
+    p = model.state.params
+    sd = _series(model.frame(), "public", f"belief_sd.{about}.troops_abroad")
+    return ["confirmed" if s <= p["confirmed_sd"] else "probable" if s <= p["probable_sd"]
+            else "unverified" for s in sd if math.isfinite(s)]
+
+
+if __name__ == "__main__":  # pragma: no cover - used to regenerate docs/glossary.md
+    import sys
+
+    if sys.argv[1:] == ["glossary"]:
+        print(glossary_markdown(), end="")
+    else:
+        print("usage: python -m engine.plain glossary > docs/glossary.md", file=sys.stderr)
+        sys.exit(2)
