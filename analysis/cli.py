@@ -6,11 +6,15 @@ hands its subcommands to :func:`engine.cli.main`.
 
 from __future__ import annotations
 
+from analysis import commands
 from engine.cli import AddParser
 from engine.cli import main as engine_main
 
 # Each entry adds one subcommand to the parser; see engine.cli.AddParser.
-COMMANDS: tuple[AddParser, ...] = ()
+COMMANDS: tuple[AddParser, ...] = (
+    commands.add_report_parser,
+    commands.add_compare_parser,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
