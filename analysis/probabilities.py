@@ -38,7 +38,11 @@ def wilson_interval(k, n, confidence: float = 0.95):
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z / denom * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    # At k = 0 (k = n) the bound is exactly 0 (1); floating point leaves 1e-17 residues that
+    # would print as "8.7e-17%".
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return (low[()], high[()])
 
 
 def _summarise(hits: pd.Series, confidence: float) -> dict:

@@ -22,6 +22,10 @@ def test_wilson_edges_stay_inside_zero_one():
     low, high = wilson_interval(20, 20)
     assert 0.8 < low < 1
     assert high == 1.0
+    # n = 300 used to leave a 8.7e-17 residue that the report printed as "8.7e-17%".
+    lows, highs = wilson_interval([0, 300], [300, 300])
+    assert lows[0] == 0.0
+    assert highs[1] == 1.0
 
 
 @pytest.mark.parametrize("p", [0.05, 0.3, 0.5])
