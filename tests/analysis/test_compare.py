@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.compare import compare_policies, convergence, newcombe_difference
+from analysis.compare import (
+    _bootstrap_medians,
+    compare_policies,
+    convergence,
+    newcombe_difference,
+)
 
 
 def _runs(p_by_value, n=4000, seed=0):
@@ -53,3 +58,11 @@ def test_errors_are_clear():
         compare_policies(runs, "lever.pkg")
     with pytest.raises(KeyError, match="no outcome"):
         convergence(runs, "peace")
+
+
+def test_bootstrap_medians_do_not_depend_on_the_block_size():
+    """Drawing the resamples in row blocks (to bound memory) gives the one-big-draw answer."""
+    values = np.random.default_rng(1).normal(size=3000)
+    whole = np.median(np.random.default_rng(0).choice(values, (200, 3000)), axis=1)
+    blocked = _bootstrap_medians(values, 200, np.random.default_rng(0), cells=7 * 3000 + 5)
+    np.testing.assert_array_equal(blocked, whole)
