@@ -7,14 +7,17 @@ helpers below. Everything here can be unit-tested without a Streamlit runtime.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.probabilities import outcome_probabilities
 from engine.explain import NOTABLE_KINDS, explain_turn, turn_table
 from engine.loader import ScenarioError, parse_scenario
 from engine.model import BrinkModel
+from engine.moves import CATALOGUE, MoveType
 from engine.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -117,6 +120,12 @@ def escalation(frame: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
+def escalation_and_score(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rung, level and the turn's escalation score per turn (the dashboard's first chart)."""
+    score = _wide(frame, False, actor=["world"], variable=["escalation_score"])
+    return escalation(frame).join(score.rename(columns={"escalation_score": "score"}))
+
+
 def per_actor(
     frame: pd.DataFrame, variable: str, names: dict[str, str], only: list[str] | None = None
 ) -> pd.DataFrame:
@@ -181,3 +190,156 @@ def event_table(events: pd.DataFrame, names: dict[str, str], view: str = "notabl
 def as_markdown_text(text: str) -> str:
     """Plain prose for ``st.markdown``: dollar signs would otherwise start LaTeX."""
     return text.replace("$", r"\$")
+
+
+# --- the tabletop dashboard --------------------------------------------------------------------
+
+CONFIDENCE = re.compile(r"^\[(unverified|probable|confirmed)\]\s*")
+
+
+def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
+    """Each headline figure that changed in ``turn`` with the causes the causal log gives,
+    as ``(headline, [cause, ...])``: the "why?" of the dashboard (engine.explain's grouping)."""
+    text = explain_turn(model, turn).splitlines()[2:]
+    out: list[tuple[str, list[str]]] = []
+    for line in text:
+        if line.startswith("* "):
+            out.append((line[2:], []))
+        elif line.strip().startswith("- ") and out:
+            out[-1][1].append(line.strip()[2:])
+    return out
+
+
+def intelligence_reports(events: pd.DataFrame, names: dict[str, str], turn: int) -> pd.DataFrame:
+    """The turn's intelligence reports: who observed, the confidence label, the estimate."""
+    rows = events[(events["turn"] == turn) & (events["kind"] == "report")]
+    labels = rows["text"].str.extract(CONFIDENCE, expand=False).fillna("")
+    return pd.DataFrame({
+        "observer": rows["actor"].map(lambda a: "open sources" if a == "public"
+                                      else names.get(a, a)),
+        "confidence": labels,
+        "report": rows["text"].str.replace(CONFIDENCE, "", regex=True),
+    }).reset_index(drop=True)
+
+
+def news_feed(events: pd.DataFrame, names: dict[str, str], last: int | None = None,
+              turns: int = 3) -> pd.DataFrame:
+    """What the press would print: public moves, injects, rung changes, actors drawn in and
+    accidents, newest turn first (covert moves and private reports stay out)."""
+    rows = events[(events["visibility"] == "public") & (events["kind"] != "report")]
+    if last is not None:
+        rows = rows[rows["turn"] > last - turns]
+    rows = rows.iloc[::-1]
+    return pd.DataFrame({"turn": rows["turn"], "headline": rows["text"],
+                         "kind": rows["kind"]}).reset_index(drop=True)
+
+
+def sanctions_table(model) -> pd.DataFrame:
+    names = {a.id: a.name for a in model.state.actors.values()}
+    return pd.DataFrame(
+        [{"sender": names.get(s.sender, s.sender), "target": names.get(s.target, s.target),
+          "package": s.package, "enforcement": f"{s.enforcement:.0%}", "since turn": s.since}
+         for s in model.state.sanctions],
+        columns=["sender", "target", "package", "enforcement", "since turn"])
+
+
+def decision_log(ex, branch: int | None = None) -> pd.DataFrame:
+    """Every team decision on a branch's line: turn, team, moves, rationale (the last
+    submission of each team for each played turn; a team that submitted nothing held)."""
+    rows = []
+    played = ex.played(branch)
+    latest = {}
+    for act in ex.branch_actions(branch, ("moves",)):
+        latest[(act.data["turn"], act.data["actor"])] = act
+    for (turn, actor), act in sorted(latest.items()):
+        moves = "; ".join(describe_move(m) for m in act.data["moves"]) or "hold"
+        rows.append({"turn": turn, "team": ex.names.get(actor, actor), "moves": moves,
+                     "rationale": act.data.get("rationale", ""),
+                     "status": "adjudicated" if turn <= played else "pending"})
+    return pd.DataFrame(rows, columns=["turn", "team", "moves", "rationale", "status"])
+
+
+def describe_move(move: dict) -> str:
+    """``{"move": ..., "params": {...}}`` as the catalogue's label with its parameters."""
+    label = CATALOGUE[MoveType(move["move"])].label
+    args = ", ".join(f"{k}={v:,}" if isinstance(v, int | float) and not isinstance(v, bool)
+                     else f"{k}={v}" for k, v in move.get("params", {}).items())
+    return f"{label} ({args})" if args else label
+
+
+def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
+    """Injects as played on a branch: the scenario's MSEL with the facilitator's decisions,
+    plus ad-hoc ones, up to the last played turn."""
+    rows = []
+    for turn in range(1, ex.played(branch) + 1):
+        for inj in ex.injects_for(turn, branch):
+            rows.append({"turn": turn, "id": inj["id"], "from": inj["from"],
+                         "text": inj["text"], "status": inj["status"]})
+    return pd.DataFrame(rows, columns=["turn", "id", "from", "text", "status"])
+
+
+HEADLINE_FIGURES = {
+    "escalation rung": ("world", "escalation_rung"),
+    "escalation score": ("world", "escalation_score"),
+    "risk of a wider war": ("world", "wider_war_risk"),
+    "humanitarian toll": ("world", "humanitarian_toll"),
+    "sanctions in force": ("world", "sanctions_in_force"),
+    "actors drawn in": ("world", "n_drawn_in"),
+}
+
+
+def branch_comparison(ex, branches: list[int]) -> pd.DataFrame:
+    """Headline figures at each branch's last played turn, one column per branch."""
+    columns = {}
+    for b in branches:
+        model = ex.model(b)
+        frame = model.frame()
+        last = frame[frame["turn"] == frame["turn"].max()].set_index(["actor", "variable"])
+        values = {"turns played": float(model.state.turn)}
+        for label, key in HEADLINE_FIGURES.items():
+            values[label] = float(last.loc[key, "value"])
+        for a in model.state.actors.values():
+            values[f"{a.name}: strain"] = a.strain
+            values[f"{a.name}: casualties"] = float(a.casualties)
+        columns[ex.branches[b].name] = values
+    return pd.DataFrame(columns)
+
+
+def branch_series(ex, branches: list[int], actor: str, variable: str) -> pd.DataFrame:
+    """One column per branch of ``actor.variable`` per turn (for a side-by-side chart)."""
+    series = {}
+    for b in branches:
+        frame = ex.model(b).frame()
+        rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)]
+        series[ex.branches[b].name] = rows.set_index("turn")["value"]
+    return pd.DataFrame(series)
+
+
+def path_values(frame: pd.DataFrame, actor: str, variable: str) -> pd.DataFrame:
+    rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)]
+    return rows[["turn", "value"]].reset_index(drop=True)
+
+
+def outcome_table(futures, scenario, model=None) -> pd.DataFrame:
+    """Outcome probabilities over the futures (Wilson intervals, analysis.probabilities) with
+    each outcome's name and, given the path taken so far, whether it has happened."""
+    table = outcome_probabilities(futures.runs, by=[])
+    names = {o.id: o.name for o in scenario.outcomes}
+    table["label"] = table["outcome"].map(lambda o: names.get(o, o))
+    if model is not None:
+        table["so far"] = table["outcome"].map(
+            lambda o: "met" if model.outcomes_hit.get(o) else "not yet")
+    return table
+
+
+def anchored(bands: pd.DataFrame, path: pd.DataFrame) -> pd.DataFrame:
+    """Fan bands that start from the last point of the path taken (every future starts there),
+    so that the fan visibly grows out of the path instead of floating one turn after it."""
+    if not len(path) or not len(bands):
+        return bands
+    turn, value = int(path["turn"].iloc[-1]), float(path["value"].iloc[-1])
+    if int(bands["turn"].min()) != turn + 1:
+        return bands
+    start = {c: value for c in ("q05", "q25", "median", "q75", "q95")}
+    row = pd.DataFrame([{"turn": turn, **start, "runs": bands["runs"].iloc[0]}])
+    return pd.concat([row, bands[row.columns]], ignore_index=True)

@@ -1,162 +1,15 @@
-"""The interim Streamlit page (ui/app.py) and its helpers (ui/core.py)."""
+"""ui/core.py helpers (no Streamlit runtime needed). The pages are tested in test_pages.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from ui import core
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "ui" / "app.py"
 DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
-
-
-def _app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=30)
-
-
-def _turns_input(at: AppTest):
-    return next(w for w in at.number_input if w.label == "Turns")
-
-
-@pytest.fixture
-def played() -> AppTest:
-    """The page after pressing Play with the default scenario, seed 0, 12 turns."""
-    at = _app().run()
-    _turns_input(at).set_value(12)
-    at.button(key="play").click().run()
-    assert not at.exception
-    return at
-
-
-# --- the page ----------------------------------------------------------------------------------
-
-
-def test_page_loads_without_exception():
-    """The page renders the default scenario's title and briefing and waits for Play."""
-    at = _app().run()
-    assert not at.exception
-    assert at.title[0].value == "Brink"
-    assert at.selectbox(key="scenario").value == "nk-100k.yaml"
-    title = core.read_scenario_file(DEFAULT).scenario.title
-    assert at.header[0].value == title
-    assert "100,000" in at.expander[0].markdown[0].value
-    assert "press **Play**" in at.info[0].value
-    assert not at.get("vega_lite_chart")
-    assert not at.error
-
-
-def test_shipped_scenarios_are_listed_by_title():
-    """The selectbox shows each shipped file's title, not its file name."""
-    at = _app().run()
-    box = at.selectbox(key="scenario")
-    assert set(box.options) == {
-        core.read_scenario_file(p).scenario.title
-        for p in core.shipped_scenarios()
-        if core.read_scenario_file(p).ok
-    } | {
-        f"{p.name} (invalid)" for p in core.shipped_scenarios() if not core.read_scenario_file(p).ok
-    }
-
-
-def test_play_renders_charts_metrics_events_and_explanation(played):
-    """Play shows escalation, strain, troops and casualty charts, metrics, events and why."""
-    at = played
-    charts = at.get("vega_lite_chart")
-    assert len(charts) >= 4  # escalation, strain, >= 1 troop tab, casualties
-    labels = [m.label for m in at.metric]
-    for label in (
-        "Escalation rung",
-        "Peak risk of a wider war",
-        "Military casualties",
-        "Humanitarian toll",
-        "Troops at home",
-        "Troops in transit",
-        "Troops deployed",
-    ):
-        assert label in labels
-    assert [s.value for s in at.subheader] == [
-        "Escalation",
-        "Economic strain",
-        "Troops",
-        "Casualties",
-        "Events",
-    ]
-    events = at.dataframe[0].value
-    assert list(events.columns) == ["turn", "kind", "actor", "text", "visibility"]
-    assert (events["kind"] == "inject").any()
-    assert "North Korea" in set(at.tabs[i].label for i in range(len(at.tabs)))
-    why = at.code[0].value
-    assert why.startswith("Why things changed in turn 1")
-    assert any(c.value.startswith("Played with seed 0 for 12 turns") for c in at.caption)
-
-
-def test_why_explains_the_chosen_turn(played):
-    """Moving the turn slider in the 'Why?' expander explains that turn."""
-    at = played
-    slider = at.select_slider[0]
-    assert slider.options[-1] == "12"
-    slider.set_value(5).run()
-    assert not at.exception
-    assert at.code[0].value.startswith("Why things changed in turn 5")
-
-
-def test_event_views_filter_the_feed(played):
-    """'All' shows at least as many events as 'public', which shows more than 'notable'."""
-    at = played
-    counts = {}
-    for view in ("notable", "public", "all"):
-        at.radio(key="event_view").set_value(view).run()
-        assert not at.exception
-        counts[view] = len(at.dataframe[0].value)
-    assert counts["notable"] < counts["public"] <= counts["all"]
-
-
-def test_changing_seed_and_turns_then_replaying(played):
-    """New settings are flagged until Play is pressed again, then the new game is shown."""
-    at = played
-    at.number_input(key="seed").set_value(7)
-    _turns_input(at).set_value(20)
-    at.run()
-    assert not at.exception
-    assert "press **Play** to run again" in at.warning[0].value
-    assert any(c.value.startswith("Played with seed 0 for 12 turns") for c in at.caption)
-
-    at.button(key="play").click().run()
-    assert not at.exception
-    assert not at.warning
-    assert at.session_state["played"]["seed"] == 7
-    assert at.session_state["played"]["turns"] == 20
-    assert any(c.value.startswith("Played with seed 7 for 20 turns") for c in at.caption)
-    assert at.select_slider[0].options[-1] == "20"
-    assert at.code[-1].value.splitlines()[-1].startswith("20 ")  # the turn table's last row
-    assert len(at.get("vega_lite_chart")) >= 4
-
-
-def test_upload_source_waits_for_a_file():
-    """Switching to Upload without a file asks for one and shows no results."""
-    at = _app().run()
-    at.radio(key="source").set_value("Upload").run()
-    assert not at.exception
-    assert "Upload a scenario file" in at.info[0].value
-    assert not at.get("vega_lite_chart")
-
-
-def test_invalid_shipped_scenario_shows_error_not_traceback(tmp_path, monkeypatch):
-    """A broken scenario file is listed as invalid and its problems shown with st.error."""
-    bad = tmp_path / "broken.yaml"
-    bad.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
-    monkeypatch.setattr(core, "shipped_scenarios", lambda: [bad])
-    at = _app().run()
-    assert not at.exception
-    assert at.selectbox(key="scenario").options == ["broken.yaml (invalid)"]
-    assert len(at.error) == 1
-    assert "broken.yaml" in at.error[0].value
-    assert "malformed YAML" in at.error[0].value
-    assert not at.button  # nothing to play
 
 
 # --- reading uploads (ui/core.py) --------------------------------------------------------------
@@ -227,12 +80,26 @@ def test_briefing_dollars_are_escaped_for_markdown():
     assert core.as_markdown_text("pays $2,000 and $3") == r"pays \$2,000 and \$3"
 
 
-def test_levers_are_offered_and_change_the_game():
-    """The default scenario's lever appears in the sidebar and is passed to the engine."""
-    at = AppTest.from_file(str(APP), default_timeout=30).run()
-    lever = next(s for s in at.sidebar.selectbox if s.label == "west package")
-    assert lever.value == "secondary"
-    lever.set_value("targeted").run()
-    at.sidebar.button[0].click().run()
-    assert not at.exception
-    assert any("west_package = targeted" in c.value for c in at.caption)
+def test_fans_start_from_the_last_point_of_the_path():
+    """Every future starts where the path taken ends: the fan gets that point as its first row."""
+    import pandas as pd
+
+    bands = pd.DataFrame({"turn": [5, 6], "q05": [1.0, 0.5], "q25": [1.5, 1.0],
+                          "median": [2.0, 2.0], "q75": [3.0, 3.5], "q95": [4.0, 5.0],
+                          "runs": [10, 10]})
+    path = pd.DataFrame({"turn": [3, 4], "value": [1.0, 2.5]})
+    out = core.anchored(bands, path)
+    assert out["turn"].tolist() == [4, 5, 6]
+    assert out.iloc[0][["q05", "median", "q95"]].tolist() == [2.5, 2.5, 2.5]
+    assert core.anchored(bands, path.iloc[:1]).equals(bands)  # not adjacent: unchanged
+
+
+def test_headline_changes_pair_each_figure_with_its_causes():
+    from engine.loader import load_scenario
+    from engine.model import BrinkModel
+
+    model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=2).run()
+    changes = core.headline_changes(model, 2)
+    assert changes
+    assert all(causes for _, causes in changes)  # every change has at least one cause
+    assert any(h.startswith("escalation level") for h, _ in changes)

@@ -1,0 +1,291 @@
+""""What happens from here?": fork a game in progress into many Monte Carlo futures.
+
+A ``Snapshot`` is plain, picklable data: the scenario text, the world state after the last
+adjudicated turn, the engine policy each actor plays from here (human teams are handed to an
+engine policy), and the run-long bookkeeping a summary needs (extremes and outcomes so far, so
+that an outcome already met before the fork still counts). Each future is a lean
+(``record=False``) ``BrinkModel`` whose state is replaced by a copy of the snapshot's; it then
+plays the remaining turns with its own seed. Future ``i`` gets the i-th child of
+``SeedSequence(snapshot.seed, spawn_key=(turn,))``, so its result depends only on the snapshot
+and ``i``: the same in-process or in a pool, whatever the chunking.
+
+Randomness in the futures is the model's own (adjudication draws, logit choices); the
+parameters stay at the values the exercise plays with.
+
+No rule is re-implemented here: a future is the engine's ``step`` repeated.
+"""
+
+from __future__ import annotations
+
+import atexit
+import copy
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from engine.model import BrinkModel
+from engine.policies import HumanPolicy, LogitPolicy, Policy, build_policy
+from engine.scenario import Inject, Scenario
+from engine.state import WorldState
+from engine.variables import read
+
+# Headline figures kept per turn of every future: what the fan charts draw.
+WORLD_VARS = ("escalation_level", "escalation_rung", "wider_war_risk", "humanitarian_toll")
+ACTOR_VARS = ("strain", "troops_abroad", "casualties", "stability")
+FALLBACK_RATIONALITY = 2.0  # logit lambda for an actor whose YAML policy is a human team
+CHUNK = 50  # futures per task sent to a worker process
+POOL_THRESHOLD = 20_000  # future-turns below which a pool's overhead is not worth paying
+
+
+def engine_policy(scenario: Scenario, actor_id: str) -> Policy:
+    """The policy the engine plays for ``actor_id``: its YAML policy, or, when the YAML says a
+    human team plays it, a bounded-rational logit choice over the default candidate moves with
+    the actor's own utility weights (the engine must be able to play every actor)."""
+    spec = scenario.actor(actor_id)
+    policy = build_policy(spec)
+    if isinstance(policy, HumanPolicy):
+        return LogitPolicy(actor_id, FALLBACK_RATIONALITY, spec.utility, [])
+    return policy
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    scenario_text: str
+    source: str
+    turns: int  # the exercise's last turn
+    seed: int  # root of the futures' seeds
+    state: WorldState  # after the last adjudicated turn; memo emptied
+    policies: dict[str, Policy]  # engine policies, with their memory (fired doctrine rules)
+    extremes: dict[str, float]
+    outcomes_hit: dict[str, bool]
+    initially_drawn: int
+    extra_injects: dict[int, list[Inject]] = field(default_factory=dict)
+    skipped_injects: frozenset[str] = frozenset()
+    # The state and policies pickled once: unpickling a copy per future is several times
+    # cheaper than copy.deepcopy, which was a sixth of a future's cost.
+    blob: bytes = b""
+    levers: tuple = ()  # the exercise's lever choices, ((name, value), ...)
+
+    @property
+    def turn(self) -> int:
+        return self.state.turn
+
+
+def snapshot(model: BrinkModel, scenario_text: str, source: str, seed: int,
+             levers: dict | None = None) -> Snapshot:
+    """Freeze ``model`` (any policies) into a snapshot whose futures the engine plays."""
+    state = model.state.copy()
+    state.memo = {}  # a cache; each future rebuilds its own
+    policies = {}
+    for actor_id, agent in model.agents_by_actor.items():
+        policy = agent.policy
+        if isinstance(policy, HumanPolicy):
+            policy = engine_policy(model.spec, actor_id)
+        policies[actor_id] = copy.deepcopy(policy)
+    return Snapshot(scenario_text, source, model.turns, int(seed), state, policies,
+                    dict(model.extremes), dict(model.outcomes_hit), model.initially_drawn,
+                    {t: list(v) for t, v in model.extra_injects.items()},
+                    frozenset(model.skipped_injects),
+                    pickle.dumps((state, policies), protocol=pickle.HIGHEST_PROTOCOL),
+                    tuple(sorted((levers or {}).items())))
+
+
+def future_seeds(snap: Snapshot, n: int, start: int = 0) -> list[int]:
+    """Seeds of futures ``start .. start+n-1`` (63-bit integers, as batch runs use)."""
+    root = np.random.SeedSequence(snap.seed, spawn_key=(snap.turn,))
+    children = root.spawn(start + n)[start:]
+    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+@lru_cache(maxsize=8)
+def _scenario(text: str, source: str, levers: tuple = ()) -> Scenario:
+    from engine.loader import parse_scenario
+
+    return parse_scenario(text, source, levers=dict(levers))
+
+
+def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
+         memo: dict | None = None) -> BrinkModel:
+    """A lean model that continues the snapshot's game with ``seed``.
+
+    ``memo``: a ``WorldState.memo`` to share between futures of one snapshot. It only caches
+    results that depend on fixed data and standing orders (engine/state.py), which all futures
+    of a snapshot share, so sharing it changes no result and saves rebuilding it per future."""
+    scenario = scenario or _scenario(snap.scenario_text, snap.source, snap.levers)
+    state, policies = pickle.loads(snap.blob)  # fresh copies: a future must not touch the snap
+    model = BrinkModel(scenario, rng=seed, policies=policies, turns=snap.turns, record=False,
+                       frame=False)
+    state.explain = False
+    if memo is not None:
+        state.memo = memo
+    model.state = state
+    model.params = state.params
+    model.extremes = dict(snap.extremes)
+    model.outcomes_hit = dict(snap.outcomes_hit)
+    model.initially_drawn = snap.initially_drawn
+    model.extra_injects = snap.extra_injects  # read-only during play
+    model.skipped_injects = set(snap.skipped_injects)
+    model.running = state.turn < snap.turns
+    return model
+
+
+def _headlines(state: WorldState, actors: list[str]) -> list[float]:
+    # Actor figures are attributes (or properties) of ActorState: read them directly, as
+    # engine.variables.read would, without parsing a path 800 times per future.
+    values = [read(state, f"world.{v}") for v in WORLD_VARS]
+    for a in actors:
+        obj = state.actors[a]
+        values += [float(getattr(obj, v)) for v in ACTOR_VARS]
+    return values
+
+
+def run_future(snap: Snapshot, index: int, seed: int, memo: dict | None = None
+               ) -> tuple[dict, np.ndarray]:
+    """One future: its summary row and its headline figures, one row per remaining turn."""
+    model = fork(snap, seed, memo=memo)
+    actors = list(model.state.actors)
+    rows = []
+    while model.running:
+        model.step()
+        rows.append(_headlines(model.state, actors))
+    return {"run": index, "seed": seed, **model.summary()}, np.asarray(rows, dtype=float)
+
+
+def _run_chunk(args: tuple[Snapshot, int, list[int]]) -> tuple[list[dict], np.ndarray]:
+    # A chunk returns one array, not millions of tuples: cheap to send back from a worker.
+    snap, start, seeds = args
+    summaries, cubes = [], []
+    memo: dict = {}
+    for offset, seed in enumerate(seeds):
+        summary, rows = run_future(snap, start + offset, seed, memo)
+        summaries.append(summary)
+        cubes.append(rows)
+    return summaries, np.stack(cubes)
+
+
+# --- a lazily created, reused pool of spawned workers ------------------------------------------
+
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+_pool_lock = threading.Lock()
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per process, created on first use and kept: spawning and importing the engine
+    costs about a second per worker, too much to pay on every press of the button. 'spawn',
+    never 'fork': the host may be a threaded server (Streamlit)."""
+    global _pool, _pool_workers
+    with _pool_lock:
+        if _pool is None or _pool_workers != workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = ProcessPoolExecutor(max_workers=workers,
+                                        mp_context=multiprocessing.get_context("spawn"))
+            _pool_workers = workers
+        return _pool
+
+
+def _noop() -> int:
+    return os.getpid()
+
+
+def _prepare(text: str, source: str, levers: tuple) -> int:
+    _scenario(text, source, levers)
+    time.sleep(0.5)  # hold this worker so that the next task goes to another one
+    return os.getpid()
+
+
+def warm_up(workers: int | None = None, scenario_text: str | None = None,
+            source: str = "scenario.yaml", levers: dict | None = None) -> None:
+    """Start the worker processes now, in the background, and have each parse the scenario,
+    so that the first press of "What happens from here?" pays for neither."""
+    workers = workers or default_workers()
+    if workers > 1:
+        pool = _get_pool(workers)
+        for _ in range(workers):
+            if scenario_text is None:
+                pool.submit(_noop)
+            else:
+                pool.submit(_prepare, scenario_text, source, tuple(sorted((levers or {}).items())))
+
+
+def shutdown_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
+atexit.register(shutdown_pool)
+
+
+def default_workers() -> int:
+    """``$BRINK_FUTURES_WORKERS`` if set (1 keeps everything in-process), else the cores."""
+    env = os.environ.get("BRINK_FUTURES_WORKERS", "")
+    if env.isdigit() and int(env) >= 1:
+        return int(env)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@dataclass(frozen=True)
+class Futures:
+    """N futures from one snapshot.
+
+    ``runs``: one row per future (``run``, ``seed``, the model's summary with ``outcome.*``).
+    ``cube[i, k, j]``: future i, turn ``turns[k]``, headline ``labels[j]`` (actor, variable).
+    """
+
+    turn: int
+    runs: pd.DataFrame
+    cube: np.ndarray
+    turns: tuple[int, ...]
+    labels: tuple[tuple[str, str], ...]
+
+    def per_turn(self, actor: str, variable: str) -> pd.DataFrame:
+        """Tidy rows (run, turn, actor, variable, value) of one headline, as batches store
+        them, so that analysis.fans reads futures and batches alike."""
+        j = self.labels.index((actor, variable))
+        values = self.cube[:, :, j]
+        n, t = values.shape
+        return pd.DataFrame({"run": np.repeat(np.arange(n), t),
+                             "turn": np.tile(np.asarray(self.turns), n),
+                             "actor": actor, "variable": variable,
+                             "value": values.reshape(-1)})
+
+
+def labels_for(actors: list[str]) -> tuple[tuple[str, str], ...]:
+    return tuple([("world", v) for v in WORLD_VARS] + [(a, v) for a in actors for v in ACTOR_VARS])
+
+
+def run_futures(snap: Snapshot, n: int, workers: int | None = None) -> Futures:
+    """Play ``n`` futures of the remaining turns. ``workers=1`` runs in this process; by default
+    a pool of spawned workers is used when the job is big enough to repay it."""
+    if n < 1:
+        raise ValueError(f"the number of futures must be at least 1, got {n}")
+    seeds = future_seeds(snap, n)
+    remaining = snap.turns - snap.turn
+    workers = workers or (default_workers() if n * remaining >= POOL_THRESHOLD else 1)
+    tasks = [(snap, start, seeds[start:start + CHUNK]) for start in range(0, n, CHUNK)]
+    if workers <= 1 or len(tasks) == 1:
+        results = [_run_chunk(t) for t in tasks]
+    else:
+        results = list(_get_pool(workers).map(_run_chunk, tasks))
+    summaries = [s for chunk, _ in results for s in chunk]
+    labels = labels_for(list(snap.state.actors))
+    cube = (np.concatenate([c for _, c in results]) if remaining
+            else np.zeros((n, 0, len(labels))))
+    return Futures(snap.turn, pd.DataFrame(summaries), cube,
+                   tuple(range(snap.turn + 1, snap.turns + 1)), labels)
+
+
+__all__ = ["Futures", "Snapshot", "engine_policy", "fork", "run_futures", "snapshot",
+           "warm_up"]

@@ -1,0 +1,690 @@
+"""A tabletop exercise as an event log: the pure, UI-free object the Streamlit app drives.
+
+An ``Exercise`` is the scenario text, the seed, who plays each actor (a human team or the
+engine), and an ordered list of ``Action`` records: submitted moves with the team's rationale,
+ad-hoc injects, decisions on scheduled injects, notes and adjudications. The game's state is
+never stored: it is derived by replaying the log (``model()``), so saving, resuming, rewinding,
+branching and auditing all follow from one mechanism (DESIGN.md, "An exercise is an event log").
+
+Branches: ``rewind(turn)`` starts a new branch whose log is the current branch's log up to the
+end of ``turn``; the original line is kept untouched. Every action belongs to one branch.
+
+Persistence: ``ExerciseStore`` keeps exercises in one SQLite file and writes each action as it
+happens (an exercise attached to a store saves itself after every change). A save checks the
+version it started from, so two browser tabs on one exercise cannot silently overwrite each
+other: the late one gets ``StaleExercise`` and reloads.
+
+Nothing here imports Streamlit; every facilitator mistake raises ``SessionError`` (a
+``ValueError``) with a sentence the UI can show as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from engine import __version__
+from engine.futures import Futures, engine_policy, run_futures, snapshot
+from engine.loader import ScenarioError, check_references, parse_scenario
+from engine.model import BrinkModel
+from engine.moves import CATALOGUE, MoveSpec, MoveType, make_move, may_use, validate
+from engine.policies import HumanPolicy, Policy
+from engine.scenario import Inject, Scenario
+
+HUMAN, ENGINE = "human", "engine"
+FORMAT = "brink-exercise"
+FORMAT_VERSION = 1
+MODEL_KINDS = ("moves", "inject", "inject_decision", "adjudicate")  # actions the replay reads
+
+
+class SessionError(ValueError):
+    """A facilitator action that cannot be done, with a sentence saying why."""
+
+
+class MoveRefused(SessionError):
+    """A team's move is not allowed now; the message names the move and the reason."""
+
+
+class StaleExercise(SessionError):
+    """The stored exercise changed since this copy was loaded (another tab acted)."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the room did. ``at``: the turn being prepared when it was done (turns played
+    + 1); ``time`` is wall-clock for the report and is never read by the replay."""
+
+    seq: int
+    branch: int
+    at: int
+    kind: str  # moves | inject | inject_decision | note | adjudicate
+    data: dict[str, Any]
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: int
+    name: str
+    parent: int | None = None
+    fork_turn: int | None = None  # the parent's turn it continues from
+    created: str = ""
+
+
+@dataclass
+class Exercise:
+    """A facilitated exercise. Build one with ``Exercise.start`` or ``Exercise.from_json``."""
+
+    id: str
+    title: str
+    scenario_text: str
+    source: str
+    seed: int
+    teams: dict[str, str]  # actor id -> "human" | "engine"
+    turns: int
+    levers: dict[str, Any] = field(default_factory=dict)
+    created: str = ""
+    engine_version: str = __version__
+    branches: dict[int, Branch] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+    current: int = 1
+    version: int = 0  # changes saved so far; the store's optimistic lock
+    store: ExerciseStore | None = field(default=None, repr=False, compare=False)
+    _scenario: Scenario | None = field(default=None, repr=False, compare=False)
+    _models: dict = field(default_factory=dict, repr=False, compare=False)
+
+    # --- creation -----------------------------------------------------------------------------
+
+    @classmethod
+    def start(cls, scenario_text: str, source: str = "scenario.yaml", seed: int = 0,
+              teams: dict[str, str] | None = None, turns: int | None = None,
+              levers: dict[str, Any] | None = None, title: str | None = None,
+              store: ExerciseStore | None = None) -> Exercise:
+        """A new exercise at turn 0. Raises ``ScenarioError`` for bad scenario text and
+        ``SessionError`` for bad settings; saves to ``store`` at once if given."""
+        scenario = parse_scenario(scenario_text, source, levers=dict(levers or {}))
+        ids = [a.id for a in scenario.actors]
+        unknown = sorted(set(teams or {}) - set(ids))
+        teams = {a: (teams or {}).get(a, ENGINE) for a in ids}
+        bad = [f"{a}={t!r}" for a, t in teams.items() if t not in (HUMAN, ENGINE)]
+        if unknown or bad:
+            raise SessionError(f"teams must map actor ids ({', '.join(ids)}) to 'human' or "
+                               f"'engine'; got {', '.join(unknown + bad)}")
+        turns = scenario.clock.turns if turns is None else int(turns)
+        if not 1 <= turns <= scenario.clock.turns:
+            raise SessionError(f"turns must be between 1 and {scenario.clock.turns}, got {turns}")
+        if not 0 <= int(seed) < 2**63:
+            raise SessionError(f"the seed must be a whole number from 0 to 2**63-1, got {seed}")
+        now = _now()
+        ex = cls(id=uuid.uuid4().hex[:12], title=title or scenario.title,
+                 scenario_text=scenario_text, source=source, seed=int(seed), teams=teams,
+                 turns=turns, levers=dict(levers or {}), created=now,
+                 branches={1: Branch(1, "Main line", created=now)}, _scenario=scenario)
+        if store is not None:
+            store.add(ex)
+        return ex
+
+    # --- reading ------------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario:
+        if self._scenario is None:
+            self._scenario = parse_scenario(self.scenario_text, self.source,
+                                            levers=dict(self.levers))
+        return self._scenario
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.scenario.actors}
+
+    @property
+    def human_teams(self) -> list[str]:
+        return [a for a, t in self.teams.items() if t == HUMAN]
+
+    def branch_actions(self, branch: int | None = None, kinds=None) -> list[Action]:
+        branch = self.current if branch is None else branch
+        return [a for a in self.actions
+                if a.branch == branch and (kinds is None or a.kind in kinds)]
+
+    def played(self, branch: int | None = None) -> int:
+        """Turns adjudicated on ``branch``."""
+        return len(self.branch_actions(branch, ("adjudicate",)))
+
+    @property
+    def turn(self) -> int:
+        """Turns adjudicated on the current branch (0 before the first)."""
+        return self.played()
+
+    @property
+    def pending_turn(self) -> int:
+        return self.turn + 1
+
+    @property
+    def finished(self) -> bool:
+        return self.turn >= self.turns
+
+    def policies(self) -> dict[str, Policy]:
+        return {a: HumanPolicy(a) if t == HUMAN else engine_policy(self.scenario, a)
+                for a, t in self.teams.items()}
+
+    def model(self, branch: int | None = None) -> BrinkModel:
+        """The game on ``branch`` after its last adjudicated turn, rebuilt by replay and cached
+        until that branch's log changes. Treat it as read-only."""
+        branch = self.current if branch is None else branch
+        log = self.branch_actions(branch, MODEL_KINDS)
+        key = (branch, len(log))
+        cached = self._models.get(branch)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        model = self._replay(log)
+        self._models[branch] = (key, model)
+        return model
+
+    def model_at(self, turn: int, branch: int | None = None) -> BrinkModel:
+        """The game on ``branch`` as it stood at the end of ``turn`` (a fresh replay)."""
+        if not 0 <= turn <= self.played(branch):
+            raise SessionError(f"turn {turn} has not been played on this branch")
+        return self._replay([a for a in self.branch_actions(branch, MODEL_KINDS)
+                             if a.at <= turn])
+
+    def _replay(self, log: list[Action]) -> BrinkModel:
+        model = BrinkModel(self.scenario, rng=self.seed, policies=self.policies(),
+                           turns=self.turns)
+        scheduled = {i.id: i for i in self.scenario.injects}
+        decisions = {}
+        for act in log:
+            if act.kind == "inject":
+                model.add_inject(Inject.model_validate(act.data["inject"]))
+            elif act.kind == "inject_decision":
+                decisions[act.data["id"]] = act.data
+        for inject_id, d in decisions.items():  # the last decision on each inject counts
+            if inject_id not in scheduled:
+                continue
+            if not d["approve"] or d.get("text"):
+                model.skipped_injects.add(inject_id)
+            if d["approve"] and d.get("text"):
+                model.add_inject(_edited(scheduled[inject_id], d["text"]))
+        submitted: dict[int, dict[str, dict]] = {}
+        for act in log:
+            if act.kind == "moves":
+                submitted.setdefault(act.data["turn"], {})[act.data["actor"]] = act.data
+            elif act.kind == "adjudicate":
+                turn = act.data["turn"]
+                for actor, data in submitted.get(turn, {}).items():
+                    model.submit(actor, _moves(actor, data))
+                model.step()
+        return model
+
+    def submissions(self, turn: int | None = None) -> dict[str, dict]:
+        """The latest submission of each human team for ``turn`` (default: the pending turn):
+        ``{actor: {"moves": [...], "rationale": ...}}``."""
+        turn = self.pending_turn if turn is None else turn
+        out = {}
+        for act in self.branch_actions(kinds=("moves",)):
+            if act.data["turn"] == turn:
+                out[act.data["actor"]] = act.data
+        return out
+
+    def waiting_for(self) -> list[str]:
+        """Human teams that have not submitted moves for the pending turn."""
+        done = self.submissions()
+        return [a for a in self.human_teams if a not in done]
+
+    def injects_for(self, turn: int | None = None, branch: int | None = None) -> list[dict]:
+        """The injects due at ``turn`` (default: pending) on the current branch, scheduled and
+        ad hoc, each as a dict with ``id, turn, text, from, to, effects, scheduled, status``
+        (status: approved, edited, skipped, added)."""
+        turn = self.pending_turn if turn is None else turn
+        decisions = {a.data["id"]: a.data
+                     for a in self.branch_actions(branch, ("inject_decision",))}
+        out = []
+        for inj in self.scenario.injects:
+            if inj.turn != turn:
+                continue
+            d = decisions.get(inj.id, {"approve": True})
+            status = "skipped" if not d["approve"] else "edited" if d.get("text") else "approved"
+            out.append({**_inject_dict(inj), "text": d.get("text") or inj.text,
+                        "original_text": inj.text, "scheduled": True, "status": status})
+        for act in self.branch_actions(branch, ("inject",)):
+            if act.data["inject"]["turn"] == turn:
+                out.append({**act.data["inject"], "scheduled": False, "status": "added"})
+        return out
+
+    def notes(self, branch: int | None = None) -> list[Action]:
+        return self.branch_actions(branch, ("note",))
+
+    def lineage(self, branch: int | None = None) -> list[Branch]:
+        """The branch and its ancestors, oldest first."""
+        chain = []
+        b: int | None = self.current if branch is None else branch
+        while b is not None:
+            chain.append(self.branches[b])
+            b = self.branches[b].parent
+        return chain[::-1]
+
+    # --- what a team may do -------------------------------------------------------------------
+
+    def move_options(self, actor: str) -> list[MoveSpec]:
+        """The catalogue's moves this actor has the capability for (hold first)."""
+        caps = self.model().state.actors[actor].capabilities
+        return [spec for spec in CATALOGUE.values() if may_use(spec, caps)]
+
+    def choices(self, actor: str, kind: str) -> list[str]:
+        """Valid values for an actor/theatre/route parameter of ``actor``'s moves."""
+        state = self.model().state
+        if kind == "actor":
+            return [a for a in state.actors if a != actor] or list(state.actors)
+        if kind == "theatre":
+            return list(state.theatres)
+        if kind == "route":
+            own = [r.id for r in state.routes.values() if r.actor == actor]
+            return own or list(state.routes)
+        raise ValueError(f"no choices for parameters of kind {kind!r}")
+
+    def check(self, actor: str, move: str, params: dict | None = None) -> str | None:
+        """Why this move would be refused against the current state, or None. The catalogue's
+        own checks (engine.moves.validate); adjudication checks again after the turn's
+        injects and earlier moves."""
+        try:
+            m = make_move(actor, move, params or {})
+        except ValueError:
+            return f"unknown move '{move}'"
+        if actor not in self.teams:
+            return f"unknown actor '{actor}'"
+        return validate(self.model().state, m)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _act(self, kind: str, data: dict, at: int | None = None) -> Action:
+        seq = self.actions[-1].seq + 1 if self.actions else 1
+        act = Action(seq, self.current, self.pending_turn if at is None else at, kind, data,
+                     _now())
+        self.actions.append(act)
+        self._save()
+        return act
+
+    def _open(self) -> None:
+        if self.finished:
+            raise SessionError(f"all {self.turns} turns have been played; rewind to branch off "
+                               "an earlier turn")
+
+    def submit(self, actor: str, moves: list[dict], rationale: str = "") -> Action:
+        """A human team's moves for the pending turn, replacing any earlier submission.
+        ``moves``: ``[{"move": "impose_sanctions", "params": {...}}, ...]``; an empty list
+        holds. Raises ``MoveRefused`` naming the first move that is not allowed."""
+        self._open()
+        if self.teams.get(actor) != HUMAN:
+            who = self.names.get(actor, actor)
+            raise SessionError(f"{who} is played by the engine, not a human team")
+        clean = []
+        for i, m in enumerate(moves, start=1):
+            name, params = m.get("move"), dict(m.get("params") or {})
+            reason = self.check(actor, str(name), params)
+            if reason:
+                raise MoveRefused(f"move {i} ({_label(name)}) is refused: {reason}")
+            clean.append({"move": name, "params": make_move(actor, name, params).params})
+        return self._act("moves", {"actor": actor, "turn": self.pending_turn, "moves": clean,
+                                   "rationale": str(rationale).strip()})
+
+    def add_inject(self, text: str, turn: int | None = None, effects: list[dict] | None = None,
+                   moves: list[dict] | None = None, from_: str = "white_cell",
+                   to: list[str] | None = None) -> Action:
+        """An ad-hoc inject for ``turn`` (default: the pending turn), checked like an MSEL
+        inject in a scenario file (same messages)."""
+        self._open()
+        turn = self.pending_turn if turn is None else int(turn)
+        if not self.pending_turn <= turn <= self.turns:
+            raise SessionError(f"an inject's turn must be between {self.pending_turn} (the next "
+                               f"turn) and {self.turns}, got {turn}")
+        n = len(self.branch_actions(kinds=("inject",))) + 1
+        raw = {"id": f"adhoc_{self.current}_{n}", "turn": turn, "from": from_ or "white_cell",
+               "to": list(to or ["all"]), "text": str(text).strip(),
+               "effects": list(effects or []), "moves": list(moves or [])}
+        try:
+            inject = Inject.model_validate(raw)
+        except ValueError as exc:
+            raise SessionError(_first_error(exc)) from None
+        problems = check_references(self.scenario.model_copy(
+            update={"injects": [*self.scenario.injects, inject]}))
+        k = len(self.scenario.injects)
+        mine = [(p, msg) for p, msg in problems if p[:2] == ("injects", k)]
+        if mine:
+            path, msg = mine[0]
+            where = ".".join(str(x) for x in path[2:])
+            raise SessionError(f"{where}: {msg}" if where else msg)
+        return self._act("inject", {"inject": inject.model_dump(by_alias=True, mode="json")})
+
+    def decide_inject(self, inject_id: str, approve: bool = True,
+                      text: str | None = None) -> Action:
+        """Approve (optionally with edited text) or skip a scheduled inject not yet played."""
+        self._open()
+        inj = next((i for i in self.scenario.injects if i.id == inject_id), None)
+        if inj is None:
+            raise SessionError(f"no scheduled inject '{inject_id}' in this scenario")
+        if inj.turn < self.pending_turn:
+            raise SessionError(f"inject '{inject_id}' was due at turn {inj.turn}, already "
+                               "played; rewind to change it")
+        text = (text or "").strip()
+        return self._act("inject_decision", {"id": inject_id, "approve": bool(approve),
+                                             "text": text if text != inj.text else ""})
+
+    def note(self, text: str, turn: int | None = None, question: str | None = None) -> Action:
+        """A facilitator note (or the room's answer to a discussion question) about ``turn``
+        (default: the last played turn)."""
+        text = str(text).strip()
+        if not text:
+            raise SessionError("a note needs some text")
+        data = {"turn": self.turn if turn is None else int(turn), "text": text}
+        if question:
+            data["question"] = question
+        return self._act("note", data)
+
+    def adjudicate(self) -> BrinkModel:
+        """Play the pending turn: injects, intelligence, every actor's moves, the rules."""
+        self._open()
+        self._act("adjudicate", {"turn": self.pending_turn})
+        return self.model()
+
+    def rewind(self, turn: int, name: str | None = None) -> Branch:
+        """Branch off the current line at the end of ``turn`` (0 = before the first turn).
+        The original line is kept; the new branch becomes current."""
+        turn = int(turn)
+        if not 0 <= turn <= self.turn:
+            raise SessionError(f"you can rewind to a turn from 0 to {self.turn}, not {turn}")
+        parent = self.current
+        new_id = max(self.branches) + 1
+        name = (name or "").strip() or f"Branch {new_id} (from turn {turn} of "\
+            f"{self.branches[parent].name})"
+        if any(b.name == name for b in self.branches.values()):
+            raise SessionError(f"there is already a branch called '{name}'")
+        branch = Branch(new_id, name, parent, turn, _now())
+        self.branches[new_id] = branch
+        copied = [a for a in self.branch_actions(parent) if a.at <= turn]
+        seq = self.actions[-1].seq if self.actions else 0
+        for k, a in enumerate(copied, start=1):
+            self.actions.append(Action(seq + k, new_id, a.at, a.kind, a.data, a.time))
+        self.current = new_id
+        self._save()
+        return branch
+
+    def switch(self, branch: int) -> None:
+        if branch not in self.branches:
+            raise SessionError(f"no branch {branch}")
+        self.current = int(branch)
+        self._save()
+
+    # --- futures ------------------------------------------------------------------------------
+
+    def futures(self, n: int = 1000, workers: int | None = None,
+                branch: int | None = None, from_turn: int | None = None) -> Futures:
+        """``n`` Monte Carlo futures from the branch's state at the end of ``from_turn``
+        (default: its last played turn), the engine playing every actor (human teams
+        included) for the remaining turns."""
+        if not 1 <= int(n) <= 100_000:
+            raise SessionError(f"the number of futures must be between 1 and 100,000, got {n}")
+        model = self.model(branch) if from_turn is None else self.model_at(from_turn, branch)
+        if model.state.turn >= self.turns:
+            raise SessionError("no turns are left to play; rewind to an earlier turn first")
+        snap = snapshot(model, self.scenario_text, self.source, self.seed, self.levers)
+        return run_futures(snap, int(n), workers)
+
+    # --- files --------------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT, "format_version": FORMAT_VERSION,
+            "exercise": {"id": self.id, "title": self.title, "source": self.source,
+                         "seed": self.seed, "teams": self.teams, "turns": self.turns,
+                         "levers": self.levers, "created": self.created,
+                         "engine_version": self.engine_version, "current": self.current,
+                         "scenario_text": self.scenario_text},
+            "branches": [asdict(b) for b in self.branches.values()],
+            "actions": [asdict(a) for a in self.actions],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, doc: dict, check: bool = True) -> Exercise:
+        """Rebuild an exercise; with ``check``, replay every branch to prove the log is sound.
+        Raises ``SessionError`` (or ``ScenarioError`` for the embedded scenario)."""
+        try:
+            if doc.get("format") != FORMAT:
+                raise SessionError(f"not a Brink exercise file (format {doc.get('format')!r})")
+            if doc.get("format_version", 0) > FORMAT_VERSION:
+                raise SessionError(f"exercise file format {doc['format_version']} is newer than "
+                                   f"this Brink understands ({FORMAT_VERSION})")
+            e = doc["exercise"]
+            branches = {int(b["id"]): Branch(int(b["id"]), str(b["name"]), b.get("parent"),
+                                             b.get("fork_turn"), b.get("created", ""))
+                        for b in doc["branches"]}
+            actions = [Action(int(a["seq"]), int(a["branch"]), int(a["at"]), str(a["kind"]),
+                              dict(a["data"]), a.get("time", "")) for a in doc["actions"]]
+            ex = cls(id=str(e["id"]), title=str(e["title"]),
+                     scenario_text=str(e["scenario_text"]), source=str(e["source"]),
+                     seed=int(e["seed"]), teams=dict(e["teams"]), turns=int(e["turns"]),
+                     levers=dict(e.get("levers") or {}), created=str(e.get("created", "")),
+                     engine_version=str(e.get("engine_version", "")),
+                     branches=branches, actions=actions, current=int(e.get("current", 1)))
+        except SessionError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise SessionError(f"the exercise file is incomplete or damaged ({exc!r})") from None
+        if ex.current not in ex.branches or any(a.branch not in branches for a in actions):
+            raise SessionError("the exercise file refers to a branch it does not define")
+        ex.scenario  # noqa: B018 - parse now: a bad embedded scenario raises ScenarioError
+        if check:
+            for b in ex.branches:
+                try:
+                    model = ex.model(b)
+                except ScenarioError:
+                    raise
+                except Exception as exc:  # any failure means the log does not replay
+                    raise SessionError(f"branch {b} of the exercise does not replay: "
+                                       f"{type(exc).__name__}: {exc}") from None
+                if model.state.turn != ex.played(b):
+                    raise SessionError(f"branch {b} does not replay to turn {ex.played(b)}")
+        return ex
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Exercise:
+        try:
+            doc = json.loads(text)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise SessionError(f"not a JSON file: {exc}") from None
+        if not isinstance(doc, dict):
+            raise SessionError("not a Brink exercise file (expected a JSON object)")
+        return cls.from_dict(doc)
+
+    def _save(self) -> None:
+        if self.store is not None:
+            self.store.save(self)
+
+
+def _label(move_name) -> str:
+    try:
+        return CATALOGUE[MoveType(move_name)].label
+    except ValueError:
+        return str(move_name)
+
+
+def _moves(actor: str, data: dict):
+    return [make_move(actor, m["move"], m["params"], source="human",
+                      rationale=data.get("rationale", "")) for m in data["moves"]]
+
+
+def _edited(inj: Inject, text: str) -> Inject:
+    return inj.model_copy(update={"id": f"{inj.id[:36]}_ed", "text": text})
+
+
+def _inject_dict(inj: Inject) -> dict:
+    return inj.model_dump(by_alias=True, mode="json")
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        e = errors()[0]
+        where = ".".join(str(x) for x in e["loc"])
+        return f"{where}: {e['msg']}" if where else e["msg"]
+    return str(exc)
+
+
+# --- the SQLite store ----------------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS exercises (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, scenario_title TEXT NOT NULL, source TEXT NOT NULL,
+    scenario_text TEXT NOT NULL, seed INTEGER NOT NULL, teams TEXT NOT NULL,
+    turns INTEGER NOT NULL, levers TEXT NOT NULL, engine_version TEXT NOT NULL,
+    current INTEGER NOT NULL, version INTEGER NOT NULL, created TEXT NOT NULL,
+    updated TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS branches (
+    exercise TEXT NOT NULL REFERENCES exercises(id) ON DELETE CASCADE, id INTEGER NOT NULL,
+    name TEXT NOT NULL, parent INTEGER, fork_turn INTEGER, created TEXT NOT NULL,
+    PRIMARY KEY (exercise, id));
+CREATE TABLE IF NOT EXISTS actions (
+    exercise TEXT NOT NULL REFERENCES exercises(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+    branch INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL,
+    time TEXT NOT NULL, PRIMARY KEY (exercise, seq));
+"""
+
+
+def default_db_path() -> Path:
+    """``$BRINK_DB`` if set, else ``~/.brink/exercises.sqlite``."""
+    env = os.environ.get("BRINK_DB")
+    return Path(env).expanduser() if env else Path.home() / ".brink" / "exercises.sqlite"
+
+
+class ExerciseStore:
+    """Exercises in one SQLite file. Each ``save`` writes only what is new (actions, branches)
+    in one transaction, after checking the stored version is the one this copy started from."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else default_db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as db, db:
+                db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise SessionError(f"cannot open the exercise store {self.path}: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    def add(self, ex: Exercise) -> None:
+        """Store a new (or imported) exercise with everything it holds."""
+        ex.version = 0
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute(
+                    "INSERT INTO exercises VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (ex.id, ex.title, ex.scenario.title, ex.source, ex.scenario_text, ex.seed,
+                     json.dumps(ex.teams), ex.turns, json.dumps(ex.levers), ex.engine_version,
+                     ex.current, 1, ex.created or _now(), _now()))
+                self._write_new(db, ex, set(), 0)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        ex.version = 1
+        ex.store = self
+
+    def _write_new(self, db, ex: Exercise, known_branches: set[int], max_seq: int) -> None:
+        db.executemany("INSERT INTO branches VALUES (?,?,?,?,?,?)",
+                       [(ex.id, b.id, b.name, b.parent, b.fork_turn, b.created)
+                        for b in ex.branches.values() if b.id not in known_branches])
+        db.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?)",
+                       [(ex.id, a.seq, a.branch, a.at, a.kind, json.dumps(a.data), a.time)
+                        for a in ex.actions if a.seq > max_seq])
+
+    def save(self, ex: Exercise) -> None:
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT version FROM exercises WHERE id=?", (ex.id,)).fetchone()
+                if row is None:
+                    raise StaleExercise("this exercise is no longer in the store (deleted?)")
+                if row[0] != ex.version:
+                    raise StaleExercise("this exercise was changed elsewhere (another tab or "
+                                        "window) since it was loaded here")
+                known = {r[0] for r in db.execute("SELECT id FROM branches WHERE exercise=?",
+                                                  (ex.id,))}
+                max_seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM actions "
+                                     "WHERE exercise=?", (ex.id,)).fetchone()[0]
+                self._write_new(db, ex, known, max_seq)
+                db.execute("UPDATE exercises SET current=?, version=?, updated=? WHERE id=?",
+                           (ex.current, ex.version + 1, _now(), ex.id))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        ex.version += 1
+
+    def version(self, exercise_id: str) -> int | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT version FROM exercises WHERE id=?",
+                             (exercise_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def load(self, exercise_id: str) -> Exercise:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT id, title, source, scenario_text, seed, teams, turns, "
+                             "levers, engine_version, current, version, created "
+                             "FROM exercises WHERE id=?", (exercise_id,)).fetchone()
+            if row is None:
+                raise SessionError(f"no saved exercise '{exercise_id}'")
+            branches = db.execute("SELECT id, name, parent, fork_turn, created FROM branches "
+                                  "WHERE exercise=? ORDER BY id", (exercise_id,)).fetchall()
+            actions = db.execute("SELECT seq, branch, at, kind, data, time FROM actions "
+                                 "WHERE exercise=? ORDER BY seq", (exercise_id,)).fetchall()
+        ex = Exercise(id=row[0], title=row[1], source=row[2], scenario_text=row[3], seed=row[4],
+                      teams=json.loads(row[5]), turns=row[6], levers=json.loads(row[7]),
+                      engine_version=row[8], current=row[9], version=row[10], created=row[11],
+                      branches={b[0]: Branch(*b) for b in branches},
+                      actions=[Action(a[0], a[1], a[2], a[3], json.loads(a[4]), a[5])
+                               for a in actions])
+        ex.store = self
+        return ex
+
+    def list(self) -> list[dict]:
+        """Saved exercises, most recently changed first."""
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                "SELECT e.id, e.title, e.scenario_title, e.created, e.updated, e.turns, "
+                "(SELECT COUNT(*) FROM branches b WHERE b.exercise = e.id), "
+                "(SELECT COUNT(*) FROM actions a WHERE a.exercise = e.id "
+                " AND a.branch = e.current AND a.kind = 'adjudicate') "
+                "FROM exercises e ORDER BY e.updated DESC, e.created DESC").fetchall()
+        keys = ("id", "title", "scenario", "created", "updated", "turns", "branches", "played")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def delete(self, exercise_id: str) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM exercises WHERE id=?", (exercise_id,))
+
+    def import_json(self, text: str | bytes) -> Exercise:
+        """Import an exported exercise as a new one (a fresh id: importing twice keeps both)."""
+        ex = Exercise.from_json(text)
+        ex.id = uuid.uuid4().hex[:12]
+        self.add(ex)
+        return ex
+
+
+__all__ = ["ENGINE", "HUMAN", "Action", "Branch", "Exercise", "ExerciseStore", "MoveRefused",
+           "SessionError", "StaleExercise", "default_db_path"]

@@ -1,0 +1,262 @@
+"""Streamlit views shared by the pages: the dashboard, the team order sheet, inject review.
+
+Views only draw and collect input; every rule, check and change goes through engine/session.py
+(via ui.state.act) and every number comes from the replayed model.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.ladder import RUNG_NAMES
+from engine.moves import CATALOGUE, MoveType, ParamSpec
+from engine.session import Exercise
+from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
+from ui import core
+from ui.state import act
+
+DEFAULT = "(default)"
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+def dashboard(ex: Exercise) -> None:
+    model = ex.model()
+    names = ex.names
+    frame = model.frame()
+    turn = model.state.turn
+    s = model.state
+    rung = s.escalation_rung
+    casualties = sum(a.casualties for a in s.actors.values())
+    prev = frame[frame["turn"] == max(turn - 1, 0)].set_index(["actor", "variable"])["value"]
+
+    def delta(actor: str, var: str, now: float, fmt: str = "{:+,.0f}") -> str | None:
+        before = prev.get((actor, var))
+        return fmt.format(now - before) if turn and before is not None and now != before else None
+
+    cols = st.columns(5)
+    cols[0].metric("Escalation rung", rung, delta=delta("world", "escalation_rung", rung),
+                   delta_color="inverse", help=RUNG_NAMES[rung])
+    cols[1].metric("Escalation score", f"{s.escalation_score:.1f}",
+                   help="this turn's points per actor (Rivera et al. 2024)")
+    cols[2].metric("Risk of a wider war", f"{s.wider_war_risk:.1%}",
+                   delta=delta("world", "wider_war_risk", s.wider_war_risk, "{:+.1%}"),
+                   delta_color="inverse")
+    cols[3].metric("Military casualties", f"{casualties:,}", help="killed and wounded")
+    cols[4].metric("Sanctions in force", len(s.sanctions))
+    st.caption(f"Turn {turn} · {s.date:%d %b %Y} · rung {rung}: {RUNG_NAMES[rung]}")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Escalation over time**")
+        st.line_chart(core.escalation_and_score(frame), x_label="turn",
+                      y_label="rung / score", height=220)
+    with right:
+        st.markdown("**Economic strain**")
+        st.line_chart(core.per_actor(frame, "strain", names), x_label="turn",
+                      y_label="strain (0-1)", height=220)
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Troops**")
+        movers = core.deployers(frame, names) or [
+            a for a in names if "expeditionary" in s.actors[a].capabilities]
+        if movers:
+            rows = [{"actor": names[a], "at home": s.actors[a].forces_home,
+                     "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed}
+                    for a in movers]
+            st.dataframe(rows, hide_index=True)
+            st.line_chart(core.troops(frame, movers[0])[["in transit", "deployed"]],
+                          x_label="turn", y_label=f"{names[movers[0]]}: troops", height=180)
+        else:
+            st.caption("No actor sends troops abroad.")
+    with right:
+        st.markdown("**Casualties and sanctions**")
+        hit = core.with_casualties(frame, names)
+        if hit:
+            st.line_chart(core.per_actor(frame, "casualties", names, only=hit), x_label="turn",
+                          y_label="killed and wounded", height=180)
+        table = core.sanctions_table(model)
+        st.dataframe(table, hide_index=True) if len(table) else st.caption("No sanctions.")
+
+    events = model.events_frame()
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Intelligence reports, turn {turn}**")
+        reports = core.intelligence_reports(events, names, turn)
+        if len(reports):
+            st.dataframe(reports, hide_index=True, column_config={
+                "observer": st.column_config.TextColumn(width="small"),
+                "confidence": st.column_config.TextColumn(width="small"),
+                "report": st.column_config.TextColumn(width="large")})
+        else:
+            st.caption("No reports this turn.")
+    with right:
+        st.markdown("**News**")
+        feed = core.news_feed(events, names, last=turn)
+        if len(feed):
+            st.dataframe(feed, hide_index=True, height=220)
+        else:
+            st.caption("Nothing public has happened yet.")
+
+    if turn:
+        st.markdown(f"**Why? What changed in turn {turn}**")
+        for headline, causes in core.headline_changes(model, turn):
+            with st.expander(headline):
+                st.markdown("\n".join(f"- {core.as_markdown_text(c)}" for c in causes))
+
+
+# --- a team's order sheet ----------------------------------------------------------------------
+
+
+def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str):
+    label = f"{spec.name} ({spec.unit})" if spec.unit else spec.name
+    if spec.kind in ("int", "float"):
+        is_int = spec.kind == "int"
+        low, high = (int(spec.low), int(spec.high)) if is_int else (float(spec.low),
+                                                                     float(spec.high))
+        default = spec.default if spec.default is not None else (
+            min(max(low, 5000), high) if is_int else low)
+        return st.number_input(label, min_value=low, max_value=high,
+                               value=int(default) if is_int else float(default),
+                               step=1 if is_int else None, key=key,
+                               help=f"between {spec.low:,g} and {spec.high:,g}")
+    options = list(spec.choices) if spec.kind == "choice" else ex.choices(actor, spec.kind)
+    if spec.optional:
+        options = [DEFAULT, *options]
+    if spec.default is not None and spec.default in options:
+        options.remove(spec.default)
+        options.insert(0, spec.default)
+    names = ex.names
+    return st.selectbox(label, options, key=key, format_func=lambda o: names.get(o, o))
+
+
+def order_sheet(ex: Exercise, actor: str) -> None:
+    """Draft moves (checked against the catalogue as they are added), a rationale, submit."""
+    draft_key = f"draft:{ex.id}:{ex.current}:{ex.pending_turn}:{actor}"
+    draft = st.session_state.setdefault(draft_key, [])
+    submitted = ex.submissions().get(actor)
+    name = ex.names[actor]
+    if submitted:
+        moves = "; ".join(core.describe_move(m) for m in submitted["moves"]) or "hold"
+        st.success(f"Orders in for turn {ex.pending_turn}: {moves}. Submitting again replaces "
+                   "them.")
+
+    options = [s.type.value for s in ex.move_options(actor)]
+    kind = st.selectbox("Move", options, key=f"move:{actor}",
+                        format_func=lambda m: CATALOGUE[MoveType(m)].label)
+    spec = CATALOGUE[MoveType(kind)]
+    st.caption(f"{spec.effect_text} Visibility: {spec.visibility.value}; escalation "
+               f"{spec.category.name.lower().replace('_', ' ')} ({spec.points:+d} points).")
+    params = {}
+    cols = st.columns(max(1, len(spec.params)))
+    for col, p in zip(cols, spec.params, strict=False):
+        with col:
+            value = _param_widget(ex, actor, p, f"param:{actor}:{kind}:{p.name}")
+            if value != DEFAULT:
+                params[p.name] = value
+    if st.button("Check and add to the orders", key=f"add:{actor}"):
+        reason = ex.check(actor, kind, params)
+        if reason:
+            st.error(f"Refused: {reason}")
+        else:
+            draft.append({"move": kind, "params": params})
+            st.rerun()
+
+    if draft:
+        st.markdown("**Draft orders**")
+        for i, move in enumerate(draft):
+            c1, c2 = st.columns([6, 1])
+            c1.write(f"{i + 1}. {core.describe_move(move)}")
+            if c2.button("Remove", key=f"remove:{actor}:{i}"):
+                draft.pop(i)
+                st.rerun()
+    else:
+        st.caption("No moves drafted: submitting now means the team holds.")
+
+    with st.form(f"orders:{actor}", clear_on_submit=False):
+        rationale = st.text_area("Rationale (why the team chose this)",
+                                 key=f"why:{actor}:{ex.current}:{ex.pending_turn}",
+                                 placeholder="e.g. raise the cost to Moscow before winter")
+        if st.form_submit_button(f"Submit {name}'s orders for turn {ex.pending_turn}",
+                                 type="primary"):
+            result = act(ex.submit, actor, list(draft), rationale, rerun=False,
+                         done=f"{name}'s orders are in.")
+            if result is not None:
+                st.session_state.pop(draft_key, None)
+                st.rerun()
+
+
+# --- injects -----------------------------------------------------------------------------------
+
+
+def inject_review(ex: Exercise) -> None:
+    """The injects due next turn: approve, edit or skip the scheduled ones; add ad-hoc ones."""
+    due = ex.injects_for()
+    if not due:
+        st.caption(f"No injects are due at turn {ex.pending_turn}.")
+    for inj in due:
+        tag = {"approved": "", "edited": " (edited)", "skipped": " (skipped)",
+               "added": " (ad hoc)"}[inj["status"]]
+        with st.expander(f"{inj['id']}{tag}: {inj['text'][:80]}"):
+            st.write(f"From **{inj['from']}** to {', '.join(inj['to'])}.")
+            st.markdown(core.as_markdown_text(inj["text"]))
+            for e in inj.get("effects", []):
+                st.caption(f"effect: {e['target']}.{e['var']} {e['op']} {e['value']}")
+            for expected in inj.get("expected_actions", []):
+                st.caption(f"expected: {expected}")
+            if not inj["scheduled"]:
+                continue
+            text = st.text_area("Text to play", inj["text"], key=f"inject_text:{inj['id']}")
+            c1, c2 = st.columns(2)
+            if c1.button("Approve" + (" with this text" if text != inj["original_text"] else ""),
+                         key=f"approve:{inj['id']}"):
+                act(ex.decide_inject, inj["id"], True, text, done=f"{inj['id']} approved.")
+            if c2.button("Skip", key=f"skip:{inj['id']}"):
+                act(ex.decide_inject, inj["id"], False, done=f"{inj['id']} will not be played.")
+
+    with st.expander("Add an ad-hoc inject"), st.form("adhoc", clear_on_submit=True):
+        text = st.text_area("What happens (read out to the teams)", key="adhoc_text")
+        c1, c2 = st.columns(2)
+        source = c1.text_input("From", "white_cell", key="adhoc_from")
+        turn = c2.number_input("At turn", min_value=ex.pending_turn, max_value=ex.turns,
+                               value=ex.pending_turn, step=1, key="adhoc_turn")
+        st.caption("Optional effect on the state (checked like a scenario file's inject):")
+        c1, c2, c3, c4 = st.columns(4)
+        targets = ["(none)", "world", *ex.names, *(f"theatre:{t}" for t in
+                                                    ex.model().state.theatres)]
+        target = c1.selectbox("Target", targets, key="adhoc_target")
+        variables = sorted({*WRITABLE_ACTOR_VARS, *WRITABLE_WORLD_VARS,
+                            *WRITABLE_THEATRE_VARS})
+        var = c2.selectbox("Variable", variables, key="adhoc_var")
+        op = c3.selectbox("Operation", ["add", "mul", "set"], key="adhoc_op")
+        value = c4.number_input("Value", value=0.0, key="adhoc_value", format="%g")
+        if st.form_submit_button("Add inject"):
+            effects = ([] if target == "(none)" else
+                       [{"target": target, "var": var, "op": op, "value": float(value)}])
+            act(ex.add_inject, text, int(turn), effects, from_=source,
+                done="Inject added.")
+
+
+def questions(ex: Exercise, turn: int | None) -> list[str]:
+    """Discussion questions the scenario asks after ``turn`` (None: in the hotwash). The
+    ``discussion`` list is optional in the scenario format, hence getattr."""
+    items = getattr(ex.scenario, "discussion", None) or []
+    return [q.question for q in items if getattr(q, "turn", None) == turn]
+
+
+def discussion(ex: Exercise, turn: int | None, key: str) -> None:
+    """The questions with the room's answers so far and a box for each."""
+    answered = {}
+    for note in ex.notes():
+        if note.data.get("question"):
+            answered.setdefault(note.data["question"], []).append(note.data["text"])
+    for i, q in enumerate(questions(ex, turn)):
+        st.markdown(f"**{core.as_markdown_text(q)}**")
+        for a in answered.get(q, []):
+            st.caption(f"noted: {a}")
+        with st.form(f"{key}:{i}", clear_on_submit=True):
+            answer = st.text_area("The room's answer", key=f"{key}:answer:{i}")
+            if st.form_submit_button("Record answer"):
+                act(ex.note, answer, turn, question=q, done="Answer recorded.")

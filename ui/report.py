@@ -1,0 +1,133 @@
+"""The after-action report of an exercise as one self-contained HTML file (no Streamlit here).
+
+Sections: the exercise (scenario, seed, teams, branches), a timeline of the line played, every
+team decision with its rationale, injects, facilitator notes and discussion answers, charts of
+the path taken, the path taken beside Monte Carlo futures played from turn 0, and the other
+branches compared. Rendering is analysis.render's: the Vega libraries and every chart spec are
+inlined, so the file opens offline and fetches nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.fans import fan
+from analysis.render import Figure, Report, Section, Table, render_html
+from engine.explain import notable_events
+from engine.ladder import RUNG_NAMES
+from engine.session import Exercise
+from ui import charts, core
+
+
+def _text(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(str)
+
+
+def _number(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.3g}"
+
+
+def timeline(ex: Exercise, branch: int | None = None) -> pd.DataFrame:
+    model = ex.model(branch)
+    frame = model.frame()
+    last = frame.pivot_table(index="turn", columns=["actor", "variable"], values="value",
+                             aggfunc="first")
+    rows = []
+    for turn in last.index:
+        r = last.loc[turn]
+        rung = int(r[("world", "escalation_rung")])
+        rows.append({"turn": turn,
+                     "date": str(frame.loc[frame["turn"] == turn, "date"].iloc[0].date()),
+                     "rung": f"{rung} ({RUNG_NAMES[rung]})",
+                     "wider-war risk": f"{r[('world', 'wider_war_risk')]:.1%}",
+                     "sanctions": int(r[("world", "sanctions_in_force")]),
+                     "events": notable_events(model, turn, limit=3) if turn else "start"})
+    return pd.DataFrame(rows)
+
+
+def after_action_report(ex: Exercise, futures: int = 100) -> str:
+    """The report of the current branch; ``futures`` > 0 adds that many futures from turn 0."""
+    model = ex.model()
+    frame = model.frame()
+    names = ex.names
+    branch = ex.branches[ex.current]
+    teams = ", ".join(f"{names[a]} ({'human team' if t == 'human' else 'engine'})"
+                      for a, t in ex.teams.items())
+    lineage = " > ".join(b.name + (f" (from turn {b.fork_turn})" if b.fork_turn is not None
+                                   else "") for b in ex.lineage())
+    overview = Section("Exercise", [
+        f"Scenario: {ex.scenario.title} ({ex.source}). Seed {ex.seed}; {ex.turns} turns of "
+        f"{ex.scenario.clock.days_per_turn} days from {ex.scenario.clock.start}; "
+        f"{ex.turn} played on this line.",
+        f"Who played whom: {teams}.",
+        f"Line reported: {lineage}. Exercise id {ex.id}, engine {ex.engine_version}. The "
+        "same scenario, seed and log replay this exercise exactly.",
+        *([f"Levers: {', '.join(f'{k} = {v}' for k, v in ex.levers.items())}."]
+          if ex.levers else []),
+    ])
+    sections = [overview, Section("Timeline", [Table(_text(timeline(ex)))])]
+    decisions = core.decision_log(ex)
+    sections.append(Section("Decisions", [
+        Table(_text(decisions)) if len(decisions) else "No team decisions were recorded "
+        "(the engine played every actor)."]))
+    injects = core.inject_log(ex)
+    sections.append(Section("Injects", [Table(_text(injects)) if len(injects)
+                                        else "No injects were played."]))
+    notes = [{"turn": n.data["turn"], "question": n.data.get("question", ""),
+              "note": n.data["text"]} for n in ex.notes()]
+    sections.append(Section("Notes and discussion", [
+        Table(_text(pd.DataFrame(notes))) if notes else "No notes were taken."]))
+
+    figures = [
+        Figure("escalation", charts.lines(core.escalation(frame)[["level"]], "rung",
+                                          "Escalation level on Kahn's ladder"),
+               "Escalation level per turn."),
+        Figure("strain", charts.lines(core.per_actor(frame, "strain", names), "strain (0-1)",
+                                      "Economic strain"), "Economic strain per actor."),
+    ]
+    hit = core.with_casualties(frame, names)
+    if hit:
+        figures.append(Figure("casualties", charts.lines(
+            core.per_actor(frame, "casualties", names, only=hit), "killed and wounded",
+            "Casualties"), "Cumulative military casualties."))
+    sections.append(Section("The path taken", figures))
+
+    if futures and ex.turn:
+        sections.append(_futures_section(ex, int(futures)))
+    others = [b for b in ex.branches if b != ex.current]
+    if others:
+        table = core.branch_comparison(ex, [ex.current, *others])
+        sections.append(Section("Branches compared", [
+            Table(_text(table.map(_number).reset_index(names="figure"))),
+            Figure("branches", charts.lines(
+                core.branch_series(ex, [ex.current, *others], "world", "escalation_level"),
+                "escalation level", "Escalation on each branch"), "")]))
+    return render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
+
+
+def _futures_section(ex: Exercise, n: int) -> Section:
+    """Where the path taken sits among futures the engine plays from turn 0."""
+    model = ex.model()
+    frame = model.frame()
+    result = ex.futures(n, from_turn=0)
+    blocks: list = [
+        f"{n} futures of turns 1-{ex.turns}, the engine playing every actor from the start. "
+        "The red line is what happened in the exercise; the bands hold 50% and 90% of the "
+        "futures. A path outside the bands means the teams' choices or the injects took the "
+        "game somewhere the engine alone rarely goes."]
+    for label, (actor, var) in {"Escalation level": ("world", "escalation_level"),
+                                "Risk of a wider war": ("world", "wider_war_risk")}.items():
+        bands = fan(result.per_turn(actor, var), var, actor)
+        path = core.path_values(frame, actor, var)
+        blocks.append(Figure(f"fan-{var}", charts.fan_with_path(
+            core.anchored(bands, path.iloc[:1]), path, label, label), label))
+    table = core.outcome_table(result, ex.scenario, model)
+    if len(table):
+        shown = pd.DataFrame({
+            "outcome": table["label"],
+            "engine alone: probability": table["p"].map(lambda p: f"{p:.0%}"),
+            "95% interval": [f"{lo:.0%}-{hi:.0%}" for lo, hi in zip(table["low"], table["high"],
+                                                                     strict=True)],
+            "in the exercise so far": table["so far"]})
+        blocks.append(Table(shown, "Named outcomes"))
+    return Section("Compared with Monte Carlo futures", blocks)

@@ -1,0 +1,55 @@
+"""Rewind and branch: return to any turn and branch off, keeping the original line; compare."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import charts, core, state
+
+ex = state.require_exercise()
+st.title("Rewind and branch")
+
+rows = [{"branch": b.id, "name": b.name,
+         "from": (f"turn {b.fork_turn} of {ex.branches[b.parent].name}"
+                  if b.parent is not None else "the start"),
+         "turns played": ex.played(b.id), "current": "yes" if b.id == ex.current else ""}
+        for b in ex.branches.values()]
+st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+c1, c2 = st.columns(2)
+with c1, st.form("rewind"):
+    st.markdown(f"**Branch off {ex.branches[ex.current].name}**")
+    turn = st.number_input("Rewind to the end of turn", min_value=0, max_value=ex.turn,
+                           value=max(ex.turn - 1, 0), step=1, key="rewind_turn",
+                           help="0 = before the first turn")
+    name = st.text_input("Name of the new branch", key="rewind_name",
+                         placeholder="e.g. No secondary sanctions")
+    if st.form_submit_button("Rewind and branch", type="primary"):
+        state.act(ex.rewind, int(turn), name, done=f"New branch from turn {int(turn)}; the "
+                  "original line is kept.")
+with c2:
+    st.markdown("**Switch branch**")
+    target = st.selectbox("Branch", list(ex.branches), index=list(ex.branches).index(ex.current),
+                          format_func=lambda b: ex.branches[b].name, key="switch_to")
+    if st.button("Continue on this branch", key="switch", disabled=target == ex.current):
+        state.act(ex.switch, target, done=f"Now on {ex.branches[target].name}.")
+
+if len(ex.branches) > 1:
+    st.subheader("Compare branches")
+    picked = st.multiselect("Branches", list(ex.branches), default=list(ex.branches)[:3],
+                            format_func=lambda b: ex.branches[b].name, key="compare")
+    if picked:
+        st.dataframe(core.branch_comparison(ex, picked), column_config={
+            "_index": st.column_config.TextColumn("figure")})
+        c1, c2 = st.columns(2)
+        c1.altair_chart(charts.lines(core.branch_series(ex, picked, "world", "escalation_level"),
+                                     "escalation level", "Escalation"),
+                        width="stretch")
+        c2.altair_chart(charts.lines(core.branch_series(ex, picked, "world", "wider_war_risk"),
+                                     "risk", "Risk of a wider war"),
+                        width="stretch")
+        for b in picked:
+            log = core.decision_log(ex, b)
+            with st.expander(f"Decisions on {ex.branches[b].name} ({len(log)})"):
+                st.dataframe(log, hide_index=True)

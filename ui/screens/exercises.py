@@ -1,0 +1,44 @@
+"""Saved exercises: resume one, export the open one, import a file."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import state
+
+state.page_header()
+st.title("Saved exercises")
+s = state.store()
+if s is None:
+    st.stop()
+st.caption(f"Every action is saved to {s.path} as it happens.")
+saved = s.list()
+if saved:
+    st.dataframe(pd.DataFrame(saved)[["title", "played", "turns", "branches", "updated", "id"]],
+                 hide_index=True)
+    pick = st.selectbox("Exercise", [e["id"] for e in saved], key="resume_pick",
+                        format_func=lambda i: next(f"{e['title']} ({e['id']}, updated "
+                                                   f"{e['updated']})" for e in saved
+                                                   if e["id"] == i))
+    if st.button("Resume", type="primary", key="resume"):
+        state.open_exercise(pick)
+        st.switch_page(state.PAGES["play"])
+else:
+    st.info("No saved exercises yet.")
+
+ex = state.exercise()
+if ex is not None:
+    st.subheader("Export")
+    st.download_button("Export the open exercise (JSON)", ex.to_json(),
+                       file_name=f"brink-exercise-{ex.id}.json", mime="application/json",
+                       key="export")
+
+st.subheader("Import")
+upload = st.file_uploader("Exercise file (JSON)", type=["json"], key="import_file")
+if upload is not None and st.button("Import", key="import"):
+    imported = state.act(s.import_json, upload.getvalue(), rerun=False)
+    if imported is not None:
+        state.open_exercise(imported.id)
+        state.flash("success", f"Imported as {imported.id}.")
+        st.rerun()

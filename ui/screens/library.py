@@ -1,0 +1,57 @@
+"""Library: choose a shipped scenario or upload one, and read its briefing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import core, state
+
+state.page_header()
+st.title("Scenario library")
+source = st.radio("Source", ["Shipped", "Upload"], horizontal=True, key="lib_source")
+if source == "Upload":
+    upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"], key="lib_upload")
+    if upload is None:
+        st.info("Upload a scenario file, or choose a shipped one.")
+        st.stop()
+    loaded = state.read_scenario(upload.getvalue(), upload.name)
+else:
+    files = core.shipped_scenarios()
+    if not files:
+        st.warning(f"No scenario files found in {core.SCENARIO_DIR}.")
+        st.stop()
+    loaded_files = {p.name: state.read_scenario_file(p) for p in files}
+    name = st.selectbox(
+        "Scenario", list(loaded_files), key="lib_scenario",
+        format_func=lambda n: loaded_files[n].scenario.title if loaded_files[n].ok
+        else f"{n} (invalid)")
+    loaded = loaded_files[name]
+
+if not loaded.ok:
+    st.error(f"```text\n{loaded.error}\n```", title=f"Could not load {loaded.source}")
+    st.stop()
+
+scenario = loaded.scenario
+clock = scenario.clock
+st.header(scenario.title)
+st.caption(f"{len(scenario.actors)} actors: {', '.join(a.name for a in scenario.actors)}. "
+           f"{clock.turns} turns of {clock.days_per_turn} days from {clock.start}. "
+           f"File: {loaded.source}.")
+if st.button("Set up an exercise with this scenario", type="primary", key="lib_use"):
+    st.session_state["chosen"] = {"text": loaded.text, "source": loaded.source}
+    st.switch_page(state.PAGES["setup"])
+
+with st.expander("Briefing", expanded=True):
+    st.markdown(core.as_markdown_text(scenario.briefing))
+if scenario.teaching_notes:
+    with st.expander("Teaching notes"):
+        st.markdown(core.as_markdown_text(scenario.teaching_notes))
+with st.expander("Actors"):
+    st.dataframe(pd.DataFrame([{"actor": a.name, "id": a.id, "policy": a.policy.kind,
+                                "capabilities": ", ".join(a.capabilities),
+                                "description": a.description} for a in scenario.actors]),
+                 hide_index=True)
+with st.expander(f"Master scenario events list ({len(scenario.injects)} injects)"):
+    st.dataframe(pd.DataFrame([{"turn": i.turn, "id": i.id, "from": i.from_, "text": i.text}
+                               for i in scenario.injects]), hide_index=True)

@@ -1,0 +1,66 @@
+"""Set-up: who plays each actor, seed, turns, levers; review the injects; start."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from engine.futures import warm_up
+from engine.session import ENGINE, HUMAN, Exercise
+from ui import core, state
+
+state.page_header()
+st.title("Set up an exercise")
+chosen = st.session_state.get("chosen")
+if chosen is None:
+    loaded = state.read_scenario_file(core.DEFAULT_SCENARIO)
+    st.caption("Using the default scenario; choose another in the **Library**.")
+else:
+    loaded = state.read_scenario(chosen["text"].encode("utf-8"), chosen["source"])
+if not loaded.ok:
+    st.error(f"```text\n{loaded.error}\n```", title=f"Could not load {loaded.source}")
+    st.stop()
+scenario = loaded.scenario
+st.header(scenario.title)
+
+with st.form("setup"):
+    title = st.text_input("Exercise name", scenario.title, key="setup_title")
+    st.markdown("**Who plays each actor?**")
+    teams = {}
+    for a in scenario.actors:
+        default = 0 if a.policy.kind == "human" else 1
+        teams[a.id] = st.radio(
+            a.name, [HUMAN, ENGINE], index=default, horizontal=True, key=f"team:{a.id}",
+            format_func=lambda t: "a human team" if t == HUMAN else "the engine",
+            help=f"The engine plays the scenario's {a.policy.kind} policy.")
+    c1, c2 = st.columns(2)
+    seed = c1.number_input("Seed", min_value=0, max_value=2**31 - 1, value=0, step=1,
+                           key="setup_seed", help="the same seed and moves replay exactly")
+    turns = c2.number_input("Turns", min_value=1, max_value=scenario.clock.turns,
+                            value=min(12, scenario.clock.turns), step=1, key="setup_turns",
+                            help=f"up to {scenario.clock.turns} turns of "
+                                 f"{scenario.clock.days_per_turn} days")
+    levers = {}
+    for name, lever in scenario.levers.items():
+        levers[name] = st.selectbox(name.replace("_", " "), lever.options,
+                                    index=lever.options.index(lever.default),
+                                    key=f"setup_lever:{name}", help=lever.description or None)
+    start = st.form_submit_button("Start the exercise", type="primary")
+
+st.subheader("Injects (MSEL)")
+st.caption("Scheduled injects can be approved, edited or skipped turn by turn during play.")
+st.dataframe(pd.DataFrame([{"turn": i.turn, "id": i.id, "from": i.from_, "text": i.text,
+                            "expected actions": "; ".join(i.expected_actions)}
+                           for i in scenario.injects]), hide_index=True)
+
+if start:
+    s = state.store()
+    if s is not None:
+        ex = state.act(Exercise.start, loaded.text, loaded.source, int(seed), teams, int(turns),
+                       levers, title, store=s, rerun=False)
+        if ex is not None:
+            # spawn the futures workers now, while the room reads the briefing
+            warm_up(scenario_text=ex.scenario_text, source=ex.source, levers=ex.levers)
+            state.open_exercise(ex.id)
+            state.flash("success", f"Exercise started and saved ({ex.id}).")
+            st.switch_page(state.PAGES["play"])

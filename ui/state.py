@@ -1,0 +1,183 @@
+"""Streamlit glue between the pages and engine/session.py: the store, the open exercise, and
+running a facilitator action so that no mistake reaches the screen as a traceback.
+
+The exercise being run is named in the session and in the URL (``?exercise=<id>``), so a
+browser reload or a second tab reopens it from the store. Before each page run the stored
+version is compared with the copy held in this session: if another tab has acted since, the copy
+is reloaded (and a notice shown) instead of being saved over.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import streamlit as st
+
+from engine.loader import ScenarioError
+from engine.session import Exercise, ExerciseStore, SessionError, StaleExercise, default_db_path
+from ui import core
+
+log = logging.getLogger(__name__)
+
+PAGES = {
+    "library": "screens/library.py",
+    "setup": "screens/setup.py",
+    "play": "screens/play.py",
+    "futures": "screens/futures.py",
+    "branches": "screens/branches.py",
+    "hotwash": "screens/hotwash.py",
+    "exercises": "screens/exercises.py",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> ExerciseStore:
+    return ExerciseStore(path)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def read_scenario(data: bytes, source: str) -> core.Loaded:
+    """Validate scenario bytes once per distinct content (the library rereads every rerun)."""
+    return core.read_scenario(data, source)
+
+
+def read_scenario_file(path) -> core.Loaded:
+    try:
+        data = path.read_bytes()
+    except OSError:  # vanished or unreadable: core explains it
+        return core.read_scenario_file(path)
+    return read_scenario(data, path.name)
+
+
+def store() -> ExerciseStore | None:
+    """The exercise store (``$BRINK_DB`` or ~/.brink/exercises.sqlite), or None after showing
+    why it cannot be opened."""
+    try:
+        return _store(str(default_db_path()))
+    except SessionError as exc:
+        st.error(f"{exc}. Set BRINK_DB to a writable file path and restart.")
+        return None
+
+
+def open_exercise(exercise_id: str) -> None:
+    st.session_state["exercise_id"] = exercise_id
+    st.session_state.pop("exercise", None)
+    st.query_params["exercise"] = exercise_id
+
+
+def close_exercise() -> None:
+    st.session_state.pop("exercise_id", None)
+    st.session_state.pop("exercise", None)
+    st.query_params.pop("exercise", None)
+
+
+def exercise() -> Exercise | None:
+    """The open exercise, reloaded from the store when it changed elsewhere, or None."""
+    ex_id = st.session_state.get("exercise_id") or st.query_params.get("exercise")
+    if not ex_id:
+        return None
+    s = store()
+    if s is None:
+        return None
+    ex = st.session_state.get("exercise")
+    stored = s.version(ex_id)
+    if stored is None:
+        close_exercise()
+        flash("warning", f"Exercise {ex_id} is not in the store {s.path}.")
+        return None
+    if ex is None or ex.id != ex_id or ex.version != stored:
+        if ex is not None and ex.id == ex_id:
+            st.toast("This exercise was changed in another tab or window: reloaded.")
+        try:
+            ex = s.load(ex_id)
+            ex.model()  # replay now: a stored log this engine cannot replay is caught here
+        except (SessionError, ScenarioError) as exc:
+            close_exercise()
+            flash("error", f"Cannot open exercise {ex_id}: {_message(exc)}")
+            return None
+        except Exception as exc:  # e.g. an exercise saved by an older, different engine
+            log.exception("replaying exercise %s failed", ex_id)
+            close_exercise()
+            flash("error", f"Cannot replay exercise {ex_id} with this engine "
+                           f"({type(exc).__name__}: {exc}). It is unchanged in the store; "
+                           "export it from a matching Brink version.")
+            return None
+        st.session_state["exercise"] = ex
+    st.session_state["exercise_id"] = ex_id
+    if st.query_params.get("exercise") != ex_id:
+        st.query_params["exercise"] = ex_id
+    return ex
+
+
+def require_exercise() -> Exercise:
+    """The page header and the open exercise; otherwise a pointer to where to start one, and
+    the page stops."""
+    ex = page_header()
+    if ex is None:
+        st.info("No exercise is open. Choose a scenario in the **Library** and set it up, or "
+                "resume one from **Saved exercises**.")
+        st.page_link(PAGES["library"], label="Go to the library", icon=":material/menu_book:")
+        st.page_link(PAGES["exercises"], label="Saved exercises", icon=":material/folder_open:")
+        st.stop()
+    return ex
+
+
+def _message(exc: Exception) -> str:
+    return exc.render() if isinstance(exc, ScenarioError) else str(exc)
+
+
+def flash(kind: str, text: str) -> None:
+    """A message shown at the top of the next page run (survives ``st.rerun``)."""
+    st.session_state.setdefault("flash", []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop("flash", []):
+        getattr(st, kind)(text)
+
+
+def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwargs):
+    """Run a session action; a refusal becomes a message, a stale copy a reload. Reruns the
+    page after success so that everything drawn above reflects the new state."""
+    try:
+        result = fn(*args, **kwargs)
+    except StaleExercise as exc:
+        st.session_state.pop("exercise", None)
+        flash("warning", f"Not saved: {exc}. The exercise has been reloaded; please check it "
+                         "and redo your last action if it is still needed.")
+        st.rerun()
+    except (SessionError, ScenarioError) as exc:
+        st.error(_message(exc))
+        return None
+    except Exception as exc:  # a bug must not reach the room as a traceback
+        log.exception("action %s failed", getattr(fn, "__name__", fn))
+        st.error(f"That did not work ({type(exc).__name__}: {exc}). Everything saved before "
+                 "it is intact; the details are in the server log.")
+        return None
+    if done:
+        flash("success", done)
+    if rerun:
+        st.rerun()
+    return result
+
+
+def status_line(ex: Exercise) -> str:
+    branch = ex.branches[ex.current].name
+    where = "finished" if ex.finished else f"next: turn {ex.pending_turn}"
+    return f"**{ex.title}**  \nTurn {ex.turn} of {ex.turns} ({where}) · {branch}"
+
+
+def page_header() -> Exercise | None:
+    """What every page shows first: messages from the last action and, in the sidebar, the
+    open exercise. Returns the open exercise (or None)."""
+    ex = exercise()
+    with st.sidebar:
+        if ex is not None:
+            st.markdown(status_line(ex))
+            teams = ", ".join(ex.names[a] for a in ex.human_teams) or "none (engine only)"
+            st.caption(f"Human teams: {teams}. Seed {ex.seed}. Saved after every action.")
+        else:
+            st.caption("No exercise open.")
+    show_flash()
+    return ex
