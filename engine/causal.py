@@ -68,13 +68,14 @@ def apply_changes(state, changes, log: CausalLog | None, turn: int, phase: str) 
     With ``log=None`` (lean batch runs) the same values are applied and nothing is logged.
     """
     resolve = state.resolve
+    actors = state.actors  # most changes name an actor: look it up without a call
     if log is None:
         for target, var, value, _cause in changes:
-            setattr(resolve(target), var, value)
+            setattr(actors.get(target) or resolve(target), var, value)
         return
     append = log.entries.append
     for target, var, value, cause in changes:
-        obj = resolve(target)
+        obj = actors.get(target) or resolve(target)
         before = getattr(obj, var)
         if before == value:
             continue

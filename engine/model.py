@@ -24,7 +24,15 @@ import pandas as pd
 from engine import rules
 from engine.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_changes
 from engine.ladder import RUNG_NAMES
-from engine.moves import CATALOGUE, Move, Visibility, make_move, validate
+from engine.moves import (
+    CATALOGUE,
+    Move,
+    MoveType,
+    Visibility,
+    make_move,
+    validate,
+    with_id,
+)
 from engine.parameters import resolve
 from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
 from engine.rules.intelligence import QUANTITY, label, watched
@@ -168,6 +176,8 @@ class BrinkModel(mesa.Model):
             policy = policies.get(actor_spec.id) or build_policy(actor_spec)
             StateAgent(self, actor_spec.id, policy, prng)
         self.initially_drawn = len(self.state.drawn_in)
+        self._extreme_keys = [(a, f"max.{a}.strain", f"min.{a}.stability",
+                               f"max.{a}.troops_abroad") for a in self.state.actors]
         self._record()
 
     # --- public API -----------------------------------------------------------------------
@@ -277,23 +287,23 @@ class BrinkModel(mesa.Model):
             queue += decided.get(actor_id, [])
         orders: list[Move] = []
         for k, move in enumerate(queue, start=1):
-            move = Move(move.actor, move.type, move.params, f"t{s.turn}.{move.actor}.{k}",
-                        move.source, move.rationale)
+            move = with_id(move, f"t{s.turn}.{move.actor}.{k}")
             reason = validate(s, move)
             spec = CATALOGUE[move.type]
             if reason:
-                self._event("rejected", f"{s.actors[move.actor].name}'s move "
-                            f"{move.type.value} refused: {reason}", move.actor, "private")
+                if self.record:
+                    self._event("rejected", f"{s.actors[move.actor].name}'s move "
+                                f"{move.type.value} refused: {reason}", move.actor, "private")
                 continue
             effects = spec.effect(s, move)
             self._apply(effects, "moves")
             orders.append(move)
             self.move_log.append(move)
-            if move.type.value != "hold" and self.record:
+            if self.record and move.type is not MoveType.HOLD:
                 self._event("move", f"{s.actors[move.actor].name}: {spec.label}"
                             + (f" ({_fmt_params(move.params)})" if move.params else ""),
                             move.actor, spec.visibility.value)
-            if move.type.value == "un_action" and not effects:
+            if move.type is MoveType.UN_ACTION and not effects:
                 self._event("move", f"UN action against {move.params['target']} is vetoed",
                             move.actor)
         drawn_before = set(s.drawn_in)
@@ -335,12 +345,14 @@ class BrinkModel(mesa.Model):
             else:
                 self.outcomes_hit[outcome.id] = hit
         ext = self.extremes
-        _extreme(ext, "max.world.escalation_level", s.escalation_level, max)
-        _extreme(ext, "max.world.wider_war_risk", s.wider_war_risk, max)
-        for a in s.actors.values():
-            _extreme(ext, f"max.{a.id}.strain", a.strain, max)
-            _extreme(ext, f"min.{a.id}.stability", a.stability, min)
-            _extreme(ext, f"max.{a.id}.troops_abroad", a.troops_abroad, max)
+        _extreme(ext, "max.world.escalation_level", s.escalation_level, True)
+        _extreme(ext, "max.world.wider_war_risk", s.wider_war_risk, True)
+        actors = s.actors
+        for actor_id, strain, stability, abroad in self._extreme_keys:
+            a = actors[actor_id]
+            _extreme(ext, strain, a.strain, True)
+            _extreme(ext, stability, a.stability, False)
+            _extreme(ext, abroad, a.troops_abroad, True)
         if not self.keep_frame:
             return
         turn, date = s.turn, s.date
@@ -399,9 +411,12 @@ class BrinkModel(mesa.Model):
         return label(self.state, self.state.public_beliefs[(about, QUANTITY)])
 
 
-def _extreme(store: dict, key: str, value: float, pick) -> None:
+def _extreme(store: dict, key: str, value: float, highest: bool) -> None:
+    """Keep the highest (or lowest) value seen under ``key``: max(old, value), min(old, value)."""
+    value = float(value)
     old = store.get(key)
-    store[key] = float(value) if old is None else pick(old, float(value))
+    if old is None or (value > old if highest else value < old):
+        store[key] = value
 
 
 def replay_policies(scenario: Scenario, move_log: list[Move]) -> dict[str, Policy]:

@@ -68,14 +68,14 @@ class Observation:
         return self._state.escalation_level
 
     def read(self, path: str) -> float:
-        head, _, var = path.partition(".")
-        if (head not in ("self", "world", "theatre", "belief", "belief_sd", "confidence",
-                         "turn", self.actor_id)
-                and not head.startswith("theatre:")
-                and var not in PUBLIC_ACTOR_VARS):
+        try:
+            own = _ACCESS[(self.actor_id, path)]
+        except KeyError:
+            own = _ACCESS[(self.actor_id, path)] = _access(self.actor_id, path)
+        if own is None:
             raise HiddenVariable(f"{self.actor_id} cannot see {path}")
-        if head == "self" and var not in COMPUTED_ACTOR_VARS:  # own state, read directly
-            return float(getattr(self._state.actors[self.actor_id], var))
+        if own:  # own state, read directly
+            return float(getattr(self._state.actors[self.actor_id], own))
         return read(self._state, path, self.actor_id, self.beliefs)
 
     def confidence(self, about: str, quantity: str) -> str | None:
@@ -106,6 +106,21 @@ class Observation:
         believed = sum(belief_estimate(b) for (about, _), b in self.beliefs.items()
                        if about in self.hostile_to_me())
         return threat + min(1.0, believed / 20_000)
+
+
+def _access(actor_id: str, path: str) -> str | None:
+    """How ``actor_id`` may read ``path``: None (hidden from it), the name of one of its own
+    stored variables (read directly), or "" (read through engine/variables.py)."""
+    head, _, var = path.partition(".")
+    if (head not in ("self", "world", "theatre", "belief", "belief_sd", "confidence",
+                     "turn", actor_id)
+            and not head.startswith("theatre:")
+            and var not in PUBLIC_ACTOR_VARS):
+        return None
+    return var if head == "self" and var not in COMPUTED_ACTOR_VARS else ""
+
+
+_ACCESS: dict[tuple[str, str], str | None] = {}  # (actor, path) -> _access(actor, path)
 
 
 def _order_to_move(actor: str, order, source: str) -> Move:
@@ -157,7 +172,8 @@ class _Rule(NamedTuple):
 
     name: str
     once: bool
-    conditions: tuple[tuple[str, Callable, float, int], ...]  # path, op, value, min rank
+    # path, comparison, value, minimum confidence rank (-1: none), (actor, quantity) for it
+    conditions: tuple[tuple[str, Callable, float, int, tuple[str, ...]], ...]
     moves: tuple[Move, ...]
 
 
@@ -170,7 +186,8 @@ class DoctrinePolicy(Policy):
         self.rules = [_Rule(
             r.name, r.once,
             tuple((c.var, _OPS[c.op], c.value,
-                   CONFIDENCE_ORDER.index(c.confidence) if c.confidence else -1)
+                   CONFIDENCE_ORDER.index(c.confidence) if c.confidence else -1,
+                   split_path(c.var)[1:3] if c.confidence else ())
                   for c in r.when),
             tuple(_order_to_move(actor_id, o, "policy") for o in r.then)) for r in rules]
         self.every_turn = every_turn
@@ -186,20 +203,23 @@ class DoctrinePolicy(Policy):
 
     @staticmethod
     def holds(obs: Observation, condition) -> bool:
-        var, op, value, min_rank = condition
+        var, op, value, min_rank, about = condition
         if min_rank >= 0:
-            parts = split_path(var)
-            label = obs.confidence(parts[1], parts[2])
+            label = obs.confidence(*about)
             if label is None or CONFIDENCE_ORDER.index(label) < min_rank:
                 return False
         return op(obs.read(var), value)
 
     def decide(self, obs, rng):
         moves = list(self.every_turn)
+        holds = self.holds
         for rule in self.rules:
             if rule.once and rule.name in self.fired:
                 continue
-            if all(self.holds(obs, c) for c in rule.conditions):
+            for condition in rule.conditions:  # all of them, stopping at the first that fails
+                if not holds(obs, condition):
+                    break
+            else:
                 self.fired.add(rule.name)
                 moves += rule.moves
         return moves

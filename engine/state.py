@@ -196,4 +196,4 @@ class WorldState:
 
     @property
     def drawn_in(self) -> tuple[str, ...]:
-        return tuple(a.id for a in self.actors.values() if a.drawn_in)
+        return tuple([a.id for a in self.actors.values() if a.drawn_in])

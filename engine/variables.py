@@ -52,9 +52,18 @@ CONFIDENCE_ORDER = ("unverified", "probable", "confirmed")
 
 def split_path(path: str) -> tuple[str, ...]:
     """``theatre:kursk.front_pressure`` and ``theatre.kursk.front_pressure`` are the same."""
-    if path.startswith("theatre:"):
-        path = "theatre." + path[len("theatre:"):]
-    return tuple(path.split("."))
+    parts = _SPLIT.get(path)
+    if parts is None:  # a scenario names few paths, read many times a run: split each once
+        if path.startswith("theatre:"):
+            parts = tuple(("theatre." + path[len("theatre:"):]).split("."))
+        else:
+            parts = tuple(path.split("."))
+        if len(_SPLIT) < 10_000:
+            _SPLIT[path] = parts
+    return parts
+
+
+_SPLIT: dict[str, tuple[str, ...]] = {}
 
 
 def check_variable_path(path: str, actors, theatres, allow_self=False, writable=False,

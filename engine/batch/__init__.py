@@ -5,6 +5,21 @@
     result.runs          # one row per run: seed, levers, parameters, outcomes
 """
 
-from engine.batch.runner import BatchError, BatchResult, plan_batch, run_batch, run_seed
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.batch.runner import BatchError, BatchResult, plan_batch, run_batch, run_seed
 
 __all__ = ["BatchError", "BatchResult", "plan_batch", "run_batch", "run_seed"]
+
+
+def __getattr__(name: str):
+    # Imported on first use, so that a worker process, which imports only
+    # engine.batch.worker, does not pay for the planner's samplers (scipy) at start-up.
+    if name in __all__:
+        from engine.batch import runner
+
+        return getattr(runner, name)
+    raise AttributeError(f"module 'engine.batch' has no attribute {name!r}")

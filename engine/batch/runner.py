@@ -152,6 +152,7 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
 
 
 def _tasks(full: pd.DataFrame, text: str, source: str, plan: dict, skip: set[int]):
+    at = {c: i for i, c in enumerate(full.columns)}
     param_cols = [c for c in full.columns if c.startswith("param.")]
     lever_cols = [c for c in full.columns if c.startswith("lever.")]
     size = plan["chunk_size"]
@@ -160,11 +161,15 @@ def _tasks(full: pd.DataFrame, text: str, source: str, plan: dict, skip: set[int
         if chunk in skip:
             continue
         rows = full.iloc[chunk * size:(chunk + 1) * size]
+        # The rows as DataFrame.iterrows() gives them (one array, so one dtype for the whole
+        # row), without building a Series per row. NOTE: when every column is numeric that
+        # dtype is float64, and seeds above 2**53 are rounded before they reach the run (the
+        # runs table records the seed actually used; design.parquet keeps the exact one).
         specs = tuple(
-            RunSpec(int(r["run"]), int(r["seed"]),
-                    {c[6:]: float(r[c]) for c in param_cols},
-                    {c[6:]: _plain(r[c]) for c in lever_cols})
-            for _, r in rows.iterrows())
+            RunSpec(int(r[at["run"]]), int(r[at["seed"]]),
+                    {c[6:]: float(r[at[c]]) for c in param_cols},
+                    {c[6:]: _plain(r[at[c]]) for c in lever_cols})
+            for r in rows.to_numpy())
         yield ChunkTask(chunk, text, source, specs, plan["per_turn"], plan["turns"])
 
 

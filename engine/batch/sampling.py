@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 SAMPLERS = ("mc", "lhs", "sobol", "grid", "fixed")
 
@@ -37,6 +36,8 @@ class Uncertain:
         lo, hi = self.low, self.high
         if self.distribution == "uniform":
             return lo + u * (hi - lo)
+        from scipy import stats  # here: a fixed or uniform design never needs it (start-up)
+
         if self.distribution == "triangular":
             mode = self.value if self.mode is None else self.mode
             c = (mode - lo) / (hi - lo)

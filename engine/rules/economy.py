@@ -33,26 +33,60 @@ from collections import defaultdict
 
 from engine.causal import RULE, Cause, Change
 from engine.moves import SANCTION_PACKAGES
+from engine.rules.numbers import clip, larger
 from engine.state import WorldState
 
 WEEKS_PER_MONTH = 52 / 12
 # How exposed each kind of transfer is to secondary sanctions (assumed; docs/model.md).
+QUIET = Cause(RULE, "economy", "")  # the cause of lean runs, which log nothing
 TRANSFER_EXPOSURE = {"cash": 0.3, "payroll": 0.3, "oil": 0.5, "food": 0.1, "technology": 0.3,
                      "military_aid": 0.0}
 
 
 def delivered_share(state: WorldState, transfer) -> float:
     """Share of a transfer that gets through secondary sanctions on the payer or recipient."""
-    key = ("secondary_enforcement", state.sanctions)
-    on = state.memo.get(key)
-    if on is None:  # strongest secondary enforcement on each actor, per set of sanctions
-        on = state.memo[key] = {}
-        for s in state.sanctions:
-            if s.package == "secondary":
-                on[s.target] = max(on.get(s.target, 0.0), s.enforcement)
+    return _delivered_share(state, transfer, _secondary_enforcement(state))
+
+
+def _secondary_enforcement(state: WorldState) -> dict[str, float]:
+    """The strongest secondary enforcement on each actor, memoised per set of sanctions."""
+    memo = state.memo
+    last = memo.get("secondary_enforcement")  # (sanctions, result): they rarely change
+    if last is not None and last[0] is state.sanctions:
+        return last[1]
+    on: dict[str, float] = {}
+    for s in state.sanctions:
+        if s.package == "secondary":
+            on[s.target] = max(on.get(s.target, 0.0), s.enforcement)
+    memo["secondary_enforcement"] = (state.sanctions, on)
+    return on
+
+
+def _delivered_share(state: WorldState, transfer, on: dict[str, float]) -> float:
     e_sec = max(on.get(transfer.payer, 0.0), on.get(transfer.recipient, 0.0))
     return 1.0 - TRANSFER_EXPOSURE.get(transfer.kind, 0.0) * e_sec * state.params[
         "secondary_leak_cut"]
+
+
+def _transfer_terms(state: WorldState) -> list[tuple]:
+    """(value, cost, share delivered) of each standing transfer this turn, value and cost
+    already multiplied by the share; (None, None, share) for payroll, whose value follows the
+    troops abroad. Memoised while the transfers and the sanctions stay the same."""
+    memo = state.memo
+    last = memo.get("transfer_terms")
+    if last is not None and last[0] is state.transfers and last[1] is state.sanctions:
+        return last[2]
+    secondary = _secondary_enforcement(state) if state.sanctions else None
+    terms = []
+    for t in state.transfers:
+        through = _delivered_share(state, t, secondary) if secondary is not None else 1.0
+        if t.kind == "payroll":
+            terms.append((None, None, through))
+        else:
+            value, cost = transfer_values(state, t)
+            terms.append((value * through, cost * through, through))
+    memo["transfer_terms"] = (state.transfers, state.sanctions, terms)
+    return terms
 
 
 def transfer_values(state: WorldState, transfer) -> tuple[float, float]:
@@ -81,14 +115,49 @@ def transfer_values(state: WorldState, transfer) -> tuple[float, float]:
 def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float], dict]:
     """Per actor: (trade lost as a target, trade lost as a sender) in bn USD/yr, and notes.
 
-    Depends only on the sanctions in force (trade and parameters are fixed for a run), so the
-    result is memoised per set of sanctions.
+    Depends only on the sanctions in force, the trade flows and three parameters, so the
+    result is memoised: for the run (the last result; sanctions change a few times a run) and
+    for the process (runs of a batch meet the same sets of sanctions again and again).
     """
-    key = ("blocked_trade", state.sanctions, state.explain)
-    cached = state.memo.get(key)
+    memo = state.memo
+    last = memo.get("blocked_trade")
+    if last is not None and last[0] is state.sanctions and last[1] == state.explain:
+        return last[2]
+    p = state.params
+    key = (state.sanctions, state.trade, p["secondary_leak_cut"], p["sender_cost_share"],
+           p["leakage_max"], state.explain)
+    cached = _BLOCKED.get(key)
     if cached is None:
-        cached = state.memo[key] = _blocked_trade(state)
+        if len(_BLOCKED) >= 1024:  # bounded: a long-lived process meets many scenarios
+            _BLOCKED.clear()
+        cached = _BLOCKED[key] = _blocked_trade(state)
+    memo["blocked_trade"] = (state.sanctions, state.explain, cached)
     return cached
+
+
+# (sanctions, trade, the parameters _blocked_trade reads, explain) -> its result, shared by
+# the runs of this process; the dicts in it are never modified.
+_BLOCKED: dict[tuple, tuple[dict[str, float], dict[str, float], dict]] = {}
+
+
+def _lost_trade(state: WorldState, lost_target, lost_sender) -> dict[str, tuple[float, float]]:
+    """Per actor: (trade lost as a target and as a sender, the same rounded as recorded), bn
+    USD/yr. Like blocked_trade, it changes only with the sanctions in force."""
+    memo = state.memo
+    last = memo.get("lost_trade")
+    if last is not None and last[0] is lost_target and last[1] is lost_sender:
+        return last[2]
+    lost = {}
+    for a in state.actors:
+        total = lost_target.get(a, 0.0) + lost_sender.get(a, 0.0)
+        lost[a] = (total, round(total, 6))
+    memo["lost_trade"] = (lost_target, lost_sender, lost)
+    return lost
+
+
+def _round6(x: float) -> float:
+    """``round(x, 6)``, without the (costly) call when x is zero."""
+    return x if x == 0 else round(x, 6)
 
 
 def _blocked_trade(state: WorldState):
@@ -149,7 +218,7 @@ def _blocked_trade(state: WorldState):
         lost_target[target] += deterred
     for other, cost in lost_third.items():
         lost_target[other] += cost
-    return lost_target, lost_sender, notes
+    return dict(lost_target), dict(lost_sender), dict(notes)  # plain: looking up never adds
 
 
 def _blocked_share(sectors, packages) -> float:
@@ -164,19 +233,21 @@ def _blocked_share(sectors, packages) -> float:
 
 def economy(state: WorldState) -> list[Change]:
     p = state.params
+    explain = state.explain
     dt = state.days_per_turn / 365
     weeks = state.days_per_turn / 7
     lost_target, lost_sender, notes = blocked_trade(state)
+    lost_trade = _lost_trade(state, lost_target, lost_sender)
     received = defaultdict(float)
     paid = defaultdict(float)
     regime_cash = defaultdict(float)
     reserves_delta = defaultdict(float)
     shells_in = defaultdict(float)
     tech_in = defaultdict(float)
-    for t in state.transfers:
-        value, cost = transfer_values(state, t)
-        through = delivered_share(state, t) if state.sanctions else 1.0
-        value, cost = value * through, cost * through
+    for t, (value, cost, through) in zip(state.transfers, _transfer_terms(state), strict=True):
+        if value is None:  # payroll follows the troops abroad: valued afresh each turn
+            value, cost = transfer_values(state, t)
+            value, cost = value * through, cost * through
         received[t.recipient] += value
         paid[t.payer] += cost
         if t.kind == "cash":
@@ -192,58 +263,74 @@ def economy(state: WorldState) -> list[Change]:
         elif t.kind == "technology":
             tech_in[t.recipient] += t.amount * through
 
+    sustainment_rate = p["sustainment_usd_per_soldier_month"]
+    war_cost = p["war_cost_gdp_share"]
+    strain_gain, strain_recovery = p["strain_gain"], p["strain_recovery"]
+    growth_per_strain = p["growth_per_strain"]
+    theatres = state.theatres
     changes: list[Change] = []
     for a in state.actors.values():
-        sustainment = (a.troops_abroad * p["sustainment_usd_per_soldier_month"]
-                       * weeks / WEEKS_PER_MONTH / 1e9
+        aid = a.id
+        sustainment = (a.troops_abroad * sustainment_rate * weeks / WEEKS_PER_MONTH / 1e9
                        if "expeditionary" in a.capabilities else 0.0)
-        theatre = state.theatres.get(a.theatre) if a.theatre else None
-        committed = a.front / max(a.front + a.forces_home + a.in_transit, 1)
-        war = (p["war_cost_gdp_share"] * theatre.intensity * committed / 0.5
+        theatre = theatres.get(a.theatre) if a.theatre else None
+        committed = a.front / larger(a.front + a.forces_home + a.in_transit, 1)
+        war = (war_cost * theatre.intensity * committed / 0.5
                if theatre and a.front > 0 else 0.0)
-        lost = lost_target.get(a.id, 0.0) + lost_sender.get(a.id, 0.0)
-        relief = (received[a.id] - paid[a.id] - sustainment) / dt  # bn per year
+        lost, lost_recorded = lost_trade[aid]
+        got, gave = received.get(aid, 0.0), paid.get(aid, 0.0)
+        relief = (got - gave - sustainment) / dt  # bn per year
         pressure = (lost - relief) / a.gdp + war
-        strain = min(1.0, max(0.0, a.strain + dt * (p["strain_gain"] * pressure
-                                                      - p["strain_recovery"] * a.strain)))
-        growth = a.trend_growth - p["growth_per_strain"] * strain
+        strain = clip(a.strain + dt * (strain_gain * pressure - strain_recovery * a.strain),
+                      0.0, 1.0)
+        growth = a.trend_growth - growth_per_strain * strain
         gdp = a.gdp * (1 + growth / 100) ** dt
         why = ""
-        if state.explain:
-            parts = notes.get(a.id, [])[:3]
-            if lost_sender.get(a.id):
-                parts.append(f"pays {lost_sender[a.id]:.1f} bn/yr in forgone trade as a sender")
-            if received[a.id]:
-                parts.append(f"receives {received[a.id] / dt:.2f} bn/yr in support")
-            if paid[a.id]:
-                parts.append(f"pays {paid[a.id] / dt:.2f} bn/yr in support")
+        if explain:
+            parts = notes.get(aid, [])[:3]
+            if lost_sender.get(aid):
+                parts.append(f"pays {lost_sender[aid]:.1f} bn/yr in forgone trade as a sender")
+            if got:
+                parts.append(f"receives {got / dt:.2f} bn/yr in support")
+            if gave:
+                parts.append(f"pays {gave / dt:.2f} bn/yr in support")
             if war:
                 parts.append(f"war costs {war:.1%} of GDP a year")
             why = (f"{a.name}: pressure {pressure:+.1%} of GDP/yr"
                    + (" (" + "; ".join(parts) + ")" if parts else "")
                    + f"; strain {a.strain:.2f} -> {strain:.2f}, growth {growth:+.1f}%/yr")
-        cause = Cause(RULE, "economy", why)
+        cause = Cause(RULE, "economy", why) if explain else QUIET
+        # the flows often stay as they were: record only those that moved
+        relief = _round6(relief)
+        income = _round6(regime_cash.get(aid, 0.0) / dt)
+        if lost_recorded != a.lost_trade:
+            changes.append(Change(aid, "lost_trade", lost_recorded, cause))
+        if relief != a.transfer_relief:
+            changes.append(Change(aid, "transfer_relief", relief, cause))
+        if income != a.regime_income:
+            changes.append(Change(aid, "regime_income", income, cause))
         changes += [
-            Change(a.id, "lost_trade", round(lost, 6), cause),
-            Change(a.id, "transfer_relief", round(relief, 6), cause),
-            Change(a.id, "regime_income", round(regime_cash[a.id] / dt, 6), cause),
-            Change(a.id, "strain", strain, cause),
-            Change(a.id, "growth", growth, cause),
-            Change(a.id, "gdp", gdp, cause),
+            Change(aid, "strain", strain, cause),
+            Change(aid, "growth", growth, cause),
+            Change(aid, "gdp", gdp, cause),
         ]
-        if reserves_delta[a.id]:
-            changes.append(Change(a.id, "reserves", max(0.0, a.reserves + reserves_delta[a.id]),
-                                  cause))
-        if shells_in[a.id]:
-            changes.append(Change(a.id, "munitions", a.munitions + shells_in[a.id], Cause(
-                RULE, "transfers", f"{a.name} receives {shells_in[a.id]:,.0f} shells of aid")))
-        if tech_in[a.id]:
-            gain = p["technology_effectiveness_gain"] * tech_in[a.id] * dt
+        delta = reserves_delta.get(aid)
+        if delta:
+            reserves = a.reserves + delta
+            changes.append(Change(aid, "reserves", reserves if reserves > 0.0 else 0.0, cause))
+        shells = shells_in.get(aid)
+        if shells:
+            changes.append(Change(aid, "munitions", a.munitions + shells, Cause(
+                RULE, "transfers",
+                f"{a.name} receives {shells:,.0f} shells of aid" if explain else "")))
+        tech = tech_in.get(aid)
+        if tech:
+            gain = p["technology_effectiveness_gain"] * tech * dt
             # saturating: technology cannot more than double effectiveness
             eff = a.effectiveness + gain * max(0.0, 2.0 - a.effectiveness)
-            changes.append(Change(a.id, "effectiveness", eff, Cause(
+            changes.append(Change(aid, "effectiveness", eff, Cause(
                 RULE, "transfers", f"{a.name} absorbs transferred technology "
-                f"(level {tech_in[a.id]:.2f})")))
+                f"(level {tech:.2f})" if explain else "")))
     return changes
 
 

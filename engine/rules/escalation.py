@@ -28,10 +28,12 @@ from engine.ladder import (
     next_threshold_above,
 )
 from engine.moves import CATALOGUE, Category, Visibility
+from engine.rules.numbers import clip, larger
 from engine.state import WorldState
 
 NUCLEAR_THRESHOLD = 21
 NUCLEAR_POINTS = int(Category.NUCLEAR)
+QUIET = Cause(RULE, "escalation", "")  # the cause of lean runs, which log nothing
 
 
 def move_points(state: WorldState, move) -> float:
@@ -43,24 +45,32 @@ def move_points(state: WorldState, move) -> float:
 def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
                ) -> list[Change]:
     p = state.params
+    explain = state.explain
     n = max(len(state.actors), 1)
     by_actor: dict[str, float] = dict.fromkeys(state.actors, 0.0)
     strongest = 0
+    covert_weight = p["covert_points_weight"]
     for move in orders:
-        by_actor[move.actor] += move_points(state, move)
-        strongest = max(strongest, CATALOGUE[move.type].points)
+        spec = CATALOGUE[move.type]
+        points = spec.points  # as move_points, without a call per move
+        by_actor[move.actor] += points * (covert_weight if spec.visibility == Visibility.COVERT
+                                          else 1.0)
+        strongest = larger(strongest, points)
     score = sum(by_actor.values()) / n
     changes: list[Change] = []
+    actors = state.actors
     for actor_id, points in by_actor.items():
+        if actors[actor_id].escalation_points == points:
+            continue  # unchanged: no record needed (the log keeps changes only)
         changes.append(Change(actor_id, "escalation_points", points, Cause(
-            RULE, "escalation", f"{state.actors[actor_id].name}'s moves this turn score "
-            f"{points:g} points" if state.explain else "")))
+            RULE, "escalation", f"{actors[actor_id].name}'s moves this turn score "
+            f"{points:g} points") if explain else QUIET))
     horizontal = p["horizontal_points"] * len(newly_drawn)
     heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
     target = state.reference_rung + heat / p["points_per_rung"]
     level = state.escalation_level
-    notes = [f"score {score:.1f} vs baseline {state.baseline_score:.1f}"]
-    if newly_drawn:
+    notes = [f"score {score:.1f} vs baseline {state.baseline_score:.1f}"] if explain else []
+    if newly_drawn and explain:
         notes.append(f"{', '.join(newly_drawn)} drawn in (+{horizontal:g} heat)")
     if target > level:
         new_level = target
@@ -72,24 +82,25 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
                 level = threshold  # crossed; look for the next one
                 continue
             new_level = threshold - 0.01
-            notes.append(f"held below the threshold at rung {threshold} "
-                         f"(needs a {THRESHOLD_BARRIERS[threshold]}-point move)")
+            if explain:
+                notes.append(f"held below the threshold at rung {threshold} "
+                             f"(needs a {THRESHOLD_BARRIERS[threshold]}-point move)")
             break
     else:
         new_level = state.escalation_level - p["descent_friction"] * (
             state.escalation_level - target)
-        if target < state.escalation_level:
+        if target < state.escalation_level and explain:
             notes.append(f"easing slowly (friction {p['descent_friction']:.2f})")
-    new_level = min(float(TOP_RUNG), max(0.0, new_level))
-    cause = Cause(RULE, "escalation", "; ".join(notes))
+    new_level = clip(new_level, 0.0, float(TOP_RUNG))
+    cause = Cause(RULE, "escalation", "; ".join(notes)) if explain else QUIET
     changes.append(Change("world", "escalation_score", score, cause))
     changes.append(Change("world", "heat", heat, cause))
     changes.append(Change("world", "escalation_level", new_level, cause))
 
     # Accident risk near the top (Payne): drawn every turn so the stream does not depend on it.
     onset = p["accident_onset_rung"]
-    risk = p["accident_p_max"] * min(1.0, max(0.0, (new_level - onset)
-                                              / (NUCLEAR_THRESHOLD - onset)))
+    risk = p["accident_p_max"] * clip((new_level - onset) / (NUCLEAR_THRESHOLD - onset),
+                                      0.0, 1.0)
     draw = rng.random()
     jump = int(rng.integers(1, 4))
     if draw < risk:
@@ -104,12 +115,12 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
             f"to '{RUNG_NAMES[int(accident_level)]}'")))
         new_level = accident_level
 
-    drawn = sum(1 for a in state.actors.values() if a.drawn_in)
+    drawn = len([a for a in state.actors.values() if a.drawn_in])
     logit = (p["wider_war_slope"] * (new_level - p["wider_war_midpoint"])
              + p["wider_war_per_actor"] * max(0, drawn - initially_drawn))
     risk_war = 1.0 / (1.0 + math.exp(-logit))
     changes.append(Change("world", "wider_war_risk", risk_war, Cause(
         RULE, "escalation", f"rung {new_level:.1f} and {drawn - initially_drawn} more actor(s) "
-        f"drawn in than at the start give a {risk_war:.1%} risk of a wider war"
-        if state.explain else "")))
+        f"drawn in than at the start give a {risk_war:.1%} risk of a wider war")
+        if explain else QUIET))
     return changes

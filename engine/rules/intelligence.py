@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 
 from engine.causal import MOVE, RANDOM, RULE, Cause, Change
+from engine.rules.numbers import clip, larger, smaller
 from engine.state import Belief, WorldState
 from engine.variables import belief_estimate, confidence_label
 
@@ -33,6 +34,7 @@ SURPRISE_SIGMAS2 = 16.0  # a 4-sigma innovation: about 1 in 16,000 looks by chan
 MAX_SIGMA = 1.5  # log-units: even the weakest observer is off by at most a factor ~4.5 (1 sd)
 DENIAL_PULL = 0.2  # share of the log-estimate a fully credible denial removes
 DENIAL_DOUBT = 0.5  # variance a denial by a non-credible actor adds (log-units^2)
+QUIET = Cause(RANDOM, "observation", "")  # the cause of lean runs, which log nothing
 
 
 def watched(state: WorldState) -> list[str]:
@@ -51,9 +53,9 @@ def fuse(belief: Belief, y: float, obs_var: float, drift: float = 0.0,
     v = belief.var + drift
     z = y - belief.mean
     if z * z > SURPRISE_SIGMAS2 * (v + obs_var):
-        v = max(v, z * z - obs_var)
+        v = larger(v, z * z - obs_var)
     gain = v / (v + obs_var)
-    mean = min(ceiling, max(0.0, belief.mean + gain * z))
+    mean = clip(belief.mean + gain * z, 0.0, ceiling)
     return Belief(mean, (1 - gain) * v, belief.observations + 1)
 
 
@@ -76,15 +78,15 @@ def describe(belief: Belief) -> str:
 def _observe(state: WorldState, old: Belief, target, quality: float, who: str, rng):
     """One observer's look at ``target``: (new belief, report text or "")."""
     p = state.params
-    conc = min(1.0, max(0.05, target.concealment
-                        + (CONCEALMENT_BOOST if target.concealment_boost_turns else 0)))
-    q = max(0.05, quality)
+    conc = clip(target.concealment + (CONCEALMENT_BOOST if target.concealment_boost_turns else 0),
+                0.05, 1.0)
+    q = larger(0.05, quality)
     truth = target.troops_abroad
     p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
-    sigma = min(MAX_SIGMA, p["observation_noise"] * conc / q)
+    sigma = smaller(MAX_SIGMA, p["observation_noise"] * conc / q)
     look, noise = rng.random(), rng.normal(0.0, sigma)  # always both: a stable stream
     if look >= p_look:
-        return old._replace(var=old.var + p["belief_drift"]), ""
+        return Belief(old.mean, old.var + p["belief_drift"], old.observations), ""
     new = fuse(old, math.log1p(truth) + noise, sigma * sigma, p["belief_drift"],
                ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
@@ -101,6 +103,7 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
 def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
     """Observation phase. Returns changes and labelled reports for the event feed."""
     p = state.params
+    explain = state.explain
     targets = watched(state)
     changes: list[Change] = []
     reports: list[dict] = []
@@ -120,9 +123,9 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                                 "label": label(state, new), "text": text})
                 notes.append(text)
         if beliefs != observer.beliefs:
-            why = "; ".join(notes) if notes else f"{observer.name}'s estimates drift"
-            changes.append(Change(observer.id, "beliefs", beliefs, Cause(RANDOM, "observation",
-                                                                        why)))
+            cause = Cause(RANDOM, "observation", "; ".join(notes) if notes
+                          else f"{observer.name}'s estimates drift") if explain else QUIET
+            changes.append(Change(observer.id, "beliefs", beliefs, cause))
     # The public is a weak observer of its own (journalists, open-source analysts).
     public = dict(state.public_beliefs)
     notes = []
@@ -137,7 +140,8 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                             "label": label(state, new), "text": text})
             notes.append(text)
     changes.append(Change("world", "public_beliefs", public, Cause(
-        RANDOM, "observation", "; ".join(notes) or "Public estimates drift")))
+        RANDOM, "observation", "; ".join(notes) or "Public estimates drift")
+        if explain else QUIET))
     for t_id in targets:
         target = state.actors[t_id]
         if target.concealment_boost_turns:

@@ -9,9 +9,11 @@ than capacity therefore arrives over many turns. Interdiction decays by 0.1 a tu
 from __future__ import annotations
 
 from engine.causal import RULE, Cause, Change
+from engine.rules.numbers import smaller
 from engine.state import Cohort, WorldState
 
 INTERDICTION_DECAY = 0.1
+QUIET = Cause(RULE, "logistics", "")  # the cause of lean runs, which log nothing
 
 
 def logistics(state: WorldState) -> list[Change]:
@@ -25,14 +27,14 @@ def logistics(state: WorldState) -> list[Change]:
         pipeline: list[Cohort] = []
         capacity_left = {}
         for cohort in actor.pipeline:
-            route = state.routes[cohort.route]
             if cohort.stage == "queued":
                 pipeline.append(cohort)  # boards below, after the moving cohorts advance
                 continue
             left = cohort.turns_left - 1
             if left > 0:
-                pipeline.append(cohort._replace(turns_left=left))
+                pipeline.append(Cohort(cohort.route, cohort.stage, cohort.troops, left))
             elif cohort.stage == "transit":
+                route = state.routes[cohort.route]
                 transit -= cohort.troops
                 deployed += cohort.troops
                 arrived += cohort.troops
@@ -57,7 +59,7 @@ def logistics(state: WorldState) -> list[Change]:
             route = state.routes[cohort.route]
             cap = capacity_left.setdefault(
                 route.id, int(route.capacity * (1.0 - route.interdiction)))
-            n = min(cap, cohort.troops)
+            n = smaller(cap, cohort.troops)
             capacity_left[route.id] = cap - n
             if n > 0:
                 boarded += n
@@ -82,11 +84,9 @@ def logistics(state: WorldState) -> list[Change]:
         new_pipeline = tuple(moving + [c for c in boarding if c.stage in ("transit", "training")]
                              + waiting)
         parts = []
-        if not state.explain:
-            pass
-        elif boarded:
-            parts.append(f"{boarded:,} boarded")
         if state.explain:
+            if boarded:
+                parts.append(f"{boarded:,} boarded")
             if arrived:
                 parts.append(f"{arrived:,} arrived in theatre")
             if trained:
@@ -96,15 +96,18 @@ def logistics(state: WorldState) -> list[Change]:
             if waiting:
                 parts.append(f"{sum(c.troops for c in waiting):,} still waiting for route "
                              "capacity")
-        why = f"{actor.name}: " + "; ".join(parts or ["in transit"]) if state.explain else ""
-        cause = Cause(RULE, "logistics", why)
-        changes += [
-            Change(actor.id, "forces_home", home, cause),
-            Change(actor.id, "in_transit", transit, cause),
-            Change(actor.id, "deployed", deployed, cause),
-            Change(actor.id, "front", front, cause),
-            Change(actor.id, "pipeline", new_pipeline, cause),
-        ]
+        cause = (Cause(RULE, "logistics", f"{actor.name}: " + "; ".join(parts or ["in transit"]))
+                 if state.explain else QUIET)
+        # only the stocks that moved (most turns, nobody comes home)
+        if home != actor.forces_home:
+            changes.append(Change(actor.id, "forces_home", home, cause))
+        if transit != actor.in_transit:
+            changes.append(Change(actor.id, "in_transit", transit, cause))
+        if deployed != actor.deployed:
+            changes.append(Change(actor.id, "deployed", deployed, cause))
+        if front != actor.front:
+            changes.append(Change(actor.id, "front", front, cause))
+        changes.append(Change(actor.id, "pipeline", new_pipeline, cause))
     for route in state.routes.values():
         if route.interdiction > 0:
             level = max(0.0, round(route.interdiction - INTERDICTION_DECAY, 6))

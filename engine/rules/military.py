@@ -25,20 +25,25 @@ from __future__ import annotations
 import math
 
 from engine.causal import RANDOM, RULE, Cause, Change
-from engine.moves import Category, MoveType
+from engine.moves import CATALOGUE, Category, MoveType
+from engine.rules.numbers import clip, smaller
 from engine.state import WorldState
+
+QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothing
+QUIET_ATTRITION = Cause(RANDOM, "attrition", "")
 
 
 def military(state: WorldState, orders, rng) -> list[Change]:
     p = state.params
     weeks = state.days_per_turn / 7
     explain = state.explain
+    shells_per_soldier = p["shells_per_soldier_week"]
+    casualty_rate, kia_share = p["casualty_rate_weekly"], p["kia_share"]
+    binomial = rng.binomial
     changes: list[Change] = []
     offensive = {}
     defending = set()
     violent = set()
-    from engine.moves import CATALOGUE  # local: keeps the import graph one-directional
-
     for move in orders:
         if move.type == MoveType.OFFENSIVE_OPERATION:
             offensive[move.actor] = max(offensive.get(move.actor, 0.0),
@@ -61,51 +66,53 @@ def military(state: WorldState, orders, rng) -> list[Change]:
                 f"ceasefire in {th.name}")))
         intensity = th.base_intensity
         if attackers:
-            intensity = max(intensity, max(offensive[a] for a in attackers))
+            intensity = max(intensity, max([offensive[a] for a in attackers]))
         if ceasefire:
             intensity = 0.05
-        why_i = (f"offensive by {', '.join(attackers)}" if attackers
-                 else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
-        changes.append(Change(f"theatre:{th.id}", "intensity", intensity, Cause(
-            RULE, "military", f"{th.name} intensity {intensity:.2f} ({why_i})")))
+        if intensity != th.intensity:
+            why_i = (f"offensive by {', '.join(attackers)}" if attackers
+                     else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
+            changes.append(Change(f"theatre:{th.id}", "intensity", intensity, Cause(
+                RULE, "military", f"{th.name} intensity {intensity:.2f} ({why_i})"
+                if explain else "")))
         power = {}
         fire = {}
         for a in members:
-            need = a.front * p["shells_per_soldier_week"] * weeks * intensity
-            fire[a.id] = 1.0 if need <= 0 else min(1.0, a.munitions / need)
-            consumed[a.id] = min(a.munitions, need)
+            need = a.front * shells_per_soldier * weeks * intensity
+            fire[a.id] = 1.0 if need <= 0 else smaller(1.0, a.munitions / need)
+            consumed[a.id] = smaller(a.munitions, need)
             posture = 1.5 if a.id in defending else 1.0
             power[a.id] = (a.front * a.effectiveness * a.readiness
                            * (0.5 + 0.5 * fire[a.id]) * posture)
-        side_a = sum(power.get(x, 0.0) for x in th.side_a)
-        side_b = sum(power.get(x, 0.0) for x in th.side_b)
+        side_a = sum([power.get(x, 0.0) for x in th.side_a])
+        side_b = sum([power.get(x, 0.0) for x in th.side_b])
         for a in members:
             own, enemy = (side_a, side_b) if a.id in th.side_a else (side_b, side_a)
             ratio = math.sqrt(enemy / own) if own > 0 and enemy > 0 else (0.5 if enemy == 0
                                                                           else 2.0)
-            rate = min(1.0, p["casualty_rate_weekly"] * weeks * intensity
-                       * min(2.0, max(0.5, ratio)))
-            casualties = int(rng.binomial(a.front, rate)) if enemy > 0 else 0
+            rate = smaller(1.0, casualty_rate * weeks * intensity * clip(ratio, 0.5, 2.0))
+            casualties = int(binomial(a.front, rate)) if enemy > 0 else 0
             if enemy > 0 and not ceasefire:
                 fighting.add(a.id)
-            killed = int(rng.binomial(casualties, p["kia_share"])) if casualties else 0
+            killed = int(binomial(casualties, kia_share)) if casualties else 0
             wounded = casualties - killed
             if casualties:
                 cause = Cause(RANDOM, "attrition", (
                     f"{a.name} loses {casualties:,} at the front in {th.name} "
                     f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
                     f"intensity {intensity:.2f}, enemy/own power {ratio ** 2:.2f})")
-                    if explain else "")
+                    ) if explain else QUIET_ATTRITION
                 changes += [
                     Change(a.id, "front", a.front - casualties, cause),
                     Change(a.id, "deployed", a.deployed - casualties, cause),
                     Change(a.id, "killed", a.killed + killed, cause),
                     Change(a.id, "wounded", a.wounded + wounded, cause),
                 ]
-            readiness = min(1.0, max(0.2, a.readiness + 0.02 - 0.04 * intensity))
-            changes.append(Change(a.id, "readiness", readiness, Cause(
-                RULE, "military", f"{a.name} readiness {readiness:.2f} after a turn at "
-                f"intensity {intensity:.2f}" if explain else "")))
+            readiness = clip(a.readiness + 0.02 - 0.04 * intensity, 0.2, 1.0)
+            if readiness != a.readiness:
+                changes.append(Change(a.id, "readiness", readiness, Cause(
+                    RULE, "military", f"{a.name} readiness {readiness:.2f} after a turn at "
+                    f"intensity {intensity:.2f}") if explain else QUIET))
         if side_a > 0 and side_b > 0:
             balance = math.log(side_a / side_b)
             pressure = max(-1.0, min(1.0, (1 - p["front_decay"]) * th.front_pressure
@@ -125,7 +132,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
         if stock != a.munitions:
             changes.append(Change(a.id, "munitions", stock, Cause(
                 RULE, "military", f"{a.name} fires {consumed.get(a.id, 0.0):,.0f} shells and "
-                f"produces {a.munitions_production:,.0f}" if explain else "")))
+                f"produces {a.munitions_production:,.0f}") if explain else QUIET))
         if a.drawn_in:
             continue
         if a.id in fighting:

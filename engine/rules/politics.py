@@ -14,7 +14,10 @@ resolve damps the erosion from casualties.
 from __future__ import annotations
 
 from engine.causal import RULE, Cause, Change
+from engine.rules.numbers import clip
 from engine.state import WorldState
+
+QUIET = Cause(RULE, "politics", "")  # the cause of lean runs, which log nothing
 
 
 def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
@@ -31,10 +34,11 @@ def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
                          * resolve_damping if committed else 0.0)
         payment_term = p["stability_payment_weight"] * a.regime_income / a.gdp * weeks
         reversion = p["stability_reversion"] * (a.stability_baseline - a.stability)
-        stability = min(1.0, max(0.0, a.stability + strain_term + casualty_term + payment_term
-                                 + reversion))
-        why = (f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
-               f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
-               f"{payment_term:+.3f}, reversion {reversion:+.3f}") if state.explain else ""
-        changes.append(Change(a.id, "stability", stability, Cause(RULE, "politics", why)))
+        stability = clip(a.stability + strain_term + casualty_term + payment_term + reversion,
+                         0.0, 1.0)
+        cause = Cause(RULE, "politics", (
+            f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
+            f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
+            f"{payment_term:+.3f}, reversion {reversion:+.3f}")) if state.explain else QUIET
+        changes.append(Change(a.id, "stability", stability, cause))
     return changes
