@@ -152,24 +152,25 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
 
 
 def _tasks(full: pd.DataFrame, text: str, source: str, plan: dict, skip: set[int]):
-    at = {c: i for i, c in enumerate(full.columns)}
     param_cols = [c for c in full.columns if c.startswith("param.")]
     lever_cols = [c for c in full.columns if c.startswith("lever.")]
+    param_cols_short = [c[6:] for c in param_cols]
+    lever_cols_short = [c[6:] for c in lever_cols]
     size = plan["chunk_size"]
     n_chunks = math.ceil(len(full) / size)
     for chunk in range(n_chunks):
         if chunk in skip:
             continue
         rows = full.iloc[chunk * size:(chunk + 1) * size]
-        # The rows as DataFrame.iterrows() gives them (one array, so one dtype for the whole
-        # row), without building a Series per row. NOTE: when every column is numeric that
-        # dtype is float64, and seeds above 2**53 are rounded before they reach the run (the
-        # runs table records the seed actually used; design.parquet keeps the exact one).
+        # Column by column, never row by row: a row of a DataFrame whose columns are all
+        # numeric is one float64 array, which would round seeds above 2**53.
         specs = tuple(
-            RunSpec(int(r[at["run"]]), int(r[at["seed"]]),
-                    {c[6:]: float(r[at[c]]) for c in param_cols},
-                    {c[6:]: _plain(r[at[c]]) for c in lever_cols})
-            for r in rows.to_numpy())
+            RunSpec(int(run), int(seed), dict(zip(param_cols_short, params, strict=True)),
+                    {c: _plain(v) for c, v in zip(lever_cols_short, levers, strict=True)})
+            for run, seed, params, levers in zip(
+                rows["run"].tolist(), rows["seed"].tolist(),
+                rows[param_cols].to_numpy(dtype=float).tolist(),
+                rows[lever_cols].to_numpy(dtype=object).tolist(), strict=True))
         yield ChunkTask(chunk, text, source, specs, plan["per_turn"], plan["turns"])
 
 
