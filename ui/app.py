@@ -35,6 +35,9 @@ pages = {
         st.Page(state.PAGES["hotwash"], title="Hotwash and report",
                 icon=":material/summarize:"),
     ],
+    "Classroom": [
+        st.Page(state.PAGES["glossary"], title="Glossary", icon=":material/book:"),
+    ],
     "Files": [
         st.Page(state.PAGES["exercises"], title="Saved exercises",
                 icon=":material/folder_open:"),

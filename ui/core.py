@@ -23,6 +23,7 @@ from engine.scenario import Scenario
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO_ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "nk-100k.yaml"
+LESSON_DIR = SCENARIO_DIR / "lessons"
 TROOP_LABELS = {"forces_home": "at home", "in_transit": "in transit", "deployed": "deployed"}
 
 
@@ -67,6 +68,19 @@ def shipped_scenarios(folder: Path = SCENARIO_DIR) -> list[Path]:
     """The shipped scenario files, the default one first, then by name."""
     files = sorted(folder.glob("*.yaml"))
     return sorted(files, key=lambda p: p != DEFAULT_SCENARIO)
+
+
+def lesson_scenarios(folder: Path = LESSON_DIR) -> list[Path]:
+    """The lesson packs (scenarios with a ``lesson`` section) shipped for classes, by name."""
+    return sorted(folder.glob("*.yaml"))
+
+
+def class_actors(scenario: Scenario) -> list[str]:
+    """The actors a class plays in a lesson pack (those its choices are for), in scenario
+    order; none for a scenario without a lesson."""
+    lesson = scenario.lesson
+    wanted = {c.actor for c in lesson.choices} if lesson is not None else set()
+    return [a.id for a in scenario.actors if a.id in wanted]
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,29 @@ def troops(frame: pd.DataFrame, actor: str) -> pd.DataFrame:
     """Troops at home, in transit and deployed per turn for one actor."""
     wide = _wide(frame, False, actor=[actor], variable=list(TROOP_LABELS))
     return wide[list(TROOP_LABELS)].rename(columns=TROOP_LABELS)
+
+
+def estimated(frame: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """Actors whose troops abroad the public estimates, in scenario order, where the estimate
+    or the true number is above zero at some turn (a chart of two flat zeros says nothing)."""
+    out = []
+    for a in names:
+        public = frame[(frame["actor"] == "public")
+                       & (frame["variable"] == f"belief.{a}.troops_abroad")]
+        if public.empty:
+            continue
+        true = frame[(frame["actor"] == a) & frame["variable"].isin(["in_transit", "deployed"])]
+        if (public["value"] > 0).any() or (true["value"] > 0).any():
+            out.append(a)
+    return out
+
+
+def estimate_series(frame: pd.DataFrame, about: str) -> pd.DataFrame:
+    """The public's estimate of ``about``'s troops abroad beside the true number, per turn
+    (what ``engine.plain.chart_caption("estimate", ...)`` describes)."""
+    public = _wide(frame, False, actor=["public"], variable=[f"belief.{about}.troops_abroad"])
+    true = _wide(frame, False, actor=[about], variable=["in_transit", "deployed"]).sum(axis=1)
+    return pd.DataFrame({"public estimate": public.iloc[:, 0], "true number": true})
 
 
 def first_last(frame: pd.DataFrame, actor: str, variable: str) -> tuple[float, float]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine import plain
 from engine.ladder import RUNG_NAMES
 from engine.moves import CATALOGUE, MoveType, ParamSpec
 from engine.session import Exercise
 from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
+from ui import classroom as classroom_views
 from ui import core
 from ui.state import act
 
@@ -21,7 +23,9 @@ DEFAULT = "(default)"
 # --- dashboard -----------------------------------------------------------------------------------
 
 
-def dashboard(ex: Exercise) -> None:
+def dashboard(ex: Exercise, classroom: bool = False) -> None:
+    """The situation after the last adjudicated turn. In ``classroom`` mode every chart has
+    its one-sentence caption and "why?" is told in plain sentences (engine.plain)."""
     model = ex.model()
     names = ex.names
     frame = model.frame()
@@ -47,38 +51,44 @@ def dashboard(ex: Exercise) -> None:
     cols[4].metric("Sanctions in force", len(s.sanctions))
     st.caption(f"Turn {turn} · {s.date:%d %b %Y} · rung {rung}: {RUNG_NAMES[rung]}")
 
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Escalation over time**")
-        st.line_chart(core.escalation_and_score(frame), x_label="turn",
-                      y_label="rung / score", height=220)
-    with right:
-        st.markdown("**Economic strain**")
-        st.line_chart(core.per_actor(frame, "strain", names), x_label="turn",
-                      y_label="strain (0-1)", height=220)
+    if classroom and not turn:
+        st.info("The charts appear after the first turn, each with one sentence on what it "
+                "shows.")
+    elif classroom:
+        _classroom_charts(model, frame, names)
+    else:
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Escalation over time**")
+            st.line_chart(core.escalation_and_score(frame), x_label="turn",
+                          y_label="rung / score", height=220)
+        with right:
+            st.markdown("**Economic strain**")
+            st.line_chart(core.per_actor(frame, "strain", names), x_label="turn",
+                          y_label="strain (0-1)", height=220)
 
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Troops**")
-        movers = core.deployers(frame, names) or [
-            a for a in names if "expeditionary" in s.actors[a].capabilities]
-        if movers:
-            rows = [{"actor": names[a], "at home": s.actors[a].forces_home,
-                     "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed}
-                    for a in movers]
-            st.dataframe(rows, hide_index=True)
-            st.line_chart(core.troops(frame, movers[0])[["in transit", "deployed"]],
-                          x_label="turn", y_label=f"{names[movers[0]]}: troops", height=180)
-        else:
-            st.caption("No actor sends troops abroad.")
-    with right:
-        st.markdown("**Casualties and sanctions**")
-        hit = core.with_casualties(frame, names)
-        if hit:
-            st.line_chart(core.per_actor(frame, "casualties", names, only=hit), x_label="turn",
-                          y_label="killed and wounded", height=180)
-        table = core.sanctions_table(model)
-        st.dataframe(table, hide_index=True) if len(table) else st.caption("No sanctions.")
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Troops**")
+            movers = core.deployers(frame, names) or [
+                a for a in names if "expeditionary" in s.actors[a].capabilities]
+            if movers:
+                rows = [{"actor": names[a], "at home": s.actors[a].forces_home,
+                         "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed}
+                        for a in movers]
+                st.dataframe(rows, hide_index=True)
+                st.line_chart(core.troops(frame, movers[0])[["in transit", "deployed"]],
+                              x_label="turn", y_label=f"{names[movers[0]]}: troops", height=180)
+            else:
+                st.caption("No actor sends troops abroad.")
+        with right:
+            st.markdown("**Casualties and sanctions**")
+            hit = core.with_casualties(frame, names)
+            if hit:
+                st.line_chart(core.per_actor(frame, "casualties", names, only=hit),
+                              x_label="turn", y_label="killed and wounded", height=180)
+            table = core.sanctions_table(model)
+            st.dataframe(table, hide_index=True) if len(table) else st.caption("No sanctions.")
 
     events = model.events_frame()
     left, right = st.columns(2)
@@ -100,11 +110,50 @@ def dashboard(ex: Exercise) -> None:
         else:
             st.caption("Nothing public has happened yet.")
 
-    if turn:
+    if turn and classroom:
+        classroom_views.why(model, turn)
+    elif turn:
         st.markdown(f"**Why? What changed in turn {turn}**")
         for headline, causes in core.headline_changes(model, turn):
             with st.expander(headline):
                 st.markdown("\n".join(f"- {core.as_markdown_text(c)}" for c in causes))
+
+
+def _classroom_charts(model, frame, names: dict[str, str]) -> None:
+    """The dashboard's charts, each with the sentence ``engine.plain.chart_caption`` computes
+    from the numbers it plots."""
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Escalation over time**")
+        st.line_chart(core.escalation(frame)[["rung"]], x_label="turn",
+                      y_label="rung on the ladder", height=220)
+        st.caption(plain.chart_caption("escalation", frame))
+    with right:
+        st.markdown("**Economic strain**")
+        st.line_chart(core.per_actor(frame, "strain", names), x_label="turn",
+                      y_label="strain (0-1)", height=220)
+        st.caption(plain.chart_caption("strain", frame, names=names))
+
+    left, right = st.columns(2)
+    with left:
+        movers = core.deployers(frame, names)
+        if movers:
+            st.markdown("**Troops**")
+            st.line_chart(core.troops(frame, movers[0])[["in transit", "deployed"]],
+                          x_label="turn", y_label=f"{names[movers[0]]}: troops", height=180)
+            st.caption(plain.chart_caption("troops", frame, actor=movers[0], names=names))
+        table = core.sanctions_table(model)
+        if len(table):
+            st.markdown("**Sanctions in force**")
+            st.dataframe(table, hide_index=True)
+        elif not movers:
+            st.caption("No troops abroad and no sanctions in force.")
+    with right:
+        for about in core.estimated(frame, names)[:1]:
+            st.markdown(f"**Troops abroad, {names[about]}: the public's estimate**")
+            st.line_chart(core.estimate_series(frame, about), x_label="turn",
+                          y_label="troops", height=180)
+            st.caption(plain.chart_caption("estimate", frame, about=about, names=names))
 
 
 # --- a team's order sheet ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ PAGES = {
     "branches": "screens/branches.py",
     "hotwash": "screens/hotwash.py",
     "exercises": "screens/exercises.py",
+    "glossary": "screens/glossary.py",
 }
 
 
@@ -162,6 +163,17 @@ def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwar
     return result
 
 
+def classroom(ex: Exercise) -> bool:
+    """Whether the open exercise is shown in classroom mode: as chosen at set-up or in the
+    sidebar in this browser session, otherwise on for lesson packs and off for the rest."""
+    modes = st.session_state.get("classroom", {})
+    return bool(modes.get(ex.id, ex.scenario.lesson is not None))
+
+
+def set_classroom(exercise_id: str, on: bool) -> None:
+    st.session_state.setdefault("classroom", {})[exercise_id] = bool(on)
+
+
 def status_line(ex: Exercise) -> str:
     branch = ex.branches[ex.current].name
     where = "finished" if ex.finished else f"next: turn {ex.pending_turn}"
@@ -177,6 +189,10 @@ def page_header() -> Exercise | None:
             st.markdown(status_line(ex))
             teams = ", ".join(ex.names[a] for a in ex.human_teams) or "none (engine only)"
             st.caption(f"Human teams: {teams}. Seed {ex.seed}. Saved after every action.")
+            on = st.toggle("Classroom mode", value=classroom(ex), key=f"classroom:{ex.id}",
+                           help="Plain-language choices, one sentence under each chart, "
+                                "\"why?\" in plain sentences, the lesson's questions.")
+            set_classroom(ex.id, on)
         else:
             st.caption("No exercise open.")
     show_flash()

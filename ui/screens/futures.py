@@ -8,11 +8,13 @@ import streamlit as st
 
 from analysis.charts import probability_chart
 from analysis.fans import fan
+from engine import plain
 from ui import charts, core, state
 
 ex = state.require_exercise()
 st.title("What happens from here?")
 model = ex.model()
+in_class = state.classroom(ex)
 st.caption(f"{ex.branches[ex.current].name}, after turn {ex.turn}. The engine plays every "
            "actor, human teams included, from this point to the last turn; each future has "
            "its own random draws.")
@@ -43,6 +45,9 @@ st.subheader("Outcomes")
 table = core.outcome_table(futures, ex.scenario, model)
 if len(table):
     st.altair_chart(probability_chart(table), width="stretch")
+    if in_class:
+        st.caption(plain.chart_caption("probabilities", table,
+                                       names={o.id: o.name for o in ex.scenario.outcomes}))
     st.dataframe(table[["label", "p", "low", "high", "so far"]], hide_index=True,
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("p", "low", "high")})
@@ -64,3 +69,5 @@ for label in picked:
         path = core.path_values(frame, actor, variable)
     st.altair_chart(charts.fan_with_path(core.anchored(bands, path), path, label, title=label),
                     width="stretch")
+    if in_class and len(bands):
+        st.caption(plain.chart_caption("fan", bands, label=label))

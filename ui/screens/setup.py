@@ -25,10 +25,20 @@ st.header(scenario.title)
 
 with st.form("setup"):
     title = st.text_input("Exercise name", scenario.title, key="setup_title")
+    classroom = st.toggle(
+        "Classroom mode", value=scenario.lesson is not None, key="setup_classroom",
+        help="Plain-language choices from the lesson, one sentence under each chart, \"why?\" "
+             "in plain sentences and the lesson's questions. It can be switched in the sidebar "
+             "during play.")
     st.markdown("**Who plays each actor?**")
     teams = {}
+    in_class = core.class_actors(scenario)
+    if in_class:
+        st.caption("The lesson's choices are for " + ", ".join(
+            a.name for a in scenario.actors if a.id in in_class)
+            + (": the class plays it." if len(in_class) == 1 else ": the class plays them."))
     for a in scenario.actors:
-        default = 0 if a.policy.kind == "human" else 1
+        default = 0 if a.policy.kind == "human" or a.id in in_class else 1
         teams[a.id] = st.radio(
             a.name, [HUMAN, ENGINE], index=default, horizontal=True, key=f"team:{a.id}",
             format_func=lambda t: "a human team" if t == HUMAN else "the engine",
@@ -62,5 +72,6 @@ if start:
             # spawn the futures workers now, while the room reads the briefing
             warm_up(scenario_text=ex.scenario_text, source=ex.source, levers=ex.levers)
             state.open_exercise(ex.id)
+            state.set_classroom(ex.id, classroom)
             state.flash("success", f"Exercise started and saved ({ex.id}).")
             st.switch_page(state.PAGES["play"])
