@@ -189,6 +189,15 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _moved(first: float, last: float) -> str:
+    """ "rose from 0.10 to 0.31", with a third decimal when two would hide the change."""
+    digits = 2 if round(first, 2) != round(last, 2) or first == last else 3
+    verb = "rose" if last > first else "fell" if last < first else "stayed at"
+    if verb == "stayed at":
+        return f"stayed at {first:.{digits}f}"
+    return f"{verb} from {first:.{digits}f} to {last:.{digits}f}"
+
+
 def _mid(name: str) -> str:
     """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
     return "the" + name[3:] if name.startswith("The ") else name
@@ -437,15 +446,22 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
             frame.loc[frame["variable"] == "strain", "actor"].unique())
         changes = {a: _series(frame, a, "strain") for a in actors}
         delta = {a: s.iloc[-1] - s.iloc[0] for a, s in changes.items()}
-        a = max(delta, key=lambda k: (delta[k], k))
-        s = changes[a]
-        who = names.get(a, a)
-        verb = "rose" if delta[a] > 0 else "fell" if delta[a] < 0 else "stayed"
         if len(actors) == 1:
-            return (f"{_possessive(who)} economic strain {verb} from {s.iloc[0]:.2f} to "
-                    f"{s.iloc[-1]:.2f} over {int(s.index[-1] - s.index[0])} turns.")
-        return (f"Economic strain {verb} most for {_mid(who)}, from {s.iloc[0]:.2f} to "
-                f"{s.iloc[-1]:.2f}; 0 means no strain and 1 an economy breaking.")
+            s = changes[actors[0]]
+            return (f"{_possessive(names.get(actors[0], actors[0]))} economic strain "
+                    f"{_moved(s.iloc[0], s.iloc[-1])} over {int(s.index[-1] - s.index[0])} turns.")
+        # The actor whose strain moved most either way; a rise of 0.004 must not headline a
+        # chart on which another actor's strain fell by 0.03.
+        a = max(delta, key=lambda k: (abs(delta[k]), k))
+        s = changes[a]
+        text = (f"Economic strain moved most for {_mid(names.get(a, a))}: it "
+                f"{_moved(s.iloc[0], s.iloc[-1])}")
+        opposite = [k for k in delta if delta[k] * delta[a] < 0 and abs(delta[k]) >= 0.005]
+        if opposite:
+            b = max(opposite, key=lambda k: (abs(delta[k]), k))
+            text += (f", while {_possessive(_mid(names.get(b, b)))} "
+                     f"{_moved(changes[b].iloc[0], changes[b].iloc[-1])}")
+        return text + "; 0 means no strain and 1 an economy breaking."
     if kind == "troops":
         if actor is None:
             raise ValueError("a troops caption needs the actor")

@@ -169,10 +169,23 @@ def test_strain_and_troops_captions_from_a_known_frame():
     frame = _frame(rows)
     names = {"ru": "Russia", "nk": "North Korea"}
     assert chart_caption("strain", frame, names=names) == (
-        "Economic strain rose most for Russia, from 0.10 to 0.31; 0 means no strain and 1 an "
+        "Economic strain moved most for Russia: it rose from 0.10 to 0.31, while North Korea's "
+        "fell from 0.30 to 0.10; 0 means no strain and 1 an "
         "economy breaking.")
     assert chart_caption("strain", frame, actor="nk", names=names) == (
         "North Korea's economic strain fell from 0.30 to 0.10 over 2 turns.")
+    # A change smaller than two decimals show gets a third decimal ...
+    small = [(t, "ru", "strain", v) for t, v in enumerate([0.020, 0.021, 0.0234])]
+    small += [(t, "nk", "strain", v) for t, v in enumerate([0.100, 0.100, 0.100])]
+    assert chart_caption("strain", _frame(small), names=names) == (
+        "Economic strain moved most for Russia: it rose from 0.020 to 0.023; 0 means no strain "
+        "and 1 an economy breaking.")
+    # ... and a tiny rise does not headline a chart on which another actor's strain fell more.
+    mixed = [(t, "ru", "strain", v) for t, v in enumerate([0.020, 0.022, 0.024])]
+    mixed += [(t, "nk", "strain", v) for t, v in enumerate([0.10, 0.09, 0.07])]
+    assert chart_caption("strain", _frame(mixed), names=names) == (
+        "Economic strain moved most for North Korea: it fell from 0.10 to 0.07; 0 means no "
+        "strain and 1 an economy breaking.")
     assert chart_caption("troops", frame, actor="nk", names=names) == (
         "North Korea's troops on the way or deployed went from 0 to 9,000, with the most, "
         "9,000, in turn 2.")
