@@ -1,8 +1,8 @@
 """End to end: `streamlit run ui/app.py` on loopback, driven in headless Chromium.
 
 Sets up an exercise with one human team, submits a move with a rationale, adjudicates a turn
-and checks what the page shows; saves a screenshot. The server is always stopped. Skipped when
-Chromium or Playwright is missing (the CI image installs Debian's chromium).
+and checks what the page shows; saves a screenshot. The server is always stopped. Fails when
+Chromium is missing (.ci/run installs Debian's chromium).
 """
 
 from __future__ import annotations
@@ -23,8 +23,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
-playwright = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _chromium():
+    """Fail, never skip, without a browser: a skipped end-to-end test would hide a broken app.
+    .ci/run installs Debian's chromium; playwright is a dev dependency."""
+    assert CHROMIUM.exists(), "needs Debian's chromium: apt-get install chromium"
 
 
 def _free_port() -> int:
