@@ -17,3 +17,13 @@ DEFAULT_SCENARIO = SCENARIOS / "nk-100k.yaml"
 def default_scenario():
     """The default scenario, loaded once."""
     return load_scenario(DEFAULT_SCENARIO)
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """A private exercise store for the app under test; futures stay in-process (no worker
+    spawn inside the test process)."""
+    path = tmp_path / "exercises.sqlite"
+    monkeypatch.setenv("BRINK_DB", str(path))
+    monkeypatch.setenv("BRINK_FUTURES_WORKERS", "1")
+    return path

@@ -21,29 +21,22 @@ from engine.handout import handout_html
 from engine.loader import load_scenario
 from engine.plain import available_choices, chart_caption, explanations, plain_why, questions_for
 from engine.session import ExerciseStore
+from tests.apptest import APP, ok
+from tests.apptest import texts as _texts
 from ui import core
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "ui" / "app.py")
 LESSONS = sorted((ROOT / "scenarios" / "lessons").glob("*.yaml"))
 
 
-@pytest.fixture(autouse=True)
-def db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "exercises.sqlite"
-    monkeypatch.setenv("BRINK_DB", str(path))
-    monkeypatch.setenv("BRINK_FUTURES_WORKERS", "1")
-    return path
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+    """A lesson played as a class would: no traceback and no error message either."""
+    assert not ok(at).error, [e.value for e in at.error]
     return at
 
-
-def _texts(elements) -> list[str]:
-    return [e.value for e in elements]
 
 
 def _md(text: str) -> str:

@@ -15,29 +15,17 @@ from engine.loader import load_scenario
 from engine.model import BrinkModel
 from engine.plain import GLOSSARY, chart_caption, explanations
 from engine.session import Exercise, ExerciseStore
+from tests.apptest import APP
+from tests.apptest import ok as _ok
+from tests.apptest import texts as _texts
 from ui import core
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "ui" / "app.py")
 DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
 LESSON = ROOT / "scenarios" / "lessons" / "unverified-reports.yaml"
 
 
-@pytest.fixture(autouse=True)
-def db(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "exercises.sqlite"
-    monkeypatch.setenv("BRINK_DB", str(path))
-    monkeypatch.setenv("BRINK_FUTURES_WORKERS", "1")
-    return path
-
-
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _texts(elements) -> list[str]:
-    return [e.value for e in elements]
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def test_library_lists_the_lesson_packs_as_their_own_group():

@@ -10,30 +10,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.session import Exercise, ExerciseStore
+from tests.apptest import new_app as _app
+from tests.apptest import ok as _ok
+from tests.apptest import texts as _texts
 from ui import core
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "ui" / "app.py")
 DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
 TEXT = DEFAULT.read_text(encoding="utf-8")
 
 
-@pytest.fixture(autouse=True)
-def db(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own exercise store; futures stay in-process (no worker spawn)."""
-    path = tmp_path / "exercises.sqlite"
-    monkeypatch.setenv("BRINK_DB", str(path))
-    monkeypatch.setenv("BRINK_FUTURES_WORKERS", "1")
-    return path
-
-
-def _app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=60)
-
-
-def _ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+pytestmark = pytest.mark.usefixtures("db")
 
 
 def _open(db: Path, turns: int = 6, played: int = 0, teams=None) -> tuple[AppTest, Exercise]:
@@ -51,8 +38,6 @@ def _page(at: AppTest, name: str) -> AppTest:
     return _ok(at.switch_page(f"screens/{name}.py").run())
 
 
-def _texts(elements) -> list[str]:
-    return [e.value for e in elements]
 
 
 def _submit(at: AppTest, label_part: str) -> AppTest:

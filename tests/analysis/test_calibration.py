@@ -1,0 +1,190 @@
+"""The calibration suite runs, covers every target, and the committed validation page is current.
+
+The full suite is too slow for a test, so the page's staleness is checked through its
+fingerprint (engine source, scenarios, targets table, run settings), which the test recomputes.
+Nothing here asserts that the model hits its targets: a miss is a finding, not a failure.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import calibration, screening
+from analysis.calibration import (
+    TARGETS,
+    VALIDATION_MD,
+    fingerprint,
+    read_page,
+    render_page,
+    run_suite,
+    summarise,
+    table_rows,
+    verdict,
+)
+from analysis.cli import main as brink
+
+STALE = "docs/validation.md is stale: run `make validation` (or `brink check-model --out " \
+        "docs/validation.md`)"
+
+
+@pytest.fixture(scope="module")
+def small_suite():
+    """A reduced suite: every target, few runs (about 20 s on two cores)."""
+    return run_suite(runs=12, seed=3, workers=1)
+
+
+def test_reduced_suite_has_every_target_with_numbers(small_suite):
+    assert [r.target.name for r in small_suite] == [t.name for t in TARGETS]
+    for r in small_suite:
+        assert r.runs >= 12
+        assert r.verdict in ("inside", "overlap", "miss"), (r.target.name, r.verdict)
+        assert r.low <= r.median <= r.high, r.target.name
+
+
+def test_reduced_suite_page_round_trips(small_suite):
+    page = render_page(small_suite, 12, 3)
+    fp, runs, seed, rows = read_page(page)
+    assert (fp, runs, seed) == (fingerprint(12, 3), 12, 3)
+    assert rows == [list(r) for r in table_rows(small_suite)]
+
+
+def test_suite_is_deterministic(small_suite):
+    again = run_suite(runs=12, seed=3, workers=2,
+                      targets=tuple(t for t in TARGETS if t.scenarios == TARGETS[0].scenarios))
+    first = {r.target.name: r for r in small_suite}
+    for r in again:
+        assert (r.median, r.low, r.high) == (first[r.target.name].median,
+                                              first[r.target.name].low,
+                                              first[r.target.name].high)
+
+
+def test_committed_page_is_current():
+    """Same fingerprint as a fresh computation with the page's own settings, and the same
+    targets (names, sources, observed values) as the table in analysis/calibration.py."""
+    fp, runs, seed, rows = read_page(VALIDATION_MD.read_text(encoding="utf-8"))
+    assert fp == fingerprint(runs, seed), STALE
+    assert runs >= 300, "the committed page must come from the default-size suite"
+    assert [row[0] for row in rows] == [t.name for t in TARGETS], STALE
+    for row, t in zip(rows, TARGETS, strict=True):
+        assert (row[1], row[3], row[4]) == (t.source, t.observed_text, t.unit), STALE
+        assert row[-1] in ("inside", "overlap", "miss", "no data")
+
+
+def test_fingerprint_changes_with_settings_and_sources(tmp_path, monkeypatch):
+    base = fingerprint(1000, 2024)
+    assert fingerprint(999, 2024) != base
+    assert fingerprint(1000, 1) != base
+    scenario = tmp_path / "scenarios" / "x.yaml"
+    scenario.parent.mkdir()
+    scenario.write_text("a: 1\n")
+    (tmp_path / "engine" / "batch").mkdir(parents=True)
+    (tmp_path / "engine" / "batch" / "runner.py").write_text("def f():\n    from engine import m\n")
+    (tmp_path / "engine" / "m.py").write_text("x = 1\n")
+    (tmp_path / "engine" / "docs_only.py").write_text("x = 1\n")
+    monkeypatch.setattr(calibration, "ROOT", tmp_path)
+    monkeypatch.setattr(calibration, "scenarios_used", lambda: ["scenarios/x.yaml"])
+    before = fingerprint(1000, 2024)
+    (tmp_path / "engine" / "m.py").write_text("x = 2\n")  # imported (lazily) by the runner
+    assert fingerprint(1000, 2024) != before
+    (tmp_path / "engine" / "m.py").write_text("x = 1\n")
+    assert fingerprint(1000, 2024) == before
+    (tmp_path / "engine" / "docs_only.py").write_text("x = 2\n")  # not imported by it
+    assert fingerprint(1000, 2024) == before
+    scenario.write_text("a: 2\n")
+    assert fingerprint(1000, 2024) != before
+
+
+def test_engine_sources_follow_the_imports_of_the_batch_engine():
+    sources = calibration.engine_sources()
+    for needed in ("engine/model.py", "engine/parameters.py", "engine/rules/military.py",
+                   "engine/batch/worker.py", "engine/loader.py"):
+        assert needed in sources
+    assert "engine/docgen.py" not in sources
+    assert "engine/cli.py" not in sources
+
+
+@pytest.mark.parametrize(("observed", "low", "high", "expected"), [
+    (5.0, 4.0, 6.0, "inside"), (7.0, 4.0, 6.0, "miss"),
+    ((0.0, 10.0), 2.0, 3.0, "inside"), ((0.0, 10.0), 8.0, 12.0, "overlap"),
+    ((0.0, 10.0), 11.0, 12.0, "miss"), ((0.0, math.inf), -1.0, 2.0, "overlap"),
+    ((-math.inf, -5.0), -9.0, -6.0, "inside"), (1.0, math.nan, math.nan, "no data"),
+])
+def test_verdict_definitions(observed, low, high, expected):
+    assert verdict(observed, low, high) == expected
+
+
+def test_share_uses_pooled_share_and_wilson_interval():
+    target = next(t for t in TARGETS if t.statistic == "share")
+    result = summarise(target, pd.Series([1.0] * 30 + [0.0] * 70))
+    assert result.median == pytest.approx(30.0)
+    assert 22 < result.low < 30 < result.high < 38
+
+
+def test_missing_events_are_counted_not_hidden():
+    target = TARGETS[2]
+    result = summarise(target, pd.Series([21.0, 28.0, np.nan, 28.0]))
+    assert result.missing == 1
+    assert result.runs == 4
+
+
+def test_cli_bad_input_exits_2(capsys):
+    assert brink(["check-model", "--runs", "0"]) == 2
+    assert "--runs must be at least 1" in capsys.readouterr().err
+    assert brink(["check-model", "--workers", "0"]) == 2
+    assert brink(["check-model", "--model-doc", "x.md"]) == 2
+    assert brink(["check-model", "--screening", "--trajectories", "1"]) == 2
+    assert "trajectories" in capsys.readouterr().err
+
+
+def test_cli_writes_the_page(tmp_path, capsys, monkeypatch):
+    small = (TARGETS[-1],)  # one quick episode target keeps this fast
+    monkeypatch.setattr(calibration, "TARGETS", small)
+    real = calibration.run_suite
+    monkeypatch.setattr(calibration, "run_suite",
+                        lambda runs, seed, workers, progress=False: real(runs, seed, workers,
+                                                                         targets=small))
+    out = tmp_path / "validation.md"
+    assert brink(["check-model", "--runs", "9", "--workers", "1", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert small[0].name in printed
+    assert "Fingerprint:" in out.read_text()
+
+
+def test_screening_ranks_every_parameter_for_every_output():
+    """Two Morris trajectories of the short historical game: every parameter gets one rank per
+    output; pay moves North Korean strain and civilian harm (a head count) does not."""
+    table = screening.screen(trajectories=2, seeds=1, workers=1, seed=1,
+                             scenario="scenarios/nk-historical-2024.yaml")
+    names = set(screening.problem()["names"])
+    for output in screening.OUTPUTS:
+        part = table[table["output"] == output]
+        assert set(part["parameter"]) == names
+        assert sorted(part["rank"]) == list(range(1, len(names) + 1))
+        assert (part["mu_star"] >= 0).all()
+    strain = table[table["output"] == "north_korea.strain"].set_index("parameter")["mu_star"]
+    assert strain["pay_usd_per_soldier_month"] > 0  # pay relieves North Korean strain
+    assert strain["civilian_harm_per_strike"] == 0  # only counts people
+
+
+def test_model_doc_section_is_replaced(tmp_path):
+    doc = tmp_path / "model.md"
+    doc.write_text(f"intro\n{screening.BEGIN}\nold\n{screening.END}\nrest\n")
+    screening.update_model_doc(doc, "new table\n")
+    assert doc.read_text() == f"intro\n{screening.BEGIN}\nnew table\n{screening.END}\nrest\n"
+    doc.write_text("no markers\n")
+    with pytest.raises(screening.ScreeningError):
+        screening.update_model_doc(doc, "x\n")
+
+
+def test_fit_scalar_reads_the_target_across_a_grid():
+    """The grid search behind the fitted casualty rate: more attrition, more casualties."""
+    casualties = calibration.target_named("North Korean casualties six weeks after first combat")
+    table = calibration.fit_scalar(casualties, "casualty_rate_weekly", [0.015, 0.03], runs=8,
+                                   workers=1)
+    assert list(table["value"]) == [0.015, 0.03]
+    low, high = table["median"]
+    assert 1.5 < high / low < 2.5  # casualties roughly proportional to the rate

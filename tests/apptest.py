@@ -1,0 +1,26 @@
+"""What the AppTest suites share: where the app is, and the check that a page ran cleanly.
+
+The ``db`` fixture (tests/conftest.py) gives each test its own exercise store.
+"""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "ui" / "app.py")
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def ok(at: AppTest) -> AppTest:
+    """The script ran without an exception (a traceback on the page)."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
