@@ -11,12 +11,13 @@ PYTHON_CANDIDATES := $(PYTHON) python3.12 python3.13 python3 \
 	$(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) \
 	$(wildcard /usr/local/bin/python3.1[2-9]) $(wildcard /usr/bin/python3.1[2-9])
 
-.PHONY: run test lint format bench clean help
+.PHONY: run test lint format bench validation clean help
 
 help:
 	@echo "make run    serve the tabletop UI on http://localhost:8501"
 	@echo "make test   run the whole test suite (and ruff)"
 	@echo "make bench  run the engine benchmark"
+	@echo "make validation  rerun the calibration suite: docs/validation.md and the screening in docs/model.md"
 
 $(STAMP): pyproject.toml
 	@set -e; \
@@ -50,6 +51,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_engine.py
+
+# The calibration suite (a few minutes on two cores) and the Morris screening of the parameters.
+validation: $(STAMP)
+	$(VENV)/bin/brink check-model --out docs/validation.md
+	$(VENV)/bin/brink check-model --screening --model-doc docs/model.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

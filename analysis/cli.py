@@ -6,7 +6,7 @@ hands its subcommands to :func:`engine.cli.main`.
 
 from __future__ import annotations
 
-from analysis import commands
+from analysis import calibration, commands
 from engine.cli import AddParser
 from engine.cli import main as engine_main
 
@@ -14,6 +14,7 @@ from engine.cli import main as engine_main
 COMMANDS: tuple[AddParser, ...] = (
     commands.add_report_parser,
     commands.add_compare_parser,
+    calibration.add_parser,
 )
 
 

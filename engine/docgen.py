@@ -122,12 +122,19 @@ def _category(category: Category) -> str:
 
 
 def parameter_table() -> str:
-    """Every entry of ``engine.parameters.PARAMETERS``, in table order."""
-    rows = [(f"`{p.name}`", _num(p.value), p.unit, p.kind, f"{_num(p.low)} to {_num(p.high)}",
-             p.source, p.note) for p in PARAMETERS.values()]
-    return _table(("name", "value", "unit", "kind", "plausible range", "source", "note"), rows,
+    """Every entry of ``engine.parameters.PARAMETERS``, in table order, with its provenance:
+    the calibration row it comes from, whether it was taken from a source, derived, fitted or
+    assumed, the target that fits or checks it, and why its plausible range is what it is."""
+    rows = [(f"`{p.name}`", _num(p.value), p.unit, p.kind, p.row,
+             p.fit or "not checked against a target",
+             f"{_num(p.low)} to {_num(p.high)}: {p.why_range}", p.note)
+            for p in PARAMETERS.values()]
+    return _table(("name", "value", "unit", "kind", "source row (calibration.md)",
+                   "fitted to / checked by", "plausible range and why", "note"), rows,
                   "Generated from engine/parameters.py by `python -m engine.docgen`; "
-                  "do not edit by hand.")
+                  "do not edit by hand. Kinds: sourced (read from the row), derived "
+                  "(arithmetic on it, see the note), fitted (chosen to reproduce a target), "
+                  "assumed (a judgement).")
 
 
 def mechanism_parameter_table(mechanism: str) -> str:

@@ -8,7 +8,16 @@ uncertainty distribution for Monte Carlo batches. docs/model.md is checked again
 Kinds:
     sourced  -- read directly from a cited figure;
     derived  -- arithmetic on cited figures (the derivation is in ``note``);
-    assumed  -- a modelling judgement, to be fitted or varied in sensitivity analysis.
+    fitted   -- chosen so that the model reproduces a calibration target (``fit`` names the
+                target and how);
+    assumed  -- a modelling judgement, varied in sensitivity analysis.
+
+Provenance, rendered into docs/model.md by engine/docgen.py:
+    row        -- the row of shared/reference/calibration.md the value comes from (section and
+                  row text), or "none" for a pure assumption;
+    fit        -- for a fitted value, the target and the method; for others, the calibration
+                  target that checks it, if any (docs/validation.md);
+    why_range  -- why the plausible range [low, high] is what it is.
 """
 
 from __future__ import annotations
@@ -25,126 +34,264 @@ class Parameter:
     value: float
     unit: str
     source: str
-    kind: str  # sourced | derived | assumed
+    kind: str  # sourced | derived | fitted | assumed
     low: float
     high: float
     note: str = ""
+    row: str = "none"
+    fit: str = ""
+    why_range: str = ""
 
 
-def _p(name, value, unit, source, kind, low, high, note=""):
-    return Parameter(name, float(value), unit, source, kind, float(low), float(high), note)
+KINDS = ("sourced", "derived", "fitted", "assumed")
+
+
+def _p(name, value, unit, source, kind, low, high, note="", *, row="none", fit="",
+       why_range=""):
+    if kind not in KINDS:
+        raise ValueError(f"{name}: kind must be one of {KINDS}, got {kind!r}")
+    if not float(low) <= float(value) <= float(high):
+        raise ValueError(f"{name}: value {value} outside its plausible range {low}..{high}")
+    return Parameter(name, float(value), unit, source, kind, float(low), float(high), note,
+                     row, fit, why_range)
 
 
 _TABLE = (
     # --- logistics -------------------------------------------------------------------------
     _p("training_weeks", 3, "weeks", "calibration §1.1", "derived", 1, 8,
        "NIS detection 8 Oct, first units in Kursk 23 Oct, first combat 4 Nov 2024: "
-       "about 3-4 weeks of training and staging in eastern Russia."),
+       "about 3-4 weeks of training and staging in eastern Russia.",
+       row=('§1.1 Confirmation timeline: 2024-10-08→13 NIS detection; 2024-10-23 first units '
+           'in Kursk; 2024-11-04/05 first combat'),
+       fit=("checked by 'Detection → first combat' (docs/validation.md); routes in the "
+           'scenarios set their own training_turns'),
+       why_range=("1 week (units thrown in at once) to 8 weeks (a full work-up with the host's "
+                 'units)')),
     _p("sustainment_usd_per_soldier_month", 600, "USD/soldier-month", "assumed", "assumed",
        200, 1500, "Food, lodging and transport of troops abroad, charged to the actor that "
-       "sends them (expeditionary actors only); no published figure."),
+       "sends them (expeditionary actors only); no published figure.",
+       row='none',
+       why_range=("Food and lodging at a poor army's cost ($200) up to a Western-style "
+                 'expeditionary cost ($1,500)')),
     # --- sanctions economics ---------------------------------------------------------------
     _p("strain_gain", 2.0, "strain per (GDP share/yr)", "calibration §2.2", "derived", 0.5, 5,
        "With strain_recovery 1/yr and growth_per_strain 10 pp, a sustained loss of 15% of GDP "
-       "in trade settles at -3 pp/yr of growth, the middle of the UN-sanctions range."),
+       "in trade settles at -3 pp/yr of growth, the middle of the UN-sanctions range.",
+       row=('§2.2 Typical GDP impact on targets: Neuenkirch & Neumeier (2015), UN sanctions '
+           '−2.3 to −3.5 pp/yr'),
+       fit="checked by the three 'Growth deviation' rows (docs/validation.md)",
+       why_range=('Steady-state growth loss per share of GDP lost is strain_gain × '
+                 'growth_per_strain / strain_recovery; 0.5-5 spans 5-50 pp per unit of GDP lost, '
+                 'the range of episodes in §2.2')),
     _p("strain_recovery", 1.0, "1/yr", "assumed", "assumed", 0.2, 3,
-       "Rate at which accumulated strain relaxes when pressure stops (half-life ~8 months)."),
+       "Rate at which accumulated strain relaxes when pressure stops (half-life ~8 months).",
+       row='none',
+       fit="checked with strain_gain by the 'Growth deviation' rows",
+       why_range='Half-life of strain from about 3 years (0.2/yr) to about 3 months (3/yr)'),
     _p("growth_per_strain", 10.0, "pp/yr per unit strain", "calibration §2.2, §2.4", "derived",
        4, 15, "Full strain (1.0) costs 10 pp/yr, between NK 2018 (-4.1%) and a famine year "
-       "(-6.5% in 1997) on top of trend."),
+       "(-6.5% in 1997) on top of trend.",
+       row='§2.2 comprehensive UN embargo > −5 pp; §2.4 NK 2017 −3.5, 2018 −4.1, 1997 −6.5',
+       fit="checked by the 'Growth deviation' rows",
+       why_range="Full strain costs 4 pp (below NK's 2018 fall) to 15 pp (beyond a famine year)"),
     _p("leakage_max", 0.5, "share of blocked trade", "calibration §2.5", "assumed", 0.1, 0.9,
        "Share of blocked trade re-routed through partners that do not enforce; evasion of the "
-       "UN oil cap (>1.6 M bbl vs 0.5 M cap) shows it is large."),
+       "UN oil cap (>1.6 M bbl vs 0.5 M cap) shows it is large.",
+       row=('§2.5 Evasion: NK imported >1.6 M bbl refined oil in Jan–May vs the 0.5 M bbl/yr '
+           'cap'),
+       why_range='From near-complete policing (0.1) to most blocked trade re-routed (0.9)'),
     _p("secondary_leak_cut", 0.6, "share", "assumed", "assumed", 0.2, 0.9,
-       "How much secondary sanctions on a third party cut the leakage it offers."),
+       "How much secondary sanctions on a third party cut the leakage it offers.",
+       row='none',
+       why_range=('Secondary sanctions from nearly toothless (0.2) to nearly closing the channel '
+                 '(0.9)')),
     _p("sender_cost_share", 0.5, "share of own lost trade", "assumed", "assumed", 0.1, 1.0,
-       "Senders lose trade too but re-direct much of it; half of the lost volume is a cost."),
+       "Senders lose trade too but re-direct much of it; half of the lost volume is a cost.",
+       row='none',
+       why_range='From senders re-directing almost all lost trade (0.1) to losing all of it (1.0)'),
     _p("war_cost_gdp_share", 0.06, "GDP share/yr", "assumed", "assumed", 0.01, 0.2,
        "Economic pressure of a war at full intensity with half the actor's forces at the "
-       "front; scales with intensity and the share committed."),
+       "front; scales with intensity and the share committed.",
+       row='none',
+       fit="checked by 'Russian growth resilient under sanctions'",
+       why_range=('1% to 20% of GDP a year for a war at full intensity with half the forces '
+                 'committed')),
     # --- transfers -------------------------------------------------------------------------
     _p("pay_usd_per_soldier_month", 2000, "USD/soldier-month", "calibration §1.5", "sourced",
-       800, 3000, "NIS via MPs, Oct 2024."),
+       800, 3000, "NIS via MPs, Oct 2024.",
+       row=('§1.5 What Russia gave North Korea: Pay per soldier ~$2,000/month (NIS via MPs, '
+           'Oct 2024)'),
+       fit="checked by 'Russian troop payroll, mid-December 2024'",
+       why_range='$800 (the non-combat NK worker rate, §1.5) to $3,000'),
     _p("regime_capture_share", 0.9, "share", "calibration §1.5", "sourced", 0.5, 1.0,
-       "Share of soldiers' pay kept by the regime (RFA; Independent: ~90%)."),
+       "Share of soldiers' pay kept by the regime (RFA; Independent: ~90%).",
+       row='§1.5 Pay per soldier: regime keeps most (RFA; Independent: ~90%)',
+       why_range='Half (a generous regime) to all of it'),
     _p("oil_usd_per_bbl", 75, "USD/bbl", "assumed", "assumed", 40, 110,
-       "Valuation of refined oil deliveries."),
+       "Valuation of refined oil deliveries.",
+       row='none',
+       why_range='Refined products at $40-110 a barrel, the 2020-2024 range of market prices'),
     _p("food_usd_per_tonne", 450, "USD/t", "assumed", "assumed", 300, 700,
-       "Valuation of rice deliveries."),
+       "Valuation of rice deliveries.",
+       row='none',
+       why_range='Rice at $300-700 a tonne, the 2020-2024 range of export prices'),
     _p("technology_effectiveness_gain", 0.15, "effectiveness per unit technology", "assumed",
        "assumed", 0.0, 0.4, "Air defence, EW and missile data (calibration §1.5) raise the "
-       "recipient's military effectiveness."),
+       "recipient's military effectiveness.",
+       row='§1.5 Air defence, Pantsir, EW and missile data (items listed; no effect size)',
+       why_range='From no effect to +0.4 effectiveness a year at full transfer'),
     # --- military --------------------------------------------------------------------------
     _p("casualty_rate_weekly", 0.017, "share of combat force per week", "calibration §1.4",
        "derived", 0.008, 0.04,
-       "~1,100 casualties of ~11,000 in ~6 weeks after first combat = 1.7%/week."),
+       "~1,100 casualties of ~11,000 in ~6 weeks after first combat = 1.7%/week.",
+       row=('§1.4 Casualties: 2024-12-19 NIS via MP ~100 killed, ~1,000 wounded; §6 Early '
+           'casualties ~1,100 about six weeks after first combat'),
+       fit=('Raw observed share 1,100 / 11,000 / 6 weeks. The rule scales it by intensity and'
+           ' the power ratio, so in nk-historical-2024 it gives ~720 casualties; that '
+           'scenario overrides it with 0.027, fitted to the §6 row by grid search '
+           '(analysis.calibration.fit_scalar; docs/validation.md)'),
+       why_range=("0.8%/week (half the observed rate) to 4%/week (the sources' factor 1.5-2 above "
+                 'it, with room for heavier fighting)')),
     _p("kia_share", 0.09, "share of casualties", "calibration §1.4", "derived", 0.05, 0.3,
-       "Early KIA:WIA about 1:10 (NIS, Dec 2024)."),
+       "Early KIA:WIA about 1:10 (NIS, Dec 2024).",
+       row='§1.4 Derived calibration: early KIA:WIA ≈ 1:10 (NIS ~100:1,000 by mid-Dec 2024)',
+       fit="checked by 'North Korean killed six weeks after first combat'",
+       why_range=('0.05 to 0.3: KIA:WIA from 1:20 to about 1:2.3 (the sources disagree by a factor '
+                 '1.5-2, §1.4 flag D)')),
     _p("shells_per_soldier_week", 0.3, "shells/soldier-week at full intensity",
        "calibration §1.6", "derived", 0.1, 1.0,
        "2024: North Korea's ~3 M shells/yr were about half of Russian use, so ~6 M/yr, or "
        "~115,000/week for a force of ~600,000 at intensity ~0.7 (force size assumed). "
-       "RUSI's 2022 figure (12 M/yr, ~0.8/soldier-week) is the upper bound."),
+       "RUSI's 2022 figure (12 M/yr, ~0.8/soldier-week) is the upper bound.",
+       row=('§1.6 Munitions NK → Russia: Oct 2024 ~3 M/yr ≈ half of Russian shell use; '
+           'context: RUSI ~12 M shells fired in 2022'),
+       why_range=("0.1 to 1.0 shells a soldier-week: below the 2024 estimate to above RUSI's 2022 "
+                 'rate')),
     _p("aid_usd_per_shell", 8000, "USD per shell-equivalent", "assumed", "assumed", 3000, 20000,
-       "Military aid is delivered as fire support; all-in cost per shell-equivalent."),
+       "Military aid is delivered as fire support; all-in cost per shell-equivalent.",
+       row='none',
+       why_range='$3,000 (a Soviet-calibre shell) to $20,000 (aid that includes other systems)'),
     _p("front_gain", 0.08, "pressure per turn per log power ratio", "assumed", "assumed", 0.01,
-       0.3, "How fast front-line pressure follows the balance of combat power."),
+       0.3, "How fast front-line pressure follows the balance of combat power.",
+       row='none',
+       why_range='Pressure from barely moving (0.01) to swinging in a few turns (0.3)'),
     _p("front_decay", 0.1, "1/turn", "assumed", "assumed", 0.0, 0.5,
-       "Pressure relaxes towards stalemate as attackers outrun their supply."),
+       "Pressure relaxes towards stalemate as attackers outrun their supply.",
+       row='none',
+       why_range='From no relaxation to half the pressure lost each turn'),
     _p("civilian_harm_per_strike", 40, "people per deep strike", "assumed", "assumed", 5, 200,
-       "Civilian casualties per deep-strike salvo."),
+       "Civilian casualties per deep-strike salvo.",
+       row='none',
+       why_range='5 to 200 people per salvo'),
     _p("displaced_per_pressure", 20000, "people per turn per unit pressure", "assumed",
-       "assumed", 0, 100000, "Displacement when the front moves."),
+       "assumed", 0, 100000, "Displacement when the front moves.",
+       row='none',
+       why_range='None to 100,000 people per unit of front movement'),
     # --- domestic politics -----------------------------------------------------------------
     _p("stability_strain_weight", 0.02, "stability/week per unit strain", "assumed", "assumed",
-       0.0, 0.3, "Economic strain erodes stability or public support."),
+       0.0, 0.3, "Economic strain erodes stability or public support.",
+       row='none',
+       fit=("checked, with the episodes' sampled spread, by 'Sanctions episodes ending in "
+           "concession'"),
+       why_range=('From no effect to 0.3 stability a week at full strain (a regime lost in a few '
+                 'weeks)')),
     _p("stability_casualty_weight", 0.5, "stability per casualty share of force", "assumed",
-       "assumed", 0.0, 3.0, "Casualties relative to the forces committed abroad."),
+       "assumed", 0.0, 3.0, "Casualties relative to the forces committed abroad.",
+       row='none',
+       why_range='From no effect to 3 (losing a tenth of the force costs 0.3 stability)'),
     _p("stability_payment_weight", 0.05, "stability/turn per (regime income/GDP)", "assumed",
-       "assumed", 0.0, 0.5, "Hard currency the regime captures buys loyalty."),
+       "assumed", 0.0, 0.5, "Hard currency the regime captures buys loyalty.",
+       row='none',
+       why_range='From no effect to 0.5 per turn per unit of income/GDP'),
     _p("stability_reversion", 0.05, "1/turn", "assumed", "assumed", 0.0, 0.3,
-       "Stability reverts to its baseline when nothing presses on it."),
+       "Stability reverts to its baseline when nothing presses on it.",
+       row='none',
+       fit=("checked, with the episodes' sampled spread, by 'Sanctions episodes ending in "
+           "concession'"),
+       why_range='From no reversion to 30% of the gap closed each turn'),
     # --- escalation ------------------------------------------------------------------------
     _p("heat_persistence", 0.8, "per turn", "assumed", "assumed", 0.5, 0.97,
-       "Momentum: share of last turn's escalation heat carried forward."),
+       "Momentum: share of last turn's escalation heat carried forward.",
+       row='none',
+       why_range='Momentum from 0.5 (half-life one turn) to 0.97 (half-life ~23 turns)'),
     _p("points_per_rung", 12.0, "escalation points per rung", "calibration §3.3", "assumed",
        4, 40, "Heat of this many points above the baseline moves the ladder one rung. The score "
-       "is per actor (Rivera et al.), so one 12-point move among four actors adds 3 points."),
+       "is per actor (Rivera et al.), so one 12-point move among four actors adds 3 points.",
+       row='§3.3 Rivera et al. (2024) severity classes: non-violent escalation 12 points',
+       why_range='4 (one posturing move a rung) to 40 (more than one violent move a rung)'),
     _p("descent_friction", 0.25, "share of gap closed per turn", "assumed", "assumed", 0.05,
-       1.0, "Escalation falls more slowly than it rises (Kahn's ratchet)."),
+       1.0, "Escalation falls more slowly than it rises (Kahn's ratchet).",
+       row='none',
+       why_range='From a slow ratchet (5% of the gap a turn) to no friction (1)'),
     _p("accident_p_max", 0.10, "probability per turn", "reference/peers.md (Payne)", "assumed",
        0.05, 0.15, "Payne's Project Kahn game uses a 5-15% accident probability near the top of "
-       "the ladder, +1 to 3 rungs: a design choice there, not an empirical rate."),
-    _p("accident_onset_rung", 14, "rung", "calibration §3.1", "assumed", 10, 21,
-       "Accident risk starts in Kahn's intense crises and is full at the nuclear threshold."),
+       "the ladder, +1 to 3 rungs: a design choice there, not an empirical rate.",
+       row=("peers.md: Payne's Project Kahn, 5-15% accident probability near the top (a game "
+           'design choice)'),
+       why_range="Payne's own 5-15%"),
+    _p("accident_onset_rung", 14, "rung", "calibration §3.1", "assumed", 10, 20,
+       "Accident risk starts in Kahn's intense crises and is full at the nuclear threshold.",
+       row='§3.1 Kahn: unit III Intense crises (rungs 10-20); rung 21 opens the nuclear unit',
+       why_range=('From rung 10 (start of intense crises) to 20, one below the nuclear threshold '
+                 '(21) where the risk is full: the ramp needs onset < 21')),
     _p("horizontal_points", 12, "points", "calibration §3.3", "assumed", 0, 28,
-       "Escalation heat added when a new actor is drawn into the conflict."),
+       "Escalation heat added when a new actor is drawn into the conflict.",
+       row='§3.3 Rivera et al. (2024): non-violent escalation 12, violent 28',
+       why_range='0 (no horizontal effect) to 28 (as much as a violent move)'),
     _p("wider_war_midpoint", 20, "rung", "calibration §3.1", "assumed", 14, 30,
-       "Rung at which the risk of a wider war reaches 50% with nobody new drawn in."),
+       "Rung at which the risk of a wider war reaches 50% with nobody new drawn in.",
+       row=("§3.1 Kahn: rung 20 'Peaceful' world-wide embargo or blockade, the top of intense"
+           ' crises'),
+       why_range=('Rung 14 (declaration of limited conventional war) to 30 (inside exemplary '
+                 'central attacks)')),
     _p("wider_war_slope", 0.5, "1/rung", "assumed", "assumed", 0.1, 2.0,
-       "Steepness of the wider-war logistic."),
+       "Steepness of the wider-war logistic.",
+       row='none',
+       why_range='0.1/rung (a gentle logistic over the whole ladder) to 2/rung (a step)'),
     _p("wider_war_per_actor", 1.0, "logit per actor drawn in", "assumed", "assumed", 0.0, 3.0,
-       "Each actor drawn in raises the odds of a wider war."),
+       "Each actor drawn in raises the odds of a wider war.",
+       row='none',
+       why_range='0 to 3 logits (each new actor multiplies the odds by up to 20)'),
     _p("covert_points_weight", 0.5, "share", "assumed", "assumed", 0.0, 1.0,
-       "Covert moves escalate in the theatre but carry less signal."),
+       "Covert moves escalate in the theatre but carry less signal.",
+       row='none',
+       why_range='From covert moves not counting to counting in full'),
     # --- intelligence ----------------------------------------------------------------------
     _p("observation_noise", 0.7, "log-units at quality = concealment", "assumed", "assumed",
        0.2, 3.0, "To be fitted so that detection to Western confirmation takes 2-3 "
-       "weeks (calibration §1.1, §6); chosen so one observer needs ~5 looks to confirm."),
+       "weeks (calibration §1.1, §6); chosen so one observer needs ~5 looks to confirm.",
+       row=('none (the target row: §1.1 derived lags, NIS detection → US ≈ 15 days, → NATO ≈ '
+           '20 days)'),
+       fit="checked, not fitted: 'Detection → Western confirmation' (docs/validation.md)",
+       why_range='0.2 log-units (within ~20% at one sd) to 3 (a factor of 20)'),
     _p("belief_drift", 0.02, "log-variance per turn", "assumed", "assumed", 0.0, 0.5,
-       "Beliefs grow less certain as hidden quantities may change."),
+       "Beliefs grow less certain as hidden quantities may change.",
+       row='none',
+       why_range='From fixed quantities (0) to losing confidence within a few turns (0.5)'),
     _p("probable_sd", 0.5, "log-units", "assumed", "assumed", 0.2, 1.0,
-       "Posterior spread below which an estimate is labelled 'probable'."),
+       "Posterior spread below which an estimate is labelled 'probable'.",
+       row='none',
+       why_range='0.2 to 1.0 log-units (a factor ~1.2 to ~2.7 at one sd)'),
     _p("confirmed_sd", 0.3, "log-units", "assumed", "assumed", 0.05, 0.5,
-       "Posterior spread below which an estimate is labelled 'confirmed'."),
+       "Posterior spread below which an estimate is labelled 'confirmed'.",
+       row='none',
+       fit="checked with observation_noise by 'Detection → Western confirmation'",
+       why_range='0.05 to 0.5 log-units (within 5% to within a factor 1.65 at one sd)'),
     _p("detection_troops", 2000, "troops", "assumed", "assumed", 200, 20000,
        "Size of a force that an observer of quality = concealment spots about two turns in "
-       "three; routine looks happen even when nothing is there."),
+       "three; routine looks happen even when nothing is there.",
+       row='none',
+       fit="checked with observation_noise by 'Detection → Western confirmation'",
+       why_range='200 (a platoon is noticed) to 20,000 (only a division is)'),
     _p("public_osint_quality", 0.15, "intelligence quality", "assumed", "assumed", 0.0, 0.5,
        "The public's own view through journalists and open-source analysts (satellite "
-       "imagery, flight tracking): a weak observer that disclosures strengthen."),
+       "imagery, flight tracking): a weak observer that disclosures strengthen.",
+       row='none',
+       why_range="From no open-source view (0) to half a good service's quality"),
     _p("disclosure_noise", 0.3, "log-units", "assumed", "assumed", 0.05, 1.0,
-       "Extra spread when an estimate is passed on to allies or the public."),
+       "Extra spread when an estimate is passed on to allies or the public.",
+       row='none',
+       why_range='0.05 to 1 log-units added to a passed-on estimate'),
 )
 
 PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in _TABLE})
