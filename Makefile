@@ -17,7 +17,7 @@ help:
 	@echo "make run    serve the tabletop UI on http://localhost:8501"
 	@echo "make test   run the whole test suite (and ruff)"
 	@echo "make bench  run the engine benchmark"
-	@echo "make validation  rerun the calibration suite: docs/validation.md and the screening in docs/model.md"
+	@echo "make validation  rerun the calibration suite: docs/reference/validation.md and the screening in docs/reference/model.md"
 
 $(STAMP): pyproject.toml
 	@set -e; \
@@ -54,8 +54,8 @@ bench: $(STAMP)
 
 # The calibration suite (a few minutes on two cores) and the Morris screening of the parameters.
 validation: $(STAMP)
-	$(VENV)/bin/brink check-model --out docs/validation.md
-	$(VENV)/bin/brink check-model --screening --model-doc docs/model.md
+	$(VENV)/bin/brink check-model --out docs/reference/validation.md
+	$(VENV)/bin/brink check-model --screening --model-doc docs/reference/model.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -17,7 +17,8 @@ For a **share** metric (the share of runs in which something happens, e.g. the t
 sanctions episode concedes) the "median" is the share over all runs and the interval is its 90%
 Wilson interval: how precisely the runs pin the share down, not a spread between runs.
 
-``render_page`` writes docs/validation.md. The page is date-free and carries a fingerprint of
+``render_page`` writes docs/reference/validation.md. The page is date-free and carries a
+fingerprint of
 everything that decides its numbers (the engine source the batch engine imports, scenarios,
 this module with its targets table, run settings), so a test can tell whether it is current
 without rerunning the suite.
@@ -42,10 +43,10 @@ from engine.loader import load_scenario
 from engine.parameters import PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
-VALIDATION_MD = ROOT / "docs" / "validation.md"
+VALIDATION_MD = ROOT / "docs" / "reference" / "validation.md"
 DEFAULT_RUNS = 1000
 DEFAULT_SEED = 2024
-COMMAND = "brink check-model --out docs/validation.md"
+COMMAND = "brink check-model --out docs/reference/validation.md"
 
 NK = "scenarios/nk-historical-2024.yaml"
 EPISODES = {
@@ -670,14 +671,14 @@ def add_parser(sub) -> None:
                    help=f"root seed (default {DEFAULT_SEED})")
     p.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     p.add_argument("--out", type=Path, help="also write the table as a Markdown page "
-                   "(docs/validation.md)")
+                   "(docs/reference/validation.md)")
     p.add_argument("--screening", action="store_true",
                    help="rank the parameters by Morris elementary effects instead")
     p.add_argument("--trajectories", type=int, default=None,
                    help="Morris trajectories for --screening (default 20)")
     p.add_argument("--model-doc", type=Path,
                    help="with --screening: rewrite the screening section of this page "
-                        "(docs/model.md)")
+                        "(docs/reference/model.md)")
     p.set_defaults(func=cmd_check_model)
 
 

@@ -12,7 +12,8 @@ parameter across the range's grid step) ranks influence; ``sigma`` large relativ
 ``mu_star`` flags non-linear effects or interactions. This is a screening method: it ranks, it
 does not apportion variance (use a Sobol batch, analysis/sensitivity.py, for that).
 
-``brink check-model --screening`` prints the ranking; with ``--model-doc docs/model.md`` it
+``brink check-model --screening`` prints the ranking; with
+``--model-doc docs/reference/model.md`` it
 rewrites the screening section of that page between its markers.
 """
 
@@ -135,10 +136,10 @@ def text_ranking(table: pd.DataFrame, top: int = TOP) -> str:
 
 def render_section(table: pd.DataFrame, trajectories: int, seeds: int, seed: int,
                    top: int = TOP) -> str:
-    """The Markdown that goes between the screening markers of docs/model.md."""
+    """The Markdown that goes between the screening markers of docs/reference/model.md."""
     k = len(PARAMETERS)
     lines = [
-        f"_Measured by `brink check-model --screening --model-doc docs/model.md` "
+        f"_Measured by `brink check-model --screening --model-doc docs/reference/model.md` "
         f"(analysis/screening.py): Morris elementary effects on `{SCENARIO}`, "
         f"{trajectories} trajectories x {k + 1} points x {seeds} seeds "
         f"(= {trajectories * (k + 1) * seeds:,} runs), {LEVELS} levels, design seed {seed}, "

@@ -3,7 +3,8 @@ is ready) and playing 1,000 futures of the remaining turns.
 
     .venv/bin/python benchmarks/bench_app.py [--futures 1000] [--turn 3] [--workers N]
 
-Aims (docs/performance.md, "Tabletop app"): a turn adjudicated and its dashboard ready in under
+Aims (docs/reference/performance.md, "Tabletop app"): a turn adjudicated and its dashboard
+ready in under
 1 s; 1,000 futures of the remaining turns of the default scenario in under 10 s.
 
 "Dashboard ready" = everything the Play page computes from the replayed model: the tidy frame,

@@ -260,7 +260,7 @@ def moves_notes() -> str:
         shares = ", ".join(f"{sector} {share:.0%}" for sector, share in coverage.items())
         lines.append(f"  {package:13s} {shares}")
     lines += ["", "Points are Rivera et al.'s escalation classes; covert moves count "
-              "covert_points_weight of theirs. Details: docs/model.md."]
+              "covert_points_weight of theirs. Details: docs/reference/model.md."]
     return "\n".join(lines)
 
 

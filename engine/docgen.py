@@ -1,11 +1,11 @@
-"""Generated reference tables for docs/model.md.
+"""Generated reference tables for docs/reference/model.md.
 
 The tables are rendered from the engine's own data, so the documentation cannot drift from the
 code: the parameter table (engine/parameters.py), the move catalogue and its escalation
 categories (engine/moves.py), the sanctions packages and support kinds, and Kahn's ladder
 (engine/ladder.py).
 
-Each table lives in docs/model.md between two marker comments::
+Each table lives in docs/reference/model.md between two marker comments::
 
     <!-- BEGIN GENERATED: parameters -->
     ...
@@ -40,10 +40,11 @@ from engine.moves import (
 from engine.parameters import PARAMETERS
 from engine.scenario import Sector
 
-MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "model.md"
+MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "reference" / "model.md"
 APPEAL_DIMENSIONS = ("security", "economy", "regime", "reputation")
 
-# Which mechanism section of docs/model.md explains each parameter. Every parameter belongs to
+# Which mechanism section of docs/reference/model.md explains each parameter. Every parameter
+# belongs to
 # exactly one (tests/test_docs.py checks it), so a new parameter cannot go undocumented.
 MECHANISM_PARAMETERS: dict[str, tuple[str, ...]] = {
     "logistics": ("training_weeks", "sustainment_usd_per_soldier_month"),
@@ -263,9 +264,10 @@ def update_text(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m engine.docgen",
-        description="Rewrite the generated tables in docs/model.md from the engine's data.")
+        description="Rewrite the generated tables in docs/reference/model.md from the engine's "
+                    "data.")
     parser.add_argument("path", nargs="?", type=Path, default=MODEL_MD,
-                        help="the Markdown file to update (default: docs/model.md)")
+                        help="the Markdown file to update (default: docs/reference/model.md)")
     parser.add_argument("--check", action="store_true",
                         help="only report whether the file is stale (exit status 1 if it is)")
     args = parser.parse_args(argv)

@@ -421,7 +421,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
     for name, pv in s.parameters.items():
         path = ("parameters", name)
         if name not in PARAMETERS:
-            problems.append((path, f"unknown parameter '{name}'; see docs/model.md"))
+            problems.append((path, f"unknown parameter '{name}'; see docs/reference/model.md"))
             continue
         spec = PARAMETERS[name]
         if not spec.low <= pv.value <= spec.high:
@@ -431,6 +431,13 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             problems.append(((*path, "uncertainty"),
                              f"value {pv.value:g} lies outside its uncertainty bounds "
                              f"{pv.uncertainty.low:g}..{pv.uncertainty.high:g}"))
+        # Sampled values must be as plausible as the point value: the rules rely on the
+        # ranges (e.g. the accident ramp divides by 21 - accident_onset_rung).
+        if pv.uncertainty and not spec.low <= pv.uncertainty.low <= pv.uncertainty.high \
+                <= spec.high:
+            problems.append(((*path, "uncertainty"),
+                             f"bounds {pv.uncertainty.low:g}..{pv.uncertainty.high:g} leave "
+                             f"the plausible range {spec.low:g}..{spec.high:g} {spec.unit}"))
 
     refs = catalogue.Refs(
         actors, {a.id: {str(c) for c in a.capabilities} for a in s.actors}, theatres,

@@ -3,7 +3,8 @@
 Every number the rules use that is not actor or route data lives here, once, with its unit, its
 source (a section of shared/reference/calibration.md, or "assumed") and a plausible range. A
 scenario may override any of them by name (``parameters:`` in the YAML) and may attach an
-uncertainty distribution for Monte Carlo batches. docs/model.md is checked against this table.
+uncertainty distribution for Monte Carlo batches. docs/reference/model.md is checked against
+this table.
 
 Kinds:
     sourced  -- read directly from a cited figure;
@@ -12,11 +13,11 @@ Kinds:
                 target and how);
     assumed  -- a modelling judgement, varied in sensitivity analysis.
 
-Provenance, rendered into docs/model.md by engine/docgen.py:
+Provenance, rendered into docs/reference/model.md by engine/docgen.py:
     row        -- the row of shared/reference/calibration.md the value comes from (section and
                   row text), or "none" for a pure assumption;
     fit        -- for a fitted value, the target and the method; for others, the calibration
-                  target that checks it, if any (docs/validation.md);
+                  target that checks it, if any (docs/reference/validation.md);
     why_range  -- why the plausible range [low, high] is what it is.
 """
 
@@ -63,7 +64,7 @@ _TABLE = (
        "about 3-4 weeks of training and staging in eastern Russia.",
        row=('§1.1 Confirmation timeline: 2024-10-08→13 NIS detection; 2024-10-23 first units '
            'in Kursk; 2024-11-04/05 first combat'),
-       fit=("checked by 'Detection → first combat' (docs/validation.md); routes in the "
+       fit=("checked by 'Detection → first combat' (docs/reference/validation.md); routes in the "
            'scenarios set their own training_turns'),
        why_range=("1 week (units thrown in at once) to 8 weeks (a full work-up with the host's "
                  'units)')),
@@ -79,7 +80,7 @@ _TABLE = (
        "in trade settles at -3 pp/yr of growth, the middle of the UN-sanctions range.",
        row=('§2.2 Typical GDP impact on targets: Neuenkirch & Neumeier (2015), UN sanctions '
            '−2.3 to −3.5 pp/yr'),
-       fit="checked by the three 'Growth deviation' rows (docs/validation.md)",
+       fit="checked by the three 'Growth deviation' rows (docs/reference/validation.md)",
        why_range=('Steady-state growth loss per share of GDP lost is strain_gain × '
                  'growth_per_strain / strain_recovery; 0.5-5 spans 5-50 pp per unit of GDP lost, '
                  'the range of episodes in §2.2')),
@@ -149,7 +150,7 @@ _TABLE = (
        fit=('Raw observed share 1,100 / 11,000 / 6 weeks. The rule scales it by intensity and'
            ' the power ratio, so in nk-historical-2024 it gives ~720 casualties; that '
            'scenario overrides it with 0.027, fitted to the §6 row by grid search '
-           '(analysis.calibration.fit_scalar; docs/validation.md)'),
+           '(analysis.calibration.fit_scalar; docs/reference/validation.md)'),
        why_range=("0.8%/week (half the observed rate) to 4%/week (the sources' factor 1.5-2 above "
                  'it, with room for heavier fighting)')),
     _p("kia_share", 0.09, "share of casualties", "calibration §1.4", "derived", 0.05, 0.3,
@@ -262,7 +263,7 @@ _TABLE = (
        "weeks (calibration §1.1, §6); chosen so one observer needs ~5 looks to confirm.",
        row=('none (the target row: §1.1 derived lags, NIS detection → US ≈ 15 days, → NATO ≈ '
            '20 days)'),
-       fit="checked, not fitted: 'Detection → Western confirmation' (docs/validation.md)",
+       fit="checked, not fitted: 'Detection → Western confirmation' (docs/reference/validation.md)",
        why_range='0.2 log-units (within ~20% at one sd) to 3 (a factor of 20)'),
     _p("belief_drift", 0.02, "log-variance per turn", "assumed", "assumed", 0.0, 0.5,
        "Beliefs grow less certain as hidden quantities may change.",

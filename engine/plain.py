@@ -33,8 +33,9 @@ from engine.variables import belief_estimate, confidence_label
 
 # --- glossary ------------------------------------------------------------------------------------
 
-# Term -> plain definition. docs/glossary.md is generated from this (``python -m engine.plain
-# glossary``) and a test keeps the two equal; the handout prints the terms a lesson uses.
+# Term -> plain definition. docs/reference/glossary.md is generated from this
+# (``python -m engine.plain glossary``) and a test keeps the two equal; the handout prints the
+# terms a lesson uses.
 GLOSSARY: dict[str, str] = {
     "actor": "A government or group that makes choices in the game, such as Russia or the "
              "West.",
@@ -105,12 +106,12 @@ GLOSSARY: dict[str, str] = {
 
 
 def glossary_markdown() -> str:
-    """docs/glossary.md: every GLOSSARY term, alphabetically, one bullet each."""
+    """docs/reference/glossary.md: every GLOSSARY term, alphabetically, one bullet each."""
     lines = [
         "# Glossary",
         "",
         "<!-- Generated from engine/plain.py GLOSSARY by `python -m engine.plain glossary "
-        "> docs/glossary.md`; do not edit by hand. -->",
+        "> docs/reference/glossary.md`; do not edit by hand. -->",
         "",
         "Plain definitions of the words Brink's lessons use. The classroom handouts print the "
         "terms each lesson needs.",
@@ -506,11 +507,12 @@ def confidence_by_turn(model, about: str) -> list[str]:
             else "unverified" for s in sd if math.isfinite(s)]
 
 
-if __name__ == "__main__":  # pragma: no cover - used to regenerate docs/glossary.md
+if __name__ == "__main__":  # pragma: no cover - used to regenerate docs/reference/glossary.md
     import sys
 
     if sys.argv[1:] == ["glossary"]:
         print(glossary_markdown(), end="")
     else:
-        print("usage: python -m engine.plain glossary > docs/glossary.md", file=sys.stderr)
+        print("usage: python -m engine.plain glossary > docs/reference/glossary.md",
+              file=sys.stderr)
         sys.exit(2)

@@ -20,9 +20,9 @@ from engine.scenario import Capability, Scenario
 from engine.variables import ACTOR_VARS, THEATRE_VARS, WORLD_VARS
 from tests.conftest import ROOT
 
-MODEL_MD = ROOT / "docs" / "model.md"
-SCENARIOS_MD = ROOT / "docs" / "scenarios.md"
-STALE = "docs/model.md is stale: run `.venv/bin/python -m engine.docgen`"
+MODEL_MD = ROOT / "docs" / "reference" / "model.md"
+SCENARIOS_MD = ROOT / "docs" / "how-to" / "write-a-scenario.md"
+STALE = "docs/reference/model.md is stale: run `.venv/bin/python -m engine.docgen`"
 
 
 @pytest.fixture(scope="module")
@@ -42,19 +42,20 @@ def _prose(text: str) -> str:
     return text
 
 
-# --- docs/model.md -----------------------------------------------------------------------------
+# --- docs/reference/model.md ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", list(docgen.SECTIONS))
 def test_generated_section_is_current(model_md, name):
-    """Each generated table in docs/model.md equals a fresh render from the engine's data."""
+    """Each generated table in docs/reference/model.md equals a fresh render from the engine's
+    data."""
     sections = docgen.sections_in(model_md)
-    assert name in sections, f"docs/model.md lacks the generated section '{name}'"
+    assert name in sections, f"docs/reference/model.md lacks the generated section '{name}'"
     assert sections[name] == docgen.SECTIONS[name](), STALE
 
 
 def test_model_md_is_a_fixed_point_of_docgen(model_md):
-    """Rewriting docs/model.md changes nothing (no stray or duplicated sections)."""
+    """Rewriting docs/reference/model.md changes nothing (no stray or duplicated sections)."""
     assert docgen.update_text(model_md) == model_md, STALE
 
 
@@ -62,7 +63,7 @@ def test_every_parameter_is_explained_in_prose(model_md):
     """Every parameter appears in a hand-written equation or note, not only in a table."""
     prose = _prose(model_md)
     missing = [name for name in PARAMETERS if f"`{name}`" not in prose and name not in prose]
-    assert not missing, f"docs/model.md does not explain: {', '.join(missing)}"
+    assert not missing, f"docs/reference/model.md does not explain: {', '.join(missing)}"
 
 
 def test_every_parameter_belongs_to_one_mechanism():
@@ -77,7 +78,8 @@ def test_every_move_type_appears(model_md):
     prose = _prose(model_md)
     for move in MoveType:
         assert f"`{move.value}`" in model_md
-        assert f"`{move.value}`" in prose, f"docs/model.md prose does not mention {move.value}"
+        assert f"`{move.value}`" in prose, \
+            f"docs/reference/model.md prose does not mention {move.value}"
 
 
 def test_model_md_describes_every_mechanism(model_md):
@@ -116,17 +118,18 @@ def test_docgen_depends_on_engine_only():
     assert not [m for m in modules if m.split(".")[0] in ("ui", "analysis")]
 
 
-# --- docs/scenarios.md -------------------------------------------------------------------------
+# --- docs/how-to/write-a-scenario.md -------------------------------------------------------
 
 
 def _complete_example(text: str) -> str:
     match = re.search(r"<!-- complete example -->\n```yaml\n(.*?)```", text, re.DOTALL)
-    assert match, "docs/scenarios.md lost its marked complete example"
+    assert match, "docs/how-to/write-a-scenario.md lost its marked complete example"
     return match.group(1)
 
 
 def test_complete_example_loads_and_plays(scenarios_md):
-    """The complete example in docs/scenarios.md is a valid scenario that plays to the end."""
+    """The complete example in docs/how-to/write-a-scenario.md is a valid scenario that plays to
+    the end."""
     scenario = parse_scenario(_complete_example(scenarios_md), "border-surge.yaml")
     model = BrinkModel(scenario, rng=1).run()
     assert model.state.turn == scenario.clock.turns
@@ -135,14 +138,14 @@ def test_complete_example_loads_and_plays(scenarios_md):
 
 
 def test_yaml_snippets_are_valid_yaml(scenarios_md):
-    """Every YAML snippet in docs/scenarios.md parses."""
+    """Every YAML snippet in docs/how-to/write-a-scenario.md parses."""
     blocks = re.findall(r"```yaml\n(.*?)```", scenarios_md, re.DOTALL)
     assert len(blocks) > 5
     for block in blocks:
         yaml.safe_load(block)
 
 
-# The broken copies of the example that docs/scenarios.md shows errors for.
+# The broken copies of the example that docs/how-to/write-a-scenario.md shows errors for.
 _BROKEN = {
     "typo": [
         ("{gdp_bn: 20, trend_growth_pct: 1.0,", "{gdp_bn: 20, trend_growth: 1.0,"),
@@ -159,7 +162,7 @@ _BROKEN = {
 
 @pytest.mark.parametrize("case", list(_BROKEN))
 def test_error_examples_are_what_brink_prints(scenarios_md, case):
-    """The error messages shown in docs/scenarios.md are the loader's real output."""
+    """The error messages shown in docs/how-to/write-a-scenario.md are the loader's real output."""
     text = _complete_example(scenarios_md)
     for old, new in _BROKEN[case]:
         assert old in text, old
@@ -169,7 +172,7 @@ def test_error_examples_are_what_brink_prints(scenarios_md, case):
         parse_scenario(text, source)
     shown = err.value.render()
     assert shown in scenarios_md, (
-        f"update the '{case}' error example in docs/scenarios.md to:\n{shown}")
+        f"update the '{case}' error example in docs/how-to/write-a-scenario.md to:\n{shown}")
 
 
 def test_scenarios_md_covers_the_format(scenarios_md):

@@ -53,8 +53,8 @@ def test_first_scenario_tutorial_runs_and_writes_its_files(tmp_path):
 
 
 def test_teaching_guide_python_example_runs():
-    """The snippet in docs/teaching.md plays the class's choice and explains it."""
-    text = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    """The snippet in docs/how-to/teach-a-lesson.md plays the class's choice and explains it."""
+    text = (ROOT / "docs" / "how-to" / "teach-a-lesson.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
     assert len(blocks) == 1
     code = "\n".join(line[2:] if line.startswith("  ") else line

@@ -37,7 +37,7 @@ from engine.rules.numbers import clip, larger
 from engine.state import WorldState
 
 WEEKS_PER_MONTH = 52 / 12
-# How exposed each kind of transfer is to secondary sanctions (assumed; docs/model.md).
+# How exposed each kind of transfer is to secondary sanctions (assumed; docs/reference/model.md).
 QUIET = Cause(RULE, "economy", "")  # the cause of lean runs, which log nothing
 TRANSFER_EXPOSURE = {"cash": 0.3, "payroll": 0.3, "oil": 0.5, "food": 0.1, "technology": 0.3,
                      "military_aid": 0.0}

@@ -27,8 +27,8 @@ from analysis.calibration import (
 )
 from analysis.cli import main as brink
 
-STALE = "docs/validation.md is stale: run `make validation` (or `brink check-model --out " \
-        "docs/validation.md`)"
+STALE = ("docs/reference/validation.md is stale: run `make validation` (or `brink check-model "
+         "--out docs/reference/validation.md`)")
 
 
 @pytest.fixture(scope="module")

@@ -280,6 +280,16 @@ def test_parameter_override_outside_its_plausible_range_is_refused(tmp_path, cap
                    f"{spec.low:g}..{spec.high:g}", line=line_of(text, f"value: {value}"))
 
 
+def test_uncertainty_reaching_past_the_plausible_range_is_refused(tmp_path, capsys):
+    """Sampled values must be as plausible as point values: onset 21 would divide by zero."""
+    spec = PARAMETERS["accident_onset_rung"]
+    text = mutated(lambda d: d.setdefault("parameters", {}).__setitem__(
+        "accident_onset_rung", {"value": 14, "source": "a test", "uncertainty": {
+            "distribution": "uniform", "low": 10, "high": 21}}))
+    assert_refused(tmp_path, capsys, text, "parameters.accident_onset_rung.uncertainty",
+                   "bounds 10..21 leave the plausible range", f"{spec.low:g}..{spec.high:g}")
+
+
 def test_unknown_parameter_override_is_refused(tmp_path, capsys):
     """Only parameters of the model's table may be overridden."""
     text = mutated(lambda d: d.setdefault("parameters", {}).__setitem__(

@@ -236,9 +236,10 @@ def test_unknown_caption_kind_is_refused():
 
 
 def test_glossary_doc_is_generated_from_the_data():
-    doc = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "reference" / "glossary.md").read_text(encoding="utf-8")
     assert doc.rstrip("\n") == glossary_markdown().rstrip("\n"), \
-        "docs/glossary.md is stale: .venv/bin/python -m engine.plain glossary > docs/glossary.md"
+        "docs/reference/glossary.md is stale: .venv/bin/python -m engine.plain glossary > " \
+        "docs/reference/glossary.md"
     for term in GLOSSARY:
         assert f"**{term}**" in doc
 
