@@ -390,6 +390,20 @@ class Exercise:
             data["question"] = question
         return self._act("note", data)
 
+    @property
+    def classroom(self) -> bool | None:
+        """Whether the exercise is shown in classroom mode, as last chosen (None: never chosen).
+        A view setting, saved in the log like everything else so that a reload keeps it, but
+        not read by the replay."""
+        views = [a for a in self.actions if a.kind == "view"]
+        return bool(views[-1].data["classroom"]) if views else None
+
+    def set_classroom(self, on: bool) -> Action | None:
+        """Record a switch to (or from) classroom mode; nothing is saved when it is unchanged."""
+        if self.classroom is bool(on):
+            return None
+        return self._act("view", {"classroom": bool(on)})
+
     def adjudicate(self) -> BrinkModel:
         """Play the pending turn: injects, intelligence, every actor's moves, the rules."""
         self._open()

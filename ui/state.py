@@ -164,14 +164,16 @@ def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwar
 
 
 def classroom(ex: Exercise) -> bool:
-    """Whether the open exercise is shown in classroom mode: as chosen at set-up or in the
-    sidebar in this browser session, otherwise on for lesson packs and off for the rest."""
-    modes = st.session_state.get("classroom", {})
-    return bool(modes.get(ex.id, ex.scenario.lesson is not None))
+    """Whether the open exercise is shown in classroom mode: as last chosen at set-up or in the
+    sidebar (saved with the exercise), otherwise on for lesson packs and off for the rest."""
+    chosen = ex.classroom
+    return ex.scenario.lesson is not None if chosen is None else chosen
 
 
-def set_classroom(exercise_id: str, on: bool) -> None:
-    st.session_state.setdefault("classroom", {})[exercise_id] = bool(on)
+def set_classroom(ex: Exercise, on: bool) -> None:
+    """Save a change of mode with the exercise (a default that is left alone is not written)."""
+    if classroom(ex) != bool(on):
+        act(ex.set_classroom, bool(on), rerun=False)
 
 
 def status_line(ex: Exercise) -> str:
@@ -192,7 +194,7 @@ def page_header() -> Exercise | None:
             on = st.toggle("Classroom mode", value=classroom(ex), key=f"classroom:{ex.id}",
                            help="Plain-language choices, one sentence under each chart, "
                                 "\"why?\" in plain sentences, the lesson's questions.")
-            set_classroom(ex.id, on)
+            set_classroom(ex, on)
         else:
             st.caption("No exercise open.")
     show_flash()

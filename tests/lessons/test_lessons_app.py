@@ -193,6 +193,12 @@ def test_classroom_mode_can_be_switched_off_in_the_sidebar(db):
     _ok(at.switch_page("screens/glossary.py").run())  # the choice holds across pages
     _ok(at.switch_page("screens/play.py").run())
     assert at.subheader[0].value == "Turn 2: orders"
+    assert ExerciseStore(db).load(ex_id).classroom is False  # saved with the exercise ...
+    reloaded = AppTest.from_file(APP, default_timeout=60)  # ... so a new browser session
+    reloaded.query_params["exercise"] = ex_id  # (a reload, another tab) keeps it off
+    _ok(_ok(reloaded.run()).switch_page("screens/play.py").run())
+    assert reloaded.sidebar.toggle(key=f"classroom:{ex_id}").value is False
+    assert reloaded.selectbox(key="move:west")
 
 
 @pytest.mark.parametrize("teacher", [False, True], ids=["students", "teacher"])

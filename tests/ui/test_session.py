@@ -46,6 +46,21 @@ def _play(ex: Exercise, turns: int) -> None:
 # --- starting ----------------------------------------------------------------------------------
 
 
+def test_classroom_mode_is_saved_but_not_replayed(ex, store):
+    """The view setting survives a reload; writing it again unchanged saves nothing; the game
+    replays the same with it."""
+    ex.adjudicate()
+    before = ex.model().summary()
+    assert ex.classroom is None
+    assert ex.set_classroom(True) is not None
+    assert ex.set_classroom(True) is None  # unchanged: no action, no save
+    again = store.load(ex.id)
+    assert again.classroom is True
+    assert again.model().summary() == before
+    again.set_classroom(False)
+    assert store.load(ex.id).classroom is False
+
+
 def test_start_rejects_bad_scenario_and_settings():
     with pytest.raises(ScenarioError, match="malformed YAML"):
         Exercise.start("id: x\ntitle: [unclosed\n", "bad.yaml")

@@ -71,7 +71,7 @@ if start:
         if ex is not None:
             # spawn the futures workers now, while the room reads the briefing
             warm_up(scenario_text=ex.scenario_text, source=ex.source, levers=ex.levers)
+            ex.set_classroom(classroom)  # saved with the exercise, so a reload keeps it
             state.open_exercise(ex.id)
-            state.set_classroom(ex.id, classroom)
             state.flash("success", f"Exercise started and saved ({ex.id}).")
             st.switch_page(state.PAGES["play"])
