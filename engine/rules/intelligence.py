@@ -196,7 +196,8 @@ def denial_changes(state: WorldState, move) -> list[Change]:
     about = move.params.get("about") or me.id
     subject = state.actors[about]
     cause = Cause(MOVE, move.id or move.type.value,
-                  f"{me.name} denies that {subject.name} has troops abroad and "
+                  f"{me.name} denies that {'it' if about == me.id else subject.name} has "
+                  f"troops abroad and "
                   f"{'steps up concealment' if about == me.id else 'helps hide them'} "
                   f"(credibility {me.credibility:.2f})")
     changes = [Change(about, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
