@@ -198,12 +198,10 @@ def nk_killed_six_weeks(batches: list[Batch]) -> pd.Series:
 
 def russian_payroll_usd_m_month(batches: list[Batch]) -> pd.Series:
     """Russia's troop payroll to North Korea in mid-December 2024 (the turn ending on or after
-    16 December), USD M per month: regime income / regime_capture_share."""
+    16 December), USD M per month, as the engine records it (payroll_income)."""
     (b,) = batches
     turn = _turn_ending_on_or_after(b.scenario, date(2024, 12, 16))
-    income = _wide(b, "north_korea", "regime_income")[turn]  # bn USD a year
-    capture = _param(b, "regime_capture_share").reindex(income.index)
-    return income / capture * 1000 / 12
+    return _wide(b, "north_korea", "payroll_income")[turn] * 1000 / 12  # bn USD a year in
 
 
 def _final(actor: str, variable: str) -> Callable[[list[Batch]], pd.Series]:

@@ -79,6 +79,7 @@ class ActorState:
     lost_trade: float  # bn USD / yr, this turn
     transfer_relief: float  # bn USD / yr, this turn (received minus paid)
     regime_income: float  # bn USD / yr, this turn: hard currency the regime captures
+    payroll_income: float  # bn USD / yr, this turn: troop pay received, before the regime's cut
     # military
     forces_home: int
     in_transit: int

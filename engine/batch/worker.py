@@ -18,12 +18,13 @@ from engine.model import BrinkModel
 
 # Variables kept per turn with --per-turn: the headline figures, not the whole frame, plus every
 # estimate (belief.*, belief_sd.*) held by an actor or the public. The calibration suite
-# (analysis/calibration.py) reads front, regime_income and the actors' estimates: first combat,
+# (analysis/calibration.py) reads front, payroll_income and the actors' estimates: first combat,
 # Russian payroll and the detection-to-confirmation lag.
 PER_TURN_VARS = frozenset({
     "escalation_rung", "escalation_level", "escalation_score", "wider_war_risk",
     "humanitarian_toll", "strain", "growth", "stability", "forces_home", "in_transit",
     "deployed", "front", "casualties", "killed", "front_pressure", "regime_income",
+    "payroll_income",
 })
 
 

@@ -241,6 +241,7 @@ def economy(state: WorldState) -> list[Change]:
     received = defaultdict(float)
     paid = defaultdict(float)
     regime_cash = defaultdict(float)
+    payroll_in = defaultdict(float)
     reserves_delta = defaultdict(float)
     shells_in = defaultdict(float)
     tech_in = defaultdict(float)
@@ -255,6 +256,7 @@ def economy(state: WorldState) -> list[Change]:
             reserves_delta[t.recipient] += value
             reserves_delta[t.payer] -= cost
         elif t.kind == "payroll":
+            payroll_in[t.recipient] += value
             regime_cash[t.recipient] += value * p["regime_capture_share"]
             reserves_delta[t.recipient] += value * p["regime_capture_share"]
             reserves_delta[t.payer] -= cost
@@ -309,6 +311,9 @@ def economy(state: WorldState) -> list[Change]:
             changes.append(Change(aid, "transfer_relief", relief, cause))
         if income != a.regime_income:
             changes.append(Change(aid, "regime_income", income, cause))
+        payroll = _round6(payroll_in.get(aid, 0.0) / dt)
+        if payroll != a.payroll_income:
+            changes.append(Change(aid, "payroll_income", payroll, cause))
         changes += [
             Change(aid, "strain", strain, cause),
             Change(aid, "growth", growth, cause),
