@@ -162,18 +162,35 @@ def nk_contingent_december(batches: list[Batch]) -> pd.Series:
     return abroad[turn]
 
 
+# Dating detection like the record does. §1.1 dates "first NIS detection" to 8 Oct, the day the
+# observed movement *began*; the NIS announced it on 18 Oct. The record dates the confirmation
+# (23 Oct) by the announcement and first combat (4 Nov) by the engagement. In the model an
+# intelligence look at the start of turn d reports the state at the end of turn d - 1, so the
+# first estimate above 500 saw the movement of turn d - 1: that turn's first day is the
+# detection date, the start of turn c (its look) the confirmation date, and the end of turn k
+# the first-combat date. Dating detection by the look instead would put it one turn later than
+# the record's convention and shorten both lags by one turn.
+
+
+def _detection_day(b: Batch) -> pd.Series:
+    """Day (from the start) on which the movement the first detection saw began."""
+    days = b.scenario.clock.days_per_turn
+    return ((_detection_turn(b) - 2) * days).clip(lower=0)
+
+
 def detection_to_confirmation_days(batches: list[Batch]) -> pd.Series:
-    """Days from the first Western-side estimate above 500 to the West's estimate above 5,000
-    labelled confirmed. Both are intelligence events, which happen at the start of a turn."""
+    """Days from the start of the movement the first Western-side estimate above 500 saw to the
+    look (at the start of a turn) at which the West's estimate above 5,000 is labelled
+    confirmed."""
     (b,) = batches
-    return (_confirmation_turn(b) - _detection_turn(b)) * b.scenario.clock.days_per_turn
+    return (_confirmation_turn(b) - 1) * b.scenario.clock.days_per_turn - _detection_day(b)
 
 
 def detection_to_combat_days(batches: list[Batch]) -> pd.Series:
-    """Days from detection (at the start of its turn) to the end of the first turn in which
-    North Korean troops are at the front (fighting happens during the turn)."""
+    """Days from the start of the movement the first detection saw to the end of the first turn
+    in which North Korean troops are at the front (fighting happens during the turn)."""
     (b,) = batches
-    return (_combat_turn(b) - _detection_turn(b) + 1) * b.scenario.clock.days_per_turn
+    return _combat_turn(b) * b.scenario.clock.days_per_turn - _detection_day(b)
 
 
 def _six_weeks_after_combat(b: Batch, variable: str) -> pd.Series:
@@ -260,13 +277,16 @@ TARGETS: tuple[Target, ...] = (
            "§6 Detection → Western confirmation lag: ~2–3 weeks; §1.1 derived lags: NIS "
            "detection (Oct 8) → US (Oct 23) ≈ 15 days, → NATO (Oct 28) ≈ 20 days",
            (NK,), "detection_to_confirmation_days", (14, 21), "14–21 (15 US, 20 NATO)", "days",
-           note="From the first Western-side estimate above 500 troops (South Korea, Ukraine "
-                "or the West) to the West's estimate above 5,000 labelled confirmed."),
+           note="From the start of the movement that the first Western-side estimate above "
+                "500 troops (South Korea, Ukraine or the West) saw, which is how §1.1 dates "
+                "detection (8 Oct, the movement's start; announced 18 Oct), to the look at "
+                "which the West's estimate above 5,000 is labelled confirmed."),
     Target("Detection → first combat",
-           "§1.1 derived lags: NIS detection (Oct 8) → first combat (Nov 4) ≈ 27 days",
-           (NK,), "detection_to_combat_days", 27.0, "≈27 (about 4 weeks)", "days",
-           note="From detection (start of its turn) to the end of the first turn with North "
-                "Korean troops at the front."),
+           "§1.1 derived lags: NIS detection (Oct 8) → first combat (Nov 4) ≈ 27 days; §1.1 "
+           "2024-11-04/05 first combat engagement (US officials: Nov 4; Umerov: Nov 5)",
+           (NK,), "detection_to_combat_days", (27, 28), "27–28 (about 4 weeks)", "days",
+           note="From the start of the movement the first detection saw (dated as §1.1 dates "
+                "it) to the end of the first turn with North Korean troops at the front."),
     Target("North Korean casualties six weeks after first combat",
            "§6 Early casualties: ~1,100 (≈100 KIA, ≈1,000 WIA) about six weeks after first "
            "combat; §1.4 2024-12-19 NIS via MP (D across sources by a factor ~1.5–2)",

@@ -188,3 +188,28 @@ def test_fit_scalar_reads_the_target_across_a_grid():
     assert list(table["value"]) == [0.015, 0.03]
     low, high = table["median"]
     assert 1.5 < high / low < 2.5  # casualties roughly proportional to the rate
+
+
+def test_detection_is_dated_by_the_movement_it_saw():
+    """Calibration §1.1 dates detection by the start of the movement the NIS saw (8 Oct), the
+    confirmation by its announcement and first combat by the engagement. One run: a lift in turn
+    1, seen at the look of turn 2, confirmed at the look of turn 4, fighting in turn 4."""
+    from types import SimpleNamespace
+
+    rows = []
+    for turn in range(0, 6):
+        estimate = {0: 0, 1: 0, 2: 1500, 3: 3000, 4: 8000, 5: 11000}[turn]
+        rows += [dict(run=0, turn=turn, actor=w, variable="belief.north_korea.troops_abroad",
+                      value=float(estimate if w == "west" else 0)) for w in calibration.WATCHERS]
+        rows.append(dict(run=0, turn=turn, actor="west",
+                         variable="belief_sd.north_korea.troops_abroad",
+                         value=0.1 if turn >= 4 else 1.0))
+        rows.append(dict(run=0, turn=turn, actor="north_korea", variable="front",
+                         value=500.0 if turn >= 4 else 0.0))
+    scenario = SimpleNamespace(clock=SimpleNamespace(days_per_turn=7), parameters={})
+    batch = calibration.Batch("x.yaml", pd.DataFrame({"run": [0], "param.confirmed_sd": [0.3]}),
+                              pd.DataFrame(rows), scenario)
+    # detection: day 0 (turn 1 began); confirmation: the look of turn 4, day 21; combat: end of
+    # turn 4, day 28
+    assert calibration.detection_to_confirmation_days([batch]).tolist() == [21.0]
+    assert calibration.detection_to_combat_days([batch]).tolist() == [28.0]
