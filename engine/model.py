@@ -270,9 +270,9 @@ class BrinkModel(mesa.Model):
             value = min(44.0, max(0.0, value))
         else:
             value = max(0.0, value) if before >= 0 else value
-        changes = [Change(target, eff.var, value, cause)]
+        changes = [(target, eff.var, value, cause)]
         if eff.var == "forces_home":  # troops appear or vanish at home: book as mobilisation
-            changes.append(Change(target, "mobilised", obj.mobilised + value - before, cause))
+            changes.append((target, "mobilised", obj.mobilised + value - before, cause))
         return changes
 
     def _intelligence_phase(self) -> None:

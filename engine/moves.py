@@ -198,9 +198,9 @@ def _dispatch(state: WorldState, move: Move) -> list[Change]:
     c = _cause(move, f"{me.name} dispatches {troops:,} troops by {route.name}"
                if state.explain else "")
     return [
-        Change(move.actor, "forces_home", me.forces_home - troops, c),
-        Change(move.actor, "in_transit", me.in_transit + troops, c),
-        Change(move.actor, "pipeline", (*me.pipeline, Cohort(route.id, "queued", troops, 0)), c),
+        (move.actor, "forces_home", me.forces_home - troops, c),
+        (move.actor, "in_transit", me.in_transit + troops, c),
+        (move.actor, "pipeline", (*me.pipeline, Cohort(route.id, "queued", troops, 0)), c),
     ]
 
 
@@ -211,10 +211,10 @@ def _withdraw(state: WorldState, move: Move) -> list[Change]:
     c = _cause(move, f"{me.name} withdraws {troops:,} troops from the front")
     back = Cohort(route.id, "returning", troops, route.transit_turns)
     return [
-        Change(move.actor, "front", me.front - troops, c),
-        Change(move.actor, "deployed", me.deployed - troops, c),
-        Change(move.actor, "in_transit", me.in_transit + troops, c),
-        Change(move.actor, "pipeline", (*me.pipeline, back), c),
+        (move.actor, "front", me.front - troops, c),
+        (move.actor, "deployed", me.deployed - troops, c),
+        (move.actor, "in_transit", me.in_transit + troops, c),
+        (move.actor, "pipeline", (*me.pipeline, back), c),
     ]
 
 
@@ -226,12 +226,12 @@ def _rotate(state: WorldState, move: Move) -> list[Change]:
     pipeline = (*me.pipeline, Cohort(route.id, "returning", troops, route.transit_turns),
                 Cohort(route.id, "queued", troops, 0))
     return [
-        Change(move.actor, "front", me.front - troops, c),
-        Change(move.actor, "deployed", me.deployed - troops, c),
-        Change(move.actor, "forces_home", me.forces_home - troops, c),
-        Change(move.actor, "in_transit", me.in_transit + 2 * troops, c),
-        Change(move.actor, "pipeline", pipeline, c),
-        Change(move.actor, "readiness", min(1.0, me.readiness + 0.1), c),
+        (move.actor, "front", me.front - troops, c),
+        (move.actor, "deployed", me.deployed - troops, c),
+        (move.actor, "forces_home", me.forces_home - troops, c),
+        (move.actor, "in_transit", me.in_transit + 2 * troops, c),
+        (move.actor, "pipeline", pipeline, c),
+        (move.actor, "readiness", min(1.0, me.readiness + 0.1), c),
     ]
 
 
@@ -241,10 +241,10 @@ def _mobilise(state: WorldState, move: Move) -> list[Change]:
     c = _cause(move, f"{me.name} mobilises {troops:,} more troops" if state.explain else "")
     share = troops / max(me.initial_forces, 1)
     return [
-        Change(move.actor, "forces_home", me.forces_home + troops, c),
-        Change(move.actor, "mobilised", me.mobilised + troops, c),
-        Change(move.actor, "stability", max(0.0, me.stability - 0.1 * share), c),
-        Change(move.actor, "strain", min(1.0, me.strain + 0.05 * share), c),
+        (move.actor, "forces_home", me.forces_home + troops, c),
+        (move.actor, "mobilised", me.mobilised + troops, c),
+        (move.actor, "stability", max(0.0, me.stability - 0.1 * share), c),
+        (move.actor, "strain", min(1.0, me.strain + 0.05 * share), c),
     ]
 
 
@@ -255,8 +255,8 @@ def _transfer_munitions(state: WorldState, move: Move) -> list[Change]:
     c = _cause(move, f"{me.name} ships {shells:,.0f} shells to {to.name}"
                if state.explain else "")
     return [
-        Change(me.id, "munitions", me.munitions - shells, c),
-        Change(to.id, "munitions", to.munitions + shells, c),
+        (me.id, "munitions", me.munitions - shells, c),
+        (to.id, "munitions", to.munitions + shells, c),
     ]
 
 
@@ -270,11 +270,11 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
         unit = SUPPORT_KINDS.get(kind, (0, 0, "USD M per turn"))[2]
         if amount <= 0:
             why = f"{state.actors[move.actor].name} stops {kind} support to {recipient}"
-            return [Change("world", "transfers", kept, _cause(move, why))]
+            return [("world", "transfers", kept, _cause(move, why))]
         why = (f"{state.actors[move.actor].name} provides {kind} to "
                f"{state.actors[recipient].name}: {amount:g} {unit}")
         new = (*kept, Transfer(move.actor, recipient, kind, amount, state.turn))
-        return [Change("world", "transfers", new, _cause(move, why))]
+        return [("world", "transfers", new, _cause(move, why))]
 
     return effect
 
@@ -283,7 +283,7 @@ def _impose(state: WorldState, move: Move) -> list[Change]:
     target, package = move.params["target"], move.params["package"]
     new = (*state.sanctions, Sanction(move.actor, target, package, INITIAL_ENFORCEMENT, state.turn))
     why = f"{state.actors[move.actor].name} imposes {package} sanctions on {target}"
-    return [Change("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new, _cause(move, why))]
 
 
 def _tighten(state: WorldState, move: Move) -> list[Change]:
@@ -294,7 +294,7 @@ def _tighten(state: WorldState, move: Move) -> list[Change]:
     new = tuple(s._replace(package=upgraded) if s is strongest else s for s in state.sanctions)
     why = (f"{state.actors[move.actor].name} tightens sanctions on {target}: "
            f"{strongest.package} -> {upgraded}")
-    return [Change("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new, _cause(move, why))]
 
 
 def _lift(state: WorldState, move: Move) -> list[Change]:
@@ -302,7 +302,7 @@ def _lift(state: WorldState, move: Move) -> list[Change]:
     new = tuple(s for s in state.sanctions
                 if not (s.sender == move.actor and s.target == target and s.package == package))
     why = f"{state.actors[move.actor].name} lifts {package} sanctions on {target}"
-    return [Change("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new, _cause(move, why))]
 
 
 def _enforce(state: WorldState, move: Move) -> list[Change]:
@@ -313,20 +313,20 @@ def _enforce(state: WorldState, move: Move) -> list[Change]:
         for s in state.sanctions
     )
     why = f"{state.actors[move.actor].name} steps up enforcement of its sanctions on {target}"
-    return [Change("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new, _cause(move, why))]
 
 
 def _interdict(state: WorldState, move: Move) -> list[Change]:
     route = state.routes[move.params["route"]]
     level = min(0.9, route.interdiction + 0.3)
     why = f"{state.actors[move.actor].name} interdicts {route.name}: {level:.0%} of capacity denied"
-    return [Change(f"route:{route.id}", "interdiction", level, _cause(move, why))]
+    return [(f"route:{route.id}", "interdiction", level, _cause(move, why))]
 
 
 def _protest(state: WorldState, move: Move) -> list[Change]:
     target = state.actors[move.params["target"]]
     why = f"{state.actors[move.actor].name} protests publicly against {target.name}"
-    return [Change(target.id, "credibility", max(0.0, target.credibility - 0.02),
+    return [(target.id, "credibility", max(0.0, target.credibility - 0.02),
                    _cause(move, why))]
 
 
@@ -341,8 +341,8 @@ def _un_action(state: WorldState, move: Move) -> list[Change]:
     c = _cause(move, why)
     new = tuple(s._replace(enforcement=min(1.0, s.enforcement + 0.1))
                 if s.target == target.id else s for s in state.sanctions)
-    return [Change("world", "sanctions", new, c),
-            Change(target.id, "credibility", max(0.0, target.credibility - 0.05), c)]
+    return [("world", "sanctions", new, c),
+            (target.id, "credibility", max(0.0, target.credibility - 0.05), c)]
 
 
 def _disclose(state: WorldState, move: Move) -> list[Change]:
@@ -363,16 +363,16 @@ def _deep_strike(state: WorldState, move: Move) -> list[Change]:
     c = _cause(move, f"{state.actors[move.actor].name} strikes deep into {target.name}"
                if state.explain else "")
     return [
-        Change(target.id, "strain", min(1.0, target.strain + 0.01), c),
-        Change(target.id, "munitions_production", target.munitions_production * 0.97, c),
-        Change("world", "civilian_casualties", state.civilian_casualties + harm, c),
+        (target.id, "strain", min(1.0, target.strain + 0.01), c),
+        (target.id, "munitions_production", target.munitions_production * 0.97, c),
+        ("world", "civilian_casualties", state.civilian_casualties + harm, c),
     ]
 
 
 def _nuclear_signal(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     c = _cause(move, f"{me.name} signals nuclear readiness")
-    return [Change(me.id, "resolve", min(1.0, me.resolve + 0.05), c)]
+    return [(me.id, "resolve", min(1.0, me.resolve + 0.05), c)]
 
 
 def _nuclear_use(state: WorldState, move: Move) -> list[Change]:
@@ -381,9 +381,9 @@ def _nuclear_use(state: WorldState, move: Move) -> list[Change]:
     sign = 1.0 if me.id in theatre.side_a else -1.0
     c = _cause(move, f"{me.name} uses a nuclear weapon in {theatre.name}")
     return [
-        Change(f"theatre:{theatre.id}", "front_pressure",
+        (f"theatre:{theatre.id}", "front_pressure",
                max(-1.0, min(1.0, theatre.front_pressure + 0.5 * sign)), c),
-        Change("world", "civilian_casualties", state.civilian_casualties + 10_000, c),
+        ("world", "civilian_casualties", state.civilian_casualties + 10_000, c),
     ]
 
 
@@ -393,11 +393,11 @@ def _offer_ceasefire(state: WorldState, move: Move) -> list[Change]:
     theatre = state.theatres[theatre_id]
     offers = (*state.ceasefire_offers, (me.id, theatre_id, state.turn))
     c = _cause(move, f"{me.name} offers a ceasefire in {theatre.name}")
-    changes = [Change("world", "ceasefire_offers", offers, c)]
+    changes = [("world", "ceasefire_offers", offers, c)]
     recent = {a for a, t, turn in offers if t == theatre_id and turn >= state.turn - 1}
     if recent & set(theatre.side_a) and recent & set(theatre.side_b):
         agreed = _cause(move, f"Both sides offered a ceasefire in {theatre.name}: it holds")
-        changes.append(Change(f"theatre:{theatre_id}", "ceasefire", True, agreed))
+        changes.append((f"theatre:{theatre_id}", "ceasefire", True, agreed))
     return changes
 
 

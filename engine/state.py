@@ -1,7 +1,7 @@
 """Explicit world state: actors, theatres, routes and the world's public variables.
 
-State objects are plain mutable dataclasses so that the model can apply ``Change`` records to
-them; the rules never mutate them (they return changes, see engine/causal.py). Standing orders
+State objects are plain mutable dataclasses so that the model can apply changes to them; the
+rules never mutate them (they return changes, see engine/causal.py). Standing orders
 (sanctions in force, transfers, troop cohorts) are immutable tuples replaced as a whole.
 """
 

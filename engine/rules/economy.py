@@ -306,26 +306,26 @@ def economy(state: WorldState) -> list[Change]:
         relief = _round6(relief)
         income = _round6(regime_cash.get(aid, 0.0) / dt)
         if lost_recorded != a.lost_trade:
-            changes.append(Change(aid, "lost_trade", lost_recorded, cause))
+            changes.append((aid, "lost_trade", lost_recorded, cause))
         if relief != a.transfer_relief:
-            changes.append(Change(aid, "transfer_relief", relief, cause))
+            changes.append((aid, "transfer_relief", relief, cause))
         if income != a.regime_income:
-            changes.append(Change(aid, "regime_income", income, cause))
+            changes.append((aid, "regime_income", income, cause))
         payroll = _round6(payroll_in.get(aid, 0.0) / dt)
         if payroll != a.payroll_income:
-            changes.append(Change(aid, "payroll_income", payroll, cause))
+            changes.append((aid, "payroll_income", payroll, cause))
         changes += [
-            Change(aid, "strain", strain, cause),
-            Change(aid, "growth", growth, cause),
-            Change(aid, "gdp", gdp, cause),
+            (aid, "strain", strain, cause),
+            (aid, "growth", growth, cause),
+            (aid, "gdp", gdp, cause),
         ]
         delta = reserves_delta.get(aid)
         if delta:
             reserves = a.reserves + delta
-            changes.append(Change(aid, "reserves", reserves if reserves > 0.0 else 0.0, cause))
+            changes.append((aid, "reserves", reserves if reserves > 0.0 else 0.0, cause))
         shells = shells_in.get(aid)
         if shells:
-            changes.append(Change(aid, "munitions", a.munitions + shells, Cause(
+            changes.append((aid, "munitions", a.munitions + shells, Cause(
                 RULE, "transfers",
                 f"{a.name} receives {shells:,.0f} shells of aid" if explain else "")))
         tech = tech_in.get(aid)
@@ -333,7 +333,7 @@ def economy(state: WorldState) -> list[Change]:
             gain = p["technology_effectiveness_gain"] * tech * dt
             # saturating: technology cannot more than double effectiveness
             eff = a.effectiveness + gain * max(0.0, 2.0 - a.effectiveness)
-            changes.append(Change(aid, "effectiveness", eff, Cause(
+            changes.append((aid, "effectiveness", eff, Cause(
                 RULE, "transfers", f"{a.name} absorbs transferred technology "
                 f"(level {tech:.2f})" if explain else "")))
     return changes

@@ -62,7 +62,7 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
     for actor_id, points in by_actor.items():
         if actors[actor_id].escalation_points == points:
             continue  # unchanged: no record needed (the log keeps changes only)
-        changes.append(Change(actor_id, "escalation_points", points, Cause(
+        changes.append((actor_id, "escalation_points", points, Cause(
             RULE, "escalation", f"{actors[actor_id].name}'s moves this turn score "
             f"{points:g} points") if explain else QUIET))
     horizontal = p["horizontal_points"] * len(newly_drawn)
@@ -93,9 +93,9 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
             notes.append(f"easing slowly (friction {p['descent_friction']:.2f})")
     new_level = clip(new_level, 0.0, float(TOP_RUNG))
     cause = Cause(RULE, "escalation", "; ".join(notes)) if explain else QUIET
-    changes.append(Change("world", "escalation_score", score, cause))
-    changes.append(Change("world", "heat", heat, cause))
-    changes.append(Change("world", "escalation_level", new_level, cause))
+    changes.append(("world", "escalation_score", score, cause))
+    changes.append(("world", "heat", heat, cause))
+    changes.append(("world", "escalation_level", new_level, cause))
 
     # Accident risk near the top (Payne): drawn every turn so the stream does not depend on it.
     onset = p["accident_onset_rung"]
@@ -109,7 +109,7 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
         ceiling = next((t - 0.01 for t in THRESHOLD_RUNGS
                         if t > new_level and THRESHOLD_BARRIERS[t] >= NUCLEAR_POINTS), TOP_RUNG)
         accident_level = max(new_level, min(ceiling, new_level + jump))
-        changes.append(Change("world", "escalation_level", accident_level, Cause(
+        changes.append(("world", "escalation_level", accident_level, Cause(
             RANDOM, "accident", f"An accident or misread signal (risk {risk:.1%} at rung "
             f"{int(new_level)}) pushes escalation up {accident_level - new_level:.1f} rungs "
             f"to '{RUNG_NAMES[int(accident_level)]}'")))
@@ -119,7 +119,7 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
     logit = (p["wider_war_slope"] * (new_level - p["wider_war_midpoint"])
              + p["wider_war_per_actor"] * max(0, drawn - initially_drawn))
     risk_war = 1.0 / (1.0 + math.exp(-logit))
-    changes.append(Change("world", "wider_war_risk", risk_war, Cause(
+    changes.append(("world", "wider_war_risk", risk_war, Cause(
         RULE, "escalation", f"rung {new_level:.1f} and {drawn - initially_drawn} more actor(s) "
         f"drawn in than at the start give a {risk_war:.1%} risk of a wider war")
         if explain else QUIET))

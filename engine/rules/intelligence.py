@@ -125,7 +125,7 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
         if beliefs != observer.beliefs:
             cause = Cause(RANDOM, "observation", "; ".join(notes) if notes
                           else f"{observer.name}'s estimates drift") if explain else QUIET
-            changes.append(Change(observer.id, "beliefs", beliefs, cause))
+            changes.append((observer.id, "beliefs", beliefs, cause))
     # The public is a weak observer of its own (journalists, open-source analysts).
     public = dict(state.public_beliefs)
     notes = []
@@ -139,23 +139,23 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                             "quantity": QUANTITY, "estimate": belief_estimate(new),
                             "label": label(state, new), "text": text})
             notes.append(text)
-    changes.append(Change("world", "public_beliefs", public, Cause(
+    changes.append(("world", "public_beliefs", public, Cause(
         RANDOM, "observation", "; ".join(notes) or "Public estimates drift")
         if explain else QUIET))
     for t_id in targets:
         target = state.actors[t_id]
         if target.concealment_boost_turns:
-            changes.append(Change(t_id, "concealment_boost_turns",
+            changes.append((t_id, "concealment_boost_turns",
                                   target.concealment_boost_turns - 1,
                                   Cause(RULE, "observation", "concealment effort wears off")))
         b = public[(t_id, QUANTITY)]  # after this turn's look
         if (target.denied and target.troops_abroad > 0 and label(state, b) == "confirmed"
                 and belief_estimate(b) > 1000):
             changes += [
-                Change(t_id, "credibility", max(0.0, target.credibility - 0.1), Cause(
+                (t_id, "credibility", max(0.0, target.credibility - 0.1), Cause(
                     RULE, "observation", f"{target.name}'s denial is exposed: the public "
                     f"confirms {describe(b)} troops abroad")),
-                Change(t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
+                (t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
             ]
     return changes, reports
 
@@ -177,11 +177,11 @@ def disclosure_changes(state: WorldState, move) -> list[Change]:
         if (about, QUANTITY) in beliefs and ally != about:
             beliefs[(about, QUANTITY)] = fuse(beliefs[(about, QUANTITY)], mine.mean, obs_var,
                                               ceiling=ceiling)
-            changes.append(Change(ally, "beliefs", beliefs, cause))
+            changes.append((ally, "beliefs", beliefs, cause))
     public = dict(state.public_beliefs)
     public[(about, QUANTITY)] = fuse(public[(about, QUANTITY)], mine.mean, obs_var,
                                      ceiling=ceiling)
-    changes.append(Change("world", "public_beliefs", public, cause))
+    changes.append(("world", "public_beliefs", public, cause))
     return changes
 
 
@@ -200,13 +200,13 @@ def denial_changes(state: WorldState, move) -> list[Change]:
                   f"troops abroad and "
                   f"{'steps up concealment' if about == me.id else 'helps hide them'} "
                   f"(credibility {me.credibility:.2f})")
-    changes = [Change(about, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
-               Change(me.id, "denied", True, cause)]
+    changes = [(about, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
+               (me.id, "denied", True, cause)]
     if (about, QUANTITY) in state.public_beliefs:
         public = dict(state.public_beliefs)
         b = public[(about, QUANTITY)]
         public[(about, QUANTITY)] = b._replace(
             mean=b.mean * (1 - DENIAL_PULL * me.credibility),
             var=b.var + DENIAL_DOUBT * (1 - me.credibility))
-        changes.append(Change("world", "public_beliefs", public, cause))
+        changes.append(("world", "public_beliefs", public, cause))
     return changes

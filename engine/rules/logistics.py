@@ -100,18 +100,18 @@ def logistics(state: WorldState) -> list[Change]:
                  if state.explain else QUIET)
         # only the stocks that moved (most turns, nobody comes home)
         if home != actor.forces_home:
-            changes.append(Change(actor.id, "forces_home", home, cause))
+            changes.append((actor.id, "forces_home", home, cause))
         if transit != actor.in_transit:
-            changes.append(Change(actor.id, "in_transit", transit, cause))
+            changes.append((actor.id, "in_transit", transit, cause))
         if deployed != actor.deployed:
-            changes.append(Change(actor.id, "deployed", deployed, cause))
+            changes.append((actor.id, "deployed", deployed, cause))
         if front != actor.front:
-            changes.append(Change(actor.id, "front", front, cause))
-        changes.append(Change(actor.id, "pipeline", new_pipeline, cause))
+            changes.append((actor.id, "front", front, cause))
+        changes.append((actor.id, "pipeline", new_pipeline, cause))
     for route in state.routes.values():
         if route.interdiction > 0:
             level = max(0.0, round(route.interdiction - INTERDICTION_DECAY, 6))
-            changes.append(Change(f"route:{route.id}", "interdiction", level, Cause(
+            changes.append((f"route:{route.id}", "interdiction", level, Cause(
                 RULE, "logistics", f"Interdiction of {route.name} eases to {level:.0%}")))
     return changes
 

@@ -61,7 +61,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
         attackers = [a for a in (*th.side_a, *th.side_b) if a in offensive]
         ceasefire = th.ceasefire and not attackers
         if th.ceasefire and attackers:
-            changes.append(Change(f"theatre:{th.id}", "ceasefire", False, Cause(
+            changes.append((f"theatre:{th.id}", "ceasefire", False, Cause(
                 "move", "offensive", f"An offensive by {', '.join(attackers)} breaks the "
                 f"ceasefire in {th.name}")))
         intensity = th.base_intensity
@@ -72,7 +72,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
         if intensity != th.intensity:
             why_i = (f"offensive by {', '.join(attackers)}" if attackers
                      else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
-            changes.append(Change(f"theatre:{th.id}", "intensity", intensity, Cause(
+            changes.append((f"theatre:{th.id}", "intensity", intensity, Cause(
                 RULE, "military", f"{th.name} intensity {intensity:.2f} ({why_i})"
                 if explain else "")))
         power = {}
@@ -103,14 +103,14 @@ def military(state: WorldState, orders, rng) -> list[Change]:
                     f"intensity {intensity:.2f}, enemy/own power {ratio ** 2:.2f})")
                     ) if explain else QUIET_ATTRITION
                 changes += [
-                    Change(a.id, "front", a.front - casualties, cause),
-                    Change(a.id, "deployed", a.deployed - casualties, cause),
-                    Change(a.id, "killed", a.killed + killed, cause),
-                    Change(a.id, "wounded", a.wounded + wounded, cause),
+                    (a.id, "front", a.front - casualties, cause),
+                    (a.id, "deployed", a.deployed - casualties, cause),
+                    (a.id, "killed", a.killed + killed, cause),
+                    (a.id, "wounded", a.wounded + wounded, cause),
                 ]
             readiness = clip(a.readiness + 0.02 - 0.04 * intensity, 0.2, 1.0)
             if readiness != a.readiness:
-                changes.append(Change(a.id, "readiness", readiness, Cause(
+                changes.append((a.id, "readiness", readiness, Cause(
                     RULE, "military", f"{a.name} readiness {readiness:.2f} after a turn at "
                     f"intensity {intensity:.2f}") if explain else QUIET))
         if side_a > 0 and side_b > 0:
@@ -122,23 +122,23 @@ def military(state: WorldState, orders, rng) -> list[Change]:
                 f"{th.name}: combat power A/B {side_a / side_b:.2f} favours {favoured} at "
                 f"intensity {intensity:.2f}; pressure {th.front_pressure:+.2f} -> "
                 f"{pressure:+.2f}") if explain else "")
-            changes.append(Change(f"theatre:{th.id}", "front_pressure", pressure, cause))
+            changes.append((f"theatre:{th.id}", "front_pressure", pressure, cause))
             moved = abs(pressure - th.front_pressure)
             if moved > 0:
-                changes.append(Change("world", "displaced", state.displaced + int(
+                changes.append(("world", "displaced", state.displaced + int(
                     p["displaced_per_pressure"] * moved), cause))
     for a in state.actors.values():
         stock = a.munitions - consumed.get(a.id, 0.0) + a.munitions_production
         if stock != a.munitions:
-            changes.append(Change(a.id, "munitions", stock, Cause(
+            changes.append((a.id, "munitions", stock, Cause(
                 RULE, "military", f"{a.name} fires {consumed.get(a.id, 0.0):,.0f} shells and "
                 f"produces {a.munitions_production:,.0f}") if explain else QUIET))
         if a.drawn_in:
             continue
         if a.id in fighting:
-            changes.append(Change(a.id, "drawn_in", True, Cause(
+            changes.append((a.id, "drawn_in", True, Cause(
                 RULE, "military", f"{a.name}'s troops are now fighting: it is drawn in")))
         elif a.id in violent:
-            changes.append(Change(a.id, "drawn_in", True, Cause(
+            changes.append((a.id, "drawn_in", True, Cause(
                 "move", "violent move", f"{a.name} makes a violent move: it is drawn in")))
     return changes

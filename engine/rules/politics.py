@@ -40,5 +40,5 @@ def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
             f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
             f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
             f"{payment_term:+.3f}, reversion {reversion:+.3f}")) if state.explain else QUIET
-        changes.append(Change(a.id, "stability", stability, cause))
+        changes.append((a.id, "stability", stability, cause))
     return changes

@@ -296,7 +296,7 @@ def test_horizontal_escalation_when_an_actor_joins():
     model = mini_model()
     base = model.state.heat
     changes = rules.escalation(model.state, [], np.random.default_rng(0), ["green"], 2)
-    heat = next(c.value for c in changes if c.var == "heat")
+    heat = next(value for _target, var, value, _cause in changes if var == "heat")
     assert heat - base == pytest.approx(model.state.params["horizontal_points"])
 
 
@@ -327,9 +327,9 @@ def test_disclosure_moves_the_public_and_allies():
     state.actors["red"].beliefs[("green", "troops_abroad")] = Belief(math.log1p(20_000), 0.05, 4)
     move = make_move("red", "disclose_intelligence", {"about": "green"})
     changes = CATALOGUE[move.type].effect(state, move)
-    public = next(c.value for c in changes if c.var == "public_beliefs")
+    public = next(value for _target, var, value, _cause in changes if var == "public_beliefs")
     assert math.expm1(public[("green", "troops_abroad")].mean) > 10_000
-    assert not [c for c in changes if c.target == "blue"]  # blue is not red's ally
+    assert not [c for c in changes if c[0] == "blue"]  # blue is not red's ally
 
 
 def test_denial_pulls_the_public_down_without_resetting_it():
