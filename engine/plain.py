@@ -400,7 +400,8 @@ def questions_for(scenario, turn: int | None) -> list[str]:
 
 # --- chart captions ------------------------------------------------------------------------------
 
-CAPTION_KINDS = ("escalation", "strain", "troops", "estimate", "fan", "probabilities")
+CAPTION_KINDS = ("escalation", "strain", "troops", "casualties", "estimate", "fan",
+                 "probabilities", "branches")
 
 
 def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
@@ -420,12 +421,19 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
     * ``escalation``: the per-turn frame (``model.frame()``) - the rung over turns;
     * ``strain``: the per-turn frame - economic strain of each actor (or ``actor``);
     * ``troops``: the per-turn frame - ``actor``'s troops on the way and deployed;
+    * ``casualties``: the per-turn frame - military casualties (killed and wounded) of each
+      actor that had any (or of ``actor``), most first: the last figure and the biggest rise
+      in one turn;
     * ``estimate``: the per-turn frame - the public's estimate of ``about``'s troops abroad
       against the true number;
     * ``fan``: a fan frame from ``analysis.fans.fan`` (turn, q05, median, q95, runs) for
       ``label`` (what the variable is, e.g. "Russia's economic strain");
     * ``probabilities``: an ``analysis.probabilities.outcome_probabilities`` frame; ``names``
-      maps outcome ids to their names.
+      maps outcome ids to their names;
+    * ``branches``: a ``ui.core.branch_series`` frame (index: turn; one column per branch,
+      named after it; empty where a branch has not played the turn) for ``label`` (e.g.
+      "escalation level"): where each branch ends, how far apart the branches are at the last
+      turn they all reached and after which turn their lines part.
     """
     names = names or {}
     if kind == "escalation":
@@ -471,6 +479,8 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         return (f"{_possessive(who)} troops on the way or deployed went from "
                 f"{round(abroad.iloc[0]):,} to {round(abroad.iloc[-1]):,}, with the most, "
                 f"{round(abroad.max()):,}, in turn {int(abroad.idxmax())}.")
+    if kind == "casualties":
+        return _casualties_caption(frame, actor, names)
     if kind == "estimate":
         if about is None:
             raise ValueError("an estimate caption needs 'about' (the actor estimated)")
@@ -492,7 +502,98 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         name = names.get(row["outcome"], row["outcome"])
         return (f"The most likely outcome is \"{name}\": {row['k']:,} of {row['n']:,} runs "
                 f"({row['p']:.0%}; 95% interval {row['low']:.0%} to {row['high']:.0%}).")
+    if kind == "branches":
+        return _branches_caption(frame, label or "the value")
     raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CAPTION_KINDS)}")
+
+
+def _casualties_caption(frame: pd.DataFrame, actor: str | None,
+                        names: dict[str, str]) -> str:
+    """ "Military casualties (killed and wounded) over 8 turns: Russia's rose from 0 to
+    28,041, with the biggest rise, +5,000, in turn 3; ..." - most casualties first."""
+    rows = frame[frame["variable"] == "casualties"]
+    if actor is not None:
+        series = {actor: _series(frame, actor, "casualties")}
+    else:
+        order = {a: i for i, a in enumerate(names)}
+        ids = sorted(rows.loc[rows["value"] > 0, "actor"].unique(),
+                     key=lambda a: (order.get(a, len(order)), a))
+        series = {a: _series(frame, a, "casualties") for a in ids}
+    turns = rows["turn"] if len(rows) else frame["turn"]
+    span = int(turns.max() - turns.min()) if len(turns) else 0
+    hit = {a: s for a, s in series.items() if (s > 0).any()}
+    if not hit:
+        who = f"{names.get(actor, actor)} had no" if actor is not None else "No actor had"
+        return f"{who} military casualties (killed or wounded) over {span} turns."
+    parts = []
+    for a in sorted(hit, key=lambda k: -hit[k].iloc[-1]):  # stable: scenario order on ties
+        s = hit[a]
+        first, last = round(s.iloc[0]), round(s.iloc[-1])
+        verb = ("rose" if last > first else "fell" if last < first else "stayed at")
+        text = f"{_possessive(_mid(names.get(a, a)))} " + (
+            f"stayed at {last:,}" if verb == "stayed at" else f"{verb} from {first:,} to {last:,}")
+        steps = s.diff().iloc[1:]
+        if not steps.empty and steps.max() > 0:
+            text += (f", with the biggest rise, +{round(steps.max()):,}, in turn "
+                     f"{int(steps.idxmax())}")
+        parts.append(text)
+    return f"Military casualties (killed and wounded) over {span} turns: {'; '.join(parts)}."
+
+
+def _branches_caption(frame: pd.DataFrame, label: str) -> str:
+    """ "Escalation level ends at 14.2 on "Main line" (turn 6) and 11.0 on "Softer line"
+    (turn 5); at turn 5, the last turn both reached, they are 2.9 apart; the lines are the
+    same up to turn 3 and part after it." Columns are read by position, so two branches with
+    the same name cannot trip it up."""
+    columns = [frame.iloc[:, i].dropna().sort_index() for i in range(frame.shape[1])]
+    if not columns or any(c.empty for c in columns):
+        raise ValueError("a branches caption needs at least one turn on every branch")
+    common = frame.dropna().sort_index()
+    gaps = common.max(axis=1) - common.min(axis=1)
+    # the lines differ where the gap is more than float noise
+    apart = gaps[gaps > 1e-9 * (1 + common.abs().max(axis=1))]
+    gap = float(gaps.iloc[-1]) if len(gaps) else 0.0
+    ends = [float(c.iloc[-1]) for c in columns]
+    # one decimal from 1 up (like rungs), two below (like shares), and more when fewer would
+    # show a real gap as 0 or two different ends as equal
+    digits = 1 if max(abs(c).max() for c in columns) >= 1 else 2
+    while digits < 4 and ((gap and round(gap, digits) == 0)
+                          or len({round(e, digits) for e in ends}) < len(set(ends))):
+        digits += 1
+
+    def num(v: float) -> str:
+        return f"{v:,.{digits}f}"
+
+    last_turns = [int(c.index[-1]) for c in columns]
+    same_end = len(set(last_turns)) == 1
+    where = [f"{num(e)} on \"{name}\"" + ("" if same_end else f" (turn {t})")
+             for e, name, t in zip(ends, frame.columns, last_turns, strict=True)]
+    ends_text = where[0] if len(where) == 1 else ", ".join(where[:-1]) + " and " + where[-1]
+    if same_end:
+        text = f"At turn {last_turns[0]}, {label} ends at {ends_text}"
+    else:
+        text = f"{label[:1].upper()}{label[1:]} ends at {ends_text}"
+    if len(columns) < 2:
+        return text + "."
+    if common.empty:
+        return text + "; the branches share no turn."
+    last_common = int(common.index[-1])
+    if apart.empty:
+        return text + (f"; the lines are the same on every turn the branches share (up to "
+                       f"turn {last_common}).")
+    spread = (("they are" if len(columns) == 2 else "the highest and the lowest are")
+              + (f" {num(gap)} apart" if gap > 1e-9 * (1 + abs(common.iloc[-1]).max())
+                 else " level"))
+    if same_end and last_common == last_turns[0]:
+        text += f"; {spread}"
+    else:
+        both = "both" if len(columns) == 2 else f"all {len(columns)}"
+        text += f"; at turn {last_common}, the last turn {both} reached, {spread}"
+    first = int(apart.index[0])
+    before = common.index[common.index < first]
+    if len(before):
+        return text + f"; the lines are the same up to turn {int(before[-1])} and part after it."
+    return text + f"; the lines differ from turn {first}."
 
 
 def confidence_by_turn(model, about: str) -> list[str]:

@@ -154,6 +154,12 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
             st.line_chart(core.estimate_series(frame, about), x_label="turn",
                           y_label="troops", height=180)
             st.caption(plain.chart_caption("estimate", frame, about=about, names=names))
+        hit = core.with_casualties(frame, names)
+        if hit:
+            st.markdown("**Military casualties**")
+            st.line_chart(core.per_actor(frame, "casualties", names, only=hit),
+                          x_label="turn", y_label="killed and wounded", height=180)
+            st.caption(plain.chart_caption("casualties", frame, names=names))
 
 
 # --- a team's order sheet ----------------------------------------------------------------------

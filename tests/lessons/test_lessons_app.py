@@ -74,6 +74,12 @@ def _check_screen(at: AppTest, ex, actor: str) -> int:
             expected.append(chart_caption("troops", frame, actor=movers[0], names=names))
         for about in core.estimated(frame, names)[:1]:
             expected.append(chart_caption("estimate", frame, about=about, names=names))
+        hit = core.with_casualties(frame, names)
+        if hit:  # the casualties chart, as on the facilitator's dashboard
+            expected.append(chart_caption("casualties", frame, names=names))
+            assert "**Military casualties**" in markdown
+        else:
+            assert not [c for c in captions if "military casualties" in c.lower()]
         for sentence in expected:
             assert sentence in captions, sentence
         # ... and consistent with the headline figure above it
@@ -158,6 +164,11 @@ def test_lesson_plays_end_to_end_in_classroom_mode(path, db):
         ex = store.load(ex_id)
 
     assert len(chosen) == scenario.clock.turns
+    if path.stem != "do-sanctions-work":  # the casualties chart and its sentence were shown
+        frame = ex.model().frame()
+        assert core.with_casualties(frame, ex.names)
+        assert chart_caption("casualties", frame, names=ex.names).startswith(
+            "Military casualties (killed and wounded) over ")
     if path.stem == "do-sanctions-work":  # a package in force cannot be imposed again
         assert refused, "no choice was ever shown refused"
     assert any(f"All {ex.turns} turns have been played" in s for s in _texts(at.success))
@@ -199,6 +210,51 @@ def test_classroom_mode_can_be_switched_off_in_the_sidebar(db):
     _ok(_ok(reloaded.run()).switch_page("screens/play.py").run())
     assert reloaded.sidebar.toggle(key=f"classroom:{ex_id}").value is False
     assert reloaded.selectbox(key="move:west")
+
+
+def test_branch_comparison_charts_carry_their_sentences_in_classroom_mode(db):
+    """Rewind a class's game on the Rewind page: each comparison chart gets the sentence
+    engine/plain.py computes from the branches' own series; switched off, none."""
+    path = next(p for p in LESSONS if p.name == "escalation-ladders.yaml")
+    at = _open_lesson(path)
+    _ok(at.button(key="lib_use").click().run())
+    _ok(next(b for b in at.button if b.label == "Start the exercise").click().run())
+    ex_id = at.session_state["exercise_id"]
+    store = ExerciseStore(db)
+    ex = store.load(ex_id)
+    for _ in range(4):
+        ex.adjudicate()
+    _ok(at.switch_page("screens/branches.py").run())
+    at.number_input(key="rewind_turn").set_value(2)
+    at.text_input(key="rewind_name").input("A different turn 3")
+    _ok(next(b for b in at.button if b.label == "Rewind and branch").click().run())
+    ex = store.load(ex_id)
+    assert [b.name for b in ex.branches.values()] == ["Main line", "A different turn 3"]
+    actor = ex.scenario.lesson.choices[0].actor  # the main line held; the branch acts
+    choice = next(c for c, reason in available_choices(ex.model(), actor) if reason is None)
+    ex.submit(actor, [{"move": choice.move.move, "params": dict(choice.move.params)}],
+              choice.label)
+    ex.adjudicate()
+    _ok(at.run())
+
+    picked = at.multiselect(key="compare").value
+    assert picked == list(ex.branches)
+    captions = _texts(at.caption)
+    for variable, label in (("escalation_level", "escalation level"),
+                            ("wider_war_risk", "risk of a wider war")):
+        series = core.branch_series(ex, picked, "world", variable)
+        sentence = chart_caption("branches", series, label=label)
+        assert _md(sentence) in captions, sentence
+        assert sentence.startswith(f"{label[0].upper()}{label[1:]} ends at ")
+        assert 'on "A different turn 3" (turn 3)' in sentence
+        # the lines are the same up to the turn rewound to, at least
+        same = re.search(r"same (?:up to|on every turn the branches share \(up to) turn (\d+)",
+                         sentence)
+        assert same is not None, sentence
+        assert int(same.group(1)) >= 2, sentence
+
+    _ok(at.sidebar.toggle(key=f"classroom:{ex_id}").set_value(False).run())
+    assert not [c for c in _texts(at.caption) if " ends at " in c]
 
 
 @pytest.mark.parametrize("teacher", [False, True], ids=["students", "teacher"])

@@ -214,6 +214,166 @@ def test_batch_captions_from_known_frames():
         "to 81%).")
 
 
+CASUALTY_PART = re.compile(r"^(.+?)'s? (?:rose from ([\d,]+) to ([\d,]+)|stayed at ([\d,]+))"
+                           r"(?:, with the biggest rise, \+([\d,]+), in turn (\d+))?$")
+
+
+def _casualty_parts(text: str, names: dict[str, str]) -> dict[str, tuple]:
+    """actor -> (first, last, biggest rise or None, its turn or None), parsed back from a
+    casualties caption; the order of the dict is the order of the sentence."""
+    head = re.match(r"Military casualties \(killed and wounded\) over (\d+) turns: (.+)\.$", text)
+    assert head is not None, text
+    ids = {name: a for a, name in names.items()}
+    ids |= {"the" + name[3:]: a for name, a in list(ids.items()) if name.startswith("The ")}
+    out = {}
+    for part in head.group(2).split("; "):
+        m = CASUALTY_PART.match(part)
+        assert m is not None, part
+        first = _number(m.group(2) or m.group(4))
+        last = _number(m.group(3) or m.group(4))
+        rise = (_number(m.group(5)), int(m.group(6))) if m.group(5) else (None, None)
+        out[ids[m.group(1)]] = (first, last, *rise)
+    return out
+
+
+def _check_casualties(text: str, frame: pd.DataFrame, names: dict[str, str]) -> dict:
+    """Every figure in a casualties caption is the frame's, most casualties first."""
+    rows = frame[frame["variable"] == "casualties"]
+    parts = _casualty_parts(text, names)
+    assert f" over {int(rows['turn'].max() - rows['turn'].min())} turns: " in text
+    hit = sorted(rows.loc[rows["value"] > 0, "actor"].unique())
+    assert sorted(parts) == hit
+    lasts = []
+    for a, (first, last, rise, turn) in parts.items():
+        s = rows[rows["actor"] == a].set_index("turn")["value"].sort_index()
+        assert (first, last) == (round(s.iloc[0]), round(s.iloc[-1])), a
+        steps = s.diff().iloc[1:]
+        if steps.max() > 0:
+            assert rise == round(steps.max()), a
+            assert steps[turn] == steps.max(), a  # the first turn with the biggest rise
+            assert (steps.loc[:turn - 1] < steps.max()).all(), a
+        else:
+            assert rise is None, a
+        lasts.append(last)
+    assert lasts == sorted(lasts, reverse=True)
+    return parts
+
+
+def test_casualties_caption_from_a_known_frame():
+    names = {"nk": "North Korea", "ru": "Russia", "ua": "Ukraine", "west": "The West"}
+    rows = [(t, "nk", "casualties", v) for t, v in enumerate([0, 0, 300, 1105, 1105])]
+    rows += [(t, "ru", "casualties", v) for t, v in enumerate([0, 500, 1200, 1200, 4000])]
+    rows += [(t, "ua", "casualties", 0) for t in range(5)]
+    rows += [(t, "west", "casualties", 250) for t in range(5)]  # had some before the game
+    frame = _frame(rows)
+    text = chart_caption("casualties", frame, names=names)
+    assert text == (
+        "Military casualties (killed and wounded) over 4 turns: Russia's rose from 0 to 4,000, "
+        "with the biggest rise, +2,800, in turn 4; North Korea's rose from 0 to 1,105, with the "
+        "biggest rise, +805, in turn 3; the West's stayed at 250.")
+    assert list(_check_casualties(text, frame, names)) == ["ru", "nk", "west"]
+    one = chart_caption("casualties", frame, actor="nk", names=names)
+    assert one == ("Military casualties (killed and wounded) over 4 turns: North Korea's rose "
+                   "from 0 to 1,105, with the biggest rise, +805, in turn 3.")
+    assert _casualty_parts(one, names) == {"nk": (0, 1105, 805, 3)}
+
+
+def test_casualties_caption_when_nobody_has_any():
+    names = {"nk": "North Korea", "west": "The West"}
+    frame = _frame([(t, a, "casualties", 0) for t in range(7) for a in names])
+    assert chart_caption("casualties", frame, names=names) == (
+        "No actor had military casualties (killed or wounded) over 6 turns.")
+    assert chart_caption("casualties", frame, actor="west", names=names) == (
+        "The West had no military casualties (killed or wounded) over 6 turns.")
+    # a frame without the variable at all (nothing recorded) says the same, not a KeyError
+    assert chart_caption("casualties", _frame([(0, "world", "escalation_rung", 3),
+                                               (2, "world", "escalation_rung", 4)])) == (
+        "No actor had military casualties (killed or wounded) over 2 turns.")
+
+
+BRANCH_END = re.compile(r"([\d.,]+) on \"([^\"]+)\"(?: \(turn (\d+)\))?")
+
+
+def _branch_figures(text: str) -> dict:
+    """The figures of a branches caption: ends (name -> (value, turn or None)), the common
+    end turn, the gap and the turn it is read at, the turn the lines part after, decimals."""
+    ends_text = re.split(r" ends at ", text, maxsplit=1)[1].split(";")[0]
+    ends = {m.group(2): (_number(m.group(1)), int(m.group(3)) if m.group(3) else None)
+            for m in BRANCH_END.finditer(ends_text)}
+    at = re.match(r"At turn (\d+), ", text)
+    gap = re.search(r"(?:at turn (\d+), the last turn \w+(?: \d+)? reached, )?"
+                    r"(?:they are|the highest and the lowest are) ([\d.,]+) apart", text)
+    part = re.search(r"the lines are the same up to turn (\d+) and part after it\.$", text)
+    digits = {_decimals(m.group(1)) for m in BRANCH_END.finditer(ends_text)}
+    assert len(digits) == 1, text
+    return {"ends": ends, "at": int(at.group(1)) if at else None,
+            "gap": _number(gap.group(2)) if gap else None,
+            "gap_turn": int(gap.group(1)) if gap and gap.group(1) else None,
+            "part": int(part.group(1)) if part else None, "digits": digits.pop()}
+
+
+def _check_branches(text: str, series: pd.DataFrame) -> dict:
+    """Every figure in a branches caption is the frame's, rounded to the decimals shown."""
+    got = _branch_figures(text)
+    tolerance = 0.5 * 10 ** -got["digits"] + 1e-12
+    assert list(got["ends"]) == [str(c) for c in series.columns]
+    for name, (value, turn) in got["ends"].items():
+        column = series[name].dropna()
+        assert abs(value - column.iloc[-1]) <= tolerance, name
+        assert (turn if turn is not None else got["at"]) == column.index[-1], name
+    common = series.dropna()
+    gaps = common.max(axis=1) - common.min(axis=1)
+    if got["gap"] is not None:
+        turn = got["gap_turn"] if got["gap_turn"] is not None else got["at"]
+        assert turn == common.index[-1]
+        assert abs(got["gap"] - gaps.iloc[-1]) <= tolerance
+        assert got["gap"] > 0
+    if got["part"] is not None:
+        assert (gaps.loc[:got["part"]] == 0).all()
+        assert gaps.loc[got["part"] + 1:].iloc[0] > 0
+    return got
+
+
+def test_branches_caption_of_two_branches_that_part_at_a_known_turn():
+    # "Cut off" replays the main line up to turn 3, then plays turns 4 and 5 differently
+    series = pd.DataFrame({
+        "Main line": [2.0, 3.1, 4.25, 6.0, 9.5, 14.2, 14.2],
+        "No secondary sanctions": [2.0, 3.1, 4.25, 6.0, 7.0, 11.0, None]},
+        index=pd.Index(range(7), name="turn"))
+    text = chart_caption("branches", series, label="escalation level")
+    assert text == (
+        "Escalation level ends at 14.2 on \"Main line\" (turn 6) and 11.0 on \"No secondary "
+        "sanctions\" (turn 5); at turn 5, the last turn both reached, they are 3.2 apart; the "
+        "lines are the same up to turn 3 and part after it.")
+    got = _check_branches(text, series)
+    assert got["part"] == 3
+    assert got["ends"] == {"Main line": (14.2, 6), "No secondary sanctions": (11.0, 5)}
+    # both played to the same turn: the turn is said once
+    even = series.fillna({"No secondary sanctions": 12.0})
+    text = chart_caption("branches", even, label="escalation level")
+    assert text == (
+        "At turn 6, escalation level ends at 14.2 on \"Main line\" and 12.0 on \"No secondary "
+        "sanctions\"; they are 2.2 apart; the lines are the same up to turn 3 and part after it.")
+    assert _check_branches(text, even)["at"] == 6
+
+
+def test_branches_caption_shows_enough_decimals_and_same_lines():
+    risk = pd.DataFrame({"Main line": [0.01, 0.02, 0.034, 0.05],
+                         "Softer line": [0.01, 0.02, 0.031, 0.0497],
+                         "Harder line": [0.01, 0.025, 0.04, 0.0472]})
+    text = chart_caption("branches", risk, label="risk of a wider war")
+    got = _check_branches(text, risk)
+    assert got["digits"] == 4  # 0.05 and 0.0497 look the same with three decimals
+    assert "the highest and the lowest are 0.0028 apart" in text
+    assert got["part"] == 0
+    same = pd.DataFrame({"Main line": [1.0, 2.0, 2.5], "Copy": [1.0, 2.0, None]})
+    assert chart_caption("branches", same, label="escalation level") == (
+        "Escalation level ends at 2.5 on \"Main line\" (turn 2) and 2.0 on \"Copy\" (turn 1); "
+        "the lines are the same on every turn the branches share (up to turn 1).")
+    assert chart_caption("branches", same[["Main line"]], label="escalation level") == (
+        "At turn 2, escalation level ends at 2.5 on \"Main line\".")
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_captions_of_played_lessons_match_their_frames(path):
     model = played(path.name, 7)
@@ -224,12 +384,19 @@ def test_captions_of_played_lessons_match_their_frames(path):
     assert numbers[0] == int(rung["value"].iloc[0])
     assert int(rung["value"].iloc[-1]) in numbers
     assert f"over {model.state.turn} turns" in text
+    names = {a.id: a.name for a in model.state.actors.values()}
+    text = chart_caption("casualties", frame, names=names)
+    if text.startswith("No actor"):
+        assert not (frame.loc[frame["variable"] == "casualties", "value"] > 0).any()
+        assert text.endswith(f" over {model.state.turn} turns.")
+    else:
+        assert _check_casualties(text, frame, names)
 
 
 def test_unknown_caption_kind_is_refused():
     with pytest.raises(ValueError, match="expected one of"):
         chart_caption("pie", _frame([]))
-    assert "escalation" in CAPTION_KINDS
+    assert {"escalation", "casualties", "branches"} <= set(CAPTION_KINDS)
 
 
 # --- glossary ----------------------------------------------------------------------------------

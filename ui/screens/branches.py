@@ -1,10 +1,13 @@
-"""Rewind and branch: return to any turn and branch off, keeping the original line; compare."""
+"""Rewind and branch: return to any turn and branch off, keeping the original line; compare.
+
+In classroom mode each comparison chart has its sentence (``engine.plain.chart_caption``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from engine import plain
 from ui import charts, core, state
 
 ex = state.require_exercise()
@@ -42,13 +45,16 @@ if len(ex.branches) > 1:
     if picked:
         st.dataframe(core.branch_comparison(ex, picked), column_config={
             "_index": st.column_config.TextColumn("figure")})
+        level = core.branch_series(ex, picked, "world", "escalation_level")
+        risk = core.branch_series(ex, picked, "world", "wider_war_risk")
         c1, c2 = st.columns(2)
-        c1.altair_chart(charts.lines(core.branch_series(ex, picked, "world", "escalation_level"),
-                                     "escalation level", "Escalation"),
-                        width="stretch")
-        c2.altair_chart(charts.lines(core.branch_series(ex, picked, "world", "wider_war_risk"),
-                                     "risk", "Risk of a wider war"),
-                        width="stretch")
+        c1.altair_chart(charts.lines(level, "escalation level", "Escalation"), width="stretch")
+        c2.altair_chart(charts.lines(risk, "risk", "Risk of a wider war"), width="stretch")
+        if state.classroom(ex):  # branch names are typed in the room: no LaTeX from a "$"
+            c1.caption(core.as_markdown_text(
+                plain.chart_caption("branches", level, label="escalation level")))
+            c2.caption(core.as_markdown_text(
+                plain.chart_caption("branches", risk, label="risk of a wider war")))
         for b in picked:
             log = core.decision_log(ex, b)
             with st.expander(f"Decisions on {ex.branches[b].name} ({len(log)})"):
