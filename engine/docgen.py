@@ -164,7 +164,7 @@ def move_table() -> str:
     """The move catalogue: who may use each move, its parameters, visibility and points."""
     rows = []
     for spec in CATALOGUE.values():
-        pre = "; ".join(text for text, _ in spec.preconditions) or "none"
+        pre = "; ".join(r.text for r in spec.preconditions) or "none"
         rows.append((f"`{spec.type.value}`", _who(spec), _params(spec), spec.visibility.value,
                      _category(spec.category), str(spec.points), pre, spec.effect_text))
     return _table(("id", "who may use it", "parameters and bounds", "visibility", "category",

@@ -21,6 +21,7 @@ HEADLINES = (
     ("*", "growth", "growth (%/yr)"),
     ("*", "stability", "stability"),
     ("*", "forces_home", "troops at home"),
+    ("*", "queued", "troops waiting for transport"),
     ("*", "in_transit", "troops in transit"),
     ("*", "deployed", "troops deployed"),
     ("*", "killed", "killed"),

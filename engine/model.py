@@ -52,8 +52,8 @@ from engine.variables import belief_estimate, read
 
 RECORDED_ACTOR_VARS = (
     "gdp", "growth", "strain", "reserves", "lost_trade", "transfer_relief", "regime_income",
-    "payroll_income", "forces_home", "in_transit", "deployed", "front", "killed", "wounded",
-    "casualties",
+    "payroll_income", "forces_home", "queued", "in_transit", "deployed", "front", "killed",
+    "wounded", "casualties",
     "munitions", "readiness", "effectiveness", "stability", "resolve", "credibility",
     "escalation_points", "drawn_in",
 )
@@ -78,7 +78,7 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
             theatre=m.theatre, gdp=e.gdp_bn, trend_growth=e.trend_growth_pct,
             growth=e.trend_growth_pct, reserves=e.reserves_bn, strain=e.strain, lost_trade=0.0,
             transfer_relief=0.0, regime_income=0.0, payroll_income=0.0, forces_home=m.forces_home,
-            in_transit=0,
+            queued=0, in_transit=0,
             deployed=m.deployed, front=m.deployed, killed=0, wounded=0, mobilised=0,
             initial_forces=m.forces_home + m.deployed, munitions=m.munitions,
             munitions_production=m.munitions_production, readiness=m.readiness,

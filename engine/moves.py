@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.causal import MOVE, Cause, Change
 from engine.state import Cohort, Sanction, Transfer, WorldState
@@ -138,7 +138,6 @@ class Move:
         return f"{self.actor}: {self.type.value}({args})"
 
 
-Precondition = tuple[str, Callable[[WorldState, Move], bool]]
 Effect = Callable[[WorldState, Move], list[Change]]
 
 
@@ -152,7 +151,7 @@ class MoveSpec:
     category: Category
     effect: Effect
     effect_text: str
-    preconditions: tuple[Precondition, ...] = ()
+    preconditions: tuple[Requirement, ...] = ()
     # Appeal to the logit policy along each utility dimension (security, economy, regime,
     # reputation), scaled by the actor's situation in engine/policies.py.
     appeal: dict[str, float] = field(default_factory=dict)
@@ -199,7 +198,7 @@ def _dispatch(state: WorldState, move: Move) -> list[Change]:
                if state.explain else "")
     return [
         (move.actor, "forces_home", me.forces_home - troops, c),
-        (move.actor, "in_transit", me.in_transit + troops, c),
+        (move.actor, "queued", me.queued + troops, c),
         (move.actor, "pipeline", (*me.pipeline, Cohort(route.id, "queued", troops, 0)), c),
     ]
 
@@ -229,7 +228,8 @@ def _rotate(state: WorldState, move: Move) -> list[Change]:
         (move.actor, "front", me.front - troops, c),
         (move.actor, "deployed", me.deployed - troops, c),
         (move.actor, "forces_home", me.forces_home - troops, c),
-        (move.actor, "in_transit", me.in_transit + 2 * troops, c),
+        (move.actor, "queued", me.queued + troops, c),
+        (move.actor, "in_transit", me.in_transit + troops, c),
         (move.actor, "pipeline", pipeline, c),
         (move.actor, "readiness", min(1.0, me.readiness + 0.1), c),
     ]
@@ -416,12 +416,16 @@ def _front_enough(state, move):
     return state.actors[move.actor].front >= int(move.params["troops"])
 
 
+# A deployment counts from the order: troops still queued at home for transport are already
+# committed, so a second order reinforces rather than opens a new deployment.
 def _already_abroad(state, move):
-    return state.actors[move.actor].troops_abroad > 0
+    a = state.actors[move.actor]
+    return a.troops_abroad + a.queued > 0
 
 
 def _not_yet_abroad(state, move):
-    return state.actors[move.actor].troops_abroad == 0
+    a = state.actors[move.actor]
+    return a.troops_abroad + a.queued == 0
 
 
 def _munitions_enough(state, move):
@@ -498,6 +502,63 @@ def _nuclear_rung(state, move):
     return state.escalation_level >= 15
 
 
+class Requirement(NamedTuple):
+    """A precondition: what must hold (as the catalogue and docs/reference/model.md list it),
+    the check, and the reason a refused move is given (``validate``)."""
+
+    text: str
+    holds: Callable[[WorldState, Move], bool]
+    refusal: str
+
+
+HAS_ROUTE = Requirement("the actor has a route", _has_route, "it has no route to send troops along")
+HOME_ENOUGH = Requirement("enough troops at home", _home_enough, "not enough troops at home")
+FRONT_ENOUGH = Requirement(
+    "enough troops at the front", _front_enough, "not enough troops at the front")
+ALREADY_ABROAD = Requirement(
+    "troops already sent abroad", _already_abroad,
+    "it has sent no troops abroad yet (use Deploy troops abroad)")
+NOT_YET_ABROAD = Requirement(
+    "no troops sent abroad yet (use reinforce)", _not_yet_abroad,
+    "it has already sent troops abroad (use Reinforce a deployment)")
+MUNITIONS_ENOUGH = Requirement(
+    "enough shells in stock", _munitions_enough, "not enough shells in stock")
+RECIPIENT_OTHER = Requirement(
+    "recipient is another actor", _not_self("recipient"), "the recipient is the actor itself")
+TARGET_OTHER = Requirement(
+    "target is another actor", _not_self("target"), "the target is the actor itself")
+AMOUNT_IN_BOUNDS = Requirement(
+    "amount within the bounds for its kind", _support_amount_in_bounds,
+    "the amount is outside the bounds for that kind of support")
+AFFORD_SUPPORT = Requirement(
+    "reserves cover a turn of cash", _can_afford_support,
+    "its reserves do not cover a turn of that cash")
+NOT_IN_FORCE = Requirement(
+    "package not already in force", _not_in_force,
+    "that package is already in force (tighten or enforce it instead)")
+IN_FORCE = Requirement("package in force", _in_force, "that package is not in force")
+CAN_TIGHTEN = Requirement(
+    "a package below comprehensive is in force", _can_tighten,
+    "no package below comprehensive is in force to tighten")
+ANY_IN_FORCE = Requirement(
+    "sanctions in force", _any_in_force, "it has no sanctions in force on that target")
+ROUTE_NOT_OWN = Requirement(
+    "route belongs to another actor", _route_not_own, "that route is its own")
+HAS_THEATRE = Requirement("has a theatre", _has_theatre, "it has no theatre of war")
+OWN_THEATRE = Requirement(
+    "fights only in its own theatre", _own_theatre, "that theatre is not its own")
+PARTY_TO_THEATRE = Requirement(
+    "is a party to that theatre", _party_to_theatre, "it is not a party to that theatre")
+FORCES_AT_FRONT = Requirement(
+    "has forces at the front", _has_forces_in_theatre, "it has no forces at the front")
+SELF_OR_ALLY = Requirement(
+    "denies for itself or an ally", _self_or_ally, "it can deny only for itself or an ally")
+HAS_BELIEF = Requirement(
+    "has an estimate about that actor", _has_belief, "it has no estimate about that actor")
+NUCLEAR_RUNG = Requirement(
+    "escalation at rung 15 or above", _nuclear_rung, "escalation is below rung 15")
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 TROOPS = ParamSpec("troops", "int", 100, 200_000, unit="troops")
@@ -520,28 +581,29 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            "None.", appeal={}),
         _S(_T.DEPLOY_TROOPS, "Deploy troops abroad", "expeditionary", (TROOPS, ROUTE),
            _V.COVERT, _C.NON_VIOLENT, _dispatch,
-           "Troops leave home and queue for the route; logistics moves them at the route's "
-           "capacity, then they train before combat.",
-           (("the actor has a route", _has_route), ("enough troops at home", _home_enough),
-            ("no troops abroad yet (use reinforce)", _not_yet_abroad)),
+           "Troops are ordered abroad and queue at home for the route (waiting, not yet "
+           "abroad); logistics moves them at the route's capacity, then they train before "
+           "combat.",
+           (HAS_ROUTE, HOME_ENOUGH,
+            NOT_YET_ABROAD),
            appeal={"security": 0.5, "regime": 0.3, "reputation": -0.3}),
         _S(_T.REINFORCE_TROOPS, "Reinforce a deployment", ("expeditionary", "belligerent"),
            (TROOPS, ROUTE),
            _V.COVERT, _C.POSTURING, _dispatch,
            "As deploy, for an actor that already has troops in the theatre (a belligerent "
            "reinforces its own front along its own route).",
-           (("the actor has a route", _has_route), ("enough troops at home", _home_enough),
-            ("troops already in the theatre", _already_abroad)),
+           (HAS_ROUTE, HOME_ENOUGH,
+            ALREADY_ABROAD),
            appeal={"security": 0.4, "regime": 0.2, "reputation": -0.1}),
         _S(_T.ROTATE_TROOPS, "Rotate troops (fresh out, tired home)", "expeditionary",
            (TROOPS, ROUTE), _V.COVERT, _C.STATUS_QUO, _rotate,
            "Same number sent out and brought home; readiness +0.1.",
-           (("the actor has a route", _has_route), ("enough troops at home", _home_enough),
-            ("enough troops at the front", _front_enough)),
+           (HAS_ROUTE, HOME_ENOUGH,
+            FRONT_ENOUGH),
            appeal={"security": 0.1}),
         _S(_T.WITHDRAW_TROOPS, "Withdraw troops", "expeditionary", (TROOPS, ROUTE), _V.PUBLIC,
            _C.DE_ESCALATION, _withdraw, "Troops leave the front and travel home.",
-           (("the actor has a route", _has_route), ("enough troops at the front", _front_enough)),
+           (HAS_ROUTE, FRONT_ENOUGH),
            appeal={"security": -0.3, "reputation": 0.3, "regime": -0.1}),
         _S(_T.MOBILISE, "Mobilise more troops", "belligerent", (TROOPS,), _V.PUBLIC,
            _C.POSTURING, _mobilise, "Troops at home rise; stability and strain pay for it.",
@@ -550,8 +612,8 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            (RECIPIENT, ParamSpec("shells", "float", 1_000, 2_000_000, unit="shells")),
            _V.COVERT, _C.POSTURING, _transfer_munitions,
            "Shells move from the sender's stock to the recipient's.",
-           (("recipient is another actor", _not_self("recipient")),
-            ("enough shells in stock", _munitions_enough)),
+           (RECIPIENT_OTHER,
+            MUNITIONS_ENOUGH),
            appeal={"security": 0.3, "economy": 0.2}),
         _S(_T.PAY_SUPPORT, "Pay for support (cash, oil, food, technology, troop payroll)",
            "patron",
@@ -560,96 +622,96 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            _V.COVERT, _C.POSTURING, _standing_transfer("kind"),
            "Sets a standing per-turn transfer (0 stops it); the economy rule moves the value "
            "each turn, easing the recipient's strain and paying its regime.",
-           (("recipient is another actor", _not_self("recipient")),
-            ("amount within the bounds for its kind", _support_amount_in_bounds),
-            ("reserves cover a turn of cash", _can_afford_support)),
+           (RECIPIENT_OTHER,
+            AMOUNT_IN_BOUNDS,
+            AFFORD_SUPPORT),
            appeal={"security": 0.3, "economy": -0.2}),
         _S(_T.MILITARY_AID, "Military aid", "patron",
            (RECIPIENT, ParamSpec("amount", "float", 0.0, 5000.0, unit="USD M per turn")),
            _V.PUBLIC, _C.POSTURING, _standing_transfer(None, "military_aid"),
            "Sets a standing per-turn aid package (0 stops it), delivered as shells.",
-           (("recipient is another actor", _not_self("recipient")),),
+           (RECIPIENT_OTHER,),
            appeal={"security": 0.4, "economy": -0.1, "reputation": 0.2}),
         _S(_T.IMPOSE_SANCTIONS, "Impose a sanctions package", "sanctioner", (TARGET, PACKAGE),
            _V.PUBLIC, _C.NON_VIOLENT, _impose,
            "Adds the package; the economy rule blocks trade by sector from this turn on.",
-           (("target is another actor", _not_self("target")),
-            ("package not already in force", _not_in_force)),
+           (TARGET_OTHER,
+            NOT_IN_FORCE),
            appeal={"security": 0.3, "reputation": 0.3, "economy": -0.1}),
         _S(_T.TIGHTEN_SANCTIONS, "Tighten sanctions to the next package", "sanctioner",
            (TARGET,), _V.PUBLIC, _C.NON_VIOLENT, _tighten,
            "Upgrades the strongest package: targeted -> sectoral -> comprehensive.",
-           (("a package below comprehensive is in force", _can_tighten),),
+           (CAN_TIGHTEN,),
            appeal={"security": 0.3, "reputation": 0.2, "economy": -0.2}),
         _S(_T.LIFT_SANCTIONS, "Lift a sanctions package", "sanctioner", (TARGET, PACKAGE),
            _V.PUBLIC, _C.DE_ESCALATION, _lift, "Removes the package.",
-           (("package in force", _in_force),),
+           (IN_FORCE,),
            appeal={"economy": 0.2, "reputation": -0.1}),
         _S(_T.ENFORCE_SANCTIONS, "Step up enforcement", "sanctioner", (TARGET,), _V.PUBLIC,
            _C.POSTURING, _enforce,
            f"Enforcement of the sender's packages on the target rises by {ENFORCE_STEP}.",
-           (("sanctions in force", _any_in_force),),
+           (ANY_IN_FORCE,),
            appeal={"security": 0.2, "reputation": 0.1}),
         _S(_T.INTERDICT, "Interdict a supply route", "naval",
            (ParamSpec("route", "route"),), _V.PUBLIC, _C.NON_VIOLENT, _interdict,
            "Denies 30 more points of the route's capacity (up to 90%), decaying 10 per turn.",
-           (("route belongs to another actor", _route_not_own),),
+           (ROUTE_NOT_OWN,),
            appeal={"security": 0.4, "reputation": -0.1}),
         _S(_T.DIPLOMATIC_PROTEST, "Diplomatic protest", None, (TARGET,), _V.PUBLIC,
            _C.NON_VIOLENT, _protest, "The target's credibility falls by 0.02.",
-           (("target is another actor", _not_self("target")),),
+           (TARGET_OTHER,),
            appeal={"reputation": 0.3}),
         _S(_T.UN_ACTION, "Seek UN Security Council action", None, (TARGET,), _V.PUBLIC,
            _C.POSTURING, _un_action,
            "Unless a veto holder is the target or its ally: enforcement on the target +0.1, "
            "its credibility -0.05.",
-           (("target is another actor", _not_self("target")),),
+           (TARGET_OTHER,),
            appeal={"reputation": 0.3, "security": 0.1}),
         _S(_T.DISCLOSE_INTELLIGENCE, "Disclose intelligence", None,
            (ParamSpec("about", "actor"),), _V.PUBLIC, _C.POSTURING, _disclose,
            "Allies and the public fuse the discloser's estimate into their beliefs.",
-           (("has an estimate about that actor", _has_belief),),
+           (HAS_BELIEF,),
            appeal={"reputation": 0.3, "security": 0.2}),
         _S(_T.DENY_CONCEAL, "Deny or conceal", None,
            (ParamSpec("about", "actor", optional=True),), _V.PUBLIC, _C.STATUS_QUO, _deny,
            "The subject's concealment +0.15 for 4 turns; the public estimate of its troops "
            "abroad is pulled down by credibility and widened by doubt.",
-           (("denies for itself or an ally", _self_or_ally),),
+           (SELF_OR_ALLY,),
            appeal={"regime": 0.2, "reputation": -0.1}),
         _S(_T.OFFENSIVE_OPERATION, "Offensive operation", "belligerent", (THEATRE, INTENSITY),
            _V.PUBLIC, _C.VIOLENT, _no_effect,
            "Read by the military rule: attack posture and intensity this turn; breaks any "
            "ceasefire.",
-           (("has a theatre", _has_theatre), ("fights only in its own theatre", _own_theatre),
-            ("has forces at the front", _has_forces_in_theatre)),
+           (HAS_THEATRE, OWN_THEATRE,
+            FORCES_AT_FRONT),
            appeal={"security": 0.6, "regime": 0.1, "reputation": -0.2}),
         _S(_T.DEFENSIVE_OPERATION, "Defensive operation", "belligerent", (THEATRE,), _V.PUBLIC,
            _C.STATUS_QUO, _no_effect,
            "Read by the military rule: defensive posture (x1.5 combat power) this turn.",
-           (("has a theatre", _has_theatre), ("fights only in its own theatre", _own_theatre),
-            ("has forces at the front", _has_forces_in_theatre)),
+           (HAS_THEATRE, OWN_THEATRE,
+            FORCES_AT_FRONT),
            appeal={"security": 0.4}),
         _S(_T.DEEP_STRIKE, "Deep strike", "belligerent", (TARGET,), _V.PUBLIC, _C.VIOLENT,
            _deep_strike,
            "Target strain +0.01, its munitions production -3%, civilian harm.",
-           (("target is another actor", _not_self("target")),),
+           (TARGET_OTHER,),
            appeal={"security": 0.5, "reputation": -0.3}),
         _S(_T.NUCLEAR_SIGNALLING, "Nuclear signalling", "nuclear", (), _V.PUBLIC,
            _C.NON_VIOLENT, _nuclear_signal, "The signaller's resolve +0.05.",
            appeal={"security": 0.3, "reputation": -0.4}),
         _S(_T.NUCLEAR_USE, "Nuclear use (tactical)", "nuclear", (), _V.PUBLIC, _C.NUCLEAR,
            _nuclear_use, "Front pressure shifts 0.5 to the user; mass casualties.",
-           (("has a theatre", _has_theatre), ("escalation at rung 15 or above", _nuclear_rung)),
+           (HAS_THEATRE, NUCLEAR_RUNG),
            appeal={"security": 1.0, "reputation": -2.0, "regime": -0.5}),
         _S(_T.OFFER_TALKS, "Offer talks", None, (TARGET,), _V.PUBLIC, _C.DE_ESCALATION,
            _no_effect, "De-escalation points only: a signal.",
-           (("target is another actor", _not_self("target")),),
+           (TARGET_OTHER,),
            appeal={"reputation": 0.2, "economy": 0.1}),
         _S(_T.OFFER_CEASEFIRE, "Offer a ceasefire", None, (THEATRE,), _V.PUBLIC,
            _C.DE_ESCALATION, _offer_ceasefire,
            "When both sides of a theatre offer within two turns, a ceasefire holds until an "
            "offensive breaks it.",
-           (("is a party to that theatre", _party_to_theatre),),
+           (PARTY_TO_THEATRE,),
            appeal={"reputation": 0.3, "economy": 0.2, "security": -0.2}),
     )
 }
@@ -773,9 +835,9 @@ def validate(state: WorldState, move: Move) -> str | None:
         problem = check_static(refs, move.actor, move.type.value, move.params)
     if problem:
         return problem[1]
-    for text, holds in CATALOGUE[move.type].preconditions:
-        if not holds(state, move):
-            return f"precondition not met: {text}"
+    for requirement in CATALOGUE[move.type].preconditions:
+        if not requirement.holds(state, move):
+            return requirement.refusal
     return None
 
 

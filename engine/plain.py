@@ -143,6 +143,7 @@ VAR_LABELS: dict[str, tuple[str, str]] = {
     "credibility": ("credibility", "share"),
     "resolve": ("resolve", "share"),
     "forces_home": ("troops at home", "count"),
+    "queued": ("troops waiting to leave", "count"),
     "in_transit": ("troops on the way", "count"),
     "deployed": ("troops deployed abroad or at the front", "count"),
     "killed": ("soldiers killed", "count"),

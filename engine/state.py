@@ -82,6 +82,7 @@ class ActorState:
     payroll_income: float  # bn USD / yr, this turn: troop pay received, before the regime's cut
     # military
     forces_home: int
+    queued: int  # ordered abroad, still at home waiting for transport capacity
     in_transit: int
     deployed: int  # in theatre: training + front
     front: int  # of deployed, in combat
@@ -116,7 +117,8 @@ class ActorState:
 
     @property
     def troops_abroad(self) -> int:
-        """Troops that have left home: in transit, training or at the front."""
+        """Troops that have left home: in transit, training or at the front (not those still
+        queued at home for transport)."""
         return self.in_transit + self.deployed
 
 

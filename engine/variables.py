@@ -19,7 +19,7 @@ import math
 ACTOR_VARS = (
     "gdp", "growth", "trend_growth", "reserves", "strain", "lost_trade", "transfer_relief",
     "regime_income", "payroll_income",
-    "forces_home", "in_transit", "deployed", "front", "killed", "wounded", "casualties",
+    "forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded", "casualties",
     "troops_abroad", "mobilised", "munitions", "munitions_production", "readiness",
     "effectiveness", "stability", "resolve", "credibility", "repression", "intel_quality",
     "concealment", "escalation_points", "drawn_in", "sanctions_against", "sanctions_imposed",

@@ -22,7 +22,7 @@ from engine.model import BrinkModel
 # Russian payroll and the detection-to-confirmation lag.
 PER_TURN_VARS = frozenset({
     "escalation_rung", "escalation_level", "escalation_score", "wider_war_risk",
-    "humanitarian_toll", "strain", "growth", "stability", "forces_home", "in_transit",
+    "humanitarian_toll", "strain", "growth", "stability", "forces_home", "queued", "in_transit",
     "deployed", "front", "casualties", "killed", "front_pressure", "regime_income",
     "payroll_income",
 })

@@ -276,7 +276,7 @@ def economy(state: WorldState) -> list[Change]:
         sustainment = (a.troops_abroad * sustainment_rate * weeks / WEEKS_PER_MONTH / 1e9
                        if "expeditionary" in a.capabilities else 0.0)
         theatre = theatres.get(a.theatre) if a.theatre else None
-        committed = a.front / larger(a.front + a.forces_home + a.in_transit, 1)
+        committed = a.front / larger(a.front + a.forces_home + a.queued + a.in_transit, 1)
         war = (war_cost * theatre.intensity * committed / 0.5
                if theatre and a.front > 0 else 0.0)
         lost, lost_recorded = lost_trade[aid]

@@ -3,7 +3,9 @@
 Per route and turn: capacity_eff = capacity_per_turn x (1 - interdiction). Cohorts advance one
 stage at a time: queued -> (boarding, up to capacity_eff) -> transit (transit_turns) -> training
 (training_turns) -> front. Returning cohorts arrive home after transit_turns. A deployment larger
-than capacity therefore arrives over many turns. Interdiction decays by 0.1 a turn.
+than capacity therefore leaves over many turns: the troops not yet boarded are ``queued``, still
+at home (not abroad: nobody pays, sustains or sees them abroad), and leave first come, first
+served. Interdiction decays by 0.1 a turn.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ def logistics(state: WorldState) -> list[Change]:
     for actor in state.actors.values():
         if not actor.pipeline:
             continue
-        home, transit, deployed, front = (actor.forces_home, actor.in_transit, actor.deployed,
-                                          actor.front)
+        home, queued, transit, deployed, front = (actor.forces_home, actor.queued,
+                                                  actor.in_transit, actor.deployed, actor.front)
         boarded = arrived = trained = returned = 0
         pipeline: list[Cohort] = []
         capacity_left = {}
@@ -63,6 +65,7 @@ def logistics(state: WorldState) -> list[Change]:
             capacity_left[route.id] = cap - n
             if n > 0:
                 boarded += n
+                queued -= n
                 boarding.append(_board(route, n))
             if cohort.troops - n > 0:
                 rest = cohort.troops - n
@@ -72,10 +75,11 @@ def logistics(state: WorldState) -> list[Change]:
                 else:  # one queue per route: first come, first served either way
                     waiting[same] = waiting[same]._replace(troops=waiting[same].troops + rest)
         moving = [c for c in pipeline if c.stage != "queued"]
-        # Cohorts with no transit time land straight in training (or the front).
-        landed = [c for c in boarding if c.stage != "transit"]
-        for c in landed:
-            transit -= c.troops
+        for c in boarding:
+            if c.stage == "transit":
+                transit += c.troops
+                continue
+            # no transit time: straight into training (or the front)
             deployed += c.troops
             arrived += c.troops
             if c.stage == "front":
@@ -101,6 +105,8 @@ def logistics(state: WorldState) -> list[Change]:
         # only the stocks that moved (most turns, nobody comes home)
         if home != actor.forces_home:
             changes.append((actor.id, "forces_home", home, cause))
+        if queued != actor.queued:
+            changes.append((actor.id, "queued", queued, cause))
         if transit != actor.in_transit:
             changes.append((actor.id, "in_transit", transit, cause))
         if deployed != actor.deployed:

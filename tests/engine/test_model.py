@@ -79,7 +79,7 @@ def test_invalid_human_move_is_rejected_with_a_reason(default_scenario):
     rejected = [e for e in model.events if e["kind"] == "rejected"]
     assert rejected
     assert rejected[0]["actor"] == "north_korea"
-    assert "precondition not met: enough troops at the front" in rejected[0]["text"]
+    assert "not enough troops at the front" in rejected[0]["text"]
     assert model.state.actors["north_korea"].in_transit == 0
     assert not any(m.type.value == "withdraw_troops"
                    for m in model.move_log)

@@ -59,21 +59,21 @@ def test_category_points_follow_rivera():
     ("north_korea", "reinforce_troops", {"troops": 1500.5}, "whole number"),
     ("north_korea", "reinforce_troops", {"troops": 1000, "speed": 2}, "unknown parameter"),
     ("north_korea", "transfer_munitions", {"recipient": "russia"}, "needs parameter 'shells'"),
-    ("north_korea", "withdraw_troops", {"troops": 50_000}, "enough troops at the front"),
-    ("north_korea", "deploy_troops", {"troops": 1000}, "no troops abroad yet"),
+    ("north_korea", "withdraw_troops", {"troops": 50_000}, "not enough troops at the front"),
+    ("north_korea", "deploy_troops", {"troops": 1000}, "already sent troops abroad"),
     ("west", "impose_sanctions", {"target": "russia", "package": "sectoral"},
-     "not already in force"),
-    ("west", "lift_sanctions", {"target": "ukraine", "package": "targeted"}, "in force"),
-    ("west", "impose_sanctions", {"target": "west", "package": "targeted"}, "another actor"),
-    ("russia", "nuclear_use", {}, "rung 15 or above"),
+     "already in force (tighten or enforce it instead)"),
+    ("west", "lift_sanctions", {"target": "ukraine", "package": "targeted"}, "is not in force"),
+    ("west", "impose_sanctions", {"target": "west", "package": "targeted"}, "the actor itself"),
+    ("russia", "nuclear_use", {}, "below rung 15"),
     ("russia", "pay_support", {"recipient": "north_korea", "kind": "food", "amount": 1500},
-     "within the bounds for its kind"),
+     "outside the bounds for that kind"),
     ("russia", "pay_support", {"recipient": "north_korea", "kind": "cash", "amount": 2500},
      "between 0 and 2000"),
-    ("russia", "interdict", {"route": "russia_rail"}, "another actor"),
+    ("russia", "interdict", {"route": "russia_rail"}, "that route is its own"),
     ("north_korea", "reinforce_troops", {"troops": 1000, "route": "russia_rail"},
      "does not belong"),
-    ("west", "disclose_intelligence", {"about": "ukraine"}, "has an estimate"),
+    ("west", "disclose_intelligence", {"about": "ukraine"}, "no estimate about"),
 ])
 def test_invalid_moves_are_refused_with_a_reason(state, actor, name, params, reason):
     """Wrong actor, out of bounds, unaffordable or precondition unmet: a reason, no effect."""
@@ -88,7 +88,7 @@ def test_unaffordable_cash_is_refused(state):
     state.actors["russia"].reserves = 0.1  # bn USD
     why = validate(state, make_move("russia", "pay_support", {
         "recipient": "north_korea", "kind": "cash", "amount": 500}))
-    assert "reserves cover a turn of cash" in why
+    assert "reserves do not cover a turn of that cash" in why
 
 
 def test_valid_moves_pass(state):

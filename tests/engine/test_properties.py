@@ -13,7 +13,7 @@ from tests.engine.strategies import moves_for, parameter_overrides
 
 SCENARIOS = {"mini": mini(), "default": load_scenario(DEFAULT_SCENARIO)}
 UNIT_VARS = ("strain", "stability", "resolve", "credibility", "readiness")
-STOCKS = ("forces_home", "in_transit", "deployed", "front", "killed", "wounded", "munitions",
+STOCKS = ("forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded", "munitions",
           "reserves", "mobilised")
 
 
@@ -30,11 +30,15 @@ def check_invariants(model) -> None:
             assert 0.0 <= getattr(a, var) <= 1.0, (a.id, var, getattr(a, var))
         assert a.gdp > 0
         assert a.front <= a.deployed
-        # troops conserved: home + transit + deployed + casualties = initial + mobilised
-        assert (a.forces_home + a.in_transit + a.deployed + a.killed + a.wounded
+        # troops conserved: home + queued + transit + deployed + casualties
+        # = initial + mobilised
+        assert (a.forces_home + a.queued + a.in_transit + a.deployed + a.killed + a.wounded
                 == a.initial_forces + a.mobilised), a.id
         in_pipeline = sum(c.troops for c in a.pipeline)
-        assert in_pipeline == a.in_transit + (a.deployed - a.front), a.id
+        assert in_pipeline == a.queued + a.in_transit + (a.deployed - a.front), a.id
+        queued = sum(c.troops for c in a.pipeline if c.stage == "queued")
+        assert queued == a.queued, a.id  # waiting troops are the queued cohorts, at home
+        assert a.troops_abroad == a.in_transit + a.deployed, a.id
     for t in s.sanctions:
         assert 0.0 <= t.enforcement <= 1.0
 

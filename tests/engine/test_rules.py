@@ -58,16 +58,26 @@ def test_deployment_larger_than_capacity_arrives_over_many_turns():
     model = mini_model()
     _step(model, [make_move("green", "deploy_troops", {"troops": 9000})])
     g = model.state.actors["green"]
+    assert (g.queued, g.in_transit, g.troops_abroad) == (6000, 3000, 3000)
+    model.step()
+    assert (g.queued, g.in_transit) == (3000, 6000)  # first come, first served
+    model.step()
+    assert (g.queued, g.in_transit) == (0, 6000)  # the first cohort has arrived
+    model = mini_model()
+    _step(model, [make_move("green", "deploy_troops", {"troops": 9000})])
+    g = model.state.actors["green"]
     history = []
     for _ in range(8):
         history.append((g.in_transit, g.deployed, g.front))
         model.step()
-    # Turn 1: all 9,000 dispatched, 3,000 boarded. Nobody arrives before transit ends.
-    assert history[0] == (9000, 0, 0)
+    # Turn 1: all 9,000 ordered, 3,000 boarded; the other 6,000 wait at home, not abroad.
+    # Nobody arrives before transit ends.
+    assert history[0] == (3000, 0, 0)
     assert history[1][1] == 0     # boarded in turn 1, travelling in turns 2 and 3
     assert history[2][1] == 3000  # the first cohort arrives at the end of turn 3
     assert history[2][2] == 0     # ... and trains for 3 turns before combat
     assert 2500 < history[5][2] <= 3000  # in combat from turn 6 (some already lost)
+    assert g.queued == 0
     assert g.deployed + g.in_transit + g.casualties == 9000
     assert g.front > 0
 

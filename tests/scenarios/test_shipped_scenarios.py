@@ -33,7 +33,7 @@ ALL = SHIPPED + FIXTURES
 SEEDS = (7, 2024)
 
 # Troop and stock variables that can never be negative (mobilised is a flow and may be).
-NON_NEGATIVE = ("forces_home", "in_transit", "deployed", "front", "killed", "wounded",
+NON_NEGATIVE = ("forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded",
                 "munitions", "munitions_production", "reserves")
 SHARES = ("strain", "stability", "readiness", "resolve", "credibility")
 
@@ -64,9 +64,11 @@ def violations(model: BrinkModel) -> list[str]:
             out.append(f"{a.id}.gdp = {a.gdp}")
         if a.front > a.deployed:
             out.append(f"{a.id}: front {a.front} > deployed {a.deployed}")
-        accounted = a.forces_home + a.in_transit + a.deployed + a.killed + a.wounded
+        accounted = (a.forces_home + a.queued + a.in_transit + a.deployed + a.killed
+                     + a.wounded)
         if accounted != a.initial_forces + a.mobilised:
-            out.append(f"{a.id}: troops not conserved: home {a.forces_home} + transit "
+            out.append(f"{a.id}: troops not conserved: home {a.forces_home} + queued "
+                       f"{a.queued} + transit "
                        f"{a.in_transit} + deployed {a.deployed} + killed {a.killed} + wounded "
                        f"{a.wounded} = {accounted} != initial {a.initial_forces} + mobilised "
                        f"{a.mobilised}")
