@@ -303,10 +303,11 @@ class BrinkModel(mesa.Model):
             self.move_log.append(move)
             if self.record and move.type is not MoveType.HOLD:
                 self._event("move", f"{s.actors[move.actor].name}: {spec.label}"
-                            + (f" ({_fmt_params(move.params)})" if move.params else ""),
+                            + (f" ({_fmt_params(move.params, s)})" if move.params else ""),
                             move.actor, spec.visibility.value)
             if move.type is MoveType.UN_ACTION and not effects:
-                self._event("move", f"UN action against {move.params['target']} is vetoed",
+                self._event("move", f"UN action against "
+                            f"{s.actors[move.params['target']].name} is vetoed",
                             move.actor)
         drawn_before = set(s.drawn_in)
         casualties_before = {a.id: a.casualties for a in s.actors.values()}
@@ -432,9 +433,18 @@ def replay_policies(scenario: Scenario, move_log: list[Move]) -> dict[str, Polic
     return {a: ScriptedPolicy(a, sched) for a, sched in schedules.items()}
 
 
-def _fmt_params(params: dict) -> str:
-    return ", ".join(f"{k}={v:,}" if isinstance(v, int | float) and not isinstance(v, bool)
-                     else f"{k}={v}" for k, v in params.items())
+def _fmt_params(params: dict, state: WorldState) -> str:
+    """A move's parameters as the news feed shows them: "target: Russia, package: sectoral"
+    (actors and routes by name, numbers with thousands separators)."""
+    def shown(v):
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return f"{v:,}"
+        if v in state.actors:
+            return state.actors[v].name
+        if v in state.routes:
+            return state.routes[v].name
+        return str(v)
+    return ", ".join(f"{k.replace('_', ' ')}: {shown(v)}" for k, v in params.items())
 
 
 def _show(value):

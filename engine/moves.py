@@ -269,7 +269,8 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
                      if not (t.payer == move.actor and t.recipient == recipient and t.kind == kind))
         unit = SUPPORT_KINDS.get(kind, (0, 0, "USD M per turn"))[2]
         if amount <= 0:
-            why = f"{state.actors[move.actor].name} stops {kind} support to {recipient}"
+            why = (f"{state.actors[move.actor].name} stops {kind} support to "
+                   f"{state.name_of(recipient)}")
             return [("world", "transfers", kept, _cause(move, why))]
         why = (f"{state.actors[move.actor].name} provides {kind} to "
                f"{state.actors[recipient].name}: {amount:g} {unit}")
@@ -282,7 +283,8 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
 def _impose(state: WorldState, move: Move) -> list[Change]:
     target, package = move.params["target"], move.params["package"]
     new = (*state.sanctions, Sanction(move.actor, target, package, INITIAL_ENFORCEMENT, state.turn))
-    why = f"{state.actors[move.actor].name} imposes {package} sanctions on {target}"
+    why = (f"{state.actors[move.actor].name} imposes {package} sanctions on "
+           f"{state.name_of(target)}")
     return [("world", "sanctions", new, _cause(move, why))]
 
 
@@ -292,7 +294,7 @@ def _tighten(state: WorldState, move: Move) -> list[Change]:
     strongest = max(mine, key=lambda s: PACKAGE_ORDER.index(s.package))
     upgraded = PACKAGE_ORDER[PACKAGE_ORDER.index(strongest.package) + 1]
     new = tuple(s._replace(package=upgraded) if s is strongest else s for s in state.sanctions)
-    why = (f"{state.actors[move.actor].name} tightens sanctions on {target}: "
+    why = (f"{state.actors[move.actor].name} tightens sanctions on {state.name_of(target)}: "
            f"{strongest.package} -> {upgraded}")
     return [("world", "sanctions", new, _cause(move, why))]
 
@@ -301,7 +303,8 @@ def _lift(state: WorldState, move: Move) -> list[Change]:
     target, package = move.params["target"], move.params["package"]
     new = tuple(s for s in state.sanctions
                 if not (s.sender == move.actor and s.target == target and s.package == package))
-    why = f"{state.actors[move.actor].name} lifts {package} sanctions on {target}"
+    why = (f"{state.actors[move.actor].name} lifts {package} sanctions on "
+           f"{state.name_of(target)}")
     return [("world", "sanctions", new, _cause(move, why))]
 
 
@@ -312,7 +315,8 @@ def _enforce(state: WorldState, move: Move) -> list[Change]:
         if s.sender == move.actor and s.target == target else s
         for s in state.sanctions
     )
-    why = f"{state.actors[move.actor].name} steps up enforcement of its sanctions on {target}"
+    why = (f"{state.actors[move.actor].name} steps up enforcement of its sanctions on "
+           f"{state.name_of(target)}")
     return [("world", "sanctions", new, _cause(move, why))]
 
 

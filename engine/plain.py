@@ -191,6 +191,19 @@ def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def _percent(share: float) -> str:
+    """A share as a percentage, whole below 99% and from 1% up; closer to 0 or 100% it keeps
+    one significant digit of the distance, so 0.38% reads 0.4%, not 0%."""
+    gap = min(share, 1 - share) * 100  # distance from 0% or 100%, in points
+    if gap <= 0 or gap >= 1:
+        return f"{share:.0%}"
+    return f"{share:.{math.ceil(-math.log10(gap) - 1e-9)}%}"
+
+
+def _turns(n: int) -> str:
+    return f"{n} turn" if n == 1 else f"{n} turns"
+
+
 def _moved(first: float, last: float) -> str:
     """ "rose from 0.10 to 0.31", with a third decimal when two would hide the change."""
     digits = 2 if round(first, 2) != round(last, 2) or first == last else 3
@@ -442,9 +455,9 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         steps = rung.diff().iloc[1:]
         first, last, top = int(rung.iloc[0]), int(rung.iloc[-1]), int(rung.max())
         turns = int(rung.index[-1] - rung.index[0])
-        text = (f"Escalation went from rung {first} to rung {last} over {turns} turns"
+        text = (f"Escalation went from rung {first} to rung {last} over {_turns(turns)}"
                 if first != last else f"Escalation started and ended at rung {first} over "
-                f"{turns} turns")
+                f"{_turns(turns)}")
         if top > max(first, last):
             text += f", peaking at rung {top} in turn {int(rung.idxmax())}"
         if not steps.empty and steps.max() > 0:
@@ -459,7 +472,8 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         if len(actors) == 1:
             s = changes[actors[0]]
             return (f"{_possessive(names.get(actors[0], actors[0]))} economic strain "
-                    f"{_moved(s.iloc[0], s.iloc[-1])} over {int(s.index[-1] - s.index[0])} turns.")
+                    f"{_moved(s.iloc[0], s.iloc[-1])} over "
+                    f"{_turns(int(s.index[-1] - s.index[0]))}.")
         # The actor whose strain moved most either way; a rise of 0.004 must not headline a
         # chart on which another actor's strain fell by 0.03.
         a = max(delta, key=lambda k: (abs(delta[k]), k))
@@ -500,9 +514,13 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
                 f"{end['q05']:.2f} and {end['q95']:.2f}.")
     if kind == "probabilities":
         row = frame.sort_values(["p", "outcome"], ascending=[False, True]).iloc[0]
+        if row["k"] == 0:  # nothing to call "most likely"
+            return (f"None of the {len(frame)} outcomes happened in any of the {row['n']:,} "
+                    f"runs; each has a 95% interval from 0% to {_percent(row['high'])}.")
         name = names.get(row["outcome"], row["outcome"])
         return (f"The most likely outcome is \"{name}\": {row['k']:,} of {row['n']:,} runs "
-                f"({row['p']:.0%}; 95% interval {row['low']:.0%} to {row['high']:.0%}).")
+                f"({_percent(row['p'])}; 95% interval {_percent(row['low'])} to "
+                f"{_percent(row['high'])}).")
     if kind == "branches":
         return _branches_caption(frame, label or "the value")
     raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CAPTION_KINDS)}")
@@ -525,7 +543,7 @@ def _casualties_caption(frame: pd.DataFrame, actor: str | None,
     hit = {a: s for a, s in series.items() if (s > 0).any()}
     if not hit:
         who = f"{names.get(actor, actor)} had no" if actor is not None else "No actor had"
-        return f"{who} military casualties (killed or wounded) over {span} turns."
+        return f"{who} military casualties (killed or wounded) over {_turns(span)}."
     parts = []
     for a in sorted(hit, key=lambda k: -hit[k].iloc[-1]):  # stable: scenario order on ties
         s = hit[a]
@@ -538,7 +556,7 @@ def _casualties_caption(frame: pd.DataFrame, actor: str | None,
             text += (f", with the biggest rise, +{round(steps.max()):,}, in turn "
                      f"{int(steps.idxmax())}")
         parts.append(text)
-    return f"Military casualties (killed and wounded) over {span} turns: {'; '.join(parts)}."
+    return f"Military casualties (killed and wounded) over {_turns(span)}: {'; '.join(parts)}."
 
 
 def _branches_caption(frame: pd.DataFrame, label: str) -> str:

@@ -194,6 +194,12 @@ class WorldState:
             return self.theatres[target[8:]]
         return self.routes[target[6:]]
 
+    def name_of(self, actor_id: str) -> str:
+        """An actor's name for sentences people read; the id itself for a party that is not
+        an actor (a trade partner only)."""
+        a = self.actors.get(actor_id)
+        return a.name if a is not None else actor_id
+
     def copy(self) -> WorldState:
         return copy.deepcopy(self)
 

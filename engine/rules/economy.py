@@ -201,9 +201,11 @@ def _blocked_trade(state: WorldState):
             lost_sender[other] += blocked * p["sender_cost_share"]
             lost_third[other] += deterred * p["sender_cost_share"]
             if state.explain and blocked:
-                notes[target].append(f"{blocked:.1f} bn/yr of trade with {other} blocked")
+                notes[target].append(f"{blocked:.1f} bn/yr of trade with "
+                                     f"{state.name_of(other)} blocked")
             if state.explain and deterred:
-                notes[target].append(f"{deterred:.1f} bn/yr of trade with {other} deterred by "
+                notes[target].append(f"{deterred:.1f} bn/yr of trade with "
+                                     f"{state.name_of(other)} deterred by "
                                      "secondary sanctions")
     lost_target: dict[str, float] = defaultdict(float)
     for target, blocked in blocked_direct.items():

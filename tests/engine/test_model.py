@@ -4,9 +4,11 @@ import pandas as pd
 import pytest
 
 from engine.causal import INJECT, MOVE, RANDOM, RULE
+from engine.loader import load_scenario
 from engine.model import BrinkModel, GameOver, StateAgent, replay_policies
 from engine.moves import make_move
 from engine.policies import HumanPolicy
+from tests.conftest import DEFAULT_SCENARIO
 
 
 def _run(scenario, seed, **kw):
@@ -150,3 +152,18 @@ def test_lean_runs_give_the_same_numbers_as_recorded_runs(default_scenario):
         assert not lean.log.entries
         framed = BrinkModel(default_scenario, rng=seed, record=False, frame=True).run()
         assert framed.rows == recorded.rows
+
+
+def test_sentences_name_actors_not_ids():
+    """The news feed and the causal log are read by people: actors appear by name (a move's
+    parameters too), never as scenario ids such as 'russia' or 'target=russia'."""
+    model = BrinkModel(load_scenario(DEFAULT_SCENARIO), rng=3).run()
+    ids = [a for a in model.state.actors]
+    texts = [e["text"] for e in model.events] + [e.why for e in model.log.entries]
+    sanction_moves = [t for t in texts if "sanctions on" in t]
+    assert sanction_moves, "the default scenario imposes sanctions"
+    for text in texts:
+        for actor_id in ids:
+            assert f"={actor_id}" not in text, text
+            assert f"on {actor_id}" not in text, text
+            assert f"with {actor_id} " not in text, text

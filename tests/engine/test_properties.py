@@ -13,8 +13,8 @@ from tests.engine.strategies import moves_for, parameter_overrides
 
 SCENARIOS = {"mini": mini(), "default": load_scenario(DEFAULT_SCENARIO)}
 UNIT_VARS = ("strain", "stability", "resolve", "credibility", "readiness")
-STOCKS = ("forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded", "munitions",
-          "reserves", "mobilised")
+STOCKS = ("forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded",
+          "munitions", "reserves", "mobilised")
 
 
 def check_invariants(model) -> None:

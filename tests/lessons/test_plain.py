@@ -214,6 +214,27 @@ def test_batch_captions_from_known_frames():
         "to 81%).")
 
 
+def test_a_probabilities_caption_never_calls_an_outcome_that_never_happened_likely():
+    """All outcomes at 0 of 1,000 runs: no "most likely", and the upper bound is not shown
+    as 0% (Wilson's bound for 0 of 1,000 is 0.38%)."""
+    probs = pd.DataFrame({"outcome": ["a", "b"], "n": [1000, 1000], "k": [0, 0],
+                          "p": [0.0, 0.0], "low": [0.0, 0.0], "high": [0.0038, 0.0038]})
+    assert chart_caption("probabilities", probs) == (
+        "None of the 2 outcomes happened in any of the 1,000 runs; each has a 95% interval "
+        "from 0% to 0.4%.")
+    small = probs.assign(k=[1, 0], p=[0.001, 0.0], low=[0.00018, 0.0], high=[0.0056, 0.0038])
+    assert chart_caption("probabilities", small, names={"a": "A"}) == (
+        "The most likely outcome is \"A\": 1 of 1,000 runs (0.1%; 95% interval 0.02% to "
+        "0.6%).")
+
+
+def test_one_turn_is_one_turn():
+    rows = [(t, "world", "escalation_rung", v) for t, v in enumerate([3, 3])]
+    frame = pd.DataFrame(rows, columns=["turn", "actor", "variable", "value"])
+    assert chart_caption("escalation", frame) == (
+        "Escalation started and ended at rung 3 over 1 turn.")
+
+
 CASUALTY_PART = re.compile(r"^(.+?)'s? (?:rose from ([\d,]+) to ([\d,]+)|stayed at ([\d,]+))"
                            r"(?:, with the biggest rise, \+([\d,]+), in turn (\d+))?$")
 
@@ -221,7 +242,7 @@ CASUALTY_PART = re.compile(r"^(.+?)'s? (?:rose from ([\d,]+) to ([\d,]+)|stayed 
 def _casualty_parts(text: str, names: dict[str, str]) -> dict[str, tuple]:
     """actor -> (first, last, biggest rise or None, its turn or None), parsed back from a
     casualties caption; the order of the dict is the order of the sentence."""
-    head = re.match(r"Military casualties \(killed and wounded\) over (\d+) turns: (.+)\.$", text)
+    head = re.match(r"Military casualties \(killed and wounded\) over (\d+) turns?: (.+)\.$", text)
     assert head is not None, text
     ids = {name: a for a, name in names.items()}
     ids |= {"the" + name[3:]: a for name, a in list(ids.items()) if name.startswith("The ")}
