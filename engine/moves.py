@@ -800,7 +800,8 @@ def _check_param(refs: Refs, p: ParamSpec, value) -> str | None:
         if p.kind == "int" and float(value) != int(value):
             return f"'{p.name}' must be a whole number, got {value!r}"
         if not p.low <= value <= p.high:
-            return f"'{p.name}' must be between {p.low:g} and {p.high:g}, got {value:g}"
+            return (f"'{p.name}' must be between {_num(p.low)} and {_num(p.high)}, "
+                    f"got {_num(value)}")
         return None
     if not isinstance(value, str):
         return f"'{p.name}' must be a string, got {value!r}"

@@ -476,7 +476,10 @@ class Exercise:
         Raises ``SessionError`` (or ``ScenarioError`` for the embedded scenario)."""
         try:
             if doc.get("format") != FORMAT:
-                raise SessionError(f"not a Brink exercise file (format {doc.get('format')!r})")
+                found = (f"its format is {doc['format']!r}" if "format" in doc
+                         else "it has no 'format' field")
+                raise SessionError(f"not a Brink exercise file ({found}; an exercise file says "
+                                   f"'format': {FORMAT!r})")
             if doc.get("format_version", 0) > FORMAT_VERSION:
                 raise SessionError(f"exercise file format {doc['format_version']} is newer than "
                                    f"this Brink understands ({FORMAT_VERSION})")

@@ -3,45 +3,115 @@
 ``fan_with_path`` draws the futures' 50% and 90% bands and median from analysis.fans beside the
 path the exercise actually took: analysis/charts.py's fan chart has no layer for a realised
 path, and layering its finished chart again would nest sized sub-charts, so the few marks are
-drawn here.
+drawn here. ``lines`` draws one line per column of a turn-indexed frame (actors, branches): the
+dashboard's small charts, the branch comparison and the report's charts.
+
+Every chart has whole turns on its x axis, a short y-axis title (what is counted: "troops",
+"risk") and, where the subject is longer, a chart title: long axis titles do not fit beside a
+small chart and push the title out of the frame.
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Iterable
 
 import altair as alt
 import pandas as pd
 
 WIDTH = 560
-TURNS = alt.Axis(tickMinStep=1, format="d")  # whole turns only
+HEIGHT = 240
+FAN_HEIGHT = 280
+PATH_COLOUR = "#d62728"
+FUTURES_COLOUR = "#4c78a8"
+COUNT = ",~f"  # whole numbers with thousands separators (d3's "~s" prints "0k" at zero)
+MAX_TICKS = 13  # at most about this many labels on a whole-number axis
+
+# What the red line, the dashed line and the bands of a fan chart are (shown under fan charts).
+FAN_KEY = ("Red line: the exercise so far. Dashed line: the median future. Dark band: the "
+           "middle 50% of the futures; light band: the middle 90%.")
+
+# Variable -> (short y-axis title, d3 number format or None): the chart title names the subject.
+AXES: dict[str, tuple[str, str | None]] = {
+    "escalation_level": ("rung", None),
+    "escalation_score": ("points", None),
+    "wider_war_risk": ("risk", ".1~%"),
+    "humanitarian_toll": ("people", COUNT),
+    "strain": ("strain (0-1)", None),
+    "troops_abroad": ("troops", COUNT),
+    "casualties": ("killed and wounded", COUNT),
+}
+
+
+def axis_for(variable: str) -> tuple[str, str | None]:
+    """The short y-axis title and number format for a variable of the tidy frame."""
+    return AXES.get(variable, (variable.replace("_", " "), None))
+
+
+def whole_axis(numbers: Iterable) -> alt.Axis:
+    """An axis of whole numbers (turns, rungs) as explicit tick values: every one, or every
+    few when there are many. Left to Vega, a short game gets ticks at half turns, printed
+    "0 1 1 2 2" under an integer format; and the "d" format makes Vega-Lite add
+    ``tickMinStep``, with which Streamlit's Vega thins explicit values to "0 2": hence ".0f".
+    """
+    values = sorted({math.floor(n) for n in numbers} | {math.ceil(n) for n in numbers})
+    if not values:
+        return alt.Axis(format=".0f")
+    step = max(1, math.ceil((values[-1] - values[0]) / MAX_TICKS))
+    return alt.Axis(values=list(range(values[0], values[-1] + 1, step)), format=".0f")
+
+
+def _y_axis(fmt: str | None) -> alt.Axis:
+    return alt.Axis(format=fmt) if fmt else alt.Axis()
+
+
+def _title(title: str) -> alt.TitleParams | str:
+    return alt.TitleParams(title, anchor="start") if title else ""
 
 
 def fan_with_path(fans: pd.DataFrame, path: pd.DataFrame, y_title: str,
-                  title: str = "") -> alt.LayerChart:
-    """``fans``: turn, q05, q25, median, q75, q95 (analysis.fans.fan); ``path``: turn, value."""
-    x = alt.X("turn:Q", title="turn", axis=TURNS)
+                  title: str = "", y_format: str | None = None) -> alt.LayerChart:
+    """``fans``: turn, q05, q25, median, q75, q95 (analysis.fans.fan); ``path``: turn, value.
+    ``y_title`` is short (what is counted); ``title`` names the subject (``FAN_KEY`` says
+    what the marks are)."""
+    turns = [*fans["turn"], *path["turn"]]
+    x = alt.X("turn:Q", title="turn", axis=whole_axis(turns))
+    fmt = y_format or ".3~g"
     base = alt.Chart(fans).encode(x=x)
-    band90 = base.mark_area(opacity=0.15, color="#4c78a8").encode(
-        y=alt.Y("q05:Q", title=y_title, scale=alt.Scale(zero=False)), y2="q95:Q")
-    band50 = base.mark_area(opacity=0.3, color="#4c78a8").encode(y="q25:Q", y2="q75:Q")
-    median = base.mark_line(color="#4c78a8", strokeDash=[4, 3]).encode(
+    band90 = base.mark_area(opacity=0.15, color=FUTURES_COLOUR).encode(
+        y=alt.Y("q05:Q", title=y_title, scale=alt.Scale(zero=False), axis=_y_axis(y_format)),
+        y2="q95:Q")
+    band50 = base.mark_area(opacity=0.3, color=FUTURES_COLOUR).encode(y="q25:Q", y2="q75:Q")
+    median = base.mark_line(color=FUTURES_COLOUR, strokeDash=[4, 3]).encode(
         y="median:Q",
-        tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("median:Q", format=".3~g"),
-                 alt.Tooltip("q05:Q", format=".3~g", title="5%"),
-                 alt.Tooltip("q95:Q", format=".3~g", title="95%")])
+        tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("median:Q", format=fmt),
+                 alt.Tooltip("q05:Q", format=fmt, title="5%"),
+                 alt.Tooltip("q95:Q", format=fmt, title="95%")])
     taken = alt.Chart(path.assign(line="path taken")).mark_line(
-        color="#d62728", strokeWidth=2.5, point=True).encode(
+        color=PATH_COLOUR, strokeWidth=2.5,
+        point=alt.OverlayMarkDef(color=PATH_COLOUR)).encode(
         x=x, y="value:Q", tooltip=[alt.Tooltip("turn:Q"),
-                                   alt.Tooltip("value:Q", format=".3~g", title="path taken")])
+                                   alt.Tooltip("value:Q", format=fmt, title="exercise")])
     return alt.layer(band90, band50, median, taken).properties(
-        width=WIDTH, height=240, title=title)
+        width=WIDTH, height=FAN_HEIGHT, title=_title(title))
 
 
-def lines(wide: pd.DataFrame, y_title: str, title: str = "",
-          colour_title: str = "") -> alt.Chart:
-    """One line per column of a turn-indexed frame (branches, actors)."""
+def lines(wide: pd.DataFrame, y_title: str, title: str = "", colour_title: str = "",
+          y_format: str | None = None, height: int = HEIGHT,
+          whole: bool = False) -> alt.Chart:
+    """One line per column of a turn-indexed frame (branches, actors), the legend below;
+    ``whole``: the values are whole numbers (rungs), ticked as such from 0."""
     long = wide.reset_index(names="turn").melt("turn", var_name="series", value_name="value")
+    y_axis = whole_axis([0, *long["value"].dropna()]) if whole else _y_axis(y_format)
+    tip = y_format or ",.3~g"
+    names = [str(c) for c in wide.columns]
+    legend = alt.Legend(orient="bottom", direction="horizontal", labelLimit=260, offset=6,
+                        columns=len(names) if sum(map(len, names)) <= 40 else 2,
+                        title=colour_title or None)
     return alt.Chart(long).mark_line(point=len(wide) < 30).encode(
-        x=alt.X("turn:Q", title="turn", axis=TURNS), y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("series:N", title=colour_title or None),
-        tooltip=["turn:Q", "series:N", alt.Tooltip("value:Q", format=",.3~g")],
-    ).properties(width=WIDTH, height=240, title=title)
+        x=alt.X("turn:Q", title="turn", axis=whole_axis(wide.index)),
+        y=alt.Y("value:Q", title=y_title, axis=y_axis),
+        color=alt.Color("series:N", legend=legend, sort=list(wide.columns)),
+        tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("series:N", title=colour_title or "line"),
+                 alt.Tooltip("value:Q", format=tip)],
+    ).properties(width=WIDTH, height=height, title=_title(title))

@@ -24,7 +24,7 @@ def choice_sheet(ex: Exercise, actor: str) -> None:
     name = ex.names[actor]
     submitted = ex.submissions().get(actor)
     if submitted:
-        moves = "; ".join(core.describe_move(m) for m in submitted["moves"]) or "hold"
+        moves = "; ".join(core.describe_move(m, ex.scenario) for m in submitted["moves"]) or "hold"
         chosen = submitted.get("rationale") or moves
         st.success(f"{name} chose: {chosen} ({moves}). Choosing again replaces it.")
     st.caption(f"What does {core.as_markdown_text(name)} do in turn {ex.pending_turn}? "
@@ -38,7 +38,8 @@ def choice_sheet(ex: Exercise, actor: str) -> None:
         if reason is not None:
             right.caption(f"Not possible now: {core.as_markdown_text(reason)}")
         else:
-            right.caption(f"The move: {core.as_markdown_text(core.describe_move(order))}")
+            move = core.describe_move(order, ex.scenario)
+            right.caption(f"The move: {core.as_markdown_text(move)}")
 
 
 def why(model, turn: int) -> None:

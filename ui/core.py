@@ -8,23 +8,28 @@ helpers below. Everything here can be unit-tested without a Streamlit runtime.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.probabilities import outcome_probabilities
-from engine.explain import NOTABLE_KINDS, explain_turn, turn_table
+from engine.causal import INJECT, MOVE, RANDOM
+from engine.explain import HEADLINES, NOTABLE_KINDS, explain_turn, turn_table
 from engine.loader import ScenarioError, parse_scenario
 from engine.model import BrinkModel
-from engine.moves import CATALOGUE, MoveType
+from engine.moves import CATALOGUE, SUPPORT_KINDS, Category, MoveSpec, MoveType, ParamSpec
 from engine.scenario import Scenario
+from engine.variables import belief_estimate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO_ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "nk-100k.yaml"
 LESSON_DIR = SCENARIO_DIR / "lessons"
-TROOP_LABELS = {"forces_home": "at home", "in_transit": "in transit", "deployed": "deployed"}
+TROOP_LABELS = {"forces_home": "at home", "queued": "waiting to leave", "in_transit": "in transit",
+                "deployed": "deployed"}
 
 
 @dataclass(frozen=True)
@@ -235,16 +240,144 @@ CONFIDENCE = re.compile(r"^\[(unverified|probable|confirmed)\]\s*")
 
 
 def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
-    """Each headline figure that changed in ``turn`` with the causes the causal log gives,
-    as ``(headline, [cause, ...])``: the "why?" of the dashboard (engine.explain's grouping)."""
-    text = explain_turn(model, turn).splitlines()[2:]
+    """Each headline figure whose value changed over ``turn``, as ``(headline, [cause, ...])``:
+    the facilitator's "why?" of the dashboard, read from the causal log in engine.explain's
+    order of figures.
+
+    A figure that the turn's changes left where it was, or moved too little to show at the
+    precision used ("2.1% -> 2.1%"), is left out, as classroom mode's plain "why?" leaves out
+    the figures that stayed. Causes are sentences ("North Korea's move: Reinforce a
+    deployment. ..."), not the log's internal tags.
+    """
+    state = model.state
+    names = {a.id: a.name for a in state.actors.values()}
+    places = {f"theatre:{t.id}": t.name for t in state.theatres.values()}
+    moves = {m.id: m for m in model.move_log}
+    chains: dict[tuple[str, str], list] = defaultdict(list)
+    for e in model.log.for_turn(turn):
+        chains[(e.target, e.var)].append(e)
     out: list[tuple[str, list[str]]] = []
-    for line in text:
-        if line.startswith("* "):
-            out.append((line[2:], []))
-        elif line.strip().startswith("- ") and out:
-            out[-1][1].append(line.strip()[2:])
+    for scope, var, label in HEADLINES:
+        for (target, v), chain in chains.items():
+            if v != var or not (target == scope or (scope == "*" and target in names)
+                                or (scope == "theatre" and target.startswith("theatre:"))):
+                continue
+            who = names.get(target) or places.get(target, target)
+            subject = label if scope == "world" else f"{who}: {label}"
+            before, after = chain[0].before, chain[-1].after
+            if var == "public_beliefs":
+                rows = _belief_changes(before, after, names)
+            else:
+                change = _change(var, before, after, names)
+                rows = [(subject, change)] if change else []
+            causes = list(dict.fromkeys(_cause_text(e, names, moves) for e in chain))
+            out += [(f"{what}: {change}", causes) for what, change in rows]
     return out
+
+
+def _show(var: str, value) -> str:
+    """A headline figure's value at the precision the dashboard shows it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if var == "wider_war_risk":
+        return f"{value:.1%}"
+    if var == "escalation_level":
+        return f"{value:.2f}"
+    if var == "escalation_score":
+        return f"{value:.1f}"
+    if var in ("strain", "stability"):
+        return f"{value:.3f}"
+    if var == "growth":
+        return f"{value:+.2f}"
+    if var == "front_pressure":
+        return f"{value:+.2f}"
+    if isinstance(value, int | float):
+        return f"{round(value):,}" if abs(value) >= 100 or float(value).is_integer() \
+            else f"{value:.3g}"
+    return str(value)
+
+
+def _change(var: str, before, after, names: dict[str, str]) -> str | None:
+    """"before -> after" for a figure, or None when it shows no change."""
+    if var in ("sanctions", "transfers"):
+        return _standing_change(var, before, after, names)
+    old, new = _show(var, before), _show(var, after)
+    return None if old == new else f"{old} → {new}"
+
+
+def _standing_change(var: str, before, after, names: dict[str, str]) -> str | None:
+    """Sanctions packages or standing transfers: how many are in force, and what changed
+    (added, lifted, a package tightened, enforcement or an amount changed)."""
+    def n(actor: str) -> str:
+        return names.get(actor, actor)
+
+    if var == "sanctions":
+        key = lambda s: (s.sender, s.target, s.package)  # noqa: E731
+        old = {key(s): s.enforcement for s in before}
+        new = {key(s): s.enforcement for s in after}
+        ended, measure = "lifted", "enforcement {:.0%}"
+
+        def what(k):
+            return f"{n(k[0])} on {n(k[1])}, {k[2]}"
+    else:
+        key = lambda t: (t.payer, t.recipient, t.kind)  # noqa: E731
+        old = {key(t): t.amount for t in before}
+        new = {key(t): t.amount for t in after}
+        ended, measure = "stopped", "amount {:,.4g} a turn"
+
+        def what(k):
+            return f"{n(k[0])} to {n(k[1])}, {k[2].replace('_', ' ')}"
+    parts = [f"new: {what(k)}" for k in new if k not in old]
+    parts += [f"{ended}: {what(k)}" for k in old if k not in new]
+    for k in new:
+        if k in old:
+            was, now = measure.format(old[k]), measure.format(new[k])
+            if was != now:
+                label, first = was.split(" ", 1)
+                parts.append(f"{what(k)}: {label} {first} → {now.split(' ', 1)[1]}")
+    if not parts:
+        return None
+    count = (f"{len(old)} → {len(new)}" if len(old) != len(new) else f"{len(new)}")
+    return f"{count} ({'; '.join(parts)})"
+
+
+def _belief_changes(before, after, names: dict[str, str]) -> list[tuple[str, str]]:
+    """One row per public estimate whose rounded value moved."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    rows = []
+    for key, belief in after.items():
+        about, quantity = key
+        old = f"about {belief_estimate(before[key]):,.0f}" if key in before else "none"
+        new = f"about {belief_estimate(belief):,.0f}"
+        if old != new:
+            what = quantity.replace("_", " ")
+            rows.append((f"public estimate of {names.get(about, about)}'s {what}",
+                         f"{old} → {new}"))
+    return rows
+
+
+def _cause_text(entry, names: dict[str, str], moves: dict) -> str:
+    """A causal-log entry as a sentence: whose move, which inject, or which rule, then the
+    model's working (the log's ``why``)."""
+    why = entry.why.strip().rstrip(".")
+    tail = f". {why}." if why else "."
+    if entry.kind == MOVE:
+        move = moves.get(entry.ref)
+        if move is None:
+            return f"A move{tail}"
+        who = names.get(move.actor, move.actor)
+        made = " (made by an inject)" if move.source == "inject" else ""
+        return f"{possessive(who)} move: {CATALOGUE[move.type].label}{made}{tail}"
+    if entry.kind == INJECT:
+        return f"Inject {entry.ref}: {why}." if why else f"Inject {entry.ref}."
+    rule = entry.ref.replace("_", " ").capitalize()
+    source = f"{rule} ({'chance' if entry.kind == RANDOM else 'rule'})"
+    return f"{source}: {why}." if why else f"{source}."
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def intelligence_reports(events: pd.DataFrame, names: dict[str, str], turn: int) -> pd.DataFrame:
@@ -289,19 +422,82 @@ def decision_log(ex, branch: int | None = None) -> pd.DataFrame:
     for act in ex.branch_actions(branch, ("moves",)):
         latest[(act.data["turn"], act.data["actor"])] = act
     for (turn, actor), act in sorted(latest.items()):
-        moves = "; ".join(describe_move(m) for m in act.data["moves"]) or "hold"
+        moves = "; ".join(describe_move(m, ex.scenario) for m in act.data["moves"])
+        moves = moves or "hold"
         rows.append({"turn": turn, "team": ex.names.get(actor, actor), "moves": moves,
                      "rationale": act.data.get("rationale", ""),
                      "status": "adjudicated" if turn <= played else "pending"})
     return pd.DataFrame(rows, columns=["turn", "team", "moves", "rationale", "status"])
 
 
-def describe_move(move: dict) -> str:
-    """``{"move": ..., "params": {...}}`` as the catalogue's label with its parameters."""
-    label = CATALOGUE[MoveType(move["move"])].label
-    args = ", ".join(f"{k}={v:,}" if isinstance(v, int | float) and not isinstance(v, bool)
-                     else f"{k}={v}" for k, v in move.get("params", {}).items())
-    return f"{label} ({args})" if args else label
+def id_names(scenario: Scenario | None) -> dict[str, dict[str, str]]:
+    """Display names of the ids a move's parameters refer to, by parameter kind."""
+    if scenario is None:
+        return {}
+    return {"actor": {a.id: a.name for a in scenario.actors},
+            "theatre": {t.id: t.name for t in scenario.theatres},
+            "route": {r.id: r.name for r in scenario.routes}}
+
+
+def number(value: float) -> str:
+    """A number as people read it: thousands separators, no trailing zeros."""
+    value = float(value)
+    if value.is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+
+
+def param_label(spec: ParamSpec) -> str:
+    """A parameter's field label: "troops", "amount (USD M per turn)"."""
+    name = spec.name.replace("_", " ")
+    return f"{name} ({spec.unit})" if spec.unit and spec.unit != spec.name else name
+
+
+def _param_value(spec: ParamSpec | None, value, params: dict, names: dict) -> str:
+    if spec is None:
+        return str(value)
+    if spec.kind in ("int", "float") and isinstance(value, int | float) \
+            and not isinstance(value, bool):
+        unit = spec.unit
+        if spec.name == "amount" and params.get("kind") in SUPPORT_KINDS:
+            unit = SUPPORT_KINDS[params["kind"]][2]
+        if unit.startswith("share"):
+            return f"{value:.0%} {unit.removeprefix('share ')}".rstrip()
+        return f"{number(value)} {unit}" if unit and unit != spec.name else number(value)
+    if spec.kind in ("actor", "theatre", "route"):
+        return names.get(spec.kind, {}).get(value, str(value))
+    return str(value).replace("_", " ")
+
+
+def describe_move(move: dict, scenario: Scenario | None = None) -> str:
+    """``{"move": ..., "params": {...}}`` as the catalogue's label with its parameters, as
+    people read them: "Impose a sanctions package (target: Russia, package: comprehensive)".
+    Ids are shown by the names the ``scenario`` gives them."""
+    spec = CATALOGUE[MoveType(move["move"])]
+    specs = {p.name: p for p in spec.params}
+    params = move.get("params") or {}
+    names = id_names(scenario)
+    args = ", ".join(f"{k.replace('_', ' ')}: {_param_value(specs.get(k), v, params, names)}"
+                     for k, v in params.items())
+    return f"{spec.label} ({args})" if args else spec.label
+
+
+CATEGORY_LABELS = {
+    Category.DE_ESCALATION: "de-escalation",
+    Category.STATUS_QUO: "status quo",
+    Category.POSTURING: "posturing",
+    Category.NON_VIOLENT: "non-violent",
+    Category.VIOLENT: "violent",
+    Category.NUCLEAR: "nuclear",
+}
+
+
+def move_summary(spec: MoveSpec) -> str:
+    """What a move does, who sees it and its escalation category, for the order sheet."""
+    effect = ("The team makes no new move this turn; sanctions and transfers already in "
+              "force carry on." if spec.type == MoveType.HOLD else spec.effect_text)
+    return (f"{effect} Visibility: {spec.visibility.value}. Escalation category: "
+            f"{CATEGORY_LABELS[spec.category]} ({spec.points:+d} points).")
 
 
 def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
@@ -342,6 +538,30 @@ def branch_comparison(ex, branches: list[int]) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def comparison_text(table: pd.DataFrame) -> pd.DataFrame:
+    """``branch_comparison`` as people read it, each row in its own format: whole numbers with
+    thousands separators, the risk in per cent, score and strain with their decimals."""
+    def fmt(label: str, value: float) -> str:
+        if label == "risk of a wider war":
+            return f"{value:.1%}"
+        if label == "escalation score":
+            return f"{value:.1f}"
+        if label.endswith(": strain"):
+            return f"{value:.3f}"
+        return f"{value:,.0f}"
+
+    return pd.DataFrame({c: [fmt(str(label), v) for label, v in table[c].items()]
+                         for c in table.columns}, index=table.index)
+
+
+def compare_default(ex, most: int = 3) -> list[int]:
+    """The branches to compare at first: the one in play and the line it branched from
+    (nearest first), then the newest others, at most ``most``, in the order they were made."""
+    line = [b.id for b in reversed(ex.lineage())]
+    others = sorted((b for b in ex.branches if b not in line), reverse=True)
+    return sorted([*line, *others][:most])
+
+
 def branch_series(ex, branches: list[int], actor: str, variable: str) -> pd.DataFrame:
     """One column per branch of ``actor.variable`` per turn (for a side-by-side chart)."""
     series = {}
@@ -380,3 +600,27 @@ def anchored(bands: pd.DataFrame, path: pd.DataFrame) -> pd.DataFrame:
     start = {c: value for c in ("q05", "q25", "median", "q75", "q95")}
     row = pd.DataFrame([{"turn": turn, **start, "runs": bands["runs"].iloc[0]}])
     return pd.concat([row, bands[row.columns]], ignore_index=True)
+
+
+def readable_time(stamp: str) -> str:
+    """A stored ISO timestamp as "28 Nov 2026 00:44 UTC" (unchanged if it does not parse)."""
+    try:
+        when = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+def import_problem(filename: str, reason: str) -> str:
+    """What to tell the room when an uploaded exercise file is refused (``reason`` is the
+    session's message)."""
+    how = ("Import a file written by **Export the open exercise (JSON)** on this page "
+           "(named like brink-exercise-1a2b3c4d5e6f.json).")
+    if reason.startswith("not a JSON file"):
+        return f"{filename} is not a JSON file, so it cannot be an exported exercise. {how}"
+    if reason.startswith("not a Brink exercise file"):
+        return (f"{filename} is not a Brink exercise file: it is JSON, but not an exercise "
+                f"exported from Brink. {how}")
+    return f"Cannot import {filename}: {reason}"

@@ -6,6 +6,8 @@ Views only draw and collect input; every rule, check and change goes through eng
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from engine import plain
@@ -13,11 +15,12 @@ from engine.ladder import RUNG_NAMES
 from engine.moves import CATALOGUE, MoveType, ParamSpec
 from engine.session import Exercise
 from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
+from ui import charts, core
 from ui import classroom as classroom_views
-from ui import core
 from ui.state import act
 
 DEFAULT = "(default)"
+SMALL, LARGE = 300, 320  # chart heights: room for the axis labels and a legend below
 
 
 # --- dashboard -----------------------------------------------------------------------------------
@@ -36,8 +39,12 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
     prev = frame[frame["turn"] == max(turn - 1, 0)].set_index(["actor", "variable"])["value"]
 
     def delta(actor: str, var: str, now: float, fmt: str = "{:+,.0f}") -> str | None:
+        """The change over the last turn as shown, or None (no arrow) when it rounds to 0."""
         before = prev.get((actor, var))
-        return fmt.format(now - before) if turn and before is not None and now != before else None
+        if not turn or before is None:
+            return None
+        text = fmt.format(now - before)
+        return text if re.search(r"[1-9]", text) else None
 
     cols = st.columns(5)
     cols[0].metric("Escalation rung", rung, delta=delta("world", "escalation_rung", rung),
@@ -51,44 +58,15 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
     cols[4].metric("Sanctions in force", len(s.sanctions))
     st.caption(f"Turn {turn} · {s.date:%d %b %Y} · rung {rung}: {RUNG_NAMES[rung]}")
 
-    if classroom and not turn:
-        st.info("The charts appear after the first turn, each with one sentence on what it "
-                "shows.")
-    elif classroom:
-        _classroom_charts(model, frame, names)
+    if not turn:
+        st.info("The charts appear after the first turn"
+                + (", each with one sentence on what it shows." if classroom else
+                   ". The tables show the situation at the start."))
+    if classroom:
+        if turn:
+            _classroom_charts(model, frame, names)
     else:
-        left, right = st.columns(2)
-        with left:
-            st.markdown("**Escalation over time**")
-            st.line_chart(core.escalation_and_score(frame), x_label="turn",
-                          y_label="rung / score", height=220)
-        with right:
-            st.markdown("**Economic strain**")
-            st.line_chart(core.per_actor(frame, "strain", names), x_label="turn",
-                          y_label="strain (0-1)", height=220)
-
-        left, right = st.columns(2)
-        with left:
-            st.markdown("**Troops**")
-            movers = core.deployers(frame, names) or [
-                a for a in names if "expeditionary" in s.actors[a].capabilities]
-            if movers:
-                rows = [{"actor": names[a], "at home": s.actors[a].forces_home,
-                         "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed}
-                        for a in movers]
-                st.dataframe(rows, hide_index=True)
-                st.line_chart(core.troops(frame, movers[0])[["in transit", "deployed"]],
-                              x_label="turn", y_label=f"{names[movers[0]]}: troops", height=180)
-            else:
-                st.caption("No actor sends troops abroad.")
-        with right:
-            st.markdown("**Casualties and sanctions**")
-            hit = core.with_casualties(frame, names)
-            if hit:
-                st.line_chart(core.per_actor(frame, "casualties", names, only=hit),
-                              x_label="turn", y_label="killed and wounded", height=180)
-            table = core.sanctions_table(model)
-            st.dataframe(table, hide_index=True) if len(table) else st.caption("No sanctions.")
+        _facilitator_charts(model, frame, names, turn)
 
     events = model.events_frame()
     left, right = st.columns(2)
@@ -113,10 +91,67 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
     if turn and classroom:
         classroom_views.why(model, turn)
     elif turn:
-        st.markdown(f"**Why? What changed in turn {turn}**")
-        for headline, causes in core.headline_changes(model, turn):
-            with st.expander(headline):
-                st.markdown("\n".join(f"- {core.as_markdown_text(c)}" for c in causes))
+        why(model, turn)
+
+
+def why(model, turn: int) -> None:
+    """The facilitator's "why?": one expander per headline figure that changed in ``turn``,
+    the moves, injects, chance draws and rules that moved it inside."""
+    st.markdown(f"**Why? What changed in turn {turn}**")
+    changes = core.headline_changes(model, turn)
+    if not changes:
+        st.caption(f"No headline figure changed in turn {turn}.")
+    for headline, causes in changes:
+        with st.expander(core.as_markdown_text(headline)):
+            st.markdown("\n".join(f"- {core.as_markdown_text(c)}" for c in causes))
+
+
+def _chart(wide, y_title: str, y_format: str | None = None, height: int = SMALL) -> None:
+    """A small line chart of a turn-indexed frame, whole turns on its axis, legend below."""
+    st.altair_chart(charts.lines(wide, y_title, y_format=y_format, height=height),
+                    width="stretch")
+
+
+def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
+    """Escalation, strain, troops, casualties and sanctions (charts from turn 1 on; the
+    tables from the start)."""
+    s = model.state
+    if turn:
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Escalation over time**")
+            _chart(core.escalation_and_score(frame), "rung / points", height=LARGE)
+        with right:
+            st.markdown("**Economic strain**")
+            _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE)
+
+    left, right = st.columns(2)
+    with left:
+        movers = core.deployers(frame, names) or [
+            a for a in names if "expeditionary" in s.actors[a].capabilities]
+        st.markdown("**Troops**")
+        if movers:
+            rows = [{"actor": names[a], "at home": s.actors[a].forces_home,
+                     "waiting to leave": s.actors[a].queued,
+                     "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed}
+                    for a in movers]
+            st.dataframe(rows, hide_index=True, column_config={
+                c: st.column_config.NumberColumn(format="localized")
+                for c in ("at home", "waiting to leave", "in transit", "deployed")})
+            if turn:
+                st.markdown(f"**Troops abroad: {core.as_markdown_text(names[movers[0]])}**")
+                _chart(core.troops(frame, movers[0])[["in transit", "deployed"]], "troops",
+                       charts.COUNT)
+        else:
+            st.caption("No actor sends troops abroad.")
+    with right:
+        st.markdown("**Casualties and sanctions**")
+        hit = core.with_casualties(frame, names)
+        if turn and hit:
+            _chart(core.per_actor(frame, "casualties", names, only=hit),
+                   "killed and wounded", charts.COUNT)
+        table = core.sanctions_table(model)
+        st.dataframe(table, hide_index=True) if len(table) else st.caption("No sanctions.")
 
 
 def _classroom_charts(model, frame, names: dict[str, str]) -> None:
@@ -125,22 +160,21 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Escalation over time**")
-        st.line_chart(core.escalation(frame)[["rung"]], x_label="turn",
-                      y_label="rung on the ladder", height=220)
+        st.altair_chart(charts.lines(core.escalation(frame)[["rung"]], "rung on the ladder",
+                                     height=LARGE, whole=True), width="stretch")
         st.caption(plain.chart_caption("escalation", frame))
     with right:
         st.markdown("**Economic strain**")
-        st.line_chart(core.per_actor(frame, "strain", names), x_label="turn",
-                      y_label="strain (0-1)", height=220)
+        _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE)
         st.caption(plain.chart_caption("strain", frame, names=names))
 
     left, right = st.columns(2)
     with left:
         movers = core.deployers(frame, names)
         if movers:
-            st.markdown("**Troops**")
-            st.line_chart(core.troops(frame, movers[0])[["in transit", "deployed"]],
-                          x_label="turn", y_label=f"{names[movers[0]]}: troops", height=180)
+            st.markdown(f"**Troops abroad: {core.as_markdown_text(names[movers[0]])}**")
+            _chart(core.troops(frame, movers[0])[["in transit", "deployed"]], "troops",
+                   charts.COUNT)
             st.caption(plain.chart_caption("troops", frame, actor=movers[0], names=names))
         table = core.sanctions_table(model)
         if len(table):
@@ -151,14 +185,13 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
     with right:
         for about in core.estimated(frame, names)[:1]:
             st.markdown(f"**Troops abroad, {names[about]}: the public's estimate**")
-            st.line_chart(core.estimate_series(frame, about), x_label="turn",
-                          y_label="troops", height=180)
+            _chart(core.estimate_series(frame, about), "troops", charts.COUNT)
             st.caption(plain.chart_caption("estimate", frame, about=about, names=names))
         hit = core.with_casualties(frame, names)
         if hit:
             st.markdown("**Military casualties**")
-            st.line_chart(core.per_actor(frame, "casualties", names, only=hit),
-                          x_label="turn", y_label="killed and wounded", height=180)
+            _chart(core.per_actor(frame, "casualties", names, only=hit),
+                   "killed and wounded", charts.COUNT)
             st.caption(plain.chart_caption("casualties", frame, names=names))
 
 
@@ -166,24 +199,27 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
 
 
 def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str):
-    label = f"{spec.name} ({spec.unit})" if spec.unit else spec.name
+    """A field for one parameter. Numbers are not clamped by the widget: the team's number is
+    checked, as typed, by the engine when the move is added (``Exercise.check``), so an
+    out-of-range value is refused with a message instead of being replaced by the last valid
+    one."""
+    label = core.param_label(spec)
     if spec.kind in ("int", "float"):
         is_int = spec.kind == "int"
-        low, high = (int(spec.low), int(spec.high)) if is_int else (float(spec.low),
-                                                                     float(spec.high))
+        low, high = float(spec.low), float(spec.high)
         default = spec.default if spec.default is not None else (
             min(max(low, 5000), high) if is_int else low)
-        return st.number_input(label, min_value=low, max_value=high,
-                               value=int(default) if is_int else float(default),
+        unit = f" {spec.unit}" if spec.unit and spec.unit != spec.name else ""
+        return st.number_input(label, value=int(default) if is_int else float(default),
                                step=1 if is_int else None, key=key,
-                               help=f"between {spec.low:,g} and {spec.high:,g}")
+                               help=f"between {core.number(low)} and {core.number(high)}{unit}")
     options = list(spec.choices) if spec.kind == "choice" else ex.choices(actor, spec.kind)
     if spec.optional:
         options = [DEFAULT, *options]
     if spec.default is not None and spec.default in options:
         options.remove(spec.default)
         options.insert(0, spec.default)
-    names = ex.names
+    names = core.id_names(ex.scenario).get(spec.kind, {})
     return st.selectbox(label, options, key=key, format_func=lambda o: names.get(o, o))
 
 
@@ -193,17 +229,17 @@ def order_sheet(ex: Exercise, actor: str) -> None:
     draft = st.session_state.setdefault(draft_key, [])
     submitted = ex.submissions().get(actor)
     name = ex.names[actor]
+    turn = ex.pending_turn
     if submitted:
-        moves = "; ".join(core.describe_move(m) for m in submitted["moves"]) or "hold"
-        st.success(f"Orders in for turn {ex.pending_turn}: {moves}. Submitting again replaces "
-                   "them.")
+        moves = "; ".join(core.describe_move(m, ex.scenario) for m in submitted["moves"])
+        st.success(f"Orders in for turn {turn}: {moves or 'hold'}. Submitting again "
+                   "replaces them.")
 
     options = [s.type.value for s in ex.move_options(actor)]
     kind = st.selectbox("Move", options, key=f"move:{actor}",
                         format_func=lambda m: CATALOGUE[MoveType(m)].label)
     spec = CATALOGUE[MoveType(kind)]
-    st.caption(f"{spec.effect_text} Visibility: {spec.visibility.value}; escalation "
-               f"{spec.category.name.lower().replace('_', ' ')} ({spec.points:+d} points).")
+    st.caption(core.move_summary(spec))
     params = {}
     cols = st.columns(max(1, len(spec.params)))
     for col, p in zip(cols, spec.params, strict=False):
@@ -212,9 +248,13 @@ def order_sheet(ex: Exercise, actor: str) -> None:
             if value != DEFAULT:
                 params[p.name] = value
     if st.button("Check and add to the orders", key=f"add:{actor}"):
-        reason = ex.check(actor, kind, params)
+        # the numbers as typed, checked by the engine (catalogue bounds, then the state)
+        empty = next((p.name for p in spec.params if p.kind in ("int", "float")
+                      and p.name in params and params[p.name] is None), None)
+        reason = (f"enter a number for '{empty}'" if empty
+                  else ex.check(actor, kind, params))
         if reason:
-            st.error(f"Refused: {reason}")
+            st.error(f"Refused: {reason}. Nothing was added.")
         else:
             draft.append({"move": kind, "params": params})
             st.rerun()
@@ -223,7 +263,7 @@ def order_sheet(ex: Exercise, actor: str) -> None:
         st.markdown("**Draft orders**")
         for i, move in enumerate(draft):
             c1, c2 = st.columns([6, 1])
-            c1.write(f"{i + 1}. {core.describe_move(move)}")
+            c1.write(f"{i + 1}. {core.describe_move(move, ex.scenario)}")
             if c2.button("Remove", key=f"remove:{actor}:{i}"):
                 draft.pop(i)
                 st.rerun()
@@ -231,13 +271,14 @@ def order_sheet(ex: Exercise, actor: str) -> None:
         st.caption("No moves drafted: submitting now means the team holds.")
 
     with st.form(f"orders:{actor}", clear_on_submit=False):
+        st.markdown(f"**{core.as_markdown_text(name)}: orders for turn {turn}**")
         rationale = st.text_area("Rationale (why the team chose this)",
-                                 key=f"why:{actor}:{ex.current}:{ex.pending_turn}",
+                                 key=f"why:{actor}:{ex.current}:{turn}",
                                  placeholder="e.g. raise the cost to Moscow before winter")
-        if st.form_submit_button(f"Submit {name}'s orders for turn {ex.pending_turn}",
-                                 type="primary"):
+        if st.form_submit_button(f"Submit orders for turn {turn}", type="primary",
+                                 key=f"submit:{actor}"):
             result = act(ex.submit, actor, list(draft), rationale, rerun=False,
-                         done=f"{name}'s orders are in.")
+                         done=f"{name}: orders for turn {turn} are in.")
             if result is not None:
                 st.session_state.pop(draft_key, None)
                 st.rerun()

@@ -23,10 +23,6 @@ def _text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(str)
 
 
-def _number(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 or float(v).is_integer() else f"{v:.3g}"
-
-
 def timeline(ex: Exercise, branch: int | None = None) -> pd.DataFrame:
     model = ex.model(branch)
     frame = model.frame()
@@ -83,13 +79,14 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
                                           "Escalation level on Kahn's ladder"),
                "Escalation level per turn."),
         Figure("strain", charts.lines(core.per_actor(frame, "strain", names), "strain (0-1)",
-                                      "Economic strain"), "Economic strain per actor."),
+                                      "Economic strain", "actor"), "Economic strain per actor."),
     ]
     hit = core.with_casualties(frame, names)
     if hit:
         figures.append(Figure("casualties", charts.lines(
             core.per_actor(frame, "casualties", names, only=hit), "killed and wounded",
-            "Casualties"), "Cumulative military casualties."))
+            "Military casualties", "actor", y_format=charts.COUNT),
+            "Cumulative military casualties."))
     sections.append(Section("The path taken", figures))
 
     if futures and ex.turn:
@@ -98,10 +95,10 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
     if others:
         table = core.branch_comparison(ex, [ex.current, *others])
         sections.append(Section("Branches compared", [
-            Table(_text(table.map(_number).reset_index(names="figure"))),
+            Table(_text(core.comparison_text(table).reset_index(names="figure"))),
             Figure("branches", charts.lines(
                 core.branch_series(ex, [ex.current, *others], "world", "escalation_level"),
-                "escalation level", "Escalation on each branch"), "")]))
+                "rung", "Escalation level on each branch", "branch"), "")]))
     return render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
 
 
@@ -112,15 +109,15 @@ def _futures_section(ex: Exercise, n: int) -> Section:
     result = ex.futures(n, from_turn=0)
     blocks: list = [
         f"{n} futures of turns 1-{ex.turns}, the engine playing every actor from the start. "
-        "The red line is what happened in the exercise; the bands hold 50% and 90% of the "
-        "futures. A path outside the bands means the teams' choices or the injects took the "
-        "game somewhere the engine alone rarely goes."]
+        f"{charts.FAN_KEY} A path outside the bands means the teams' choices or the injects "
+        "took the game somewhere the engine alone rarely goes."]
     for label, (actor, var) in {"Escalation level": ("world", "escalation_level"),
                                 "Risk of a wider war": ("world", "wider_war_risk")}.items():
         bands = fan(result.per_turn(actor, var), var, actor)
         path = core.path_values(frame, actor, var)
+        y_title, y_format = charts.axis_for(var)
         blocks.append(Figure(f"fan-{var}", charts.fan_with_path(
-            core.anchored(bands, path.iloc[:1]), path, label, label), label))
+            core.anchored(bands, path.iloc[:1]), path, y_title, label, y_format), label))
     table = core.outcome_table(result, ex.scenario, model)
     if len(table):
         shown = pd.DataFrame({

@@ -314,7 +314,7 @@ def test_move_parameter_outside_catalogue_bounds_is_refused(tmp_path, capsys, ba
     text = dump(doc)
     fragments = [expected]
     if bad == "above":
-        fragments.append(f"between {p.low:g} and {p.high:g}")
+        fragments.append(f"between {p.low:,.0f} and {p.high:,.0f}, got {value:,}")
     written = yaml.safe_dump({p.name: value}).strip()  # how the dump spells nan and inf
     assert_refused(tmp_path, capsys, text, f"{path}.{p.name}", *fragments,
                    line=line_of(text, written))

@@ -114,9 +114,12 @@ def _draft(at: AppTest, move: str, **params) -> AppTest:
 
 
 def test_refused_move_says_why_and_is_not_drafted(db):
-    at, _ = _open(db)
+    at, ex = _open(db)
     _draft(at, "impose_sanctions", target="north_korea", package="comprehensive")
-    assert "Refused: precondition not met: package not already in force" in at.error[0].value
+    reason = ex.check("west", "impose_sanctions",
+                      {"target": "north_korea", "package": "comprehensive"})
+    assert reason  # the engine's own check refuses it ...
+    assert at.error[0].value == f"Refused: {reason}. Nothing was added."  # ... and says why
     assert "No moves drafted" in " ".join(_texts(at.caption))
 
 
@@ -124,7 +127,11 @@ def test_move_bounds_come_from_the_catalogue(db):
     at, _ = _open(db)
     _ok(at.selectbox(key="move:west").set_value("military_aid").run())
     amount = at.number_input(key="param:west:military_aid:amount")
-    assert (amount.min, amount.max) == (0.0, 5000.0)
+    # the widget does not clamp (a clamped widget would submit another number than typed):
+    # the bounds are the catalogue's, stated in the help and checked when the move is added
+    assert (amount.min, amount.max) == (None, None)
+    assert amount.help == "between 0 and 5,000 USD M per turn"
+    assert amount.label == "amount (USD M per turn)"
     moves = at.selectbox(key="move:west").options
     assert "Deploy troops abroad" not in moves  # the West has no expeditionary capability
     assert "Impose a sanctions package" in moves
@@ -147,7 +154,9 @@ def test_main_flow_play_three_turns_inject_rewind_branch_report(db):
             _submit(at, "Add inject")
             assert "Inject added." in _texts(at.success)
         at.text_area(key=f"why:west:1:{turn}").input(why)
-        _submit(at, f"Submit The West (US, EU, UK, ROK, Japan)'s orders for turn {turn}")
+        _submit(at, f"Submit orders for turn {turn}")
+        assert (f"The West (US, EU, UK, ROK, Japan): orders for turn {turn} are in."
+                in _texts(at.success))
         _ok(at.button(key="adjudicate").click().run())
         assert f"Turn {turn} adjudicated." in _texts(at.success)
         assert f"Main line · turn {turn} of 6 played" in _texts(at.caption)
@@ -181,7 +190,7 @@ def test_main_flow_play_three_turns_inject_rewind_branch_report(db):
     _page(at, "branches")
     comparison = at.dataframe[1].value
     assert list(comparison.columns) == ["Main line", "Softer line"]
-    assert comparison.loc["turns played"].tolist() == [3.0, 2.0]
+    assert comparison.loc["turns played"].tolist() == ["3", "2"]
     _ok(at.selectbox(key="switch_to").set_value(1).run())
     _ok(at.button(key="switch").click().run())
     assert "Now on Main line." in _texts(at.success)
@@ -337,7 +346,10 @@ def test_library_upload_of_a_good_file_sets_it_up():
 
 @pytest.mark.parametrize(
     ("data", "expected"),
-    [(b"{not json", "not a JSON file"), (b'{"format": "x"}', "not a Brink exercise file")],
+    [(b"{not json", "ex.json is not a JSON file"),
+     (b'{"format": "x"}', "ex.json is not a Brink exercise file"),
+     (b'{"title": "some other JSON"}', "ex.json is not a Brink exercise file")],
+    ids=["not-json", "other-format", "no-format"],
 )
 def test_importing_a_bad_file_is_a_message(db, data, expected):
     at = _ok(_app().run())
@@ -345,7 +357,11 @@ def test_importing_a_bad_file_is_a_message(db, data, expected):
     at.file_uploader(key="import_file").set_value(("ex.json", data, "application/json"))
     _ok(at.run())
     _ok(at.button(key="import").click().run())
-    assert expected in at.error[0].value
+    message = at.error[0].value
+    assert expected in message
+    assert "Export the open exercise" in message  # what to import instead
+    assert "format None" not in message  # no internals
+    assert "'x'" not in message
     assert ExerciseStore(db).list() == []
 
 

@@ -40,16 +40,20 @@ with c2:
 
 if len(ex.branches) > 1:
     st.subheader("Compare branches")
-    picked = st.multiselect("Branches", list(ex.branches), default=list(ex.branches)[:3],
-                            format_func=lambda b: ex.branches[b].name, key="compare")
+    picked = st.multiselect("Branches", list(ex.branches), default=core.compare_default(ex),
+                            format_func=lambda b: ex.branches[b].name, key="compare",
+                            help="At first: the branch in play and the line it came from.")
     if picked:
-        st.dataframe(core.branch_comparison(ex, picked), column_config={
+        st.dataframe(core.comparison_text(core.branch_comparison(ex, picked)), column_config={
             "_index": st.column_config.TextColumn("figure")})
         level = core.branch_series(ex, picked, "world", "escalation_level")
         risk = core.branch_series(ex, picked, "world", "wider_war_risk")
         c1, c2 = st.columns(2)
-        c1.altair_chart(charts.lines(level, "escalation level", "Escalation"), width="stretch")
-        c2.altair_chart(charts.lines(risk, "risk", "Risk of a wider war"), width="stretch")
+        c1.altair_chart(charts.lines(level, "rung", "Escalation level", "branch"),
+                        width="stretch")
+        c2.altair_chart(charts.lines(risk, "risk", "Risk of a wider war", "branch",
+                                     y_format=charts.axis_for("wider_war_risk")[1]),
+                        width="stretch")
         if state.classroom(ex):  # branch names are typed in the room: no LaTeX from a "$"
             c1.caption(core.as_markdown_text(
                 plain.chart_caption("branches", level, label="escalation level")))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import state
+from engine.session import SessionError
+from ui import core, state
 
 state.page_header()
 st.title("Saved exercises")
@@ -15,6 +16,8 @@ if s is None:
 st.caption(f"Every action is saved to {s.path} as it happens.")
 saved = s.list()
 if saved:
+    for e in saved:
+        e["updated"] = core.readable_time(e["updated"])
     st.dataframe(pd.DataFrame(saved)[["title", "played", "turns", "branches", "updated", "id"]],
                  hide_index=True)
     pick = st.selectbox("Exercise", [e["id"] for e in saved], key="resume_pick",
@@ -36,8 +39,18 @@ if ex is not None:
 
 st.subheader("Import")
 upload = st.file_uploader("Exercise file (JSON)", type=["json"], key="import_file")
+
+
+def _import(data: bytes, filename: str):
+    """Import the file; a refusal names the file and says what to import instead."""
+    try:
+        return s.import_json(data)
+    except SessionError as exc:
+        raise SessionError(core.import_problem(filename, str(exc))) from None
+
+
 if upload is not None and st.button("Import", key="import"):
-    imported = state.act(s.import_json, upload.getvalue(), rerun=False)
+    imported = state.act(_import, upload.getvalue(), upload.name, rerun=False)
     if imported is not None:
         state.open_exercise(imported.id)
         state.flash("success", f"Imported as {imported.id}.")

@@ -53,6 +53,7 @@ if len(table):
                                 for c in ("p", "low", "high")})
 
 st.subheader("Fan charts beside the path taken")
+st.caption(charts.FAN_KEY)
 choices = {"Escalation level": ("world", "escalation_level"),
            "Risk of a wider war": ("world", "wider_war_risk"),
            "Humanitarian toll": ("world", "humanitarian_toll"),
@@ -67,7 +68,8 @@ for label in picked:
                 + core.path_values(frame, actor, "deployed").set_index("turn")).reset_index()
     else:
         path = core.path_values(frame, actor, variable)
-    st.altair_chart(charts.fan_with_path(core.anchored(bands, path), path, label, title=label),
-                    width="stretch")
+    y_title, y_format = charts.axis_for(variable)
+    st.altair_chart(charts.fan_with_path(core.anchored(bands, path), path, y_title,
+                                         title=label, y_format=y_format), width="stretch")
     if in_class and len(bands):
         st.caption(plain.chart_caption("fan", bands, label=label))

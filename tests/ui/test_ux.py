@@ -1,0 +1,352 @@
+"""What a reviewer driving the app found, each pinned down (AppTest and the chart specs): a number
+out of range is refused as typed, "why?" lists only figures that changed and says why in words,
+moves are described with names, charts read correctly from turn 0 to the report, the branch
+comparison starts from the branch in play, and the small wording and formatting points."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.explain import explain_turn
+from engine.loader import load_scenario
+from engine.model import BrinkModel
+from engine.session import Exercise, ExerciseStore
+from tests.apptest import new_app, ok, texts
+from ui import charts, core
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
+TEXT = DEFAULT.read_text(encoding="utf-8")
+NK = "north_korea"
+WEST = "The West (US, EU, UK, ROK, Japan)"
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+def _open(db: Path, teams=None, played: int = 0, turns: int = 6,
+          page: str = "play") -> tuple[AppTest, Exercise]:
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, teams=teams or {"west": "human"},
+                        turns=turns, store=ExerciseStore(db))
+    for _ in range(played):
+        ex.adjudicate()
+    at = new_app()
+    at.query_params["exercise"] = ex.id
+    ok(at.run())
+    return ok(at.switch_page(f"screens/{page}.py").run()), ex
+
+
+def _fill(at: AppTest, actor: str, move: str, **params) -> AppTest:
+    ok(at.selectbox(key=f"move:{actor}").set_value(move).run())
+    widgets = at.get("selectbox") + at.get("number_input")
+    for name, value in params.items():
+        next(w for w in widgets if w.key == f"param:{actor}:{move}:{name}").set_value(value)
+    return at
+
+
+def _add(at: AppTest, actor: str) -> AppTest:
+    return ok(at.button(key=f"add:{actor}").click().run())
+
+
+def _specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def _encodings(spec: dict) -> list[dict]:
+    """Every layer's encoding of a (possibly layered) Vega-Lite spec."""
+    layers = spec.get("layer", [spec])
+    return [layer.get("encoding", {}) for layer in layers]
+
+
+def _title(spec: dict) -> str:
+    title = spec.get("title", "")
+    return title.get("text", "") if isinstance(title, dict) else title
+
+
+# --- 1. a number out of range is refused as typed ---------------------------------------------
+
+
+def test_an_out_of_range_number_is_refused_not_replaced(db):
+    at, ex = _open(db, teams={NK: "human"})
+    _add(_fill(at, NK, "reinforce_troops", troops=999_999_999), NK)
+    assert texts(at.error) == ["Refused: 'troops' must be between 100 and 200,000, got "
+                               "999,999,999. Nothing was added."]
+    assert "No moves drafted" in " ".join(texts(at.caption))
+    assert not at.session_state[f"draft:{ex.id}:1:1:{NK}"]
+    # the widget keeps what was typed: nothing is silently set back to the last valid value
+    assert at.number_input(key=f"param:{NK}:reinforce_troops:troops").value == 999_999_999
+
+    _add(_fill(at, NK, "reinforce_troops", troops=20_000), NK)  # in range: added as typed
+    assert not at.error
+    assert at.session_state[f"draft:{ex.id}:1:1:{NK}"] == [
+        {"move": "reinforce_troops", "params": {"troops": 20_000}}]
+    assert "1. Reinforce a deployment (troops: 20,000)" in texts(at.markdown)
+
+
+def test_an_out_of_range_amount_is_refused_too(db):
+    at, ex = _open(db)
+    _add(_fill(at, "west", "military_aid", recipient="ukraine", amount=-5.0), "west")
+    assert texts(at.error) == ["Refused: 'amount' must be between 0 and 5,000, got -5. Nothing "
+                               "was added."]
+    assert not at.session_state[f"draft:{ex.id}:1:1:west"]
+
+
+# --- 2. "why?" lists the figures that changed, with causes in words ---------------------------
+
+
+def _same_both_sides(headline: str) -> bool:
+    """ "x: 2 in force -> 2 in force" (the arrow at the top level, not inside a detail)."""
+    top = re.sub(r"\([^()]*\)", "", headline).replace("->", "→")
+    match = re.search(r": ([^:→]+?) → (.+)$", top)
+    return bool(match) and match.group(1).strip() == match.group(2).strip()
+
+
+def test_why_lists_only_figures_that_changed_with_readable_causes():
+    scenario = load_scenario(DEFAULT)
+    names = {a.id: a.name for a in scenario.actors}
+    model = BrinkModel(scenario, rng=4, turns=4).run()
+    movers = set()
+    for turn in range(1, 5):
+        changes = core.headline_changes(model, turn)
+        assert changes
+        engine_lines = [x for x in explain_turn(model, turn).splitlines() if x.startswith("* ")]
+        unchanged = [x for x in engine_lines if re.search(r": (.+) -> \1$", x)]
+        assert unchanged, "the engine's list has figures that did not change ..."
+        assert len(changes) <= len(engine_lines) - len(unchanged)  # ... which are left out
+        for headline, causes in changes:
+            assert not _same_both_sides(headline), headline
+            assert "→" in headline, headline
+            assert causes, headline
+            assert not re.search(r"theatre:|_front|north_korea|\bwest\b", headline), headline
+            for cause in causes:
+                assert not cause.startswith("["), cause  # no "[moves; move t3.x.1]" tags
+                assert not re.search(r"\bt\d+\.\w+\.\d+\b", cause), cause  # no move ids
+                if " move: " in cause:
+                    movers.add(cause.split(" move: ")[0])
+    assert movers
+    assert movers <= {core.possessive(n) for n in names.values()}
+
+
+def test_why_on_the_dashboard_shows_those_figures(db):
+    at, ex = _open(db, played=3)
+    model = ex.model()
+    changes = core.headline_changes(model, 3)
+    labels = [e.label for e in at.expander]
+    first = labels.index(core.as_markdown_text(changes[0][0]))
+    shown = labels[first:first + len(changes)]
+    assert shown == [core.as_markdown_text(h) for h, _ in changes]
+    assert not [x for x in labels if _same_both_sides(x)]
+    box = at.expander[first]
+    assert box.markdown[0].value == "\n".join(
+        f"- {core.as_markdown_text(c)}" for c in changes[0][1])
+
+
+def test_standing_sanctions_say_what_changed():
+    from engine.state import Sanction
+
+    before = (Sanction("west", "russia", "sectoral", 0.6, 0),)
+    same_count = (Sanction("west", "russia", "sectoral", 0.75, 0),)
+    names = {"west": "The West", "russia": "Russia"}
+    assert core._change("sanctions", before, before, names) is None
+    assert core._change("sanctions", before, same_count, names) == (
+        "1 (The West on Russia, sectoral: enforcement 60% → 75%)")
+    added = (*before, Sanction("west", "russia", "comprehensive", 0.6, 2))
+    assert core._change("sanctions", before, added, names) == (
+        "1 → 2 (new: The West on Russia, comprehensive)")
+
+
+# --- 3. moves are described with names, not ids ------------------------------------------------
+
+
+@pytest.mark.parametrize(("move", "text"), [
+    ({"move": "impose_sanctions", "params": {"target": "russia", "package": "comprehensive"}},
+     "Impose a sanctions package (target: Russia, package: comprehensive)"),
+    ({"move": "disclose_intelligence", "params": {"about": NK}},
+     "Disclose intelligence (about: North Korea)"),
+    ({"move": "reinforce_troops", "params": {"troops": 20_000}},
+     "Reinforce a deployment (troops: 20,000)"),
+    ({"move": "military_aid", "params": {"recipient": "ukraine", "amount": 500.0}},
+     "Military aid (recipient: Ukraine, amount: 500 USD M per turn)"),
+    ({"move": "hold", "params": {}}, "Hold: make no new move"),
+])
+def test_describe_move_shows_names_and_readable_parameters(move, text):
+    scenario = load_scenario(DEFAULT)
+    described = core.describe_move(move, scenario)
+    assert described == text
+    assert "=" not in described
+    assert not {a.id for a in scenario.actors if "_" in a.id or a.id != a.name} & set(
+        re.findall(r"\w+", described))
+
+
+def test_drafts_submissions_and_the_decision_log_use_names(db):
+    at, ex = _open(db)
+    _add(_fill(at, "west", "impose_sanctions", target="russia", package="comprehensive"), "west")
+    shown = "Impose a sanctions package (target: Russia, package: comprehensive)"
+    assert f"1. {shown}" in texts(at.markdown)
+    at.text_area(key="why:west:1:1").input("cut revenue")
+    ok(at.button(key="submit:west").click().run())
+    assert f"Orders in for turn 1: {shown}. Submitting again replaces them." in texts(at.success)
+    log = core.decision_log(ExerciseStore(db).load(ex.id))
+    assert log["moves"].tolist() == [shown]
+
+
+# --- 4. dashboard charts -------------------------------------------------------------------------
+
+
+def test_turn_0_shows_a_note_instead_of_empty_charts(db):
+    at, _ = _open(db)
+    assert not at.get("vega_lite_chart")
+    assert any(i.startswith("The charts appear after the first turn") for i in texts(at.info))
+    assert at.dataframe  # the troops and sanctions tables are there from the start
+
+
+def test_dashboard_charts_have_room_short_titles_and_whole_turns(db):
+    at, _ = _open(db, played=2)
+    specs = _specs(at)
+    assert len(specs) == 4  # escalation, strain, troops, casualties
+    for spec in specs:
+        assert spec["height"] >= 240
+        encoding = _encodings(spec)[0]
+        assert len(encoding["y"]["title"]) <= 20, encoding["y"]["title"]
+        assert encoding["x"]["axis"] == {"format": ".0f", "values": [0, 1, 2]}
+    troops = specs[2]["encoding"]["y"]
+    assert (troops["title"], troops["axis"]["format"]) == ("troops", charts.COUNT)
+    assert "**Troops abroad: North Korea**" in texts(at.markdown)
+
+
+def test_troops_table_shows_thousands_separators(db):
+    at, _ = _open(db, played=1)
+    table = next(d for d in at.dataframe if "at home" in d.value.columns)
+    columns = json.loads(table.proto.columns)
+    assert all(columns[c]["type_config"]["format"] == "localized"
+               for c in ("at home", "in transit", "deployed"))
+
+
+# --- 5. fan charts -------------------------------------------------------------------------------
+
+
+def test_fan_charts_have_a_title_a_short_axis_and_a_key(db):
+    at, ex = _open(db, played=3, page="futures")
+    at.select_slider(key="n_futures").set_value(100)
+    ok(at.button(key="run_futures").click().run())
+    wanted = [f"{WEST}: strain", "North Korea: troops abroad", "Risk of a wider war"]
+    ok(at.multiselect(key="fan_vars").set_value(wanted).run())
+    assert charts.FAN_KEY in texts(at.caption)
+    fans = _specs(at)[1:]  # after the outcome probabilities
+    assert [_title(s) for s in fans] == wanted
+    for spec, (title, fmt) in zip(fans, [("strain (0-1)", None), ("troops", charts.COUNT),
+                                         ("risk", ".1~%")], strict=True):
+        y = _encodings(spec)[0]["y"]
+        assert y["title"] == title
+        assert y.get("axis", {}).get("format") == fmt
+        # the path taken from turn 0, then the futures to the last turn: one tick per turn
+        assert _encodings(spec)[0]["x"]["axis"]["values"] == list(range(ex.turns + 1))
+
+
+# --- 6. whole turns in the report's charts -------------------------------------------------------
+
+
+def test_turn_axis_is_whole_turns_when_drawn():
+    vl_convert = pytest.importorskip("vl_convert")
+    from analysis.render import vegalite_version
+
+    chart = charts.lines(pd.DataFrame({"a": [0.1, 0.2, 0.3]}, index=[0, 1, 2]), "rung", "t")
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert labels[:labels.index("turn")] == ["0", "1", "2"]  # not "0 1 1 2 2"
+
+
+def test_report_charts_have_whole_turn_axes(db):
+    from ui import report
+
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=4)
+    ex.adjudicate()
+    ex.adjudicate()
+    html = report.after_action_report(ex, futures=0)
+    assert '"values": [0, 1, 2]' in html or '"values":[0,1,2]' in html
+
+
+# --- 7. the comparison starts from the branch in play -------------------------------------------
+
+
+def test_compare_default_includes_the_current_branch_and_its_line(db):
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=6, store=ExerciseStore(db))
+    for _ in range(3):
+        ex.adjudicate()
+    ex.rewind(1, "Second")  # 2, from the main line
+    ex.switch(1)
+    ex.rewind(2, "Third")  # 3, from the main line
+    ex.rewind(1, "Fourth")  # 4, from the third: the one in play
+    assert ex.current == 4
+    at = new_app()
+    at.query_params["exercise"] = ex.id
+    ok(at.run())
+    ok(at.switch_page("screens/branches.py").run())
+    assert at.multiselect(key="compare").value == [1, 3, 4]
+    assert core.compare_default(ex, most=2) == [3, 4]  # the nearest of its line first
+    table = at.dataframe[1].value
+    assert list(table.columns) == ["Main line", "Third", "Fourth"]
+    # formatted as on the dashboard: per cent for the risk, thousands separators for the toll
+    assert all(re.fullmatch(r"\d+\.\d%", v) for v in table.loc["risk of a wider war"])
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", v) for v in table.loc["humanitarian toll"])
+
+
+# --- 8. wording and formatting -------------------------------------------------------------------
+
+
+def test_move_captions_use_readable_categories(db):
+    at, _ = _open(db)
+    caption = next(c for c in texts(at.caption) if "Escalation category" in c)
+    assert not caption.startswith("None.")  # Hold is selected first
+    assert "no new move" in caption
+    ok(at.selectbox(key="move:west").set_value("impose_sanctions").run())
+    assert any("Escalation category: non-violent (+12 points)." in c for c in texts(at.caption))
+    ok(at.selectbox(key="move:west").set_value("offer_talks").run())
+    assert any("Escalation category: de-escalation (-2 points)." in c
+               for c in texts(at.caption))
+    assert not [c for c in texts(at.caption) if "non violent" in c or "de escalation" in c]
+
+
+def test_field_labels_do_not_repeat_the_name(db):
+    at, _ = _open(db, teams={NK: "human"})
+    ok(at.selectbox(key=f"move:{NK}").set_value("reinforce_troops").run())
+    assert at.number_input(key=f"param:{NK}:reinforce_troops:troops").label == "troops"
+
+
+def test_no_arrow_when_the_change_rounds_to_zero(db):
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=8, store=ExerciseStore(db))
+    flat = None
+    for _ in range(8):
+        ex.adjudicate()
+        frame = ex.model().frame()
+        risk = frame[frame["variable"] == "wider_war_risk"].set_index("turn")["value"]
+        if f"{risk.iloc[-1] - risk.iloc[-2]:+.1%}" in ("+0.0%", "-0.0%"):
+            flat = ex.turn
+            break
+    assert flat is not None, "no turn with a change of the risk below 0.05%"
+    at = new_app()
+    at.query_params["exercise"] = ex.id
+    ok(at.run())
+    ok(at.switch_page("screens/play.py").run())
+    risk = next(m for m in at.metric if m.label == "Risk of a wider war")
+    assert not risk.delta
+
+
+def test_submit_button_names_the_turn_under_a_team_heading(db):
+    at, _ = _open(db)
+    assert at.button(key="submit:west").label == "Submit orders for turn 1"
+    assert f"**{WEST}: orders for turn 1**" in texts(at.markdown)
+
+
+def test_saved_exercises_show_a_readable_time(db):
+    at, _ = _open(db, page="exercises")
+    updated = at.dataframe[0].value["updated"].tolist()
+    assert len(updated) == 1
+    assert re.fullmatch(r"\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} UTC", updated[0]), updated
+    assert core.readable_time("2026-11-28T00:44:49+00:00") == "28 Nov 2026 00:44 UTC"
+    assert core.readable_time("2026-11-28T01:44:49+01:00") == "28 Nov 2026 00:44 UTC"
