@@ -350,3 +350,20 @@ def test_saved_exercises_show_a_readable_time(db):
     assert re.fullmatch(r"\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2} UTC", updated[0]), updated
     assert core.readable_time("2026-11-28T00:44:49+00:00") == "28 Nov 2026 00:44 UTC"
     assert core.readable_time("2026-11-28T01:44:49+01:00") == "28 Nov 2026 00:44 UTC"
+
+
+# --- the opening questions come first -----------------------------------------------------------
+
+
+def test_questions_before_the_first_turn_open_the_play_page(db):
+    """A scenario's turn-0 questions open the session: shown above the first orders, not under
+    the dashboard; after turn 1 the turn's own questions follow the situation instead."""
+    at, _ = _open(db)
+    heads = [h.value for h in at.subheader]
+    assert "Before the first turn" in heads, heads
+    assert heads.index("Before the first turn") < heads.index("Turn 1: orders"), heads
+    opening = load_scenario(DEFAULT).discussion[0].question
+    assert any(opening in t for t in texts(at.markdown)), "the turn-0 question is shown"
+    at, _ = _open(db, played=1)
+    heads = [h.value for h in at.subheader]
+    assert "Before the first turn" not in heads, heads

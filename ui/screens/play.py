@@ -15,6 +15,12 @@ st.title(ex.title)
 branch = ex.branches[ex.current]
 st.caption(f"{branch.name} · turn {ex.turn} of {ex.turns} played")
 
+# The questions before the first turn open the session: they come before the first orders.
+# Later ones follow the situation they ask about.
+if not ex.turn and dashboard.questions(ex, 0):
+    st.subheader("Before the first turn")
+    dashboard.discussion(ex, 0, key="q0")
+
 if ex.finished:
     st.success(f"All {ex.turns} turns have been played. Go to **Hotwash and report**, or "
                "rewind to branch off an earlier turn.")
@@ -53,8 +59,8 @@ st.divider()
 st.subheader("Situation")
 dashboard.dashboard(ex, classroom=in_class)
 
-if dashboard.questions(ex, ex.turn):
-    st.subheader(f"Discussion after turn {ex.turn}" if ex.turn else "Before the first turn")
+if ex.turn and dashboard.questions(ex, ex.turn):
+    st.subheader(f"Discussion after turn {ex.turn}")
     dashboard.discussion(ex, ex.turn, key=f"q{ex.turn}")
 with st.expander("Facilitator note"), st.form("note", clear_on_submit=True):
     text = st.text_area("Note (saved with the exercise and printed in the report)",
