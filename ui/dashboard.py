@@ -247,12 +247,14 @@ def order_sheet(ex: Exercise, actor: str) -> None:
             value = _param_widget(ex, actor, p, f"param:{actor}:{kind}:{p.name}")
             if value != DEFAULT:
                 params[p.name] = value
+    # the numbers as typed, checked by the engine (catalogue bounds, then the state); shown as
+    # the team fills the form, so a move the situation rules out is visible before it is added
+    empty = next((p.name for p in spec.params if p.kind in ("int", "float")
+                  and p.name in params and params[p.name] is None), None)
+    reason = f"enter a number for '{empty}'" if empty else ex.check(actor, kind, params)
+    if reason:
+        st.caption(f"Not possible as it stands: {core.as_markdown_text(reason)}.")
     if st.button("Check and add to the orders", key=f"add:{actor}"):
-        # the numbers as typed, checked by the engine (catalogue bounds, then the state)
-        empty = next((p.name for p in spec.params if p.kind in ("int", "float")
-                      and p.name in params and params[p.name] is None), None)
-        reason = (f"enter a number for '{empty}'" if empty
-                  else ex.check(actor, kind, params))
         if reason:
             st.error(f"Refused: {reason}. Nothing was added.")
         else:

@@ -88,6 +88,17 @@ def test_an_out_of_range_number_is_refused_not_replaced(db):
     assert "1. Reinforce a deployment (troops: 20,000)" in texts(at.markdown)
 
 
+def test_a_move_the_situation_rules_out_says_so_before_it_is_added(db):
+    """North Korea already has troops abroad: "Deploy troops abroad" shows why it is not
+    possible as soon as it is picked; a reinforcement shows nothing of the kind."""
+    at, _ = _open(db, teams={NK: "human"})
+    ok(_fill(at, NK, "deploy_troops", troops=5000).run())
+    assert ("Not possible as it stands: it has already sent troops abroad (use Reinforce a "
+            "deployment).") in texts(at.caption)
+    ok(_fill(at, NK, "reinforce_troops", troops=5000).run())
+    assert not [c for c in texts(at.caption) if c.startswith("Not possible")]
+
+
 def test_an_out_of_range_amount_is_refused_too(db):
     at, ex = _open(db)
     _add(_fill(at, "west", "military_aid", recipient="ukraine", amount=-5.0), "west")
