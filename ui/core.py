@@ -20,7 +20,15 @@ from engine.causal import INJECT, MOVE, RANDOM
 from engine.explain import HEADLINES, NOTABLE_KINDS, explain_turn, turn_table
 from engine.loader import ScenarioError, parse_scenario
 from engine.model import BrinkModel
-from engine.moves import CATALOGUE, SUPPORT_KINDS, Category, MoveSpec, MoveType, ParamSpec
+from engine.moves import (
+    CATALOGUE,
+    PACKAGE_ORDER,
+    SUPPORT_KINDS,
+    Category,
+    MoveSpec,
+    MoveType,
+    ParamSpec,
+)
 from engine.scenario import Scenario
 from engine.variables import belief_estimate
 
@@ -327,8 +335,21 @@ def _standing_change(var: str, before, after, names: dict[str, str]) -> str | No
 
         def what(k):
             return f"{n(k[0])} to {n(k[1])}, {k[2].replace('_', ' ')}"
-    parts = [f"new: {what(k)}" for k in new if k not in old]
-    parts += [f"{ended}: {what(k)}" for k in old if k not in new]
+    added = [k for k in new if k not in old]
+    gone = [k for k in old if k not in new]
+    parts = []
+    if var == "sanctions":  # one sender's package on one target replaced: a tightening
+        for k in list(added):
+            was = next((g for g in gone if g[:2] == k[:2]), None)
+            if was is not None:
+                up = (k[2] in PACKAGE_ORDER and was[2] in PACKAGE_ORDER
+                      and PACKAGE_ORDER.index(k[2]) > PACKAGE_ORDER.index(was[2]))
+                parts.append(f"{'tightened' if up else 'changed'}: {n(k[0])} on {n(k[1])}, "
+                             f"{was[2]} → {k[2]}")
+                added.remove(k)
+                gone.remove(was)
+    parts += [f"new: {what(k)}" for k in added]
+    parts += [f"{ended}: {what(k)}" for k in gone]
     for k in new:
         if k in old:
             was, now = measure.format(old[k]), measure.format(new[k])

@@ -378,3 +378,29 @@ def test_questions_before_the_first_turn_open_the_play_page(db):
     at, _ = _open(db, played=1)
     heads = [h.value for h in at.subheader]
     assert "Before the first turn" not in heads, heads
+
+
+def test_the_team_picked_stays_picked_after_a_submission(db):
+    """Two human teams: after the second team's orders go in (a "saved" message appears and
+    then goes), the page stays on that team instead of falling back to the first."""
+    at, ex = _open(db, teams={NK: "human", "west": "human"})
+    radio = at.radio(key=f"team:{ex.id}")
+    assert radio.options == ["North Korea", WEST]
+    ok(radio.set_value("west").run())
+    assert at.selectbox(key="move:west")
+    assert not [s for s in at.selectbox if s.key == f"move:{NK}"]
+    _add(_fill(at, "west", "military_aid", recipient="ukraine", amount=500.0), "west")
+    ok(at.button(key="submit:west").click().run())
+    ok(at.run())  # the next rerun, when the saved message is gone
+    assert at.radio(key=f"team:{ex.id}").value == "west"
+    assert at.selectbox(key="move:west")
+
+
+def test_a_tightened_package_is_not_reported_as_lifted():
+    from engine.state import Sanction
+
+    names = {"west": "The West", "russia": "Russia"}
+    before = (Sanction("west", "russia", "sectoral", 0.6, 0),)
+    after = (Sanction("west", "russia", "comprehensive", 0.6, 0),)
+    assert core._standing_change("sanctions", before, after, names) == (
+        "1 (tightened: The West on Russia, sectoral → comprehensive)")

@@ -15,11 +15,13 @@ st.title(ex.title)
 branch = ex.branches[ex.current]
 st.caption(f"{branch.name} · turn {ex.turn} of {ex.turns} played")
 
-# The questions before the first turn open the session: they come before the first orders.
-# Later ones follow the situation they ask about.
-if not ex.turn and dashboard.questions(ex, 0):
-    st.subheader("Before the first turn")
-    dashboard.discussion(ex, 0, key="q0")
+# The turn's questions come before the next orders: the room discusses, then decides (below
+# the dashboard they sat under dozens of "why?" entries). The situation is further down.
+if dashboard.questions(ex, ex.turn):
+    st.subheader(f"Discussion after turn {ex.turn}" if ex.turn else "Before the first turn")
+    if ex.turn:
+        st.caption("The situation they ask about is below the orders.")
+    dashboard.discussion(ex, ex.turn, key=f"q{ex.turn}")
 
 if ex.finished:
     st.success(f"All {ex.turns} turns have been played. Go to **Hotwash and report**, or "
@@ -29,15 +31,18 @@ else:
     menu = in_class and bool(offered & set(ex.human_teams))
     st.subheader(f"Turn {ex.pending_turn}: " + ("choices" if menu else "orders"))
     if ex.human_teams:
-        tabs = st.tabs([ex.names[a] for a in ex.human_teams])
-        for tab, actor in zip(tabs, ex.human_teams, strict=True):
-            with tab:
-                if in_class and actor in offered:
-                    classroom.choice_sheet(ex, actor)
-                    with st.expander("Another move (the full order sheet)"):
-                        dashboard.order_sheet(ex, actor)
-                else:
-                    dashboard.order_sheet(ex, actor)
+        # A keyed radio rather than st.tabs: tabs fall back to the first one whenever the page
+        # above them changes (a "saved" message appearing or going), which sent the facilitator
+        # back to the first team after every submission.
+        actor = st.radio("Team", ex.human_teams, format_func=lambda a: ex.names[a],
+                         horizontal=True, key=f"team:{ex.id}",
+                         label_visibility="collapsed" if len(ex.human_teams) == 1 else "visible")
+        if in_class and actor in offered:
+            classroom.choice_sheet(ex, actor)
+            with st.expander("Another move (the full order sheet)"):
+                dashboard.order_sheet(ex, actor)
+        else:
+            dashboard.order_sheet(ex, actor)
     else:
         st.caption("The engine plays every actor.")
 
@@ -59,9 +64,6 @@ st.divider()
 st.subheader("Situation")
 dashboard.dashboard(ex, classroom=in_class)
 
-if ex.turn and dashboard.questions(ex, ex.turn):
-    st.subheader(f"Discussion after turn {ex.turn}")
-    dashboard.discussion(ex, ex.turn, key=f"q{ex.turn}")
 with st.expander("Facilitator note"), st.form("note", clear_on_submit=True):
     text = st.text_area("Note (saved with the exercise and printed in the report)",
                         key="note_text")
