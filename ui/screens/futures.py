@@ -48,9 +48,12 @@ if len(table):
     if in_class:
         st.caption(plain.chart_caption("probabilities", table,
                                        names={o.id: o.name for o in ex.scenario.outcomes}))
+    headings = {"label": "outcome", "p": "probability", "low": "95% low", "high": "95% high"}
     st.dataframe(table[["label", "p", "low", "high", "so far"]], hide_index=True,
-                 column_config={c: st.column_config.NumberColumn(format="percent")
-                                for c in ("p", "low", "high")})
+                 column_config={
+                     "label": st.column_config.TextColumn(headings["label"]),
+                     **{c: st.column_config.NumberColumn(headings[c], format="percent")
+                        for c in ("p", "low", "high")}})
 
 st.subheader("Fan charts beside the path taken")
 st.caption(charts.FAN_KEY)
