@@ -1,14 +1,18 @@
 """Plain-text views of a played game: the turn table and "why did this change?".
 
 Both read only the model's recorded rows, events and causal log, so what they say cannot
-contradict the numbers.
+contradict the numbers. ``headline_changes`` is the one "why?" for facilitators: ``brink run
+--explain`` prints it and the app's dashboard shows it (classroom mode tells it in plain
+sentences, engine/plain.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from engine.causal import LogEntry
+from engine.causal import INJECT, MOVE, RANDOM
+from engine.moves import CATALOGUE, PACKAGE_ORDER
+from engine.variables import belief_estimate
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
 HEADLINES = (
@@ -81,45 +85,165 @@ def turn_table(model) -> str:
     return "\n".join(out)
 
 
-def _fmt(value) -> str:
+def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
+    """Each headline figure whose value changed over ``turn``, as ``(headline, [cause, ...])``:
+    the facilitator's "why?" (``brink run --explain`` and the dashboard), read from the causal
+    log in the order of HEADLINES.
+
+    A figure that the turn's changes left where it was, or moved too little to show at the
+    precision used ("2.1% -> 2.1%"), is left out, as classroom mode's plain "why?" leaves out
+    the figures that stayed. Causes are sentences ("North Korea's move: Reinforce a
+    deployment. ..."), not the log's internal tags.
+    """
+    state = model.state
+    names = {a.id: a.name for a in state.actors.values()}
+    places = {f"theatre:{t.id}": t.name for t in state.theatres.values()}
+    moves = {m.id: m for m in model.move_log}
+    chains: dict[tuple[str, str], list] = defaultdict(list)
+    for e in model.log.for_turn(turn):
+        chains[(e.target, e.var)].append(e)
+    out: list[tuple[str, list[str]]] = []
+    for scope, var, label in HEADLINES:
+        for (target, v), chain in chains.items():
+            if v != var or not (target == scope or (scope == "*" and target in names)
+                                or (scope == "theatre" and target.startswith("theatre:"))):
+                continue
+            who = names.get(target) or places.get(target, target)
+            subject = label if scope == "world" else f"{who}: {label}"
+            before, after = chain[0].before, chain[-1].after
+            if var == "public_beliefs":
+                rows = _belief_changes(before, after, names)
+            else:
+                change = _change(var, before, after, names)
+                rows = [(subject, change)] if change else []
+            causes = list(dict.fromkeys(_cause_text(e, names, moves) for e in chain))
+            out += [(f"{what}: {change}", causes) for what, change in rows]
+    return out
+
+
+def _show(var: str, value) -> str:
+    """A headline figure's value at the precision the dashboard shows it."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3f}"
-    if isinstance(value, tuple):
-        return f"{len(value)} in force"
-    if isinstance(value, dict):  # beliefs: median estimates
-        from engine.variables import belief_estimate
-
-        return ", ".join(f"{k[0]} ~{belief_estimate(b):,.0f}" for k, b in value.items())
+    if var == "wider_war_risk":
+        return f"{value:.1%}"
+    if var == "escalation_level":
+        return f"{value:.2f}"
+    if var == "escalation_score":
+        return f"{value:.1f}"
+    if var in ("strain", "stability"):
+        return f"{value:.3f}"
+    if var == "growth":
+        return f"{value:+.2f}"
+    if var == "front_pressure":
+        return f"{value:+.2f}"
+    if isinstance(value, int | float):
+        return f"{round(value):,}" if abs(value) >= 100 or float(value).is_integer() \
+            else f"{value:.3g}"
     return str(value)
 
 
-def explain_entries(entries: list[LogEntry], names: dict[str, str]) -> list[str]:
-    """Group a turn's log entries under the headline figures they moved."""
-    by_key: dict[tuple[str, str], list[LogEntry]] = defaultdict(list)
-    for e in entries:
-        by_key[(e.target, e.var)].append(e)
-    lines = []
-    for scope, var, label in HEADLINES:
-        keys = [k for k in by_key if k[1] == var and (
-            k[0] == scope or (scope == "*" and k[0] in names)
-            or (scope == "theatre" and k[0].startswith("theatre:")))]
-        for key in keys:
-            chain = by_key[key]
-            who = names.get(key[0], key[0].replace("theatre:", "theatre "))
-            subject = label if scope == "world" else f"{who}: {label}"
-            lines.append(f"* {subject}: {_fmt(chain[0].before)} -> {_fmt(chain[-1].after)}")
-            for e in chain:
-                lines.append(f"    - [{e.phase}; {e.kind} {e.ref}] {e.why}")
-    return lines
+def _change(var: str, before, after, names: dict[str, str]) -> str | None:
+    """"before -> after" for a figure, or None when it shows no change."""
+    if var in ("sanctions", "transfers"):
+        return _standing_change(var, before, after, names)
+    old, new = _show(var, before), _show(var, after)
+    return None if old == new else f"{old} → {new}"
+
+
+def _standing_change(var: str, before, after, names: dict[str, str]) -> str | None:
+    """Sanctions packages or standing transfers: how many are in force, and what changed
+    (added, lifted, a package tightened, enforcement or an amount changed)."""
+    def n(actor: str) -> str:
+        return names.get(actor, actor)
+
+    if var == "sanctions":
+        key = lambda s: (s.sender, s.target, s.package)  # noqa: E731
+        old = {key(s): s.enforcement for s in before}
+        new = {key(s): s.enforcement for s in after}
+        ended, measure = "lifted", "enforcement {:.0%}"
+
+        def what(k):
+            return f"{n(k[0])} on {n(k[1])}, {k[2]}"
+    else:
+        key = lambda t: (t.payer, t.recipient, t.kind)  # noqa: E731
+        old = {key(t): t.amount for t in before}
+        new = {key(t): t.amount for t in after}
+        ended, measure = "stopped", "amount {:,.4g} a turn"
+
+        def what(k):
+            return f"{n(k[0])} to {n(k[1])}, {k[2].replace('_', ' ')}"
+    added = [k for k in new if k not in old]
+    gone = [k for k in old if k not in new]
+    parts = []
+    if var == "sanctions":  # one sender's package on one target replaced: a tightening
+        for k in list(added):
+            was = next((g for g in gone if g[:2] == k[:2]), None)
+            if was is not None:
+                up = (k[2] in PACKAGE_ORDER and was[2] in PACKAGE_ORDER
+                      and PACKAGE_ORDER.index(k[2]) > PACKAGE_ORDER.index(was[2]))
+                parts.append(f"{'tightened' if up else 'changed'}: {n(k[0])} on {n(k[1])}, "
+                             f"{was[2]} → {k[2]}")
+                added.remove(k)
+                gone.remove(was)
+    parts += [f"new: {what(k)}" for k in added]
+    parts += [f"{ended}: {what(k)}" for k in gone]
+    for k in new:
+        if k in old:
+            was, now = measure.format(old[k]), measure.format(new[k])
+            if was != now:
+                label, first = was.split(" ", 1)
+                parts.append(f"{what(k)}: {label} {first} → {now.split(' ', 1)[1]}")
+    if not parts:
+        return None
+    count = (f"{len(old)} → {len(new)}" if len(old) != len(new) else f"{len(new)}")
+    return f"{count} ({'; '.join(parts)})"
+
+
+def _belief_changes(before, after, names: dict[str, str]) -> list[tuple[str, str]]:
+    """One row per public estimate whose rounded value moved."""
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    rows = []
+    for key, belief in after.items():
+        about, quantity = key
+        old = f"about {belief_estimate(before[key]):,.0f}" if key in before else "none"
+        new = f"about {belief_estimate(belief):,.0f}"
+        if old != new:
+            what = quantity.replace("_", " ")
+            rows.append((f"public estimate of {names.get(about, about)}'s {what}",
+                         f"{old} → {new}"))
+    return rows
+
+
+def _cause_text(entry, names: dict[str, str], moves: dict) -> str:
+    """A causal-log entry as a sentence: whose move, which inject, or which rule, then the
+    model's working (the log's ``why``)."""
+    why = entry.why.strip().rstrip(".")
+    tail = f". {why}." if why else "."
+    if entry.kind == MOVE:
+        move = moves.get(entry.ref)
+        if move is None:
+            return f"A move{tail}"
+        who = names.get(move.actor, move.actor)
+        made = " (made by an inject)" if move.source == "inject" else ""
+        return f"{possessive(who)} move: {CATALOGUE[move.type].label}{made}{tail}"
+    if entry.kind == INJECT:
+        return f"Inject {entry.ref}: {why}." if why else f"Inject {entry.ref}."
+    rule = entry.ref.replace("_", " ").capitalize()
+    source = f"{rule} ({'chance' if entry.kind == RANDOM else 'rule'})"
+    return f"{source}: {why}." if why else f"{source}."
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def explain_turn(model, turn: int) -> str:
-    names = {a.id: a.name for a in model.state.actors.values()}
-    entries = model.log.for_turn(turn)
+    """``brink run --explain``: the same figures and causes as the app's "why?"."""
     head = f"Why things changed in turn {turn}"
-    lines = explain_entries(entries, names)
+    lines = []
+    for headline, causes in headline_changes(model, turn):
+        lines.append(f"* {headline}")
+        lines += [f"    - {cause}" for cause in causes]
     return "\n".join([head, "=" * len(head), *(lines or ["Nothing changed."])])

@@ -11,6 +11,7 @@ import re
 import streamlit as st
 
 from engine import plain
+from engine.explain import headline_changes
 from engine.ladder import RUNG_NAMES
 from engine.moves import CATALOGUE, MoveType, ParamSpec
 from engine.session import Exercise
@@ -98,7 +99,7 @@ def why(model, turn: int) -> None:
     """The facilitator's "why?": one expander per headline figure that changed in ``turn``,
     the moves, injects, chance draws and rules that moved it inside."""
     st.markdown(f"**Why? What changed in turn {turn}**")
-    changes = core.headline_changes(model, turn)
+    changes = headline_changes(model, turn)
     if not changes:
         st.caption(f"No headline figure changed in turn {turn}.")
     for headline, causes in changes:
@@ -338,10 +339,8 @@ def inject_review(ex: Exercise) -> None:
 
 
 def questions(ex: Exercise, turn: int | None) -> list[str]:
-    """Discussion questions the scenario asks after ``turn`` (None: in the hotwash). The
-    ``discussion`` list is optional in the scenario format, hence getattr."""
-    items = getattr(ex.scenario, "discussion", None) or []
-    return [q.question for q in items if getattr(q, "turn", None) == turn]
+    """Discussion questions the scenario asks after ``turn`` (None: in the hotwash)."""
+    return [q.question for q in ex.scenario.discussion if q.turn == turn]
 
 
 def discussion(ex: Exercise, turn: int | None, key: str) -> None:

@@ -95,11 +95,12 @@ def test_fans_start_from_the_last_point_of_the_path():
 
 
 def test_headline_changes_pair_each_figure_with_its_causes():
+    from engine import explain
     from engine.loader import load_scenario
     from engine.model import BrinkModel
 
     model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=2).run()
-    changes = core.headline_changes(model, 2)
+    changes = explain.headline_changes(model, 2)
     assert changes
     assert all(causes for _, causes in changes)  # every change has at least one cause
     assert any(h.startswith("escalation level") for h, _ in changes)
