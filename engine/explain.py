@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from engine.causal import INJECT, MOVE, RANDOM
-from engine.moves import CATALOGUE, PACKAGE_ORDER
+from engine.moves import CATALOGUE, PACKAGE_ORDER, SUPPORT_KINDS
 from engine.variables import belief_estimate
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
@@ -28,6 +28,7 @@ HEADLINES = (
     ("*", "queued", "troops waiting for transport"),
     ("*", "in_transit", "troops in transit"),
     ("*", "deployed", "troops deployed"),
+    ("*", "munitions", "artillery shells in stock"),
     ("*", "killed", "killed"),
     ("*", "wounded", "wounded"),
     ("*", "drawn_in", "drawn into the conflict"),
@@ -167,9 +168,9 @@ def _standing_change(var: str, before, after, names: dict[str, str]) -> str | No
             return f"{n(k[0])} on {n(k[1])}, {k[2]}"
     else:
         key = lambda t: (t.payer, t.recipient, t.kind)  # noqa: E731
-        old = {key(t): t.amount for t in before}
-        new = {key(t): t.amount for t in after}
-        ended, measure = "stopped", "amount {:,.4g} a turn"
+        old = {key(t): _amount(t.kind, t.amount) for t in before}
+        new = {key(t): _amount(t.kind, t.amount) for t in after}
+        ended, measure = "stopped", "amount {}"
 
         def what(k):
             return f"{n(k[0])} to {n(k[1])}, {k[2].replace('_', ' ')}"
@@ -198,6 +199,16 @@ def _standing_change(var: str, before, after, names: dict[str, str]) -> str | No
         return None
     count = (f"{len(old)} → {len(new)}" if len(old) != len(new) else f"{len(new)}")
     return f"{count} ({'; '.join(parts)})"
+
+
+def _amount(kind: str, amount: float) -> str:
+    """A standing transfer's amount with its unit: "60 thousand bbl a turn"."""
+    if kind == "payroll":
+        return f"{amount:.0%} of the going rate"
+    if kind == "technology":
+        return f"technology level {amount:.2g} a turn"
+    unit = SUPPORT_KINDS[kind][2] if kind in SUPPORT_KINDS else "USD M per turn"
+    return f"{amount:,.4g} {unit.replace(' per turn', ' a turn')}"
 
 
 def _belief_changes(before, after, names: dict[str, str]) -> list[tuple[str, str]]:
@@ -229,7 +240,7 @@ def _cause_text(entry, names: dict[str, str], moves: dict) -> str:
         made = " (made by an inject)" if move.source == "inject" else ""
         return f"{possessive(who)} move: {CATALOGUE[move.type].label}{made}{tail}"
     if entry.kind == INJECT:
-        return f"Inject {entry.ref}: {why}." if why else f"Inject {entry.ref}."
+        return f"Inject: {why}." if why else "Inject."
     rule = entry.ref.replace("_", " ").capitalize()
     source = f"{rule} ({'chance' if entry.kind == RANDOM else 'rule'})"
     return f"{source}: {why}." if why else f"{source}."

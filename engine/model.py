@@ -242,7 +242,8 @@ class BrinkModel(mesa.Model):
         for inject in scheduled + self.extra_injects.get(turn, []):
             if inject.id in self.skipped_injects:
                 continue
-            self._event("inject", f"INJECT {inject.id}: {inject.text}", inject.from_)
+            self._event("inject", f"Inject from {self.state.name_of(inject.from_)}: "
+                        f"{inject.text}", inject.from_)
             cause = Cause(INJECT, inject.id, inject.text)
             changes = []
             for eff in inject.effects:

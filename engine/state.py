@@ -195,10 +195,10 @@ class WorldState:
         return self.routes[target[6:]]
 
     def name_of(self, actor_id: str) -> str:
-        """An actor's name for sentences people read; the id itself for a party that is not
-        an actor (a trade partner only)."""
+        """An actor's name for sentences people read; for a party that is not an actor (a
+        trade partner only) its id in words: "rest_of_world" reads "rest of world"."""
         a = self.actors.get(actor_id)
-        return a.name if a is not None else actor_id
+        return a.name if a is not None else actor_id.replace("_", " ")
 
     def copy(self) -> WorldState:
         return copy.deepcopy(self)

@@ -8,11 +8,15 @@
     level      rising:  L_t = T_t, but stopped just below a Kahn threshold unless a move of at
                         least that threshold's barrier points was made this turn;
                falling: L_t = L_{t-1} - descent_friction x (L_{t-1} - T_t)
-    accident   with probability accident_p_max x clip((L - onset)/(21 - onset), 0, 1) the level
+    accident   with probability p_turn x clip((L - onset)/(21 - onset), 0, 1) the level
                jumps 1-3 rungs (Payne), never across a threshold that needs nuclear use
-               (rungs 21, 26, 32, 39)
+               (rungs 21, 26, 32, 39); p_turn = 1 - (1 - accident_p_max)^weeks, since
+               accident_p_max is weekly
     wider war  risk = logistic(wider_war_slope x (L - wider_war_midpoint)
                                 + wider_war_per_actor x actors drawn in beyond the start)
+
+Heat, its persistence and the descent friction are per turn, not per week: escalation moves in
+rounds of decisions (Kahn's ladder, Rivera et al.'s turns), whatever a turn's length.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from engine.ladder import (
     next_threshold_above,
 )
 from engine.moves import CATALOGUE, Category, Visibility
-from engine.rules.numbers import clip, larger
+from engine.rules.numbers import clip, larger, per_turn
 from engine.state import WorldState
 
 NUCLEAR_THRESHOLD = 21
@@ -69,9 +73,10 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
     heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
     target = state.reference_rung + heat / p["points_per_rung"]
     level = state.escalation_level
-    notes = [f"score {score:.1f} vs baseline {state.baseline_score:.1f}"] if explain else []
+    notes = [_tension_note(state, score, heat, target)] if explain else []
     if newly_drawn and explain:
-        notes.append(f"{', '.join(newly_drawn)} drawn in (+{horizontal:g} heat)")
+        notes.append(f"{', '.join(state.name_of(a) for a in newly_drawn)} drawn in "
+                     f"(+{horizontal:g} points of tension)")
     if target > level:
         new_level = target
         while True:
@@ -90,7 +95,8 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
         new_level = state.escalation_level - p["descent_friction"] * (
             state.escalation_level - target)
         if target < state.escalation_level and explain:
-            notes.append(f"easing slowly (friction {p['descent_friction']:.2f})")
+            notes.append(f"easing slowly: each turn closes {p['descent_friction']:.0%} of the "
+                         "gap")
     new_level = clip(new_level, 0.0, float(TOP_RUNG))
     cause = Cause(RULE, "escalation", "; ".join(notes)) if explain else QUIET
     changes.append(("world", "escalation_score", score, cause))
@@ -99,8 +105,8 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
 
     # Accident risk near the top (Payne): drawn every turn so the stream does not depend on it.
     onset = p["accident_onset_rung"]
-    risk = p["accident_p_max"] * clip((new_level - onset) / (NUCLEAR_THRESHOLD - onset),
-                                      0.0, 1.0)
+    risk = per_turn(p["accident_p_max"], state.days_per_turn / 7) * clip(
+        (new_level - onset) / (NUCLEAR_THRESHOLD - onset), 0.0, 1.0)
     draw = rng.random()
     jump = int(rng.integers(1, 4))
     if draw < risk:
@@ -120,7 +126,22 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
              + p["wider_war_per_actor"] * max(0, drawn - initially_drawn))
     risk_war = 1.0 / (1.0 + math.exp(-logit))
     changes.append(("world", "wider_war_risk", risk_war, Cause(
-        RULE, "escalation", f"rung {new_level:.1f} and {drawn - initially_drawn} more actor(s) "
-        f"drawn in than at the start give a {risk_war:.1%} risk of a wider war")
-        if explain else QUIET))
+        RULE, "escalation", f"at rung {new_level:.1f}, with "
+        f"{_more_actors(drawn - initially_drawn)} drawn in than at the start, the risk of a "
+        f"wider war is {risk_war:.1%}") if explain else QUIET))
     return changes
+
+
+def _tension_note(state: WorldState, score: float, heat: float, target: float) -> str:
+    """Why the level moves, in words: this turn's moves against the usual, and the tension."""
+    usual = state.baseline_score
+    side = "above" if score > usual else "below" if score < usual else "at"
+    return (f"this turn's moves average {score:.1f} escalation points per actor, {side} the "
+            f"usual {usual:.1f}; accumulated tension {state.heat:+.1f} -> {heat:+.1f} points, "
+            f"which aims the level at rung {target:.1f}")
+
+
+def _more_actors(n: int) -> str:
+    if n <= 0:
+        return "no more actors"
+    return "1 more actor" if n == 1 else f"{n} more actors"

@@ -5,7 +5,7 @@ Each turn, each observer o looks at each actor t that can send troops abroad:
     concealment c = t.concealment (+0.15 while a denial/concealment effort lasts), q = o.quality
     looks happen with probability 1 - exp(-(0.2 + troops / detection_troops) x q / c)
     observation y = log(1 + troops) + N(0, sigma^2),  sigma = observation_noise x c / q
-    predict:  v <- v + belief_drift
+    predict:  v <- v + belief_drift x weeks
     surprise: if (y - m)^2 > 9 (v + sigma^2), v <- max(v, (y - m)^2)   (a new development)
     update:   K = v / (v + sigma^2);  m <- m + K (y - m);  v <- (1 - K) v
 Label: sd <= confirmed_sd -> confirmed; sd <= probable_sd -> probable; else unverified.
@@ -85,9 +85,10 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
     sigma = smaller(MAX_SIGMA, p["observation_noise"] * conc / q)
     look, noise = rng.random(), rng.normal(0.0, sigma)  # always both: a stable stream
+    drift = p["belief_drift"] * (state.days_per_turn / 7)  # a weekly variance
     if look >= p_look:
-        return Belief(old.mean, old.var + p["belief_drift"], old.observations), ""
-    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, p["belief_drift"],
+        return Belief(old.mean, old.var + drift, old.observations), ""
+    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, drift,
                ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
         return new, ""

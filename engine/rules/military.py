@@ -11,7 +11,8 @@ Per theatre and turn (weeks = days_per_turn / 7):
     casualties_x ~ Binomial(front_x, rate),
                  rate = casualty_rate_weekly x weeks x intensity x clip(sqrt(P_enemy/P_own), .5, 2)
     killed_x   ~ Binomial(casualties_x, kia_share)
-    pressure'  = clip((1 - front_decay) x pressure + front_gain x intensity x ln(P_a / P_b), -1, 1)
+    pressure'  = clip((1 - decay) x pressure + front_gain x weeks x intensity x ln(P_a/P_b), -1, 1)
+                 decay = 1 - (1 - front_decay)^weeks   (front_decay and front_gain are weekly)
     munitions' = munitions - min(munitions, need) + production
     displaced += displaced_per_pressure x |pressure' - pressure|
 Readiness: readiness' = clip(readiness + 0.02 - 0.04 x intensity, 0.2, 1) for troops at the front.
@@ -26,7 +27,7 @@ import math
 
 from engine.causal import RANDOM, RULE, Cause, Change
 from engine.moves import CATALOGUE, Category, MoveType
-from engine.rules.numbers import clip, smaller
+from engine.rules.numbers import clip, per_turn, smaller
 from engine.state import WorldState
 
 QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothing
@@ -100,7 +101,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
                 cause = Cause(RANDOM, "attrition", (
                     f"{a.name} loses {casualties:,} at the front in {th.name} "
                     f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
-                    f"intensity {intensity:.2f}, enemy/own power {ratio ** 2:.2f})")
+                    f"intensity {intensity:.2f}, enemy/own combat power {ratio ** 2:.2f})")
                     ) if explain else QUIET_ATTRITION
                 changes += [
                     (a.id, "front", a.front - casualties, cause),
@@ -115,13 +116,11 @@ def military(state: WorldState, orders, rng) -> list[Change]:
                     f"intensity {intensity:.2f}") if explain else QUIET))
         if side_a > 0 and side_b > 0:
             balance = math.log(side_a / side_b)
-            pressure = max(-1.0, min(1.0, (1 - p["front_decay"]) * th.front_pressure
-                                     + p["front_gain"] * intensity * balance))
-            favoured = "side A" if balance > 0 else "side B"
-            cause = Cause(RULE, "military", (
-                f"{th.name}: combat power A/B {side_a / side_b:.2f} favours {favoured} at "
-                f"intensity {intensity:.2f}; pressure {th.front_pressure:+.2f} -> "
-                f"{pressure:+.2f}") if explain else "")
+            pressure = max(-1.0, min(1.0, (1 - per_turn(p["front_decay"], weeks))
+                                     * th.front_pressure
+                                     + p["front_gain"] * weeks * intensity * balance))
+            cause = Cause(RULE, "military", _front_note(state, th, side_a, side_b, intensity,
+                                                        pressure)) if explain else QUIET
             changes.append((f"theatre:{th.id}", "front_pressure", pressure, cause))
             moved = abs(pressure - th.front_pressure)
             if moved > 0:
@@ -142,3 +141,20 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             changes.append((a.id, "drawn_in", True, Cause(
                 "move", "violent move", f"{a.name} makes a violent move: it is drawn in")))
     return changes
+
+
+def _front_note(state: WorldState, th, side_a: float, side_b: float, intensity: float,
+                pressure: float) -> str:
+    """The front's balance in words: which side has more combat power, by how much, and where
+    the pressure goes (positive pressure favours the first side)."""
+    def side(ids) -> str:
+        names = [state.name_of(a) for a in ids if a in state.actors]
+        return " and ".join(names) if len(names) <= 2 else ", ".join(names)
+
+    stronger, weaker, ratio = ((side(th.side_a), side(th.side_b), side_a / side_b)
+                               if side_a >= side_b else
+                               (side(th.side_b), side(th.side_a), side_b / side_a))
+    toward = side(th.side_a) if pressure > 0 else side(th.side_b) if pressure < 0 else "neither"
+    return (f"{th.name}: {stronger} field {ratio:.2f} times the combat power of {weaker} at "
+            f"intensity {intensity:.2f}; front-line pressure {th.front_pressure:+.2f} -> "
+            f"{pressure:+.2f} (in favour of {toward})")

@@ -14,6 +14,13 @@ def clip(x, low, high):
     return x if x < high else high
 
 
+def per_turn(weekly: float, weeks: float) -> float:
+    """A weekly rate or probability over a turn of ``weeks`` weeks: 1 - (1 - weekly)^weeks, the
+    chance of at least one event (or the share decayed) in the turn; ``weekly`` itself, exactly,
+    for a weekly turn."""
+    return weekly if weeks == 1 else 1.0 - (1.0 - weekly) ** weeks
+
+
 def larger(a, b):
     """``max(a, b)``."""
     return b if b > a else a

@@ -5,7 +5,7 @@ r = 1 - 0.5 x resolve):
     dS = - stability_strain_weight x strain x d x weeks
          - stability_casualty_weight x (casualties this turn / troops committed) x d x r
          + stability_payment_weight x (regime income / GDP) x weeks
-         + stability_reversion x (baseline - S)
+         + (1 - (1 - stability_reversion)^weeks) x (baseline - S)   (a weekly rate)
     S' = clip(S + dS, 0, 1)
 Repression capacity damps the erosion from strain and casualties (it does not create support);
 resolve damps the erosion from casualties.
@@ -14,7 +14,7 @@ resolve damps the erosion from casualties.
 from __future__ import annotations
 
 from engine.causal import RULE, Cause, Change
-from engine.rules.numbers import clip
+from engine.rules.numbers import clip, per_turn
 from engine.state import WorldState
 
 QUIET = Cause(RULE, "politics", "")  # the cause of lean runs, which log nothing
@@ -33,7 +33,8 @@ def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
         casualty_term = (-p["stability_casualty_weight"] * lost / committed * damping
                          * resolve_damping if committed else 0.0)
         payment_term = p["stability_payment_weight"] * a.regime_income / a.gdp * weeks
-        reversion = p["stability_reversion"] * (a.stability_baseline - a.stability)
+        reversion = per_turn(p["stability_reversion"], weeks) * (a.stability_baseline
+                                                                 - a.stability)
         stability = clip(a.stability + strain_term + casualty_term + payment_term + reversion,
                          0.0, 1.0)
         cause = Cause(RULE, "politics", (

@@ -167,3 +167,21 @@ def test_sentences_name_actors_not_ids():
             assert f"={actor_id}" not in text, text
             assert f"on {actor_id}" not in text, text
             assert f"with {actor_id} " not in text, text
+
+
+def test_sentences_speak_words_not_model_terms():
+    """The causes people read say what happened in words: not "score 20.0 vs baseline 17.0",
+    "combat power A/B 1.14 favours side A", "0 more actor(s)" or an inject's id."""
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    model = BrinkModel(scenario, rng=3).run()
+    texts = [e["text"] for e in model.events] + [e.why for e in model.log.entries]
+    for jargon in ("vs baseline", "actor(s)", "side A", "side B", "A/B", "INJECT"):
+        assert not [t for t in texts if jargon in t], jargon
+    injects = [e["text"] for e in model.events if e["kind"] == "inject"]
+    assert injects, "the default scenario has injects"
+    for text in injects:
+        assert text.startswith("Inject from "), text
+        assert not any(i.id in text for i in scenario.injects), text
+    fronts = [e.why for e in model.log.entries if e.var == "front_pressure"]
+    assert fronts
+    assert all("times the combat power of" in t for t in fronts)

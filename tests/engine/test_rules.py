@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -127,6 +128,50 @@ def test_secondary_sanctions_cut_leakage_and_hit_third_party_trade():
     base, _ = _lost(sanctions=primary)
     more, _ = _lost(sanctions=plus_secondary)
     assert more["green"] > base["green"]
+
+
+def test_the_why_of_lost_trade_adds_up():
+    """The economy's "why?" gives lost trade as a sum whose terms add up to the total: blocked,
+    minus what leaks through partners that do not sanction, plus what secondary sanctions
+    deter (it once showed only the first three notes, so the sum could not be checked)."""
+    model = mini_model()
+    model.state.explain = True
+    model.state.sanctions = (Sanction("blue", "green", "comprehensive", 1.0, 0),
+                             Sanction("blue", "green", "secondary", 1.0, 0))
+    lost_target, _, notes = rules.economy.__globals__["blocked_trade"](model.state)
+    note = notes["green"][0]
+    match = re.fullmatch(r"loses ([\d.]+) bn/yr of trade: ([\d.]+) blocked with Blue - "
+                         r"([\d.]+) leaks through partners that do not sanction \+ ([\d.]+) "
+                         r"deterred by secondary sanctions with rest of world", note)
+    assert match, note
+    total, blocked, leaked, deterred = map(float, match.groups())
+    assert total == pytest.approx(lost_target["green"], abs=0.05)
+    assert blocked - leaked + deterred == pytest.approx(total, abs=0.15)
+    assert leaked > 0
+    assert deterred > 0
+
+
+def test_weekly_rates_do_not_depend_on_the_turn_length():
+    """front_decay and stability_reversion are weekly rates: one 28-day turn moves the front
+    pressure and closes a stability gap as four 7-day turns do (front_gain and the other
+    stability terms are set to 0, so only the decay and the reversion act)."""
+    def after(days, turns):
+        clock = {**BASE["clock"], "days_per_turn": days}
+        model = BrinkModel(mini(clock=clock), rng=1, parameters={
+            "front_gain": 0.0, "stability_strain_weight": 0.0, "stability_casualty_weight": 0.0})
+        model.state.theatres["front"].front_pressure = 0.5
+        model.state.actors["red"].stability = 0.3  # below its baseline: reversion acts
+        for _ in range(turns):
+            model.step()
+        return model.state
+
+    weekly, monthly = after(7, 4), after(28, 1)
+    assert monthly.theatres["front"].front_pressure == pytest.approx(
+        weekly.theatres["front"].front_pressure, rel=1e-9)
+    assert weekly.theatres["front"].front_pressure == pytest.approx(0.5 * 0.9 ** 4, rel=1e-9)
+    assert monthly.actors["red"].stability == pytest.approx(weekly.actors["red"].stability,
+                                                            rel=1e-9)
+    assert monthly.actors["red"].stability > 0.3
 
 
 def test_senders_bear_a_cost():
