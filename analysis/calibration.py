@@ -41,6 +41,7 @@ import pandas as pd
 from engine.batch.runner import run_batch
 from engine.loader import load_scenario
 from engine.parameters import PARAMETERS
+from engine.provenance import engine_sources, hash_files
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION_MD = ROOT / "docs" / "reference" / "validation.md"
@@ -446,65 +447,15 @@ def run_suite(runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, workers: int |
 
 # --- fingerprint and the page ------------------------------------------------------------------
 
-# The engine code that decides a batch's numbers: the batch runner and worker and every engine
-# module they import, directly or not (found by reading the import statements, so modules that
-# only present results - docs, command line, classroom handouts - do not make the page stale).
-_ENTRY_POINTS = ("engine/batch/runner.py", "engine/batch/worker.py")
-
-
-def _module_file(root: Path, dotted: str) -> Path | None:
-    base = root.joinpath(*dotted.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def engine_sources(root: Path | None = None) -> list[str]:
-    """Paths (relative to the repository) of the engine modules the batch engine imports."""
-    import ast
-
-    root = root or ROOT
-    todo = [root / e for e in _ENTRY_POINTS]
-    seen: set[Path] = set()
-    while todo:
-        path = todo.pop()
-        if path in seen or not path.is_file():
-            continue
-        seen.add(path)
-        package = path.relative_to(root).with_suffix("").parts[:-1]
-        for parent in range(1, len(package) + 1):  # the packages' __init__ run on import
-            init = root.joinpath(*package[:parent], "__init__.py")
-            if init.is_file():
-                todo.append(init)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                module = node.module or ""
-                if node.level:
-                    module = ".".join([*package[:len(package) - node.level + 1], module])
-                names = [module] + [f"{module}.{a.name}" for a in node.names]
-            for name in names:
-                if name.strip(".").split(".")[0] == "engine":
-                    found = _module_file(root, name.strip("."))
-                    if found is not None:
-                        todo.append(found)
-    return sorted(p.relative_to(root).as_posix() for p in seen)
-
-
 def fingerprint(runs: int, seed: int) -> str:
     """SHA-256 of what decides the page's numbers: the engine source the batch engine runs
     (parameters included), the scenarios used, this module (the targets table and metrics)
     and the run settings."""
     h = hashlib.sha256()
-    files = [(name, ROOT / name) for name in engine_sources()]
+    files = [(name, ROOT / name) for name in engine_sources(ROOT)]
     files += [(s, ROOT / s) for s in scenarios_used()]
     files.append(("analysis/calibration.py", Path(__file__).resolve()))
-    for name, path in files:
-        h.update(name.encode() + b"\0")
-        h.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    hash_files(h, files)
     h.update(json.dumps({"runs": runs, "seed": seed}, sort_keys=True).encode())
     return h.hexdigest()
 

@@ -36,6 +36,7 @@ from engine.loader import ScenarioError, check_references, parse_scenario
 from engine.model import BrinkModel
 from engine.moves import CATALOGUE, MoveSpec, MoveType, make_move, may_use, validate
 from engine.policies import HumanPolicy, Policy
+from engine.provenance import engine_fingerprint, short
 from engine.scenario import Inject, Scenario
 
 HUMAN, ENGINE = "human", "engine"
@@ -103,6 +104,7 @@ class Exercise:
     store: ExerciseStore | None = field(default=None, repr=False, compare=False)
     _scenario: Scenario | None = field(default=None, repr=False, compare=False)
     _models: dict = field(default_factory=dict, repr=False, compare=False)
+    _differences: dict = field(default_factory=dict, repr=False, compare=False)
 
     # --- creation -----------------------------------------------------------------------------
 
@@ -187,18 +189,31 @@ class Exercise:
         cached = self._models.get(branch)
         if cached is not None and cached[0] == key:
             return cached[1]
-        model = self._replay(log)
+        model, differences = self._replay(log)
         self._models[branch] = (key, model)
+        self._differences[branch] = differences
         return model
+
+    def replay_differences(self, branch: int | None = None) -> list[str]:
+        """Sentences for the turns of ``branch`` whose replay no longer gives what the room saw
+        when they were played (each adjudicated turn records its headline figures and the
+        engine's code fingerprint): empty when every turn replays as it was played. Typically
+        the engine changed since; the sentence says so, and that the figures now shown are
+        today's replay."""
+        branch = self.current if branch is None else branch
+        self.model(branch)
+        return self._differences.get(branch, [])
 
     def model_at(self, turn: int, branch: int | None = None) -> BrinkModel:
         """The game on ``branch`` as it stood at the end of ``turn`` (a fresh replay)."""
         if not 0 <= turn <= self.played(branch):
             raise SessionError(f"turn {turn} has not been played on this branch")
         return self._replay([a for a in self.branch_actions(branch, MODEL_KINDS)
-                             if a.at <= turn])
+                             if a.at <= turn])[0]
 
-    def _replay(self, log: list[Action]) -> BrinkModel:
+    def _replay(self, log: list[Action]) -> tuple[BrinkModel, list[str]]:
+        """The game after ``log``, and how its adjudicated turns differ from what was seen
+        when they were played (``replay_differences``)."""
         model = BrinkModel(self.scenario, rng=self.seed, policies=self.policies(),
                            turns=self.turns)
         scheduled = {i.id: i for i in self.scenario.injects}
@@ -216,6 +231,7 @@ class Exercise:
             if d["approve"] and d.get("text"):
                 model.add_inject(_edited(scheduled[inject_id], d["text"]))
         submitted: dict[int, dict[str, dict]] = {}
+        differences: list[str] = []
         for act in log:
             if act.kind == "moves":
                 submitted.setdefault(act.data["turn"], {})[act.data["actor"]] = act.data
@@ -224,7 +240,11 @@ class Exercise:
                 for actor, data in submitted.get(turn, {}).items():
                     model.submit(actor, _moves(actor, data))
                 model.step()
-        return model
+                if "seen" in act.data:
+                    difference = _difference(turn, act.data["seen"], seen(model), model)
+                    if difference:
+                        differences.append(difference)
+        return model, differences
 
     def submissions(self, turn: int | None = None) -> dict[str, dict]:
         """The latest submission of each human team for ``turn`` (default: the pending turn):
@@ -405,10 +425,18 @@ class Exercise:
         return self._act("view", {"classroom": bool(on)})
 
     def adjudicate(self) -> BrinkModel:
-        """Play the pending turn: injects, intelligence, every actor's moves, the rules."""
+        """Play the pending turn: injects, intelligence, every actor's moves, the rules. The
+        action records the headline figures the room now sees and the engine that made them,
+        so a later replay can tell whether it still gives the same game."""
         self._open()
-        self._act("adjudicate", {"turn": self.pending_turn})
-        return self.model()
+        turn = self.pending_turn
+        log = self.branch_actions(kinds=MODEL_KINDS)
+        model, differences = self._replay([*log, Action(0, self.current, turn, "adjudicate",
+                                                        {"turn": turn})])
+        self._act("adjudicate", {"turn": turn, "seen": seen(model)})
+        self._models[self.current] = ((self.current, len(log) + 1), model)
+        self._differences[self.current] = differences
+        return model
 
     def rewind(self, turn: int, name: str | None = None) -> Branch:
         """Branch off the current line at the end of ``turn`` (0 = before the first turn).
@@ -535,6 +563,59 @@ def _label(move_name) -> str:
         return CATALOGUE[MoveType(move_name)].label
     except ValueError:
         return str(move_name)
+
+
+def seen(model: BrinkModel) -> dict:
+    """The headline figures of a played turn, as the room saw them, and the engine's code
+    fingerprint: what an adjudication records so that a replay can be checked against it."""
+    s = model.state
+    return {"engine": engine_fingerprint(),
+            "escalation_level": s.escalation_level,
+            "wider_war_risk": s.wider_war_risk,
+            "actors": {a.id: {"strain": a.strain, "stability": a.stability,
+                              "troops_abroad": a.troops_abroad, "casualties": a.casualties}
+                       for a in s.actors.values()}}
+
+
+SEEN_LABELS = {"strain": "economic strain", "stability": "stability",
+               "troops_abroad": "troops abroad", "casualties": "casualties"}
+
+
+def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
+    """A sentence for a turn whose replay differs from what was recorded, or "" when equal."""
+    def same(a, b) -> bool:
+        return a == b or (isinstance(a, float) and isinstance(b, float)
+                          and abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)))
+
+    parts = []
+    for key, label in (("escalation_level", "escalation level"),
+                       ("wider_war_risk", "risk of a wider war")):
+        if key in then and not same(then[key], now[key]):
+            parts.append(f"{label} {_shown(key, then[key])} then, {_shown(key, now[key])} now")
+    for actor, figures in then.get("actors", {}).items():
+        for key, value in figures.items():
+            current = now["actors"].get(actor, {}).get(key)
+            if current is not None and not same(value, current):
+                parts.append(f"{model.state.name_of(actor)}'s {SEEN_LABELS.get(key, key)} "
+                             f"{_shown(key, value)} then, {_shown(key, current)} now")
+    if not parts:
+        return ""
+    shown = "; ".join(parts[:3]) + (f"; and {len(parts) - 3} more" if len(parts) > 3 else "")
+    engine_then = then.get("engine", "")
+    why = (f"The engine has changed since it was played (engine code {short(engine_then)} "
+           f"then, {short(now['engine'])} now), so the figures shown are today's replay."
+           if engine_then != now["engine"] else
+           "The engine's code is the same as when it was played, so this should not happen: "
+           "please report it with the exercise file.")
+    return f"Turn {turn} no longer replays as it was played: {shown}. {why}"
+
+
+def _shown(key: str, value) -> str:
+    if key == "wider_war_risk":
+        return f"{value:.1%}"
+    if key in ("troops_abroad", "casualties"):
+        return f"{value:,.0f}"
+    return f"{value:.3f}" if key != "escalation_level" else f"{value:.2f}"
 
 
 def _moves(actor: str, data: dict):

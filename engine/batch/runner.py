@@ -32,6 +32,7 @@ from engine.batch.sampling import SAMPLERS, SamplingError, sample, uncertainties
 from engine.batch.store import BatchStore, StoreError
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
 from engine.loader import load_scenario
+from engine.provenance import engine_fingerprint
 
 DEFAULT_CHUNK = 200
 
@@ -132,6 +133,7 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
     full.insert(1, "seed", [run_seed(seed, i) for i in range(len(full))])
     plan = {
         "engine_version": __version__,
+        "engine_sha256": engine_fingerprint(),
         "scenario": str(scenario_path),
         "scenario_id": scenario.id,
         "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(),

@@ -1,6 +1,7 @@
 """A batch on disk: a manifest beside Parquet parts written one chunk at a time.
 
-    OUT/manifest.json        the plan (scenario hash, engine version, sampler, root seed, runs,
+    OUT/manifest.json        the plan (scenario hash, engine version and code fingerprint,
+                             sampler, root seed, runs,
                              levers, chunking) and the run's record (start, end, failures)
     OUT/design.parquet       every run's index, seed, lever values and sampled parameters
     OUT/runs/part-NNNNN.parquet       one row per run: outcomes and headline figures
@@ -19,6 +20,8 @@ import os
 from pathlib import Path
 
 import pandas as pd
+
+from engine.provenance import short
 
 MANIFEST = "manifest.json"
 TABLES = ("runs", "per_turn", "failures")
@@ -59,6 +62,12 @@ class BatchStore:
             except (OSError, json.JSONDecodeError) as exc:
                 raise StoreError(f"{manifest_path} is unreadable ({exc}); choose another "
                                  "folder") from None
+            if old.get("engine_sha256", plan["engine_sha256"]) != plan["engine_sha256"]:
+                raise StoreError(
+                    f"{out} holds a batch made by a different engine (engine code "
+                    f"{short(old['engine_sha256'])} then, {short(plan['engine_sha256'])} now): "
+                    "its finished runs cannot be mixed with new ones. Choose another --out "
+                    "folder to rerun it. Nothing was changed.")
             if old.get("plan_hash") != plan["plan_hash"]:
                 raise StoreError(
                     f"{out} holds a different batch (scenario {old.get('scenario')}, "

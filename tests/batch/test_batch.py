@@ -16,6 +16,7 @@ import pytest
 from engine.batch import BatchError, run_batch, run_seed
 from engine.batch import worker as batch_worker
 from engine.cli import main
+from engine.provenance import engine_fingerprint
 from tests.batch.conftest import FIXTURES, SMALL
 from tests.conftest import ROOT
 
@@ -140,6 +141,22 @@ def test_output_folder_with_a_different_batch_is_refused_and_kept(tmp_path):
     assert (other / "notes.txt").read_text() == "mine"
 
 
+def test_resume_with_a_different_engine_is_refused_and_kept(tmp_path):
+    """A batch records the engine's code fingerprint; resuming it after the engine changed
+    would mix runs of two engines, so it is refused, naming both, and nothing is touched."""
+    out = tmp_path / "b"
+    run_batch(BATCH, runs=3, seed=1, workers=1, out=out)
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["engine_sha256"] == engine_fingerprint()
+    manifest["engine_sha256"] = "0" * 64  # as if an earlier engine had started it
+    manifest_path.write_text(json.dumps(manifest))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with pytest.raises(BatchError, match=r"different engine .*000000000000 then"):
+        run_batch(BATCH, runs=3, seed=1, workers=1, out=out, resume=True)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
 def test_failed_runs_are_recorded_and_the_batch_carries_on(monkeypatch, tmp_path):
     """A run that raises is a failure row with its seed and error; the rest complete."""
     real = batch_worker.run_one
@@ -166,8 +183,8 @@ def test_cli_batch_exit_status_and_outputs(tmp_path, capsys):
                    "--out", str(out), "--quiet", "--lever", "blue_package=targeted,sectoral"])
     assert status == 0
     manifest = json.loads((out / "manifest.json").read_text())
-    for key in ("scenario_sha256", "engine_version", "sampler", "seed", "started", "finished",
-                "failures"):
+    for key in ("scenario_sha256", "engine_version", "engine_sha256", "sampler", "seed",
+                "started", "finished", "failures"):
         assert key in manifest
     assert manifest["failures"] == 0
     runs = pd.read_parquet(out / "runs")

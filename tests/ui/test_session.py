@@ -361,3 +361,42 @@ def test_no_futures_after_the_last_turn(ex):
         ex.futures(10)
     with pytest.raises(SessionError, match="between 1 and 100,000"):
         ex.futures(0)
+
+
+# --- replaying an exercise saved by another engine -----------------------------------------------
+
+
+def test_a_replay_that_matches_what_the_room_saw_reports_nothing(ex, store):
+    """Each adjudicated turn records the headline figures it showed and the engine's code;
+    reopening the exercise replays to exactly those figures."""
+    ex.submit("west", [SANCTION])
+    _play(ex, 3)
+    seen = [a.data["seen"] for a in ex.branch_actions(kinds=("adjudicate",))]
+    assert len(seen) == 3
+    assert {"engine", "escalation_level", "actors"} <= set(seen[0])
+    assert ex.replay_differences() == []
+    again = store.load(ex.id)
+    assert again.replay_differences() == []
+    assert Exercise.from_json(ex.to_json()).replay_differences() == []
+
+
+def test_a_replay_that_differs_says_which_turn_and_why(ex):
+    """An exercise played with an earlier engine (simulated by editing the recorded figures
+    and fingerprint) reopens, says which turn differs, by how much, and that the engine
+    changed; with the same engine it says that this should not happen."""
+    _play(ex, 3)
+    doc = json.loads(ex.to_json())
+    turns = [a for a in doc["actions"] if a["kind"] == "adjudicate"]
+    turns[1]["data"]["seen"]["escalation_level"] += 0.5
+    turns[1]["data"]["seen"]["actors"]["russia"]["strain"] += 0.01
+    old_engine = dict(doc, actions=[dict(a) for a in doc["actions"]])
+    for a in old_engine["actions"]:
+        if a["kind"] == "adjudicate":
+            a["data"] = dict(a["data"], seen=dict(a["data"]["seen"], engine="ab" * 32))
+    (difference,) = Exercise.from_dict(old_engine).replay_differences()
+    assert difference.startswith("Turn 2 no longer replays as it was played: escalation level")
+    assert "Russia's economic strain" in difference
+    assert "engine has changed" in difference
+    assert "abababababab then" in difference
+    (same_engine,) = Exercise.from_dict(doc).replay_differences()
+    assert "should not happen" in same_engine
