@@ -11,7 +11,13 @@ runs) and prints, for each configuration, runs/s and the ratios:
   * brink batch, 1 worker and 2 workers (each a separate `brink batch` process, so start-up and
     writing Parquet are included, as a user would see them);
   * mesa.batch_run with number_processes 1 and 2, driving the same model through a thin
-    adapter (a DataCollector with the outcomes as model reporters, collected at the end);
+    adapter (a DataCollector with the outcomes as model reporters, collected at the end), in
+    two ways:
+      - lean: the model told to record nothing (``record=False``), as brink batch runs it, so
+        the ratio measures the runners alone;
+      - as shipped: ``BrinkModel`` with its defaults, which record the per-turn frame, the
+        causal log and the news feed the app shows, as a Mesa user handing the model to
+        batch_run would run it (``--no-as-shipped`` skips these two);
   * then checks that the per-run outcomes of brink batch and mesa.batch_run are the same for
     the same seeds;
   * and reports brink batch's peak RSS (driver and largest worker) at --runs and at --big.
@@ -36,6 +42,7 @@ from engine.model import BrinkModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
+OUTCOMES = ("world.escalation_rung", "russia.strain", "north_korea.troops_abroad")
 LEVER = ["--lever", "west_package=secondary", "--sampler", "fixed"]  # point values: as batch_run
 
 
@@ -45,12 +52,11 @@ class BatchRunBrink(BrinkModel):
 
     _scenario = None
 
-    def __init__(self, rng=None, turns: int = 52):
+    def __init__(self, rng=None, turns: int = 52, record: bool = False):
         if BatchRunBrink._scenario is None:
             BatchRunBrink._scenario = load_scenario(SCENARIO)
-        super().__init__(BatchRunBrink._scenario, rng=rng, turns=turns, record=False)
-        reporters = {k: _reporter(k) for k in ("world.escalation_rung", "russia.strain",
-                                               "north_korea.troops_abroad")}
+        super().__init__(BatchRunBrink._scenario, rng=rng, turns=turns, record=record)
+        reporters = {k: _reporter(k) for k in OUTCOMES}
         self.datacollector = mesa.DataCollector(model_reporters=reporters)
 
     def step(self):
@@ -76,17 +82,16 @@ def brink_batch(runs: int, workers: int, turns: int) -> dict:
                        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         seconds = time.perf_counter() - t0
         manifest = json.loads((out / "manifest.json").read_text())
-        runs_df = pd.read_parquet(out / "runs", columns=["run", "seed", "world.escalation_rung",
-                                                         "russia.strain",
-                                                         "north_korea.troops_abroad"])
+        runs_df = pd.read_parquet(out / "runs", columns=["run", "seed", *OUTCOMES])
     return {"seconds": seconds, "runs_per_s": runs / seconds, "manifest": manifest,
             "runs": runs_df.sort_values("run").reset_index(drop=True)}
 
 
-def mesa_batch(runs: int, processes: int, turns: int) -> dict:
+def mesa_batch(runs: int, processes: int, turns: int, record: bool = False) -> dict:
     seeds = [run_seed(1, i) for i in range(runs)]
     t0 = time.perf_counter()
-    rows = mesa.batch_run(BatchRunBrink, {"turns": turns}, number_processes=processes,
+    rows = mesa.batch_run(BatchRunBrink, {"turns": turns, "record": record},
+                          number_processes=processes,
                           rng=seeds, data_collection_period=-1, max_steps=turns + 1,
                           display_progress=False)
     seconds = time.perf_counter() - t0
@@ -102,16 +107,22 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1,
                         help="play the four configurations this many times, interleaved, and "
                              "keep each one's fastest (other work on the machine only slows)")
+    parser.add_argument("--no-as-shipped", dest="as_shipped", action="store_false",
+                        help="skip mesa.batch_run on the model as shipped (recording)")
     args = parser.parse_args()
     n = args.runs
     print(f"scenario {SCENARIO.name}, {args.turns} turns, {n:,} runs per configuration"
           + (f", best of {args.repeats}" if args.repeats > 1 else ""))
     best: dict[str, dict] = {}
     for _ in range(max(1, args.repeats)):
-        for name, play in (("b1", lambda: brink_batch(n, 1, args.turns)),
-                           ("b2", lambda: brink_batch(n, 2, args.turns)),
-                           ("m1", lambda: mesa_batch(n, 1, args.turns)),
-                           ("m2", lambda: mesa_batch(n, 2, args.turns))):
+        plays = [("b1", lambda: brink_batch(n, 1, args.turns)),
+                 ("b2", lambda: brink_batch(n, 2, args.turns)),
+                 ("m1", lambda: mesa_batch(n, 1, args.turns)),
+                 ("m2", lambda: mesa_batch(n, 2, args.turns))]
+        if args.as_shipped:
+            plays += [("s1", lambda: mesa_batch(n, 1, args.turns, record=True)),
+                      ("s2", lambda: mesa_batch(n, 2, args.turns, record=True))]
+        for name, play in plays:
             r = play()
             if name not in best or r["seconds"] < best[name]["seconds"]:
                 best[name] = r
@@ -124,10 +135,24 @@ def main() -> None:
     print(f"  brink / mesa.batch_run, 1 worker:     x{b1['runs_per_s'] / m1['runs_per_s']:.2f}")
     print(f"  brink / mesa.batch_run, 2 workers:    x{b2['runs_per_s'] / m2['runs_per_s']:.2f}")
     mesa_runs = m1["runs"].set_index("seed").sort_index()
-    brink_runs = b1["runs"].set_index("seed").sort_index()
-    same = all((mesa_runs[c].to_numpy() == brink_runs[c].to_numpy()).all()
-               for c in ("world.escalation_rung", "russia.strain", "north_korea.troops_abroad"))
+    brink_runs_sorted = b1["runs"].set_index("seed").sort_index()
+    same = all((mesa_runs[c].to_numpy() == brink_runs_sorted[c].to_numpy()).all()
+               for c in OUTCOMES)
     print(f"  same per-run outcomes (brink vs mesa.batch_run, same seeds): {same}")
+    if args.as_shipped:
+        s1, s2 = best["s1"], best["s2"]
+        for name, r in (("mesa.batch_run as shipped, 1 process", s1),
+                        ("mesa.batch_run as shipped, 2 processes", s2)):
+            print(f"  {name:39s} {r['seconds']:8.1f} s  {r['runs_per_s']:7.1f} runs/s")
+        print(f"  brink / mesa.batch_run as shipped, 1 worker:  "
+              f"x{b1['runs_per_s'] / s1['runs_per_s']:.2f}")
+        print(f"  brink / mesa.batch_run as shipped, 2 workers: "
+              f"x{b2['runs_per_s'] / s2['runs_per_s']:.2f}")
+        shipped = s1["runs"].set_index("seed").sort_index()
+        same_shipped = all((shipped[c].to_numpy() == brink_runs_sorted[c].to_numpy()).all()
+                           for c in OUTCOMES)
+        print(f"  same per-run outcomes (brink vs mesa.batch_run as shipped): {same_shipped}")
+
     if args.big <= 0:
         m = b2["manifest"]
         print(f"  peak RSS at {n:,} runs: driver {m['peak_rss_mb_driver']:.0f} MB, "
