@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from engine.causal import INJECT, MOVE, RANDOM
 from engine.moves import CATALOGUE, PACKAGE_ORDER, SUPPORT_KINDS
+from engine.state import possessive
 from engine.variables import belief_estimate
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
@@ -222,7 +223,7 @@ def _belief_changes(before, after, names: dict[str, str]) -> list[tuple[str, str
         new = f"about {belief_estimate(belief):,.0f}"
         if old != new:
             what = quantity.replace("_", " ")
-            rows.append((f"public estimate of {names.get(about, about)}'s {what}",
+            rows.append((f"public estimate of {possessive(names.get(about, about))} {what}",
                          f"{old} → {new}"))
     return rows
 
@@ -246,8 +247,6 @@ def _cause_text(entry, names: dict[str, str], moves: dict) -> str:
     return f"{source}: {why}." if why else f"{source}."
 
 
-def possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def explain_turn(model, turn: int) -> str:

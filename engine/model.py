@@ -295,8 +295,8 @@ class BrinkModel(mesa.Model):
             spec = CATALOGUE[move.type]
             if reason:
                 if self.record:
-                    self._event("rejected", f"{s.actors[move.actor].name}'s move "
-                                f"{move.type.value} refused: {reason}", move.actor, "private")
+                    self._event("rejected", f"{s.possessive_of(move.actor)} move "
+                                f"'{spec.label}' refused: {reason}", move.actor, "private")
                 continue
             effects = spec.effect(s, move)
             self._apply(effects, "moves")

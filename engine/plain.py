@@ -29,6 +29,7 @@ import pandas as pd
 from engine.causal import INJECT, MOVE, RANDOM, LogEntry
 from engine.ladder import RUNG_NAMES, TOP_RUNG
 from engine.moves import CATALOGUE, Category, Move, make_move
+from engine.state import possessive
 from engine.variables import belief_estimate, confidence_label
 
 # --- glossary ------------------------------------------------------------------------------------
@@ -148,6 +149,7 @@ VAR_LABELS: dict[str, tuple[str, str]] = {
     "deployed": ("troops deployed abroad or at the front", "count"),
     "killed": ("soldiers killed", "count"),
     "wounded": ("soldiers wounded", "count"),
+    "munitions": ("artillery shells in stock", "count"),
     "drawn_in": ("part of the fighting", "bool"),
     "front_pressure": ("front-line pressure (positive favours the first side)", "signed"),
     "ceasefire": ("ceasefire in force", "bool"),
@@ -185,10 +187,6 @@ def _fmt(kind: str, value) -> str:
     if kind == "count":
         return f"{round(value):,}"
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}"
-
-
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _percent(share: float) -> str:
@@ -287,7 +285,7 @@ def _belief_parts(model, entry: LogEntry, names: dict[str, str]):
             continue
         about, quantity = key
         what = "troops abroad" if quantity == "troops_abroad" else quantity.replace("_", " ")
-        subject = (f"{_possessive(holder)} estimate of {_possessive(names.get(about, about))} "
+        subject = (f"{possessive(holder)} estimate of {possessive(names.get(about, about))} "
                    f"{what}")
         label = confidence_label(b1, p["probable_sd"], p["confirmed_sd"])
         yield (key, subject, belief_estimate(b0) if b0 is not None else 0.0,
@@ -351,7 +349,7 @@ def explanations(model, turn: int, variable: str | None = None,
         elif tgt.startswith("theatre:"):
             subject = f"the {label} on the {owner}"
         else:
-            subject = f"{_possessive(owner)} {label}"
+            subject = f"{possessive(owner)} {label}"
         before, after = _fmt(kind, chain[0].before), _fmt(kind, chain[-1].after)
         direction = ("changed" if kind == "bool" and before != after else
                      _direction(before, after, *_numeric(kind, chain[0].before,
@@ -471,7 +469,7 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         delta = {a: s.iloc[-1] - s.iloc[0] for a, s in changes.items()}
         if len(actors) == 1:
             s = changes[actors[0]]
-            return (f"{_possessive(names.get(actors[0], actors[0]))} economic strain "
+            return (f"{possessive(names.get(actors[0], actors[0]))} economic strain "
                     f"{_moved(s.iloc[0], s.iloc[-1])} over "
                     f"{_turns(int(s.index[-1] - s.index[0]))}.")
         # The actor whose strain moved most either way; a rise of 0.004 must not headline a
@@ -483,7 +481,7 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         opposite = [k for k in delta if delta[k] * delta[a] < 0 and abs(delta[k]) >= 0.005]
         if opposite:
             b = max(opposite, key=lambda k: (abs(delta[k]), k))
-            text += (f", while {_possessive(_mid(names.get(b, b)))} "
+            text += (f", while {possessive(_mid(names.get(b, b)))} "
                      f"{_moved(changes[b].iloc[0], changes[b].iloc[-1])}")
         return text + "; 0 means no strain and 1 an economy breaking."
     if kind == "troops":
@@ -491,7 +489,7 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
             raise ValueError("a troops caption needs the actor")
         abroad = _series(frame, actor, "in_transit") + _series(frame, actor, "deployed")
         who = names.get(actor, actor)
-        return (f"{_possessive(who)} troops on the way or deployed went from "
+        return (f"{possessive(who)} troops on the way or deployed went from "
                 f"{round(abroad.iloc[0]):,} to {round(abroad.iloc[-1]):,}, with the most, "
                 f"{round(abroad.max()):,}, in turn {int(abroad.idxmax())}.")
     if kind == "casualties":
@@ -502,7 +500,7 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         public = _series(frame, "public", f"belief.{about}.troops_abroad")
         true = _series(frame, about, "in_transit") + _series(frame, about, "deployed")
         gap = (public - true).abs()
-        who = _possessive(names.get(about, about))
+        who = possessive(names.get(about, about))
         return (f"At the end the public estimated {round(public.iloc[-1]):,} of {_mid(who)} troops "
                 f"abroad against {round(true.iloc[-1]):,} in fact; the gap was widest in turn "
                 f"{int(gap.idxmax())} ({round(gap.max()):,}).")
@@ -549,7 +547,7 @@ def _casualties_caption(frame: pd.DataFrame, actor: str | None,
         s = hit[a]
         first, last = round(s.iloc[0]), round(s.iloc[-1])
         verb = ("rose" if last > first else "fell" if last < first else "stayed at")
-        text = f"{_possessive(_mid(names.get(a, a)))} " + (
+        text = f"{possessive(_mid(names.get(a, a)))} " + (
             f"stayed at {last:,}" if verb == "stayed at" else f"{verb} from {first:,} to {last:,}")
         steps = s.diff().iloc[1:]
         if not steps.empty and steps.max() > 0:

@@ -596,7 +596,7 @@ def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
         for key, value in figures.items():
             current = now["actors"].get(actor, {}).get(key)
             if current is not None and not same(value, current):
-                parts.append(f"{model.state.name_of(actor)}'s {SEEN_LABELS.get(key, key)} "
+                parts.append(f"{model.state.possessive_of(actor)} {SEEN_LABELS.get(key, key)} "
                              f"{_shown(key, value)} then, {_shown(key, current)} now")
     if not parts:
         return ""

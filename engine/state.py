@@ -200,9 +200,18 @@ class WorldState:
         a = self.actors.get(actor_id)
         return a.name if a is not None else actor_id.replace("_", " ")
 
+    def possessive_of(self, actor_id: str) -> str:
+        """ "Russia's", "the United States'": an actor's name in the possessive."""
+        return possessive(self.name_of(actor_id))
+
     def copy(self) -> WorldState:
         return copy.deepcopy(self)
 
     @property
     def drawn_in(self) -> tuple[str, ...]:
         return tuple([a.id for a in self.actors.values() if a.drawn_in])
+
+
+def possessive(name: str) -> str:
+    """A name in the possessive for sentences: "Russia's", "United States'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

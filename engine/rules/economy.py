@@ -221,7 +221,7 @@ def _blocked_trade(state: WorldState):
     notes: dict[str, list[str]] = {}
     if state.explain:
         for actor, lost in lost_target.items():
-            if lost < 0.05:
+            if lost < 0.005:
                 continue
             notes[actor] = [_trade_note(state, lost, blocked_with.get(actor, []),
                                         leaked_of.get(actor, 0.0),
@@ -233,30 +233,37 @@ def _blocked_trade(state: WorldState):
 def _trade_note(state: WorldState, lost: float, blocked_with, leaked: float, deterred_with,
                 third: float) -> str:
     """The lost trade of one actor as a sum whose terms add up to the total, e.g. "loses
-    12.0 bn/yr of trade: 15.0 blocked (the United States 10.0, the EU 5.0) - 7.5 re-routed
-    through partners that do not sanction + 4.5 deterred by secondary sanctions"."""
+    12.0 bn/yr of trade: 15.0 blocked (with the United States 10.0, the EU 5.0) - 7.5 leaks
+    through partners that do not sanction + 4.5 deterred by secondary sanctions". Small sums
+    get two decimals, and terms too small to show at that precision are left out."""
+    digits = 2 if lost < 1 else 1
+    least = 0.5 * 10 ** -digits
+
+    def bn(value: float) -> str:
+        return f"{value:.{digits}f}"
+
     def partners(pairs):
-        pairs = sorted((pair for pair in pairs if pair[1] >= 0.05), key=lambda pair: -pair[1])
+        pairs = sorted((pair for pair in pairs if pair[1] >= least), key=lambda pair: -pair[1])
         if len(pairs) == 1:
             return f" with {state.name_of(pairs[0][0])}"
-        shown = ", ".join(f"{state.name_of(other)} {value:.1f}" for other, value in pairs[:3])
+        shown = ", ".join(f"{state.name_of(other)} {bn(value)}" for other, value in pairs[:3])
         more = f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
         return f" (with {shown}{more})" if pairs else ""
 
     terms = []
     blocked = sum(value for _other, value in blocked_with)
-    if blocked >= 0.05:  # terms too small to show at one decimal are left out
-        terms.append(f"{blocked:.1f} blocked{partners(blocked_with)}")
-    if leaked >= 0.05:
-        terms.append(f"- {leaked:.1f} leaks through partners that do not sanction")
+    if blocked >= least:
+        terms.append(f"{bn(blocked)} blocked{partners(blocked_with)}")
+    if leaked >= least:
+        terms.append(f"- {bn(leaked)} leaks through partners that do not sanction")
     deterred = sum(value for _other, value in deterred_with)
-    if deterred >= 0.05:
-        terms.append(f"+ {deterred:.1f} deterred by secondary sanctions"
+    if deterred >= least:
+        terms.append(f"+ {bn(deterred)} deterred by secondary sanctions"
                      f"{partners(deterred_with)}")
-    if third >= 0.05:
-        terms.append(f"+ {third:.1f} lost with partners deterred by secondary sanctions")
+    if third >= least:
+        terms.append(f"+ {bn(third)} lost with partners deterred by secondary sanctions")
     text = " ".join(terms).removeprefix("+ ")
-    return f"loses {lost:.1f} bn/yr of trade: {text}"
+    return f"loses {bn(lost)} bn/yr of trade: {text}"
 
 
 def _blocked_share(sectors, packages) -> float:

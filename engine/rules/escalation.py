@@ -67,7 +67,7 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
         if actors[actor_id].escalation_points == points:
             continue  # unchanged: no record needed (the log keeps changes only)
         changes.append((actor_id, "escalation_points", points, Cause(
-            RULE, "escalation", f"{actors[actor_id].name}'s moves this turn score "
+            RULE, "escalation", f"{state.possessive_of(actor_id)} moves this turn score "
             f"{points:g} points") if explain else QUIET))
     horizontal = p["horizontal_points"] * len(newly_drawn)
     heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal

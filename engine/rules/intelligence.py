@@ -24,7 +24,7 @@ import math
 
 from engine.causal import MOVE, RANDOM, RULE, Cause, Change
 from engine.rules.numbers import clip, larger, smaller
-from engine.state import Belief, WorldState
+from engine.state import Belief, WorldState, possessive
 from engine.variables import belief_estimate, confidence_label
 
 QUANTITY = "troops_abroad"
@@ -125,7 +125,7 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                 notes.append(text)
         if beliefs != observer.beliefs:
             cause = Cause(RANDOM, "observation", "; ".join(notes) if notes
-                          else f"{observer.name}'s estimates drift") if explain else QUIET
+                          else f"{possessive(observer.name)} estimates drift") if explain else QUIET
             changes.append((observer.id, "beliefs", beliefs, cause))
     # The public is a weak observer of its own (journalists, open-source analysts).
     public = dict(state.public_beliefs)
@@ -154,7 +154,7 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                 and belief_estimate(b) > 1000):
             changes += [
                 (t_id, "credibility", max(0.0, target.credibility - 0.1), Cause(
-                    RULE, "observation", f"{target.name}'s denial is exposed: the public "
+                    RULE, "observation", f"{possessive(target.name)} denial is exposed: the public "
                     f"confirms {describe(b)} troops abroad")),
                 (t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
             ]

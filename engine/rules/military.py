@@ -28,7 +28,7 @@ import math
 from engine.causal import RANDOM, RULE, Cause, Change
 from engine.moves import CATALOGUE, Category, MoveType
 from engine.rules.numbers import clip, per_turn, smaller
-from engine.state import WorldState
+from engine.state import WorldState, possessive
 
 QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothing
 QUIET_ATTRITION = Cause(RANDOM, "attrition", "")
@@ -136,7 +136,7 @@ def military(state: WorldState, orders, rng) -> list[Change]:
             continue
         if a.id in fighting:
             changes.append((a.id, "drawn_in", True, Cause(
-                RULE, "military", f"{a.name}'s troops are now fighting: it is drawn in")))
+                RULE, "military", f"{possessive(a.name)} troops are now fighting: it is drawn in")))
         elif a.id in violent:
             changes.append((a.id, "drawn_in", True, Cause(
                 "move", "violent move", f"{a.name} makes a violent move: it is drawn in")))
