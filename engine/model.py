@@ -26,10 +26,12 @@ from engine.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_c
 from engine.ladder import RUNG_NAMES
 from engine.moves import (
     CATALOGUE,
+    SUPPORT_KINDS,
     Move,
     MoveType,
     Visibility,
     make_move,
+    plain_number,
     validate,
     with_id,
 )
@@ -304,7 +306,7 @@ class BrinkModel(mesa.Model):
             self.move_log.append(move)
             if self.record and move.type is not MoveType.HOLD:
                 self._event("move", f"{s.actors[move.actor].name}: {spec.label}"
-                            + (f" ({_fmt_params(move.params, s)})" if move.params else ""),
+                            + (f" ({_fmt_params(move, s)})" if move.params else ""),
                             move.actor, spec.visibility.value)
             if move.type is MoveType.UN_ACTION and not effects:
                 self._event("move", f"UN action against "
@@ -434,18 +436,29 @@ def replay_policies(scenario: Scenario, move_log: list[Move]) -> dict[str, Polic
     return {a: ScriptedPolicy(a, sched) for a, sched in schedules.items()}
 
 
-def _fmt_params(params: dict, state: WorldState) -> str:
-    """A move's parameters as the news feed shows them: "target: Russia, package: sectoral"
-    (actors and routes by name, numbers with thousands separators)."""
-    def shown(v):
+def _fmt_params(move: Move, state: WorldState) -> str:
+    """A move's parameters as the news feed shows them: "target: Russia, package: sectoral",
+    "amount: 1,500 USD M per turn" (actors and routes by name, numbers with thousands
+    separators and the catalogue's unit, other choices in words)."""
+    specs = {p.name: p for p in CATALOGUE[move.type].params}
+
+    def unit(name: str) -> str:
+        if name == "amount" and "kind" in move.params:  # pay for support: unit by kind
+            return SUPPORT_KINDS.get(move.params["kind"], (0, 0, ""))[2]
+        spec = specs.get(name)
+        return spec.unit if spec is not None and spec.name != spec.unit else ""
+
+    def shown(name: str, v) -> str:
         if isinstance(v, int | float) and not isinstance(v, bool):
-            return f"{v:,}"
+            if unit(name).startswith("share of "):  # intensity: "70% of full"
+                return f"{v:.0%} {unit(name).removeprefix('share ')}"
+            return f"{plain_number(v)} {unit(name)}".strip()
         if v in state.actors:
             return state.actors[v].name
         if v in state.routes:
             return state.routes[v].name
-        return str(v)
-    return ", ".join(f"{k.replace('_', ' ')}: {shown(v)}" for k, v in params.items())
+        return str(v).replace("_", " ")
+    return ", ".join(f"{k.replace('_', ' ')}: {shown(k, v)}" for k, v in move.params.items())
 
 
 def _show(value):

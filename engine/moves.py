@@ -106,7 +106,8 @@ class ParamSpec:
 
     def describe(self) -> str:
         if self.kind in ("int", "float"):
-            text = f"{self.name}: {_num(self.low)}..{_num(self.high)} {self.unit}".strip()
+            text = (f"{self.name}: {plain_number(self.low)}..{plain_number(self.high)} "
+                    f"{self.unit}").strip()
         elif self.kind == "choice":
             text = f"{self.name}: {'|'.join(self.choices)}"
         else:
@@ -118,8 +119,9 @@ class ParamSpec:
         return text
 
 
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+def plain_number(x: float) -> str:
+    """A number for a sentence: "1,500" (not "1500.0"), "0.7"."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6g}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,11 +271,11 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
                      if not (t.payer == move.actor and t.recipient == recipient and t.kind == kind))
         unit = SUPPORT_KINDS.get(kind, (0, 0, "USD M per turn"))[2]
         if amount <= 0:
-            why = (f"{state.actors[move.actor].name} stops {kind} support to "
-                   f"{state.name_of(recipient)}")
+            why = (f"{state.actors[move.actor].name} stops {kind.replace('_', ' ')} support "
+                   f"to {state.name_of(recipient)}")
             return [("world", "transfers", kept, _cause(move, why))]
-        why = (f"{state.actors[move.actor].name} provides {kind} to "
-               f"{state.actors[recipient].name}: {amount:g} {unit}")
+        why = (f"{state.actors[move.actor].name} provides {kind.replace('_', ' ')} to "
+               f"{state.actors[recipient].name}: {plain_number(amount)} {unit}")
         new = (*kept, Transfer(move.actor, recipient, kind, amount, state.turn))
         return [("world", "transfers", new, _cause(move, why))]
 
@@ -800,8 +802,8 @@ def _check_param(refs: Refs, p: ParamSpec, value) -> str | None:
         if p.kind == "int" and float(value) != int(value):
             return f"'{p.name}' must be a whole number, got {value!r}"
         if not p.low <= value <= p.high:
-            return (f"'{p.name}' must be between {_num(p.low)} and {_num(p.high)}, "
-                    f"got {_num(value)}")
+            return (f"'{p.name}' must be between {plain_number(p.low)} and "
+                    f"{plain_number(p.high)}, got {plain_number(value)}")
         return None
     if not isinstance(value, str):
         return f"'{p.name}' must be a string, got {value!r}"

@@ -425,7 +425,7 @@ def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
 
 def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
                   names: dict[str, str] | None = None, about: str | None = None,
-                  label: str | None = None) -> str:
+                  label: str | None = None, percent: bool = False) -> str:
     """One sentence saying what a chart shows, computed from the numbers it plots.
 
     Kinds and the frame each expects:
@@ -520,7 +520,7 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
                 f"({_percent(row['p'])}; 95% interval {_percent(row['low'])} to "
                 f"{_percent(row['high'])}).")
     if kind == "branches":
-        return _branches_caption(frame, label or "the value")
+        return _branches_caption(frame, label or "the value", percent)
     raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CAPTION_KINDS)}")
 
 
@@ -557,11 +557,14 @@ def _casualties_caption(frame: pd.DataFrame, actor: str | None,
     return f"Military casualties (killed and wounded) over {_turns(span)}: {'; '.join(parts)}."
 
 
-def _branches_caption(frame: pd.DataFrame, label: str) -> str:
+def _branches_caption(frame: pd.DataFrame, label: str, percent: bool = False) -> str:
     """ "Escalation level ends at 14.2 on "Main line" (turn 6) and 11.0 on "Softer line"
     (turn 5); at turn 5, the last turn both reached, they are 2.9 apart; the lines are the
     same up to turn 3 and part after it." Columns are read by position, so two branches with
-    the same name cannot trip it up."""
+    the same name cannot trip it up. With ``percent`` the values are shares shown in per cent
+    ("0.6%"), as a risk is."""
+    if percent:
+        frame = frame * 100
     columns = [frame.iloc[:, i].dropna().sort_index() for i in range(frame.shape[1])]
     if not columns or any(c.empty for c in columns):
         raise ValueError("a branches caption needs at least one turn on every branch")
@@ -573,13 +576,13 @@ def _branches_caption(frame: pd.DataFrame, label: str) -> str:
     ends = [float(c.iloc[-1]) for c in columns]
     # one decimal from 1 up (like rungs), two below (like shares), and more when fewer would
     # show a real gap as 0 or two different ends as equal
-    digits = 1 if max(abs(c).max() for c in columns) >= 1 else 2
+    digits = 1 if percent or max(abs(c).max() for c in columns) >= 1 else 2
     while digits < 4 and ((gap and round(gap, digits) == 0)
                           or len({round(e, digits) for e in ends}) < len(set(ends))):
         digits += 1
 
     def num(v: float) -> str:
-        return f"{v:,.{digits}f}"
+        return f"{v:,.{digits}f}" + ("%" if percent else "")
 
     last_turns = [int(c.index[-1]) for c in columns]
     same_end = len(set(last_turns)) == 1

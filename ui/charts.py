@@ -8,7 +8,10 @@ dashboard's small charts, the branch comparison and the report's charts.
 
 Every chart has whole turns on its x axis, a short y-axis title (what is counted: "troops",
 "risk") and, where the subject is longer, a chart title: long axis titles do not fit beside a
-small chart and push the title out of the frame.
+small chart and push the title out of the frame. Titles start at the plot's left edge (not at
+the axis labels', which Streamlit's resized charts could put left of the canvas: "isk of a wider
+war") and wrap onto a second line when long. A share (the risk) is labelled with as many
+decimals as its range needs, so a small rising risk does not read "0%, 0%, 0%".
 """
 
 from __future__ import annotations
@@ -61,12 +64,95 @@ def whole_axis(numbers: Iterable) -> alt.Axis:
     return alt.Axis(values=list(range(values[0], values[-1] + 1, step)), format=".0f")
 
 
+TITLE_CHARS = 38  # a title line longer than this wraps (fits a chart in a half-width column)
+
+
 def _y_axis(fmt: str | None) -> alt.Axis:
     return alt.Axis(format=fmt) if fmt else alt.Axis()
 
 
+def title_lines(title: str, width: int = TITLE_CHARS) -> list[str]:
+    """A chart title cut at spaces into lines of at most ``width`` characters (a longer word
+    keeps its own line)."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def _title(title: str) -> alt.TitleParams | str:
-    return alt.TitleParams(title, anchor="start") if title else ""
+    """Anchored at the start of the plot (``frame="group"``): never left of the canvas."""
+    if not title:
+        return ""
+    lines = title_lines(title)
+    return alt.TitleParams(lines if len(lines) > 1 else lines[0], anchor="start",
+                           frame="group")
+
+
+def _finite(values: Iterable) -> list[float]:
+    return [float(v) for v in values if v is not None and math.isfinite(float(v))]
+
+
+def percent_decimals(values: Iterable, most: int = 3) -> int:
+    """Decimals of a per-cent label that tell apart ticks over the range of ``values``
+    (shares): 1 for a range of a few points, more for a small one (0.02% to 0.06%)."""
+    numbers = _finite(values)
+    span = (max(numbers) - min(numbers)) if numbers else 0.0
+    if not span:
+        span = max((abs(n) for n in numbers), default=0.0)
+    if not span:
+        return 1
+    step = span * 100 / 10  # about ten ticks, in percentage points
+    return min(most, max(1, math.ceil(-math.log10(step) - 1e-9)))
+
+
+def fitted_format(fmt: str | None, values: Iterable) -> str | None:
+    """``fmt`` as given, except a per-cent format, which gets the decimals ``values`` need."""
+    if not fmt or not fmt.endswith("%"):
+        return fmt
+    return f".{percent_decimals(values)}~%"
+
+
+def fitted_domain(values: Iterable, pad: float = 0.08) -> list[float] | None:
+    """The range of ``values`` widened by ``pad`` of it on each side (a flat series by a
+    little around its value), so that lines close together are told apart; not below 0 for
+    values that are never negative."""
+    numbers = _finite(values)
+    if not numbers:
+        return None
+    low, high = min(numbers), max(numbers)
+    margin = (high - low) * pad or max(abs(high) * pad, 0.01)
+    bottom = low - margin
+    if low >= 0:
+        bottom = max(0.0, bottom)
+    return [bottom, high + margin]
+
+
+def share_text(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}%}"
+
+
+def fan_caption(fans: pd.DataFrame, label: str, variable: str) -> str:
+    """The classroom sentence under a fan chart (as ``engine.plain.chart_caption("fan", ...)``
+    words it), its numbers in the chart's own units: a share in per cent with the decimals it
+    needs ("0.34%", not "0.00"), counts whole with thousands separators."""
+    end = fans.sort_values("turn").iloc[-1]
+    numbers = [float(end[c]) for c in ("median", "q05", "q95")]
+    _, fmt = axis_for(variable)
+    if fmt and fmt.endswith("%"):
+        decimals = max(percent_decimals(numbers), *(
+            percent_decimals([n]) for n in numbers if n))
+        shown = [share_text(n, decimals) for n in numbers]
+    elif fmt == COUNT:
+        shown = [f"{round(n):,}" for n in numbers]
+    else:
+        shown = [f"{n:.2f}" for n in numbers]
+    median, low, high = shown
+    return (f"Across {int(end['runs']):,} runs, {label} at turn {int(end['turn'])} has a "
+            f"median of {median}, and 9 runs in 10 lie between {low} and {high}.")
 
 
 def fan_with_path(fans: pd.DataFrame, path: pd.DataFrame, y_title: str,
@@ -76,6 +162,8 @@ def fan_with_path(fans: pd.DataFrame, path: pd.DataFrame, y_title: str,
     what the marks are)."""
     turns = [*fans["turn"], *path["turn"]]
     x = alt.X("turn:Q", title="turn", axis=whole_axis(turns))
+    y_format = fitted_format(y_format, [*fans[["q05", "q95"]].to_numpy().ravel(),
+                                        *path["value"]])
     fmt = y_format or ".3~g"
     base = alt.Chart(fans).encode(x=x)
     band90 = base.mark_area(opacity=0.15, color=FUTURES_COLOUR).encode(
@@ -98,11 +186,16 @@ def fan_with_path(fans: pd.DataFrame, path: pd.DataFrame, y_title: str,
 
 def lines(wide: pd.DataFrame, y_title: str, title: str = "", colour_title: str = "",
           y_format: str | None = None, height: int = HEIGHT,
-          whole: bool = False) -> alt.Chart:
+          whole: bool = False, fit: bool = False) -> alt.Chart:
     """One line per column of a turn-indexed frame (branches, actors), the legend below;
-    ``whole``: the values are whole numbers (rungs), ticked as such from 0."""
+    ``whole``: the values are whole numbers (rungs), ticked as such from 0; ``fit``: the y
+    axis spans the data with a little padding instead of starting at 0 (branches that differ
+    by a fraction of a rung)."""
     long = wide.reset_index(names="turn").melt("turn", var_name="series", value_name="value")
+    y_format = fitted_format(y_format, long["value"].dropna())
     y_axis = whole_axis([0, *long["value"].dropna()]) if whole else _y_axis(y_format)
+    domain = fitted_domain(long["value"].dropna()) if fit else None
+    y_scale = alt.Scale(domain=domain, zero=False, nice=False) if domain else alt.Undefined
     tip = y_format or ",.3~g"
     names = [str(c) for c in wide.columns]
     legend = alt.Legend(orient="bottom", direction="horizontal", labelLimit=260, offset=6,
@@ -110,7 +203,7 @@ def lines(wide: pd.DataFrame, y_title: str, title: str = "", colour_title: str =
                         title=colour_title or None)
     return alt.Chart(long).mark_line(point=len(wide) < 30).encode(
         x=alt.X("turn:Q", title="turn", axis=whole_axis(wide.index)),
-        y=alt.Y("value:Q", title=y_title, axis=y_axis),
+        y=alt.Y("value:Q", title=y_title, axis=y_axis, scale=y_scale),
         color=alt.Color("series:N", legend=legend, sort=list(wide.columns)),
         tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("series:N", title=colour_title or "line"),
                  alt.Tooltip("value:Q", format=tip)],

@@ -7,6 +7,7 @@ helpers below. Everything here can be unit-tested without a Streamlit runtime.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -316,6 +317,21 @@ def param_label(spec: ParamSpec) -> str:
     return f"{name} ({spec.unit})" if spec.unit and spec.unit != spec.name else name
 
 
+def param_format(spec: ParamSpec) -> str:
+    """How a number field shows its value: whole numbers for an ``int`` parameter, and for a
+    ``float`` one only the digits it has ("500000", "0.7"; not "500000.00")."""
+    return "%d" if spec.kind == "int" else "%g"
+
+
+def param_step(spec: ParamSpec) -> int | float:
+    """The +/- step of a number field: 1 for an ``int`` parameter; for a ``float`` one a
+    tenth of the order of magnitude of its range (0.01 for 0.1-1, 100 for 0-5,000)."""
+    if spec.kind == "int":
+        return 1
+    span = float(spec.high) - float(spec.low)
+    return float(10 ** (math.floor(math.log10(span)) - 1)) if span > 0 else 1.0
+
+
 def _param_value(spec: ParamSpec | None, value, params: dict, names: dict) -> str:
     if spec is None:
         return str(value)
@@ -363,15 +379,59 @@ def move_summary(spec: MoveSpec) -> str:
             f"{CATEGORY_LABELS[spec.category]} ({spec.points:+d} points).")
 
 
+def source_name(source: str, names: dict[str, str]) -> str:
+    """Who an inject is from, as people read it: an actor by its name, anything else by its
+    id with spaces ("white_cell" -> "White cell", "press" -> "Press")."""
+    if source in names:
+        return names[source]
+    text = str(source).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
     """Injects as played on a branch: the scenario's MSEL with the facilitator's decisions,
-    plus ad-hoc ones, up to the last played turn."""
+    plus ad-hoc ones, up to the last played turn; each by its text and who it is from."""
     rows = []
     for turn in range(1, ex.played(branch) + 1):
         for inj in ex.injects_for(turn, branch):
-            rows.append({"turn": turn, "id": inj["id"], "from": inj["from"],
-                         "text": inj["text"], "status": inj["status"]})
-    return pd.DataFrame(rows, columns=["turn", "id", "from", "text", "status"])
+            rows.append({"turn": turn, "inject": inj["text"],
+                         "from": source_name(inj["from"], ex.names), "status": inj["status"]})
+    return pd.DataFrame(rows, columns=["turn", "inject", "from", "status"])
+
+
+def msel_table(scenario: Scenario, expected: bool = False) -> pd.DataFrame:
+    """A scenario's scheduled injects (its MSEL) by turn, text and who they are from (and,
+    with ``expected``, the actions the designers expect)."""
+    names = {a.id: a.name for a in scenario.actors}
+    rows = [{"turn": i.turn, "inject": i.text, "from": source_name(i.from_, names),
+             **({"expected actions": "; ".join(i.expected_actions)} if expected else {})}
+            for i in scenario.injects]
+    return pd.DataFrame(rows, columns=["turn", "inject", "from",
+                                       *(["expected actions"] if expected else [])])
+
+
+def lever_label(name: str, scenario: Scenario | None = None) -> str:
+    """A lever as people read it: its ``label`` where the scenario gives one, else its id
+    with spaces ("west_package" -> "West package")."""
+    lever = scenario.levers.get(name) if scenario is not None else None
+    given = getattr(lever, "label", None)
+    if given:
+        return str(given)
+    return source_name(name, {})
+
+
+def lever_option(name: str, value, scenario: Scenario | None = None) -> str:
+    """A lever option as people read it: the scenario's label for it where it gives one
+    (``option_labels``), else the value with spaces ("secondary")."""
+    lever = scenario.levers.get(name) if scenario is not None else None
+    given = (getattr(lever, "option_labels", None) or {}).get(value)
+    return str(given) if given else str(value).replace("_", " ")
+
+
+def levers_text(levers: dict, scenario: Scenario | None = None) -> str:
+    """Lever choices in a sentence: "West package: secondary"."""
+    return "; ".join(f"{lever_label(k, scenario)}: {lever_option(k, v, scenario)}"
+                     for k, v in levers.items())
 
 
 HEADLINE_FIGURES = {
@@ -384,21 +444,38 @@ HEADLINE_FIGURES = {
 }
 
 
-def branch_comparison(ex, branches: list[int]) -> pd.DataFrame:
-    """Headline figures at each branch's last played turn, one column per branch."""
+def common_turn(ex, branches: list[int]) -> int:
+    """The latest turn every one of ``branches`` has played (where they can be compared)."""
+    return min(ex.played(b) for b in branches)
+
+
+def branch_comparison(ex, branches: list[int], turn: int | None = None) -> pd.DataFrame:
+    """Headline figures of each branch at ``turn`` (default: ``common_turn``, the latest one
+    they have all played), one column per branch; "turns played" is each branch's own."""
+    turn = common_turn(ex, branches) if turn is None else turn
     columns = {}
     for b in branches:
         model = ex.model(b)
         frame = model.frame()
-        last = frame[frame["turn"] == frame["turn"].max()].set_index(["actor", "variable"])
+        at = frame[frame["turn"] == turn].set_index(["actor", "variable"])["value"]
         values = {"turns played": float(model.state.turn)}
         for label, key in HEADLINE_FIGURES.items():
-            values[label] = float(last.loc[key, "value"])
+            values[label] = float(at[key])
         for a in model.state.actors.values():
-            values[f"{a.name}: strain"] = a.strain
-            values[f"{a.name}: casualties"] = float(a.casualties)
+            values[f"{a.name}: strain"] = float(at[(a.id, "strain")])
+            values[f"{a.name}: casualties"] = float(at[(a.id, "casualties")])
         columns[ex.branches[b].name] = values
     return pd.DataFrame(columns)
+
+
+def comparison_note(ex, branches: list[int]) -> str:
+    """The sentence that says at which turn the branches are compared."""
+    turn = common_turn(ex, branches)
+    played = {ex.played(b) for b in branches}
+    if len(played) == 1:
+        return f"Figures at turn {turn}, the last turn played on each branch."
+    return (f"Figures at turn {turn}, the latest turn every branch compared has reached "
+            "(\"turns played\" is each branch's own).")
 
 
 def comparison_text(table: pd.DataFrame) -> pd.DataFrame:

@@ -203,7 +203,9 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str):
     """A field for one parameter. Numbers are not clamped by the widget: the team's number is
     checked, as typed, by the engine when the move is added (``Exercise.check``), so an
     out-of-range value is refused with a message instead of being replaced by the last valid
-    one."""
+    one. The catalogue's spec decides the field: whole numbers with a step of 1 for an ``int``
+    parameter, a float field showing only the digits typed for a ``float`` one (Streamlit's
+    number field cannot show thousands separators: the help gives the range with them)."""
     label = core.param_label(spec)
     if spec.kind in ("int", "float"):
         is_int = spec.kind == "int"
@@ -212,7 +214,8 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str):
             min(max(low, 5000), high) if is_int else low)
         unit = f" {spec.unit}" if spec.unit and spec.unit != spec.name else ""
         return st.number_input(label, value=int(default) if is_int else float(default),
-                               step=1 if is_int else None, key=key,
+                               step=core.param_step(spec), format=core.param_format(spec),
+                               key=key,
                                help=f"between {core.number(low)} and {core.number(high)}{unit}")
     options = list(spec.choices) if spec.kind == "choice" else ex.choices(actor, spec.kind)
     if spec.optional:
@@ -298,8 +301,12 @@ def inject_review(ex: Exercise) -> None:
     for inj in due:
         tag = {"approved": "", "edited": " (edited)", "skipped": " (skipped)",
                "added": " (ad hoc)"}[inj["status"]]
-        with st.expander(f"{inj['id']}{tag}: {inj['text'][:80]}"):
-            st.write(f"From **{inj['from']}** to {', '.join(inj['to'])}.")
+        short = core.as_markdown_text(_short(inj["text"]))
+        with st.expander(f"{short}{tag}"):
+            audience = ", ".join("all teams" if t == "all" else core.source_name(t, ex.names)
+                                 for t in inj["to"])
+            st.markdown(core.as_markdown_text(
+                f"From **{core.source_name(inj['from'], ex.names)}** to {audience}."))
             st.markdown(core.as_markdown_text(inj["text"]))
             for e in inj.get("effects", []):
                 st.caption(f"effect: {e['target']}.{e['var']} {e['op']} {e['value']}")
@@ -311,9 +318,10 @@ def inject_review(ex: Exercise) -> None:
             c1, c2 = st.columns(2)
             if c1.button("Approve" + (" with this text" if text != inj["original_text"] else ""),
                          key=f"approve:{inj['id']}"):
-                act(ex.decide_inject, inj["id"], True, text, done=f"{inj['id']} approved.")
+                act(ex.decide_inject, inj["id"], True, text, done=f"Inject approved: {short}")
             if c2.button("Skip", key=f"skip:{inj['id']}"):
-                act(ex.decide_inject, inj["id"], False, done=f"{inj['id']} will not be played.")
+                act(ex.decide_inject, inj["id"], False,
+                    done=f"Inject skipped (it will not be played): {short}")
 
     with st.expander("Add an ad-hoc inject"), st.form("adhoc", clear_on_submit=True):
         text = st.text_area("What happens (read out to the teams)", key="adhoc_text")
@@ -325,7 +333,9 @@ def inject_review(ex: Exercise) -> None:
         c1, c2, c3, c4 = st.columns(4)
         targets = ["(none)", "world", *ex.names, *(f"theatre:{t}" for t in
                                                     ex.model().state.theatres)]
-        target = c1.selectbox("Target", targets, key="adhoc_target")
+        theatres = core.id_names(ex.scenario).get("theatre", {})
+        target = c1.selectbox("Target", targets, key="adhoc_target", format_func=lambda t: (
+            ex.names.get(t) or theatres.get(t.removeprefix("theatre:"), t)))
         variables = sorted({*WRITABLE_ACTOR_VARS, *WRITABLE_WORLD_VARS,
                             *WRITABLE_THEATRE_VARS})
         var = c2.selectbox("Variable", variables, key="adhoc_var")
@@ -336,6 +346,14 @@ def inject_review(ex: Exercise) -> None:
                        [{"target": target, "var": var, "op": op, "value": float(value)}])
             act(ex.add_inject, text, int(turn), effects, from_=source,
                 done="Inject added.")
+
+
+def _short(text: str, most: int = 80) -> str:
+    """An inject's text cut at a word to at most ``most`` characters (the expander's title)."""
+    text = " ".join(str(text).split())
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0] + "..."
 
 
 def questions(ex: Exercise, turn: int | None) -> list[str]:

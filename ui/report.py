@@ -58,8 +58,7 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
         f"Who played whom: {teams}.",
         f"Line reported: {lineage}. Exercise id {ex.id}, engine {ex.engine_version}. The "
         "same scenario, seed and log replay this exercise exactly.",
-        *([f"Levers: {', '.join(f'{k} = {v}' for k, v in ex.levers.items())}."]
-          if ex.levers else []),
+        *([f"Levers: {core.levers_text(ex.levers, ex.scenario)}."] if ex.levers else []),
     ])
     sections = [overview, Section("Timeline", [Table(_text(timeline(ex)))])]
     decisions = core.decision_log(ex)
@@ -93,12 +92,14 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
         sections.append(_futures_section(ex, int(futures)))
     others = [b for b in ex.branches if b != ex.current]
     if others:
-        table = core.branch_comparison(ex, [ex.current, *others])
+        compared = [ex.current, *others]
+        table = core.branch_comparison(ex, compared)
         sections.append(Section("Branches compared", [
+            core.comparison_note(ex, compared),
             Table(_text(core.comparison_text(table).reset_index(names="figure"))),
             Figure("branches", charts.lines(
-                core.branch_series(ex, [ex.current, *others], "world", "escalation_level"),
-                "rung", "Escalation level on each branch", "branch"), "")]))
+                core.branch_series(ex, compared, "world", "escalation_level"),
+                "rung", "Escalation level on each branch", "branch", fit=True), "")]))
     return render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
 
 

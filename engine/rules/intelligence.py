@@ -133,7 +133,7 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
     for t_id in targets:
         target = state.actors[t_id]
         new, text = _observe(state, public[(t_id, QUANTITY)], target,
-                                     p["public_osint_quality"], "Open sources", rng)
+                                     p["public_osint_quality"], "Open-source reporting", rng)
         public[(t_id, QUANTITY)] = new
         if text:
             reports.append({"turn": state.turn, "observer": "public", "about": t_id,

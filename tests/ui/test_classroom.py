@@ -4,6 +4,7 @@ played end to end in tests/lessons/test_lessons_app.py.)"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from engine.session import Exercise, ExerciseStore
 from tests.apptest import APP
 from tests.apptest import ok as _ok
 from tests.apptest import texts as _texts
-from ui import core
+from ui import charts, core
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
@@ -134,11 +135,16 @@ def test_futures_charts_carry_their_sentence_in_classroom_mode(db):
     assert chart_caption("probabilities", table, names=names) in captions
     fans = [c for c in captions if c.startswith("Across 100 runs, ")]
     assert at.multiselect(key="fan_vars").value == ["Escalation level", "Risk of a wider war"]
-    assert fans == [
-        chart_caption("fan", fan(futures.per_turn("world", var), var, "world"), label=label)
-        for label, var in (("Escalation level", "escalation_level"),
-                           ("Risk of a wider war", "wider_war_risk"))]
+    bands = {var: fan(futures.per_turn("world", var), var, "world")
+             for var in ("escalation_level", "wider_war_risk")}
+    assert fans == [charts.fan_caption(bands["escalation_level"], "Escalation level",
+                                       "escalation_level"),
+                    charts.fan_caption(bands["wider_war_risk"], "Risk of a wider war",
+                                       "wider_war_risk")]
+    # engine.plain's sentence; the risk in per cent, not "a median of 0.10"
+    assert fans[0] == chart_caption("fan", bands["escalation_level"], label="Escalation level")
     assert all(f" at turn {ex.turns} has a median of " in c for c in fans)
+    assert re.search(r"median of \d+\.\d+%, .* between \d+\.\d+% and \d+\.\d+%\.$", fans[1])
 
 
 def test_class_actors_are_those_the_choices_are_for():

@@ -13,6 +13,8 @@ from engine.session import Exercise, ExerciseStore
 from tests.apptest import new_app as _app
 from tests.apptest import ok as _ok
 from tests.apptest import texts as _texts
+from tests.ui.apptest_helpers import open_exercise as _open
+from tests.ui.apptest_helpers import switch as _page
 from ui import core
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,23 +23,6 @@ TEXT = DEFAULT.read_text(encoding="utf-8")
 
 
 pytestmark = pytest.mark.usefixtures("db")
-
-
-def _open(db: Path, turns: int = 6, played: int = 0, teams=None) -> tuple[AppTest, Exercise]:
-    """The app with an exercise already started (and ``played`` turns adjudicated)."""
-    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, teams=teams or {"west": "human"},
-                        turns=turns, store=ExerciseStore(db))
-    for _ in range(played):
-        ex.adjudicate()
-    at = _app()
-    at.query_params["exercise"] = ex.id
-    return _page(_ok(at.run()), "play"), ex
-
-
-def _page(at: AppTest, name: str) -> AppTest:
-    return _ok(at.switch_page(f"screens/{name}.py").run())
-
-
 
 
 def _submit(at: AppTest, label_part: str) -> AppTest:
@@ -206,7 +191,7 @@ def test_main_flow_play_three_turns_inject_rewind_branch_report(db):
     html = at.session_state["aar"]["html"]
     assert at.get("download_button")
     for text in ("After-action report", "Softer line", "leakage via China",
-                 "cut Moscow", "pressure Pyongyang", "Branches compared", "adhoc_1_1",
+                 "cut Moscow", "pressure Pyongyang", "Branches compared", "White cell",
                  "A rail bridge is damaged", "Compared with Monte Carlo futures"):
         assert text in html, text
     assert 'src="http' not in html
@@ -217,7 +202,7 @@ def test_a_scheduled_inject_can_be_skipped(db):
     at, ex = _open(db)
     first = next(i for i in ex.scenario.injects if i.turn == 1)
     _ok(at.button(key=f"skip:{first.id}").click().run())
-    assert f"{first.id} will not be played." in _texts(at.success)
+    assert f"Inject skipped (it will not be played): {first.text}" in _texts(at.success)
     assert ExerciseStore(db).load(ex.id).injects_for(1)[0]["status"] == "skipped"
 
 

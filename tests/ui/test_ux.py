@@ -17,8 +17,10 @@ from engine import explain
 from engine.explain import explain_turn
 from engine.loader import load_scenario
 from engine.model import BrinkModel
+from engine.moves import CATALOGUE, MoveType
 from engine.session import Exercise, ExerciseStore
 from tests.apptest import new_app, ok, texts
+from tests.ui.apptest_helpers import open_exercise as _open
 from ui import charts, core
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,18 +30,6 @@ NK = "north_korea"
 WEST = "The West (US, EU, UK, ROK, Japan)"
 
 pytestmark = pytest.mark.usefixtures("db")
-
-
-def _open(db: Path, teams=None, played: int = 0, turns: int = 6,
-          page: str = "play") -> tuple[AppTest, Exercise]:
-    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, teams=teams or {"west": "human"},
-                        turns=turns, store=ExerciseStore(db))
-    for _ in range(played):
-        ex.adjudicate()
-    at = new_app()
-    at.query_params["exercise"] = ex.id
-    ok(at.run())
-    return ok(at.switch_page(f"screens/{page}.py").run()), ex
 
 
 def _fill(at: AppTest, actor: str, move: str, **params) -> AppTest:
@@ -65,8 +55,10 @@ def _encodings(spec: dict) -> list[dict]:
 
 
 def _title(spec: dict) -> str:
+    """A chart's title as one line (a long one is drawn on several)."""
     title = spec.get("title", "")
-    return title.get("text", "") if isinstance(title, dict) else title
+    text = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else text
 
 
 # --- 1. a number out of range is refused as typed ---------------------------------------------
@@ -250,11 +242,13 @@ def test_fan_charts_have_a_title_a_short_axis_and_a_key(db):
     assert charts.FAN_KEY in texts(at.caption)
     fans = _specs(at)[1:]  # after the outcome probabilities
     assert [_title(s) for s in fans] == wanted
-    for spec, (title, fmt) in zip(fans, [("strain (0-1)", None), ("troops", charts.COUNT),
-                                         ("risk", ".1~%")], strict=True):
+    axes = [("strain (0-1)", None), ("troops", re.escape(charts.COUNT)),
+            ("risk", r"\.[1-3]~%")]  # the risk's decimals fitted to its range
+    for spec, (title, fmt) in zip(fans, axes, strict=True):
         y = _encodings(spec)[0]["y"]
         assert y["title"] == title
-        assert y.get("axis", {}).get("format") == fmt
+        shown = y.get("axis", {}).get("format")
+        assert re.fullmatch(fmt, shown) if fmt else shown is None, shown
         # the path taken from turn 0, then the futures to the last turn: one tick per turn
         assert _encodings(spec)[0]["x"]["axis"]["values"] == list(range(ex.turns + 1))
 
@@ -404,3 +398,246 @@ def test_a_tightened_package_is_not_reported_as_lifted():
     after = (Sanction("west", "russia", "comprehensive", 0.6, 0),)
     assert explain._standing_change("sanctions", before, after, names) == (
         "1 (tightened: The West on Russia, sectoral → comprehensive)")
+
+
+# --- 9. a second review in chromium: titles, small risks, branches, numbers, names ------------
+
+
+def _fans_page(db, wanted: list[str] | None = None, **kwargs) -> tuple[AppTest, Exercise]:
+    at, ex = _open(db, played=3, page="futures", **kwargs)
+    at.select_slider(key="n_futures").set_value(100)
+    ok(at.button(key="run_futures").click().run())
+    if wanted is not None:
+        ok(at.multiselect(key="fan_vars").set_value(wanted).run())
+    return at, ex
+
+
+def test_every_fan_title_starts_at_the_plot_and_wraps_when_long(db):
+    """Anchored at the start of the plot area (frame "group"), not of the axis labels, which
+    Streamlit's resized chart could push left of the canvas ("isk of a wider war"); a long
+    title is cut into lines."""
+    at, _ = _fans_page(db)
+    options = at.multiselect(key="fan_vars").options
+    ok(at.multiselect(key="fan_vars").set_value(options).run())
+    fans = _specs(at)[1:]
+    assert len(fans) == len(options)
+    for spec, label in zip(fans, options, strict=True):
+        title = spec["title"]
+        assert (title["anchor"], title["frame"]) == ("start", "group"), title
+        lines = title["text"] if isinstance(title["text"], list) else [title["text"]]
+        assert " ".join(lines) == label
+        assert all(len(line) <= charts.TITLE_CHARS for line in lines), lines
+    assert any(isinstance(s["title"]["text"], list) for s in fans)  # "The West (...): strain"
+
+
+def test_a_small_rising_risk_is_labelled_with_the_decimals_it_needs():
+    """Risks of 0.01% to 0.06% drawn with the old ".1~%" axis read "0%, 0%, 0.1%": every tick
+    label now differs, and the classroom sentence says per cent, not "0.00"."""
+    import vl_convert  # a dev dependency, installed with the suite
+
+    from analysis.render import vegalite_version
+
+    turns = list(range(4, 13))
+    risk = [0.0001 * (t - 2) for t in turns]
+    bands = pd.DataFrame({"turn": turns, "q05": [r * 0.8 for r in risk],
+                          "q25": [r * 0.9 for r in risk], "median": risk,
+                          "q75": [r * 1.1 for r in risk], "q95": [r * 1.2 for r in risk],
+                          "runs": 100})
+    path = pd.DataFrame({"turn": [0, 1, 2, 3], "value": [0.0, 0.0001, 0.00012, 0.0001]})
+    y_title, y_format = charts.axis_for("wider_war_risk")
+    chart = charts.fan_with_path(bands, path, y_title, "Risk of a wider war", y_format)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
+    labels = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg) if t.endswith("%")]
+    assert len(labels) >= 3
+    assert len(set(labels)) == len(labels), labels  # no "0%, 0%, 0%"
+    caption = charts.fan_caption(bands, "Risk of a wider war", "wider_war_risk")
+    assert caption.endswith("has a median of 0.100%, and 9 runs in 10 lie between 0.080% and "
+                            "0.120%."), caption
+    assert "0.00" not in caption.replace("0.00%", "")
+    # counts are whole, with thousands separators
+    toll = bands.assign(**{c: bands[c] * 1e9 for c in ("q05", "median", "q95")})
+    assert "median of 1,000,000," in charts.fan_caption(toll, "Humanitarian toll",
+                                                        "humanitarian_toll")
+
+
+def test_classroom_risk_fan_caption_is_in_per_cent(db):
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=6, store=ExerciseStore(db))
+    ex.set_classroom(True)
+    for _ in range(3):
+        ex.adjudicate()
+    at = new_app()
+    at.query_params["exercise"] = ex.id
+    ok(at.run())
+    ok(at.switch_page("screens/futures.py").run())
+    at.select_slider(key="n_futures").set_value(100)
+    ok(at.button(key="run_futures").click().run())
+    risk = next(c for c in texts(at.caption) if c.startswith("Across 100 runs, Risk of a wider"))
+    assert re.search(r"median of \d+\.\d+%, and 9 runs in 10 lie between \d+\.\d+% and "
+                     r"\d+\.\d+%\.$", risk), risk
+
+
+def _two_branches(db) -> Exercise:
+    """The main line played to turn 3; a branch from turn 1 played to turn 2."""
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=6, store=ExerciseStore(db))
+    for _ in range(3):
+        ex.adjudicate()
+    ex.rewind(1, "Second")
+    ex.adjudicate()
+    return ex
+
+
+def _branches_page(ex: Exercise) -> AppTest:
+    at = new_app()
+    at.query_params["exercise"] = ex.id
+    ok(at.run())
+    return ok(at.switch_page("screens/branches.py").run())
+
+
+def test_branch_charts_are_tall_with_an_axis_fitted_to_the_branches(db):
+    ex = _two_branches(db)
+    at = _branches_page(ex)
+    specs = _specs(at)
+    assert len(specs) == 2
+    for spec, variable in zip(specs, ("escalation_level", "wider_war_risk"), strict=True):
+        assert spec["height"] >= 300  # not a 55 px strip once title, axes and legend fit in
+        values = core.branch_series(ex, [1, 2], "world", variable).stack()
+        low, high = spec["encoding"]["y"]["scale"]["domain"]
+        span = values.max() - values.min()
+        assert low <= values.min()
+        assert high >= values.max()
+        assert values.min() - low <= 0.1 * span + 1e-12  # a little padding, not from rung 0
+        assert high - values.max() <= 0.1 * span + 1e-12
+    assert specs[0]["encoding"]["y"]["scale"]["domain"][0] > 5  # rungs ~10-12: not from 0
+
+
+def test_branches_are_compared_at_the_latest_turn_they_all_reached(db):
+    ex = _two_branches(db)
+    at = _branches_page(ex)
+    assert ("Figures at turn 2, the latest turn every branch compared has reached (\"turns "
+            "played\" is each branch's own).") in texts(at.caption)
+    table = at.dataframe[1].value
+    assert table.loc["turns played"].tolist() == ["3", "2"]
+    for b, column in ((1, "Main line"), (2, "Second")):
+        frame = ex.model(b).frame()
+        toll = frame[(frame["turn"] == 2) & (frame["variable"] == "humanitarian_toll")]
+        assert table.loc["humanitarian toll", column] == f"{toll['value'].iloc[0]:,.0f}"
+        strain = frame[(frame["turn"] == 2) & (frame["actor"] == "russia")
+                       & (frame["variable"] == "strain")]
+        assert table.loc["Russia: strain", column] == f"{strain['value'].iloc[0]:.3f}"
+    main = ex.model(1).frame()
+    late = main[(main["turn"] == 3) & (main["variable"] == "humanitarian_toll")]["value"]
+    assert table.loc["humanitarian toll", "Main line"] != f"{late.iloc[0]:,.0f}"
+
+
+def test_the_report_compares_branches_at_a_common_turn_on_a_fitted_axis(db):
+    from ui import report
+
+    ex = _two_branches(db)
+    html = report.after_action_report(ex, futures=0)
+    assert "Figures at turn 2, the latest turn every branch compared has reached" in html
+    assert '"zero": false' in html or '"zero":false' in html
+
+
+def test_number_fields_follow_the_catalogue(db):
+    """An int parameter is a whole-number field with a step of 1; a float one shows only the
+    digits it has (500000, not 500000.00) and steps by a tenth of its range's magnitude."""
+    at, _ = _open(db, teams={NK: "human"})
+    ok(at.selectbox(key=f"move:{NK}").set_value("reinforce_troops").run())
+    troops = at.number_input(key=f"param:{NK}:reinforce_troops:troops")
+    assert (troops.proto.format, troops.step, troops.value) == ("%d", 1, 5000)
+    ok(at.selectbox(key=f"move:{NK}").set_value("transfer_munitions").run())
+    shells = at.number_input(key=f"param:{NK}:transfer_munitions:shells")
+    assert shells.proto.format == "%g"
+    assert shells.step == 100_000
+    ok(shells.set_value(500_000.0).run())
+    _add(at, NK)
+    assert "1. Ship munitions (recipient: Russia, shells: 500,000)" in texts(at.markdown)
+    specs = {p.name: p for p in CATALOGUE[MoveType.OFFENSIVE_OPERATION].params}
+    assert (core.param_format(specs["intensity"]), core.param_step(specs["intensity"])) == (
+        "%g", 0.01)
+
+
+def test_the_news_shows_a_transfer_with_its_unit_and_why_with_thousands(db):
+    at, ex = _open(db, teams={"west": "human", "russia": "human"})
+    ex.submit("west", [{"move": "military_aid",
+                        "params": {"recipient": "ukraine", "amount": 1500.0}}], "")
+    ex.submit("russia", [{"move": "pay_support", "params": {
+        "recipient": NK, "kind": "cash", "amount": 1000.0}}], "")
+    ex.adjudicate()
+    ok(at.run())
+    news = next(d.value for d in at.dataframe if "headline" in d.value.columns)
+    headlines = news["headline"].tolist()
+    assert (f"{WEST}: Military aid (recipient: Ukraine, amount: 1,500 USD M per turn)"
+            in headlines), headlines
+    assert not [h for h in headlines if "1,500.0" in h]
+    why = "\n".join(m.value for e in at.expander for m in e.markdown)
+    assert "Russia provides cash to North Korea: 1,000 USD M per turn" in why
+    assert not re.search(r"\b\d{4,} (USD|shells|troops)", why), why
+
+
+def test_engine_sentences_read_as_people_write():
+    """The engine writes its sentences for people (the app shows them as they are): numbers
+    with thousands separators and units, no "1,500.0", no snake_case, and open sources as a
+    subject that takes "estimates"."""
+    scenario = load_scenario(DEFAULT)
+    model = BrinkModel(scenario, rng=1)
+    model.run()
+    texts = [e["text"] for e in model.events] + [e.why for e in model.log.entries]
+    assert not [t for t in texts if re.search(r"\b\d{4,}(\.\d+)? (USD|shells|troops|thousand)",
+                                              t)]
+    assert not [t for t in texts if re.search(r"\d,\d{3}\.0\b", t)]
+    assert not [t for t in texts if re.search(r"\b[a-z]+_[a-z]+\b", t)]
+    assert not [t for t in texts if "Open sources estimates" in t]
+    assert [t for t in texts if t.startswith("[") and "Open-source reporting estimates" in t]
+    assert "North Korea: Ship munitions (recipient: Russia, shells: 58,000)" in texts
+    assert any("intensity: 70% of full" in t for t in texts)
+
+
+def test_hotwash_says_no_injects_were_played_instead_of_an_empty_table(db):
+    at, ex = _open(db, page="hotwash")
+    assert "No injects were played on this line." in texts(at.caption)
+    assert "No team decisions were recorded on this line." in texts(at.caption)
+    assert not at.dataframe  # neither table is drawn empty
+    ex.adjudicate()  # turn 1 plays the press report
+    ok(at.run())
+    table = next(d.value for d in at.dataframe if "inject" in d.value.columns)
+    first = next(i for i in ex.scenario.injects if i.turn == 1)
+    assert table.to_dict("records") == [
+        {"turn": 1, "inject": first.text, "from": "Press", "status": "approved"}]
+    assert "No injects were played on this line." not in texts(at.caption)
+
+
+def test_inject_tables_show_texts_and_readable_sources(db):
+    scenario = load_scenario(DEFAULT)
+    ids = {i.id for i in scenario.injects}
+    table = core.msel_table(scenario, expected=True)
+    assert list(table.columns) == ["turn", "inject", "from", "expected actions"]
+    assert set(table["from"]) == {"Press", "Ukraine", "White cell"}
+    assert not ids & set(table.to_numpy().ravel())
+    assert core.source_name("white_cell", {}) == "White cell"
+    assert core.source_name(NK, {NK: "North Korea"}) == "North Korea"
+    at, _ = _open(db)  # the facilitator's review of turn 1's inject
+    first = next(i for i in scenario.injects if i.turn == 1)
+    assert any(e.label == first.text for e in at.expander), [e.label for e in at.expander]
+    assert "From **Press** to all teams." in texts(at.markdown)
+    at = ok(new_app().run())  # the library's MSEL
+    msel = next(d.value for d in at.dataframe if "inject" in d.value.columns)
+    assert not ids & set(msel.to_numpy().ravel())
+    assert "White cell" in set(msel["from"])
+
+
+def test_the_report_names_levers_and_options_readably(db):
+    from ui import report
+
+    ex = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=2, levers={"west_package": "secondary"})
+    html = report.after_action_report(ex, futures=0)
+    assert "Levers: West package: secondary." in html
+    assert "west_package" not in html.split("<script")[0]
+    assert core.levers_text({"west_package": "comprehensive"}) == "West package: comprehensive"
+
+
+def test_page_suites_share_one_open_helper():
+    from tests.ui import apptest_helpers, test_pages
+
+    assert test_pages._open is apptest_helpers.open_exercise
+    assert _open is apptest_helpers.open_exercise

@@ -10,6 +10,8 @@ import streamlit as st
 from engine import plain
 from ui import charts, core, state
 
+COMPARE_HEIGHT = 360  # the charts' whole height: title, plot, axis and legend
+
 ex = state.require_exercise()
 st.title("Rewind and branch")
 
@@ -44,21 +46,25 @@ if len(ex.branches) > 1:
                             format_func=lambda b: ex.branches[b].name, key="compare",
                             help="At first: the branch in play and the line it came from.")
     if picked:
+        st.caption(core.as_markdown_text(core.comparison_note(ex, picked)))
         st.dataframe(core.comparison_text(core.branch_comparison(ex, picked)), column_config={
             "_index": st.column_config.TextColumn("figure")})
         level = core.branch_series(ex, picked, "world", "escalation_level")
         risk = core.branch_series(ex, picked, "world", "wider_war_risk")
         c1, c2 = st.columns(2)
-        c1.altair_chart(charts.lines(level, "rung", "Escalation level", "branch"),
-                        width="stretch")
+        # tall enough for the plot to survive Streamlit fitting title, axes and legend into
+        # the height; the y axis spans the branches' values, not 0 to the top rung
+        c1.altair_chart(charts.lines(level, "rung", "Escalation level", "branch",
+                                     height=COMPARE_HEIGHT, fit=True), width="stretch")
         c2.altair_chart(charts.lines(risk, "risk", "Risk of a wider war", "branch",
-                                     y_format=charts.axis_for("wider_war_risk")[1]),
-                        width="stretch")
+                                     y_format=charts.axis_for("wider_war_risk")[1],
+                                     height=COMPARE_HEIGHT, fit=True), width="stretch")
         if state.classroom(ex):  # branch names are typed in the room: no LaTeX from a "$"
             c1.caption(core.as_markdown_text(
                 plain.chart_caption("branches", level, label="escalation level")))
             c2.caption(core.as_markdown_text(
-                plain.chart_caption("branches", risk, label="risk of a wider war")))
+                plain.chart_caption("branches", risk, label="risk of a wider war",
+                                    percent=True)))
         for b in picked:
             log = core.decision_log(ex, b)
             with st.expander(f"Decisions on {ex.branches[b].name} ({len(log)})"):

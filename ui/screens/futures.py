@@ -74,5 +74,5 @@ for label in picked:
     y_title, y_format = charts.axis_for(variable)
     st.altair_chart(charts.fan_with_path(core.anchored(bands, path), path, y_title,
                                          title=label, y_format=y_format), width="stretch")
-    if in_class and len(bands):
-        st.caption(plain.chart_caption("fan", bands, label=label))
+    if in_class and len(bands):  # engine.plain's sentence, numbers in the chart's units
+        st.caption(core.as_markdown_text(charts.fan_caption(bands, label, variable)))

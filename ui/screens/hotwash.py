@@ -28,9 +28,17 @@ with st.form("hotwash_note", clear_on_submit=True):
         state.act(ex.note, text, done="Note saved.")
 
 st.subheader("Decisions")
-st.dataframe(core.decision_log(ex), hide_index=True)
+decisions = core.decision_log(ex)
+if len(decisions):
+    st.dataframe(decisions, hide_index=True)
+else:
+    st.caption("No team decisions were recorded on this line.")
 st.subheader("Injects played")
-st.dataframe(core.inject_log(ex), hide_index=True)
+injects = core.inject_log(ex)
+if len(injects):
+    st.dataframe(injects, hide_index=True)
+else:
+    st.caption("No injects were played on this line.")
 
 st.subheader("After-action report")
 st.caption("One HTML file that opens offline: timeline, every decision with its rationale, "

@@ -63,5 +63,4 @@ with st.expander("Actors"):
                                 "description": a.description} for a in scenario.actors]),
                  hide_index=True)
 with st.expander(f"Master scenario events list ({len(scenario.injects)} injects)"):
-    st.dataframe(pd.DataFrame([{"turn": i.turn, "id": i.id, "from": i.from_, "text": i.text}
-                               for i in scenario.injects]), hide_index=True)
+    st.dataframe(core.msel_table(scenario), hide_index=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from engine.futures import warm_up
@@ -52,16 +51,16 @@ with st.form("setup"):
                                  f"{scenario.clock.days_per_turn} days")
     levers = {}
     for name, lever in scenario.levers.items():
-        levers[name] = st.selectbox(name.replace("_", " "), lever.options,
+        levers[name] = st.selectbox(core.lever_label(name, scenario), lever.options,
                                     index=lever.options.index(lever.default),
+                                    format_func=lambda o, n=name: core.lever_option(n, o,
+                                                                                   scenario),
                                     key=f"setup_lever:{name}", help=lever.description or None)
     start = st.form_submit_button("Start the exercise", type="primary")
 
 st.subheader("Injects (MSEL)")
 st.caption("Scheduled injects can be approved, edited or skipped turn by turn during play.")
-st.dataframe(pd.DataFrame([{"turn": i.turn, "id": i.id, "from": i.from_, "text": i.text,
-                            "expected actions": "; ".join(i.expected_actions)}
-                           for i in scenario.injects]), hide_index=True)
+st.dataframe(core.msel_table(scenario, expected=True), hide_index=True)
 
 if start:
     s = state.store()
