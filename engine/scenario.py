@@ -304,6 +304,8 @@ LeverValue = str | int | float
 class Lever(Strict):
     """A policy option referred to as ``$<id>`` in the file; see engine/levers.py."""
 
+    label: str = Field("", description="A short name for reports and the app, e.g. "
+                       "\"West's added sanctions\" (default: the id with spaces)")
     description: str = ""
     options: list[LeverValue] = Field(min_length=1)
     default: LeverValue

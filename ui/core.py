@@ -414,23 +414,14 @@ def lever_label(name: str, scenario: Scenario | None = None) -> str:
     """A lever as people read it: its ``label`` where the scenario gives one, else its id
     with spaces ("west_package" -> "West package")."""
     lever = scenario.levers.get(name) if scenario is not None else None
-    given = getattr(lever, "label", None)
-    if given:
-        return str(given)
+    if lever is not None and lever.label:
+        return lever.label
     return source_name(name, {})
 
 
-def lever_option(name: str, value, scenario: Scenario | None = None) -> str:
-    """A lever option as people read it: the scenario's label for it where it gives one
-    (``option_labels``), else the value with spaces ("secondary")."""
-    lever = scenario.levers.get(name) if scenario is not None else None
-    given = (getattr(lever, "option_labels", None) or {}).get(value)
-    return str(given) if given else str(value).replace("_", " ")
-
-
 def levers_text(levers: dict, scenario: Scenario | None = None) -> str:
-    """Lever choices in a sentence: "West package: secondary"."""
-    return "; ".join(f"{lever_label(k, scenario)}: {lever_option(k, v, scenario)}"
+    """Lever choices in a sentence: "West's added sanctions on Russia: secondary"."""
+    return "; ".join(f"{lever_label(k, scenario)}: {str(v).replace('_', ' ')}"
                      for k, v in levers.items())
 
 

@@ -53,8 +53,7 @@ with st.form("setup"):
     for name, lever in scenario.levers.items():
         levers[name] = st.selectbox(core.lever_label(name, scenario), lever.options,
                                     index=lever.options.index(lever.default),
-                                    format_func=lambda o, n=name: core.lever_option(n, o,
-                                                                                   scenario),
+                                    format_func=lambda o: str(o).replace("_", " "),
                                     key=f"setup_lever:{name}", help=lever.description or None)
     start = st.form_submit_button("Start the exercise", type="primary")
 
