@@ -24,6 +24,7 @@ from engine.batch.cli import add_parser as add_batch_parser
 from engine.batch.runner import BatchError
 from engine.loader import ScenarioError, load_scenario
 from engine.moves import CATALOGUE, Move, MoveType, Refs, check_static, needs
+from engine.provenance import engine_fingerprint
 from engine.scenario import Scenario
 
 EXIT_USAGE = 2
@@ -139,7 +140,8 @@ def write_run(model, out: Path, scenario_path, seed: int) -> None:
         model.events_frame().to_csv(out / "events.csv", index=False)
         (out / "moves.json").write_text(json.dumps(move_log_json(model.move_log), indent=1))
         (out / "summary.json").write_text(json.dumps(model.summary(), indent=1, default=str))
-        manifest = {"engine_version": __version__, "scenario": str(scenario_path),
+        manifest = {"engine_version": __version__, "engine_sha256": engine_fingerprint(),
+                    "scenario": str(scenario_path),
                     "scenario_id": model.spec.id, "scenario_sha256": scenario_hash(scenario_path),
                     "seed": seed, "turns": model.state.turn}
         (out / "manifest.json").write_text(json.dumps(manifest, indent=1))

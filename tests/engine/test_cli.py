@@ -16,6 +16,7 @@ import yaml
 
 from engine.cli import main
 from engine.moves import MoveType
+from engine.provenance import engine_fingerprint
 from tests.conftest import DEFAULT_SCENARIO
 
 RUN_FILES = ("per_turn.parquet", "per_turn.csv", "causal_log.csv", "events.csv", "moves.json",
@@ -109,6 +110,7 @@ def test_run_writes_every_output_file(played):
     manifest = json.loads((out_dir / "manifest.json").read_text())
     assert manifest["seed"] == 1
     assert manifest["turns"] == 3
+    assert manifest["engine_sha256"] == engine_fingerprint()  # which engine made it
     json.loads((out_dir / "summary.json").read_text())
     frame = pd.read_csv(out_dir / "per_turn.csv")
     assert frame["turn"].max() == 3
