@@ -38,6 +38,50 @@ HEADLINES = (
 )
 
 
+# The per-run summary (BrinkModel.summary, one row per run of a batch): what each figure is.
+SUMMARY_FIGURES = {
+    "turns": "turns played",
+    "escalation_rung": "escalation rung",
+    "escalation_level": "escalation level",
+    "wider_war_risk": "risk of a wider war",
+    "humanitarian_toll": "humanitarian toll (civilian casualties and displaced)",
+    "n_drawn_in": "actors drawn into the conflict",
+    "strain": "economic strain",
+    "growth": "growth (%/yr)",
+    "stability": "stability",
+    "troops_abroad": "troops abroad",
+    "casualties": "military casualties",
+    "killed": "soldiers killed",
+}
+EXTREMES = {"max": "peak", "min": "lowest"}
+
+
+def summary_label(column: str, labels: dict | None = None) -> str:
+    """A column of a batch's runs table as people read it: "max.world.escalation_level" ->
+    "peak escalation level", "russia.strain" -> "Russia's final economic strain",
+    "outcome.wider_war" -> the outcome's name, "lever.west_package" -> the lever's label,
+    "param.x" -> "x". ``labels`` is a batch manifest's ``labels`` (names by id); without it,
+    ids are shown with spaces."""
+    labels = labels or {}
+    kind, _, rest = column.partition(".")
+    if kind == "outcome":
+        return labels.get("outcomes", {}).get(rest, rest.replace("_", " "))
+    if kind == "lever":
+        return labels.get("levers", {}).get(rest, rest.replace("_", " "))
+    if kind == "param":
+        return rest
+    extreme = EXTREMES.get(kind)
+    owner, _, figure = (rest if extreme else column).rpartition(".")
+    what = SUMMARY_FIGURES.get(figure, figure.replace("_", " "))
+    cumulative = ("casualties", "killed", "turns", "humanitarian_toll", "n_drawn_in")
+    when = extreme or ("final" if figure not in cumulative else "")
+    what = f"{when} {what}".strip()
+    if owner in ("", "world"):
+        return what
+    name = labels.get("actors", {}).get(owner, owner.replace("_", " "))
+    return f"{possessive(name)} {what}"
+
+
 def _short(actor_id: str) -> str:
     return actor_id[:3].upper() if "_" not in actor_id else "".join(
         w[0] for w in actor_id.split("_")).upper()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from engine.batch.runner import BatchError, parse_lever_args, run_batch
 from engine.batch.sampling import SAMPLERS
+from engine.explain import summary_label
 
 
 def add_parser(sub) -> None:
@@ -65,6 +66,8 @@ def cmd_batch(args) -> int:
     outcomes = [c for c in result.runs.columns if c.startswith("outcome.")]
     if outcomes and len(result.runs):
         print("outcome probabilities:")
-        for c in outcomes:
-            print(f"  {c[8:]:28s} {result.runs[c].mean():6.1%}")
+        names = [summary_label(c, m.get("labels")) for c in outcomes]
+        width = max(len(n) for n in names)
+        for c, name in zip(outcomes, names, strict=True):
+            print(f"  {name:{width}s} {result.runs[c].mean():6.1%}")
     return 1 if m["failures"] else 0

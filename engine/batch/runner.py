@@ -76,6 +76,16 @@ def _scalar(text: str):
     return text
 
 
+def labels_of(scenario) -> dict:
+    """What people call the things a batch's columns name, for reports and summaries: the
+    scenario's title, actors' names, named outcomes' names and levers' labels (by id)."""
+    return {"title": scenario.title,
+            "actors": {a.id: a.name for a in scenario.actors},
+            "outcomes": {o.id: o.name for o in scenario.outcomes},
+            "levers": {k: v.label or k.replace("_", " ").capitalize()
+                       for k, v in scenario.levers.items()}}
+
+
 def _lever_space(scenario, requested: dict[str, list]) -> dict[str, list]:
     declared = {k: list(v.options) for k, v in scenario.levers.items()}
     space = {}
@@ -147,6 +157,7 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
         "per_turn": per_turn,
         "turns": turns or scenario.clock.turns,
         "chunk_size": chunk_size,
+        "labels": labels_of(scenario),
     }
     plan["plan_hash"] = hashlib.sha256(json.dumps(plan, sort_keys=True, default=str)
                                        .encode()).hexdigest()

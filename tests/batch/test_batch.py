@@ -189,7 +189,12 @@ def test_cli_batch_exit_status_and_outputs(tmp_path, capsys):
     assert manifest["failures"] == 0
     runs = pd.read_parquet(out / "runs")
     assert len(runs) == 8
-    assert "outcome probabilities" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "outcome probabilities" in printed
+    # outcomes by the scenario's names, which the manifest keeps for reports
+    assert manifest["labels"]["outcomes"]["red_strained"] == "Red strain above 0.2"
+    assert "  Red strain above 0.2 " in printed
+    assert "red_strained" not in printed
 
 
 @pytest.mark.parametrize("args", [

@@ -185,3 +185,22 @@ def test_sentences_speak_words_not_model_terms():
     fronts = [e.why for e in model.log.entries if e.var == "front_pressure"]
     assert fronts
     assert all("times the combat power of" in t for t in fronts)
+
+
+def test_batch_columns_read_as_people_say_them():
+    """A batch's runs table names figures by column ("max.world.escalation_level"); reports
+    show them in words, with actors, outcomes and levers by their scenario names."""
+    from engine.explain import summary_label
+
+    labels = {"actors": {"russia": "Russia", "united_states": "United States"},
+              "outcomes": {"wider_war": "A wider war"}, "levers": {"west_package": "West's move"}}
+    model = BrinkModel(load_scenario(DEFAULT_SCENARIO), rng=1, turns=2).run()
+    shown = {c: summary_label(c, labels) for c in model.summary()}
+    assert not [t for t in shown.values() if "." in t or "_" in t], shown
+    assert shown["max.world.escalation_level"] == "peak escalation level"
+    assert shown["russia.strain"] == "Russia's final economic strain"
+    assert shown["min.russia.stability"] == "Russia's lowest stability"
+    assert summary_label("united_states.killed", labels) == "United States' soldiers killed"
+    assert summary_label("outcome.wider_war", labels) == "A wider war"
+    assert summary_label("lever.west_package", labels) == "West's move"
+    assert summary_label("outcome.wider_war") == "wider war"  # an old manifest: no labels
