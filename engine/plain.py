@@ -189,11 +189,12 @@ def _fmt(kind: str, value) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}"
 
 
-def _percent(share: float) -> str:
+def percent(share: float) -> str:
     """A share as a percentage, whole below 99% and from 1% up; closer to 0 or 100% it keeps
-    one significant digit of the distance, so 0.38% reads 0.4%, not 0%."""
+    one significant digit of the distance, so 0.38% reads 0.4%, not 0%; exactly 0 and 1 read
+    "0%" and "100%". The app's tables use it too, so a share reads the same everywhere."""
     gap = min(share, 1 - share) * 100  # distance from 0% or 100%, in points
-    if gap <= 0 or gap >= 1:
+    if not gap > 0 or gap >= 1:
         return f"{share:.0%}"
     return f"{share:.{math.ceil(-math.log10(gap) - 1e-9)}%}"
 
@@ -425,7 +426,7 @@ def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
 
 def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
                   names: dict[str, str] | None = None, about: str | None = None,
-                  label: str | None = None, percent: bool = False) -> str:
+                  label: str | None = None, as_percent: bool = False) -> str:
     """One sentence saying what a chart shows, computed from the numbers it plots.
 
     Kinds and the frame each expects:
@@ -514,13 +515,13 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         row = frame.sort_values(["p", "outcome"], ascending=[False, True]).iloc[0]
         if row["k"] == 0:  # nothing to call "most likely"
             return (f"None of the {len(frame)} outcomes happened in any of the {row['n']:,} "
-                    f"runs; each has a 95% interval from 0% to {_percent(row['high'])}.")
+                    f"runs; each has a 95% interval from 0% to {percent(row['high'])}.")
         name = names.get(row["outcome"], row["outcome"])
         return (f"The most likely outcome is \"{name}\": {row['k']:,} of {row['n']:,} runs "
-                f"({_percent(row['p'])}; 95% interval {_percent(row['low'])} to "
-                f"{_percent(row['high'])}).")
+                f"({percent(row['p'])}; 95% interval {percent(row['low'])} to "
+                f"{percent(row['high'])}).")
     if kind == "branches":
-        return _branches_caption(frame, label or "the value", percent)
+        return _branches_caption(frame, label or "the value", as_percent)
     raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CAPTION_KINDS)}")
 
 
@@ -557,13 +558,13 @@ def _casualties_caption(frame: pd.DataFrame, actor: str | None,
     return f"Military casualties (killed and wounded) over {_turns(span)}: {'; '.join(parts)}."
 
 
-def _branches_caption(frame: pd.DataFrame, label: str, percent: bool = False) -> str:
+def _branches_caption(frame: pd.DataFrame, label: str, as_percent: bool = False) -> str:
     """ "Escalation level ends at 14.2 on "Main line" (turn 6) and 11.0 on "Softer line"
     (turn 5); at turn 5, the last turn both reached, they are 2.9 apart; the lines are the
     same up to turn 3 and part after it." Columns are read by position, so two branches with
-    the same name cannot trip it up. With ``percent`` the values are shares shown in per cent
+    the same name cannot trip it up. With ``as_percent`` the values are shares shown in per cent
     ("0.6%"), as a risk is."""
-    if percent:
+    if as_percent:
         frame = frame * 100
     columns = [frame.iloc[:, i].dropna().sort_index() for i in range(frame.shape[1])]
     if not columns or any(c.empty for c in columns):
@@ -576,13 +577,13 @@ def _branches_caption(frame: pd.DataFrame, label: str, percent: bool = False) ->
     ends = [float(c.iloc[-1]) for c in columns]
     # one decimal from 1 up (like rungs), two below (like shares), and more when fewer would
     # show a real gap as 0 or two different ends as equal
-    digits = 1 if percent or max(abs(c).max() for c in columns) >= 1 else 2
+    digits = 1 if as_percent or max(abs(c).max() for c in columns) >= 1 else 2
     while digits < 4 and ((gap and round(gap, digits) == 0)
                           or len({round(e, digits) for e in ends}) < len(set(ends))):
         digits += 1
 
     def num(v: float) -> str:
-        return f"{v:,.{digits}f}" + ("%" if percent else "")
+        return f"{v:,.{digits}f}" + ("%" if as_percent else "")
 
     last_turns = [int(c.index[-1]) for c in columns]
     same_end = len(set(last_turns)) == 1

@@ -27,6 +27,7 @@ from engine.moves import (
     MoveType,
     ParamSpec,
 )
+from engine.plain import VAR_LABELS
 from engine.scenario import Scenario
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -388,6 +389,29 @@ def source_name(source: str, names: dict[str, str]) -> str:
     return text[:1].upper() + text[1:]
 
 
+WHITE_CELL = "white_cell"  # who an inject is from when no one else is named
+
+
+def source_id(text: str, names: dict[str, str], known: tuple[str, ...] = ()) -> str:
+    """What the facilitator typed in an inject's "From" field as the id it is stored under:
+    a source's shown name ("White cell", an actor's name) maps back to its id ("white_cell",
+    the actor's id); anything else is kept as typed (blank: the white cell)."""
+    text = " ".join(str(text).split())
+    if not text:
+        return WHITE_CELL
+    for ident in (WHITE_CELL, *names, *known):
+        if text.casefold() in (ident.casefold(), source_name(ident, names).casefold()):
+            return ident
+    return text
+
+
+def var_label(var: str) -> str:
+    """A state variable as people read it ("forces_home" -> "Troops at home"): its label in
+    engine.plain.VAR_LABELS, else its id with spaces."""
+    label = VAR_LABELS.get(var, (var.replace("_", " "), ""))[0]
+    return label[:1].upper() + label[1:]
+
+
 def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
     """Injects as played on a branch: the scenario's MSEL with the facilitator's decisions,
     plus ad-hoc ones, up to the last played turn; each by its text and who it is from."""
@@ -518,6 +542,19 @@ def outcome_table(futures, scenario, model=None) -> pd.DataFrame:
         table["so far"] = table["outcome"].map(
             lambda o: "met" if model.outcomes_hit.get(o) else "not yet")
     return table
+
+
+def replay_notice(differences: list[str], most: int = 3) -> list[str]:
+    """What to tell the room about turns that no longer replay as they were played
+    (``Exercise.replay_differences``): the first ``most`` sentences and, when there are more,
+    how many more turns; empty when every turn replays as it was played."""
+    shown = list(differences[:most])
+    more = len(differences) - len(shown)
+    if more == 1:
+        shown.append("And 1 more turn no longer replays as it was played.")
+    elif more > 1:
+        shown.append(f"And {more} more turns no longer replay as they were played.")
+    return shown
 
 
 def anchored(bands: pd.DataFrame, path: pd.DataFrame) -> pd.DataFrame:

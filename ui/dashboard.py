@@ -27,6 +27,14 @@ SMALL, LARGE = 300, 320  # chart heights: room for the axis labels and a legend 
 # --- dashboard -----------------------------------------------------------------------------------
 
 
+def replay_warning(ex: Exercise) -> None:
+    """A warning when turns of this line no longer replay to the figures the room saw when
+    they were played (typically: the engine changed since); nothing when they all do."""
+    notice = core.replay_notice(ex.replay_differences())
+    if notice:
+        st.warning("\n\n".join(core.as_markdown_text(s) for s in notice), icon="⚠️")
+
+
 def dashboard(ex: Exercise, classroom: bool = False) -> None:
     """The situation after the last adjudicated turn. In ``classroom`` mode every chart has
     its one-sentence caption and "why?" is told in plain sentences (engine.plain)."""
@@ -326,7 +334,8 @@ def inject_review(ex: Exercise) -> None:
     with st.expander("Add an ad-hoc inject"), st.form("adhoc", clear_on_submit=True):
         text = st.text_area("What happens (read out to the teams)", key="adhoc_text")
         c1, c2 = st.columns(2)
-        source = c1.text_input("From", "white_cell", key="adhoc_from")
+        source = c1.text_input("From", core.source_name(core.WHITE_CELL, {}), key="adhoc_from",
+                               help="the white cell, a team or anyone else (as read out)")
         turn = c2.number_input("At turn", min_value=ex.pending_turn, max_value=ex.turns,
                                value=ex.pending_turn, step=1, key="adhoc_turn")
         st.caption("Optional effect on the state (checked like a scenario file's inject):")
@@ -337,15 +346,16 @@ def inject_review(ex: Exercise) -> None:
         target = c1.selectbox("Target", targets, key="adhoc_target", format_func=lambda t: (
             ex.names.get(t) or theatres.get(t.removeprefix("theatre:"), t)))
         variables = sorted({*WRITABLE_ACTOR_VARS, *WRITABLE_WORLD_VARS,
-                            *WRITABLE_THEATRE_VARS})
-        var = c2.selectbox("Variable", variables, key="adhoc_var")
+                            *WRITABLE_THEATRE_VARS}, key=core.var_label)
+        var = c2.selectbox("Variable", variables, key="adhoc_var", format_func=core.var_label)
         op = c3.selectbox("Operation", ["add", "mul", "set"], key="adhoc_op")
         value = c4.number_input("Value", value=0.0, key="adhoc_value", format="%g")
         if st.form_submit_button("Add inject"):
             effects = ([] if target == "(none)" else
                        [{"target": target, "var": var, "op": op, "value": float(value)}])
-            act(ex.add_inject, text, int(turn), effects, from_=source,
-                done="Inject added.")
+            known = tuple(i.from_ for i in ex.scenario.injects)
+            act(ex.add_inject, text, int(turn), effects,
+                from_=core.source_id(source, ex.names, known), done="Inject added.")
 
 
 def _short(text: str, most: int = 80) -> str:

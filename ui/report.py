@@ -1,13 +1,16 @@
 """The after-action report of an exercise as one self-contained HTML file (no Streamlit here).
 
-Sections: the exercise (scenario, seed, teams, branches), a timeline of the line played, every
-team decision with its rationale, injects, facilitator notes and discussion answers, charts of
-the path taken, the path taken beside Monte Carlo futures played from turn 0, and the other
-branches compared. Rendering is analysis.render's: the Vega libraries and every chart spec are
-inlined, so the file opens offline and fetches nothing.
+Sections: first, when turns no longer replay to the figures the room saw (the engine changed
+since), a highlighted warning saying which; the exercise (scenario, seed, teams, branches), a
+timeline of the line played, every team decision with its rationale, injects, facilitator notes
+and discussion answers, charts of the path taken, the path taken beside Monte Carlo futures
+played from turn 0, and the other branches compared. Rendering is analysis.render's: the Vega
+libraries and every chart spec are inlined, so the file opens offline and fetches nothing.
 """
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 
@@ -15,8 +18,13 @@ from analysis.fans import fan
 from analysis.render import Figure, Report, Section, Table, render_html
 from engine.explain import notable_events
 from engine.ladder import RUNG_NAMES
+from engine.plain import percent
 from engine.session import Exercise
 from ui import charts, core
+
+REPLAY_TITLE = "Differences from the game as played"
+HIGHLIGHT = ("background: #fff4ce; border-left: 4px solid #d89b00; padding: 0.6em 1em; "
+             "color: #4a3b00")
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +68,9 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
         "same scenario, seed and log replay this exercise exactly.",
         *([f"Levers: {core.levers_text(ex.levers, ex.scenario)}."] if ex.levers else []),
     ])
-    sections = [overview, Section("Timeline", [Table(_text(timeline(ex)))])]
+    notice = " ".join(core.replay_notice(ex.replay_differences()))
+    sections = [*([Section(REPLAY_TITLE, [notice])] if notice else []), overview,
+                Section("Timeline", [Table(_text(timeline(ex)))])]
     decisions = core.decision_log(ex)
     sections.append(Section("Decisions", [
         Table(_text(decisions)) if len(decisions) else "No team decisions were recorded "
@@ -100,7 +110,12 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
             Figure("branches", charts.lines(
                 core.branch_series(ex, compared, "world", "escalation_level"),
                 "rung", "Escalation level on each branch", "branch", fit=True), "")]))
-    return render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
+    page = render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
+    if notice:  # the paragraph highlighted, as a warning reads (render_html has no such block)
+        paragraph = f"<p>{html.escape(notice)}</p>"
+        page = page.replace(paragraph, f'<p class="replay-differences" style="{HIGHLIGHT}">'
+                            f"{html.escape(notice)}</p>", 1)
+    return page
 
 
 def _futures_section(ex: Exercise, n: int) -> Section:
@@ -123,9 +138,9 @@ def _futures_section(ex: Exercise, n: int) -> Section:
     if len(table):
         shown = pd.DataFrame({
             "outcome": table["label"],
-            "engine alone: probability": table["p"].map(lambda p: f"{p:.0%}"),
-            "95% interval": [f"{lo:.0%}-{hi:.0%}" for lo, hi in zip(table["low"], table["high"],
-                                                                     strict=True)],
+            "engine alone: probability": table["p"].map(percent),
+            "95% interval": [f"{percent(lo)}-{percent(hi)}"
+                             for lo, hi in zip(table["low"], table["high"], strict=True)],
             "in the exercise so far": table["so far"]})
         blocks.append(Table(shown, "Named outcomes"))
     return Section("Compared with Monte Carlo futures", blocks)

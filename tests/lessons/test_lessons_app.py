@@ -246,7 +246,7 @@ def test_branch_comparison_charts_carry_their_sentences_in_classroom_mode(db):
                             ("wider_war_risk", "risk of a wider war")):
         series = core.branch_series(ex, picked, "world", variable)
         sentence = chart_caption("branches", series, label=label,
-                                 percent=variable == "wider_war_risk")
+                                 as_percent=variable == "wider_war_risk")
         assert _md(sentence) in captions, sentence
         assert sentence.startswith(f"{label[0].upper()}{label[1:]} ends at ")
         assert 'on "A different turn 3" (turn 3)' in sentence

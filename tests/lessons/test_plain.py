@@ -398,7 +398,7 @@ def test_branches_caption_shows_enough_decimals_and_same_lines():
 def test_a_risk_compared_across_branches_reads_in_per_cent():
     """A risk is a share: in per cent it reads "0.6%", not "0.006"."""
     risk = pd.DataFrame({"Main line": [0.001, 0.004, 0.006], "Harder": [0.001, 0.005, 0.009]})
-    text = chart_caption("branches", risk, label="risk of a wider war", percent=True)
+    text = chart_caption("branches", risk, label="risk of a wider war", as_percent=True)
     assert text.startswith("At turn 2, risk of a wider war ends at 0.6% on \"Main line\" and "
                            "0.9% on \"Harder\"; they are 0.3% apart"), text
 

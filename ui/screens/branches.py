@@ -64,7 +64,7 @@ if len(ex.branches) > 1:
                 plain.chart_caption("branches", level, label="escalation level")))
             c2.caption(core.as_markdown_text(
                 plain.chart_caption("branches", risk, label="risk of a wider war",
-                                    percent=True)))
+                                    as_percent=True)))
         for b in picked:
             log = core.decision_log(ex, b)
             with st.expander(f"Decisions on {ex.branches[b].name} ({len(log)})"):

@@ -9,6 +9,7 @@ from ui import core, dashboard, report, state
 ex = state.require_exercise()
 st.title("Hotwash and after-action report")
 st.caption(f"{ex.branches[ex.current].name}, {ex.turn} of {ex.turns} turns played.")
+dashboard.replay_warning(ex)
 
 st.subheader("Discussion")
 if dashboard.questions(ex, None):

@@ -14,6 +14,7 @@ in_class = state.classroom(ex)
 st.title(ex.title)
 branch = ex.branches[ex.current]
 st.caption(f"{branch.name} · turn {ex.turn} of {ex.turns} played")
+dashboard.replay_warning(ex)
 
 # The turn's questions come before the next orders: the room discusses, then decides (below
 # the dashboard they sat under dozens of "why?" entries). The situation is further down.
