@@ -412,6 +412,24 @@ def var_label(var: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+def effect_text(effect: dict, names: dict[str, str]) -> str:
+    """An inject's effect in words: "North Korea: troops at home -100", "the world: escalation
+    level set to 14", "Ukraine: stability x 0.9"."""
+    target = effect["target"]
+    if target == "world":
+        who = "the world"
+    elif target.startswith("theatre:"):
+        who = target.split(":", 1)[1].replace("_", " ")
+    else:
+        who = names.get(target, target.replace("_", " "))
+    what = VAR_LABELS.get(effect["var"], (effect["var"].replace("_", " "), ""))[0]
+    value = float(effect["value"])
+    shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.4g}"
+    change = {"set": f"set to {shown}", "add": f"{value:+,.4g}" if not value.is_integer()
+              else f"{value:+,.0f}", "mul": f"x {shown}"}[effect.get("op", "add")]
+    return f"{who}: {what} {change}"
+
+
 def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
     """Injects as played on a branch: the scenario's MSEL with the facilitator's decisions,
     plus ad-hoc ones, up to the last played turn; each by its text and who it is from."""

@@ -317,7 +317,7 @@ def inject_review(ex: Exercise) -> None:
                 f"From **{core.source_name(inj['from'], ex.names)}** to {audience}."))
             st.markdown(core.as_markdown_text(inj["text"]))
             for e in inj.get("effects", []):
-                st.caption(f"effect: {e['target']}.{e['var']} {e['op']} {e['value']}")
+                st.caption(core.as_markdown_text(f"Effect: {core.effect_text(e, ex.names)}"))
             for expected in inj.get("expected_actions", []):
                 st.caption(f"expected: {expected}")
             if not inj["scheduled"]:

@@ -161,3 +161,14 @@ def test_the_reports_named_outcomes_show_small_probabilities(monkeypatch):
     cells = [c.split("</td>")[0] for c in body.split("<td>")[1:]]
     assert cells == ["A rare outcome", "0.4%", "0.07%-2%", "not yet",
                      "Never", "0%", "0%-0.4%", "not yet"]
+
+
+def test_an_injects_effects_read_in_words():
+    names = {"north_korea": "North Korea"}
+    assert core.effect_text({"target": "north_korea", "var": "forces_home", "op": "add",
+                             "value": -100.0}, names) == "North Korea: troops at home -100"
+    assert core.effect_text({"target": "world", "var": "escalation_level", "op": "set",
+                             "value": 14}, names) == (
+        "the world: escalation level (rung on Kahn's ladder) set to 14")
+    assert core.effect_text({"target": "ukraine", "var": "stability", "op": "mul",
+                             "value": 0.9}, names) == "ukraine: stability x 0.9"
