@@ -14,6 +14,10 @@ built from two batches mixed together:
 
 The per-turn table is not loaded up front: at 100,000 runs it holds about 200 million rows.
 ``Batch.per_turn(variables, actors)`` reads only the rows asked for.
+
+Names: ``Batch.label(column)``, ``Batch.title`` and ``Batch.actor_name(id)`` are where reports
+get the words for ids (the manifest's ``labels`` block, written by ``brink batch``; a batch
+without it falls back to ids with spaces), and ``option_label`` for a lever option.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import pyarrow.parquet as pq
 
 from engine.batch.store import MANIFEST, PER_TURN_COLUMNS
 from engine.cli import UsageError
+from engine.explain import summary_label
 
 # Keys every manifest written by engine.batch.runner.plan_batch carries; a JSON file without
 # them is not a batch manifest.
@@ -56,6 +61,27 @@ class Batch:
     @property
     def scenario_sha256(self) -> str:
         return self.manifest["scenario_sha256"]
+
+    @property
+    def labels(self) -> dict:
+        """The manifest's names by id (title, actors, outcomes, levers); {} for batches written
+        before manifests kept them."""
+        labels = self.manifest.get("labels")
+        return labels if isinstance(labels, dict) else {}
+
+    @property
+    def title(self) -> str:
+        """The scenario's title, else its id."""
+        return self.labels.get("title") or self.scenario_id
+
+    def label(self, column: str) -> str:
+        """A runs-table column in words: "outcome.wider_war" -> the outcome's name,
+        "lever.west_package" -> the lever's label, "max.world.escalation_level" -> "peak
+        escalation level" (engine.explain.summary_label)."""
+        return summary_label(column, self.labels)
+
+    def actor_name(self, actor_id: str) -> str:
+        return self.labels.get("actors", {}).get(actor_id, actor_id.replace("_", " "))
 
     @property
     def outcomes(self) -> list[str]:
@@ -108,6 +134,11 @@ class Batch:
         tables = [pq.read_table(part, columns=PER_TURN_COLUMNS, filters=filters or None,
                                 read_dictionary=["actor", "variable"]) for part in parts]
         return pa.concat_tables(tables, promote_options="permissive").to_pandas()
+
+
+def option_label(value) -> str:
+    """A lever option as people read it: "secondary_sanctions" -> "secondary sanctions"."""
+    return str(value).replace("_", " ")
 
 
 def load_batch(path) -> Batch:

@@ -7,10 +7,13 @@ comparing different scenarios would put different questions in one table.
 
 Differences are B - A: outcome probabilities with Newcombe's 95% interval, medians of the key
 figures with a bootstrap 95% interval (analysis.compare.compare_policies, with the batch as the
-"lever").
+"lever"). Measures are named from A's manifest (``Batch.label``): "P(Escalation at rung 14 or
+higher)", "median peak escalation level".
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -22,8 +25,10 @@ from analysis.render import Figure, Report, Section, Table
 from analysis.report import (
     KEY_OUTPUTS,
     default_thresholds,
+    difference_parts,
     format_difference,
     format_measure,
+    measure_label,
     pct,
 )
 
@@ -44,6 +49,17 @@ def check_same_scenario(a: Batch, b: Batch) -> None:
             f"{a.path} and {b.path} are batches of different scenarios ({a.scenario_id} "
             f"{a.scenario_sha256[:12]} and {b.scenario_id} {b.scenario_sha256[:12]}); "
             "compare batches of one scenario file")
+
+
+def column_label(a: Batch) -> Callable[[str], str]:
+    """Columns of the combined runs in words: named outcomes and figures from ``a``'s manifest
+    (both batches are of one scenario file), ad-hoc thresholds by their own label."""
+    def label(column: str) -> str:
+        outcome = column[len("outcome."):] if column.startswith("outcome.") else None
+        if outcome is not None and outcome not in a.outcomes:
+            return outcome
+        return a.label(column)
+    return label
 
 
 def combined_runs(a: Batch, b: Batch) -> tuple[pd.DataFrame, list[str]]:
@@ -68,10 +84,14 @@ def compare_batches(a: Batch, b: Batch) -> pd.DataFrame:
     return compare_policies(runs, BATCH, baseline=labels(a, b)[0], medians=medians)
 
 
-def difference_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The comparison as text cells, for the terminal and the report."""
+def difference_table(table: pd.DataFrame, label: Callable[[str], str] | None = None
+                     ) -> pd.DataFrame:
+    """The comparison as text cells, for the terminal and the report; measures named with
+    ``label`` (``column_label(a)``), or as ids without it."""
     first, second = table["baseline"].iloc[0], table["value"].iloc[0]
-    cells = [(m, format_measure(m, e0), format_measure(m, e1), format_difference(m, d, lo, hi))
+    name = (lambda m: measure_label(m, label)) if label else (lambda m: m)
+    cells = [(name(m), format_measure(m, e0), format_measure(m, e1),
+              format_difference(m, d, lo, hi))
              for m, e0, e1, d, lo, hi in zip(table["measure"], table["baseline_estimate"],
                                               table["estimate"], table["difference"],
                                               table["low"], table["high"], strict=True)]
@@ -91,40 +111,43 @@ def text_table(frame: pd.DataFrame) -> str:
 
 def comparison_report(a: Batch, b: Batch, table: pd.DataFrame) -> Report:
     first, second = labels(a, b)
+    name = column_label(a)
     runs, outcomes = combined_runs(a, b)
     probs = []
-    for label, group in runs.groupby(BATCH, sort=False):
+    for batch, group in runs.groupby(BATCH, sort=False):
         for outcome in outcomes:
             hits = group[f"outcome.{outcome}"].astype(bool)
             low, high = wilson_interval(int(hits.sum()), len(hits))
-            probs.append({"label": outcome, BATCH: label, "n": len(hits), "p": hits.mean(),
-                          "low": float(low), "high": float(high)})
+            probs.append({"label": name(f"outcome.{outcome}"), BATCH: batch, "n": len(hits),
+                          "p": hits.mean(), "low": float(low), "high": float(high)})
     probs = pd.DataFrame(probs)
     clear = table[((table["low"] > 0) | (table["high"] < 0))
                   & table["measure"].str.startswith("P(")]
     summary = [f"A is {first} ({len(a.runs):,} runs), B is {second} ({len(b.runs):,} runs), "
-               f"both of the scenario {a.scenario_id}."]
+               f"both of {a.title}."]
     if clear.empty:
         summary.append("No outcome probability differs between them by more than its 95% "
                        "interval allows.")
     else:
         r = clear.loc[clear["difference"].abs().idxmax()]
-        summary.append(f"The largest clear difference: {r['measure']} is "
+        d, low, high, unit = difference_parts(r["measure"], r["difference"], r["low"],
+                                              r["high"])
+        summary.append(f"The largest clear difference: {measure_label(r['measure'], name)} is "
                        f"{pct(r['estimate'])} in B against {pct(r['baseline_estimate'])} in A "
-                       f"({r['difference'] * 100:+.1f} points; 95% interval "
-                       f"{r['low'] * 100:+.1f} to {r['high'] * 100:+.1f}).")
+                       f"({d}{unit}; 95% interval {low} to {high}).")
     keys = ["sampler", "seed", "total_runs", "turns", "levers", "engine_version", "status"]
     manifest = pd.DataFrame([(k, str(a.manifest.get(k)), str(b.manifest.get(k))) for k in keys],
                             columns=["", first, second])
     chart_table = table.assign(value=table["value"].astype(str),
-                               baseline=table["baseline"].astype(str))
-    return Report(f"Batch comparison: {a.scenario_id}", [
+                               baseline=table["baseline"].astype(str),
+                               measure=[measure_label(m, name) for m in table["measure"]])
+    return Report(f"Batch comparison: {a.title}", [
         Section("Summary", [" ".join(summary)]),
         Section("Batches", [Table(manifest, "Manifests")]),
         Section("Differences", [
             "B minus A: outcome probabilities with Newcombe's 95% interval, medians with a "
             "bootstrap 95% interval.",
-            Table(difference_table(table)),
+            Table(difference_table(table, name)),
             Figure("differences", difference_chart(chart_table, title="B - A"),
                    "Differences between the two batches; each panel has its own scale.")]),
         Section("Outcome probabilities", [

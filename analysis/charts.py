@@ -7,6 +7,11 @@ outcome, a subsample of runs), never a raw runs or per-turn table, so a chart's 
 few thousand rows whatever the size of the batch; altair's own 5,000-row limit is left on as a
 guard.
 
+Fields are data columns; what a person reads (axis, legend and tooltip titles) is passed in
+as words: a lever's label is a legend title (``colour_title``), not a field name, since labels
+such as "West's sanctions" are no safe Vega field names. Numbers in tooltips use the report's
+rule (analysis.formatting): three significant digits, never scientific notation.
+
 Interaction: tooltips everywhere; where a colour stands for a policy option, clicking its
 legend entry highlights it; time axes zoom and pan with the mouse wheel and drag.
 """
@@ -18,6 +23,7 @@ import pandas as pd
 
 WIDTH = 520
 PERCENT = alt.Axis(format="%")
+NUMBER = ",.3~r"  # d3: three significant digits in decimal notation (no "e-05")
 
 
 def _legend_highlight(colour: str | None):
@@ -33,21 +39,29 @@ def _opacity(selection, on: float, off: float = 0.05):
     return alt.condition(selection, alt.value(on), alt.value(off))
 
 
-def _colour(colour: str | None):
+def _colour(colour: str | None, title: str | None = None):
     # Opaque legend symbols: the marks' own opacity (faint bands) would make them unreadable.
-    return (alt.Color(f"{colour}:N", title=colour, legend=alt.Legend(symbolOpacity=1))
+    # A lever's label is longer than Vega's default 180-pixel title limit allows.
+    return (alt.Color(f"{colour}:N", title=title or colour,
+                      legend=alt.Legend(symbolOpacity=1, titleLimit=400))
             if colour else alt.value("#4c78a8"))
 
 
+def _colour_tooltip(colour: str | None, title: str | None) -> list:
+    return [alt.Tooltip(f"{colour}:N", title=title or colour)] if colour else []
+
+
 def probability_chart(table: pd.DataFrame, colour: str | None = None,
-                      title: str = "Outcome probabilities (95% Wilson intervals)") -> alt.Chart:
-    """Point and interval per outcome; ``table`` has label, p, low, high, n (and ``colour``)."""
+                      title: str = "Outcome probabilities (95% Wilson intervals)",
+                      colour_title: str | None = None) -> alt.Chart:
+    """Point and interval per outcome; ``table`` has label, p, low, high, n (and ``colour``,
+    whose legend is titled ``colour_title``)."""
     select = _legend_highlight(colour)
     base = alt.Chart(table).encode(
         y=alt.Y("label:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
-        color=_colour(colour), opacity=_opacity(select, 1.0, 0.15),
+        color=_colour(colour, colour_title), opacity=_opacity(select, 1.0, 0.15),
         tooltip=[alt.Tooltip("label:N", title="outcome"),
-                 *([alt.Tooltip(f"{colour}:N")] if colour else []),
+                 *_colour_tooltip(colour, colour_title),
                  alt.Tooltip("p:Q", format=".1%", title="probability"),
                  alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%"),
                  alt.Tooltip("n:Q", format=",", title="runs")])
@@ -63,24 +77,25 @@ def probability_chart(table: pd.DataFrame, colour: str | None = None,
 
 
 def fan_chart(fans: pd.DataFrame, y_title: str, colour: str | None = None,
-              facet: str | None = None, title: str = "") -> alt.Chart:
+              facet: str | None = None, title: str = "",
+              colour_title: str | None = None) -> alt.Chart:
     """Median line with 50% and 90% bands over turns; ``fans`` comes from analysis.fans.fan
     (turn, q05, q25, median, q75, q95, runs), plus a ``colour`` column (a policy option) and a
-    ``facet`` column (e.g. the actor) when given."""
+    ``facet`` column (e.g. the actor's name) when given; ``colour_title`` titles the legend."""
     select = _legend_highlight(colour)
     zoom = alt.selection_interval(bind="scales", encodings=["x"])
     x = alt.X("turn:Q", title="turn")
-    base = alt.Chart(fans).encode(x=x, color=_colour(colour))
+    base = alt.Chart(fans).encode(x=x, color=_colour(colour, colour_title))
     band90 = base.mark_area().encode(y=alt.Y("q05:Q", title=y_title, scale=alt.Scale(zero=False)),
                                      y2="q95:Q",
                                      opacity=_opacity(select, 0.15, 0.02))
     band50 = base.mark_area().encode(y="q25:Q", y2="q75:Q", opacity=_opacity(select, 0.3, 0.03))
-    tooltip = [alt.Tooltip("turn:Q"), *([alt.Tooltip(f"{colour}:N")] if colour else []),
-               alt.Tooltip("median:Q", format=".3~g"),
-               alt.Tooltip("q25:Q", format=".3~g", title="25%"),
-               alt.Tooltip("q75:Q", format=".3~g", title="75%"),
-               alt.Tooltip("q05:Q", format=".3~g", title="5%"),
-               alt.Tooltip("q95:Q", format=".3~g", title="95%"),
+    tooltip = [alt.Tooltip("turn:Q"), *_colour_tooltip(colour, colour_title),
+               alt.Tooltip("median:Q", format=NUMBER),
+               alt.Tooltip("q25:Q", format=NUMBER, title="25%"),
+               alt.Tooltip("q75:Q", format=NUMBER, title="75%"),
+               alt.Tooltip("q05:Q", format=NUMBER, title="5%"),
+               alt.Tooltip("q95:Q", format=NUMBER, title="95%"),
                alt.Tooltip("runs:Q", format=",")]
     line = base.mark_line(strokeWidth=2).encode(y="median:Q", opacity=_opacity(select, 1.0, 0.1),
                                                  tooltip=tooltip)
@@ -97,14 +112,15 @@ def difference_chart(table: pd.DataFrame,
                      title: str = "Difference from the baseline option (95% intervals)"
                      ) -> alt.Chart:
     """Difference and interval per option, one panel per measure; ``table`` comes from
-    analysis.compare.compare_policies (value, baseline, measure, difference, low, high, ...)."""
+    analysis.compare.compare_policies (value, baseline, measure, difference, low, high, ...),
+    with measures and options already in words (analysis.report.labelled_comparison)."""
     base = alt.Chart().encode(
         y=alt.Y("value:N", title=None),
         tooltip=[alt.Tooltip("measure:N"), alt.Tooltip("value:N", title="option"),
-                 alt.Tooltip("baseline:N"), alt.Tooltip("estimate:Q", format=".3~g"),
-                 alt.Tooltip("baseline_estimate:Q", format=".3~g", title="baseline"),
-                 alt.Tooltip("difference:Q", format=".3~g"),
-                 alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g")])
+                 alt.Tooltip("baseline:N"), alt.Tooltip("estimate:Q", format=NUMBER),
+                 alt.Tooltip("baseline_estimate:Q", format=NUMBER, title="baseline estimate"),
+                 alt.Tooltip("difference:Q", format=NUMBER),
+                 alt.Tooltip("low:Q", format=NUMBER), alt.Tooltip("high:Q", format=NUMBER)])
     zero = alt.Chart().mark_rule(color="#888", strokeDash=[4, 3]).encode(x=alt.datum(0))
     intervals = base.mark_rule(strokeWidth=2).encode(x=alt.X("low:Q", title="difference"),
                                                      x2="high:Q")
@@ -139,10 +155,12 @@ def sensitivity_chart(table: pd.DataFrame, title: str) -> alt.Chart:
 
 
 def discovery_chart(sample: pd.DataFrame, x: str, y: str, hit: str,
-                    box: dict[str, tuple[float, float]], title: str) -> alt.Chart:
+                    box: dict[str, tuple[float, float]], title: str,
+                    hit_title: str | None = None) -> alt.Chart:
     """Scatter of a subsample of runs over two parameters, coloured by whether the outcome
-    happened (``hit``, a boolean column), with the PRIM box drawn over it (its limits on ``x``
-    and ``y``; an unrestricted axis spans the data)."""
+    happened (``hit``, a boolean column; ``hit_title`` names the outcome in tooltips), with the
+    PRIM box drawn over it (its limits on ``x`` and ``y``; an unrestricted axis spans the
+    data)."""
     limits = {}
     for column in (x, y):
         low, high = box.get(column, (sample[column].min(), sample[column].max()))
@@ -157,8 +175,8 @@ def discovery_chart(sample: pd.DataFrame, x: str, y: str, hit: str,
         x=x_axis, y=y_axis,
         color=alt.Color(f"{hit}:N", title=None, scale=alt.Scale(
             domain=["happened", "did not"], range=["#e45756", "#9d9d9d"])),
-        tooltip=[alt.Tooltip(f"{x}:Q", format=".4g"), alt.Tooltip(f"{y}:Q", format=".4g"),
-                 alt.Tooltip(f"{hit}:N")]).add_params(zoom)
+        tooltip=[alt.Tooltip(f"{x}:Q", format=NUMBER), alt.Tooltip(f"{y}:Q", format=NUMBER),
+                 alt.Tooltip(f"{hit}:N", title=hit_title or hit)]).add_params(zoom)
     # The box's corners share the axes' field names (the upper ones with a trailing space), so
     # the layered chart keeps one title per axis.
     outline = alt.Chart(rect).mark_rect(fillOpacity=0, stroke="black", strokeWidth=2).encode(
@@ -167,19 +185,20 @@ def discovery_chart(sample: pd.DataFrame, x: str, y: str, hit: str,
 
 
 def convergence_chart(table: pd.DataFrame, colour: str | None = None,
-                      title: str = "Convergence: estimate after the first n runs") -> alt.Chart:
+                      title: str = "Convergence: estimate after the first n runs",
+                      colour_title: str | None = None) -> alt.Chart:
     """Estimate and interval against the number of runs (log scale), one panel per outcome;
-    ``table`` comes from analysis.compare.convergence plus an ``outcome`` column (and
-    ``colour``)."""
+    ``table`` comes from analysis.compare.convergence plus an ``outcome`` column (the
+    outcome's name; and ``colour``, whose legend is titled ``colour_title``)."""
     select = _legend_highlight(colour)
     base = alt.Chart().encode(
         x=alt.X("runs:Q", scale=alt.Scale(type="log", nice=False), title="runs"),
-        color=_colour(colour))
+        color=_colour(colour, colour_title))
     band = base.mark_area().encode(y=alt.Y("low:Q", axis=PERCENT, title="probability"),
                                    y2="high:Q", opacity=_opacity(select, 0.2, 0.02))
     line = base.mark_line(point=True).encode(
         y="estimate:Q", opacity=_opacity(select, 1.0, 0.1),
-        tooltip=[alt.Tooltip("outcome:N"), *([alt.Tooltip(f"{colour}:N")] if colour else []),
+        tooltip=[alt.Tooltip("outcome:N"), *_colour_tooltip(colour, colour_title),
                  alt.Tooltip("runs:Q", format=","),
                  alt.Tooltip("estimate:Q", format=".1%"), alt.Tooltip("low:Q", format=".1%"),
                  alt.Tooltip("high:Q", format=".1%"),

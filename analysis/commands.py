@@ -68,7 +68,7 @@ def cmd_report(args) -> int:
     batch = load_batch(args.batch)
     thresholds = None
     if args.threshold:
-        thresholds = [parse_threshold(t, batch.runs) for t in args.threshold]
+        thresholds = [parse_threshold(t, batch.runs, batch.label) for t in args.threshold]
     out, fmt = output_path(args.batch, args.out, args.format, "report")
     print(write(build_report(batch, args.outcome, thresholds), out, fmt))
     return 0
@@ -88,6 +88,7 @@ def add_compare_parser(sub) -> None:
 def cmd_compare(args) -> int:
     from analysis.batch import load_batch
     from analysis.batch_compare import (
+        column_label,
         compare_batches,
         comparison_report,
         difference_table,
@@ -99,8 +100,8 @@ def cmd_compare(args) -> int:
     table = compare_batches(a, b)
     first, second = labels(a, b)
     print(f"A = {first} ({len(a.runs):,} runs), B = {second} ({len(b.runs):,} runs), "
-          f"scenario {a.scenario_id}")
-    print(text_table(difference_table(table)))
+          f"scenario {a.title}")
+    print(text_table(difference_table(table, column_label(a))))
     if args.out is not None or args.format is not None:
         out, fmt = output_path(Path.cwd(), args.out, args.format, "comparison")
         print(write(comparison_report(a, b, table), out, fmt))

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.formatting import significant
+
 
 @dataclass
 class Box:
@@ -33,7 +35,7 @@ class Box:
     def rule(self) -> str:
         parts = []
         for name, (low, high) in self.limits.items():
-            parts.append(f"{low:.4g} <= {name} <= {high:.4g}")
+            parts.append(f"{significant(low)} <= {name} <= {significant(high)}")
         return " and ".join(parts) or "(no restriction)"
 
 

@@ -8,17 +8,22 @@ values; global sensitivity; scenario discovery (PRIM); convergence.
 The report must stay quick at 100,000 runs: the per-turn table is read for a handful of
 variables only and reduced to quantiles per turn, scatter plots use a fixed subsample, and no
 chart carries more than a few thousand rows.
+
+Everything a person reads is named from the batch's manifest (``Batch.label``: outcome names,
+lever labels, "peak escalation level" for ``max.world.escalation_level``) and its numbers
+follow one rule (analysis.formatting): never scientific notation.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.batch import Batch
+from analysis.batch import Batch, option_label
 from analysis.charts import (
     convergence_chart,
     difference_chart,
@@ -30,12 +35,16 @@ from analysis.charts import (
 from analysis.compare import compare_policies, convergence
 from analysis.discovery import prim
 from analysis.fans import fan
+from analysis.formatting import exact, significant
 from analysis.probabilities import OPS, wilson_interval
 from analysis.render import Figure, Report, Section, Table, slug
 from analysis.sensitivity import importance, sobol_indices
 from engine.cli import UsageError
 
 PEAK_ESCALATION = "max.world.escalation_level"
+# The data field of a lever option in charts (the legend is titled with the lever's label:
+# a label such as "West's sanctions" is no safe Vega field name).
+OPTION = "option"
 # Ad-hoc thresholds reported whenever the batch has the column: (column, op, value, label).
 # The escalation thresholds are chosen from the data (see escalation_thresholds).
 FIXED_THRESHOLDS = (
@@ -63,8 +72,11 @@ class Threshold:
         return OPS[self.op](runs[self.column], self.value)
 
 
-def parse_threshold(text: str, runs: pd.DataFrame) -> Threshold:
-    """``"max.north_korea.troops_abroad>=50000"`` to a Threshold on a column of ``runs``."""
+def parse_threshold(text: str, runs: pd.DataFrame,
+                    label: Callable[[str], str] | None = None) -> Threshold:
+    """``"max.north_korea.troops_abroad>=50000"`` to a Threshold on a column of ``runs``,
+    labelled with ``label(column)`` (e.g. ``Batch.label``: "North Korea's peak troops abroad
+    >= 50,000"); without ``label``, with the column itself."""
     for op in sorted(OPS, key=len, reverse=True):  # ">=" before ">"
         column, sep, value = text.partition(op)
         if sep:
@@ -81,7 +93,8 @@ def parse_threshold(text: str, runs: pd.DataFrame) -> Threshold:
         examples = [c for c in runs.columns if c.startswith(("max.", "min.", "world."))]
         raise UsageError(f"--threshold {text!r}: {what} {column!r} in the runs table "
                          f"(e.g. {', '.join(examples[:6])})")
-    return Threshold(column, op, limit, f"{column} {op} {limit:g}")
+    name = label(column) if label else column
+    return Threshold(column, op, limit, f"{name} {op} {exact(limit)}")
 
 
 def escalation_thresholds(runs: pd.DataFrame) -> list[Threshold]:
@@ -111,7 +124,7 @@ def pct(p: float, fine: bool = False) -> str:
     if p in (0, 1):
         return f"{p:.0%}"
     if abs(p) < 0.001:
-        return f"{p * 100:.2g}%"
+        return f"{significant(p * 100, 2)}%"
     return f"{p:.1%}" if fine or abs(p) < 0.1 else f"{p:.0%}"
 
 
@@ -135,7 +148,14 @@ def runs_text(n: int) -> str:
 
 
 def number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+    """14.2, 0.0347, 777,594: analysis.formatting's significant digits."""
+    return significant(x)
+
+
+def capitalised(text: str) -> str:
+    """First letter upper case, the rest as written ("escalation ..." -> "Escalation ...",
+    "North Korea's ..." unchanged)."""
+    return text[:1].upper() + text[1:]
 
 
 # --- the analysis ------------------------------------------------------------------------------
@@ -150,6 +170,24 @@ class Analysis:
     outcomes: dict[str, str]  # label -> "named" or "threshold", in report order
     policy: str | None  # column naming the lever option(s) of each run, if any varied
     probabilities: pd.DataFrame  # outcome, kind, n, k, p, low, high (all runs)
+
+    def name(self, outcome: str) -> str:
+        """A reported outcome in words: a named one by its name, a threshold by its label."""
+        if self.outcomes.get(outcome) == "threshold":
+            return outcome
+        return self.batch.label(f"outcome.{outcome}")
+
+    def label(self, column: str) -> str:
+        """Any column of ``runs`` in words."""
+        if column.startswith("outcome."):
+            return self.name(column[len("outcome."):])
+        if column == self.policy and len(self.batch.levers) > 1:
+            return ", ".join(self.batch.label(c) for c in self.batch.levers)
+        return self.batch.label(column)
+
+    @property
+    def policy_label(self) -> str | None:
+        return self.label(self.policy) if self.policy else None
 
 
 def analyse(batch: Batch, outcomes: list[str] | None = None,
@@ -182,22 +220,25 @@ def analyse(batch: Batch, outcomes: list[str] | None = None,
 
 
 def _short(column: str) -> str:
-    """lever.west_package -> west_package."""
+    """param.casualty_rate_weekly -> casualty_rate_weekly (parameters keep their ids: they are
+    the model's parameter names, docs/reference/model.md)."""
     return column.split(".", 1)[1] if column.startswith(("lever.", "param.")) else column
 
 
-def _probability_rows(runs: pd.DataFrame, outcomes: dict[str, str], by: str | None
-                      ) -> pd.DataFrame:
-    groups = runs.groupby(by, sort=True) if by else [(None, runs)]
+def _probability_rows(a: Analysis, by: str | None) -> pd.DataFrame:
+    """Probability per outcome (``outcome``: its id or threshold label; ``label``: its name),
+    and per lever option (``OPTION``)."""
+    groups = a.runs.groupby(by, sort=True) if by else [(None, a.runs)]
     rows = []
     for key, group in groups:
-        for label in outcomes:
-            hits = group[f"outcome.{label}"].astype(bool)
+        for outcome in a.outcomes:
+            hits = group[f"outcome.{outcome}"].astype(bool)
             low, high = wilson_interval(int(hits.sum()), len(hits))
-            row = {"label": label, "n": len(hits), "k": int(hits.sum()), "p": hits.mean(),
-                   "low": float(low), "high": float(high)}
+            row = {"outcome": outcome, "label": a.name(outcome), "n": len(hits),
+                   "k": int(hits.sum()), "p": hits.mean(), "low": float(low),
+                   "high": float(high)}
             if by:
-                row[_short(by)] = str(key)
+                row[OPTION] = option_label(key)
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -207,10 +248,13 @@ def _probability_rows(runs: pd.DataFrame, outcomes: dict[str, str], by: str | No
 
 def batch_section(batch: Batch) -> Section:
     m = batch.manifest
-    levers = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in m["levers"].items())
-    unc = "; ".join(f"{u['name']} ({u['distribution']}, {u['low']:g} to {u['high']:g})"
-                    for u in m["uncertainties"])
-    rows = [("scenario", f"{m['scenario_id']} ({m.get('scenario', '?')})"),
+    # The manifest's record keeps the ids beside the names: they are what --lever and the
+    # scenario file use.
+    levers = "; ".join(f"{batch.label(f'lever.{k}')} ({k}): {', '.join(map(str, v))}"
+                       for k, v in m["levers"].items())
+    unc = "; ".join(f"{u['name']} ({u['distribution']}, {exact(u['low'])} to "
+                    f"{exact(u['high'])})" for u in m["uncertainties"])
+    rows = [("scenario", f"{batch.title} ({m['scenario_id']}, {m.get('scenario', '?')})"),
             ("scenario SHA-256", m["scenario_sha256"]),
             ("engine version", m.get("engine_version", "?")),
             ("sampler", m["sampler"]), ("root seed", m["seed"]),
@@ -241,6 +285,7 @@ def batch_section(batch: Batch) -> Section:
 
 def probability_section(a: Analysis) -> Section:
     table = a.probabilities.assign(
+        outcome=a.probabilities["outcome"].map(a.name),
         runs=a.probabilities["n"].map("{:,}".format),
         hits=a.probabilities["k"].map("{:,}".format),
         probability=[pct(p, _fine(lo, hi)) for p, lo, hi in
@@ -248,7 +293,7 @@ def probability_section(a: Analysis) -> Section:
         interval=[interval(lo, hi) for lo, hi in
                   zip(a.probabilities["low"], a.probabilities["high"], strict=True)],
     )[["outcome", "kind", "runs", "hits", "probability", "interval"]]
-    overall = _probability_rows(a.runs, a.outcomes, None)
+    overall = _probability_rows(a, None)
     blocks: list = [
         "Share of runs in which each outcome happened, with its 95% Wilson score interval. "
         "Named outcomes are the scenario's own; thresholds are ad-hoc outcomes on the runs' "
@@ -257,16 +302,18 @@ def probability_section(a: Analysis) -> Section:
         Figure("probabilities", probability_chart(overall), "Outcome probabilities, all runs."),
     ]
     if a.policy:
-        by = _probability_rows(a.runs, a.outcomes, a.policy)
-        name = _short(a.policy)
+        by = _probability_rows(a, a.policy)
+        name = a.policy_label
         wide = by.assign(cell=[with_interval(p, lo, hi) for p, lo, hi in
                                zip(by["p"], by["low"], by["high"], strict=True)])
-        wide = wide.pivot(index="label", columns=name, values="cell").reindex(
-            list(a.outcomes)).reset_index().rename(columns={"label": "outcome"})
+        wide = wide.pivot(index="outcome", columns=OPTION, values="cell").reindex(
+            list(a.outcomes))
+        wide.index = wide.index.map(a.name)
+        wide = wide.reset_index()
         wide.columns.name = None
         blocks += [Table(wide, f"By {name} (probability and 95% interval)"),
                    Figure("probabilities-by-policy",
-                          probability_chart(by, colour=name,
+                          probability_chart(by, colour=OPTION, colour_title=name,
                                             title=f"Outcome probabilities by {name}"),
                           f"Outcome probabilities for each {name} option; click a legend "
                           "entry to highlight it.")]
@@ -282,11 +329,13 @@ def fan_section(a: Analysis) -> Section:
                                "--per-turn to see escalation and strain turn by turn."])
     per_turn = batch.per_turn(variables=["escalation_level", "strain"], max_runs=FAN_RUNS)
     used = per_turn["run"].nunique()
-    by = [a.policy] if a.policy else None
-    runs = a.runs[["run", a.policy]] if a.policy else None
-    colour = _short(a.policy) if a.policy else None
+    by = [OPTION] if a.policy else None
+    runs = (a.runs[["run"]].assign(**{OPTION: a.runs[a.policy].map(option_label)})
+            if a.policy else None)
+    colour = OPTION if a.policy else None
     blocks: list = ["Median (line), 50% band (darker) and 90% band (lighter) across runs, turn "
-                    "by turn" + (f", one colour per {colour} option" if colour else "") + ". "
+                    "by turn" + (f", one colour per {a.policy_label} option" if colour else "")
+                    + ". "
                     "Scroll to zoom the turns, drag to pan."]
     if used < len(a.runs):
         blocks.append(f"The bands are computed from {used:,} of the {len(a.runs):,} runs (whole "
@@ -297,17 +346,17 @@ def fan_section(a: Analysis) -> Section:
     if not escalation.empty:
         bands = fan(escalation, "escalation_level", "world", runs, by)
         blocks.append(Figure("fan-escalation", fan_chart(
-            bands.rename(columns={a.policy: colour}) if colour else bands,
-            "escalation level (rung)", colour=colour, title="Escalation level"),
+            bands, "escalation level (rung)", colour=colour, colour_title=a.policy_label,
+            title="Escalation level"),
             "Escalation level on Kahn's ladder (the whole part is the rung)."))
     strain = per_turn[per_turn["variable"] == "strain"]
     actors = sorted(set(strain["actor"].astype(str)))
     if actors:
-        bands = pd.concat([fan(strain, "strain", actor, runs, by).assign(actor=actor)
-                           for actor in actors], ignore_index=True)
+        bands = pd.concat([fan(strain, "strain", actor, runs, by).assign(
+            actor=batch.actor_name(actor)) for actor in actors], ignore_index=True)
         blocks.append(Figure("fan-strain", fan_chart(
-            bands.rename(columns={a.policy: colour}) if colour else bands,
-            "economic strain", colour=colour, facet="actor", title="Economic strain by actor"),
+            bands, "economic strain", colour=colour, colour_title=a.policy_label,
+            facet="actor", title="Economic strain by actor"),
             "Economic strain per actor (0 = none; each panel has its own scale)."))
     return Section(title, blocks)
 
@@ -335,8 +384,8 @@ def policy_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
     for lever in a.batch.levers:
         table = compare_policies(runs, lever, medians=_medians(runs))
         tables.append(table)
-        shown = table.assign(
-            option=table["value"].astype(str), baseline=table["baseline"].astype(str),
+        named = labelled_comparison(table, a.label)
+        shown = named.assign(
             estimate=[format_measure(m, v) for m, v in zip(table["measure"], table["estimate"],
                                                           strict=True)],
             baseline_estimate=[format_measure(m, v) for m, v in
@@ -344,21 +393,40 @@ def policy_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
             difference=[format_difference(m, d, lo, hi) for m, d, lo, hi in
                         zip(table["measure"], table["difference"], table["low"], table["high"],
                             strict=True)],
-        )[["measure", "option", "estimate", "baseline", "baseline_estimate", "difference"]]
-        name = _short(lever)
-        blocks += [Table(ranking(table), f"{name}: options ranked, lowest first"),
+        ).rename(columns={"value": "option"})[
+            ["measure", "option", "estimate", "baseline", "baseline_estimate", "difference"]]
+        name = a.label(lever)
+        baseline = named["baseline"].iloc[0]
+        blocks += [Table(ranking(named), f"{name}: options ranked, lowest first"),
                    Table(shown.rename(columns={"baseline_estimate": "baseline estimate",
                                                "difference": "difference (95% interval)"}),
-                         f"{name}: options against {table['baseline'].iloc[0]}"),
-                   Figure(f"policy-{slug(name)}", difference_chart(
-                       table.assign(value=table["value"].astype(str),
-                                    baseline=table["baseline"].astype(str)),
-                       title=f"{name}: difference from {table['baseline'].iloc[0]}"),
+                         f"{name}: options against {baseline}"),
+                   Figure(f"policy-{slug(_short(lever))}", difference_chart(
+                       named, title=f"{name}: difference from {baseline}"),
                        f"Differences between {name} options; each panel has its own scale.")]
     if len(a.batch.levers) > 1:
         blocks.append("With several levers, each is compared over all the options of the "
                       "others (the batch crosses them, so the comparison stays balanced).")
     return Section(title, blocks), pd.concat(tables, ignore_index=True)
+
+
+def measure_label(measure: str, label: Callable[[str], str]) -> str:
+    """A compare_policies measure in words, given a column labeller such as ``Batch.label``:
+    "P(intense_crisis)" -> "P(Escalation at rung 14 or higher)",
+    "median(max.world.escalation_level)" -> "median peak escalation level"."""
+    if measure.startswith("P(") and measure.endswith(")"):
+        return f"P({label('outcome.' + measure[2:-1])})"
+    if measure.startswith("median(") and measure.endswith(")"):
+        return f"median {label(measure[len('median('):-1])}"
+    return measure
+
+
+def labelled_comparison(table: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
+    """A compare_policies table as people read it: measures in words, options as text with
+    spaces for underscores. The numbers are unchanged."""
+    return table.assign(measure=[measure_label(m, label) for m in table["measure"]],
+                        value=table["value"].map(option_label),
+                        baseline=table["baseline"].map(option_label))
 
 
 def ranking(table: pd.DataFrame) -> pd.DataFrame:
@@ -378,12 +446,21 @@ def format_measure(measure: str, value: float) -> str:
     return pct(value) if measure.startswith("P(") else number(value)
 
 
+def difference_parts(measure: str, d: float, low: float, high: float
+                     ) -> tuple[str, str, str, str]:
+    """A difference, its interval's bounds and their unit (" points" for probabilities) as
+    text: one precision for the three, set by the largest, so they read on one scale and a
+    difference far inside its interval shows as zero ("+0.000", not "+3.47e-05")."""
+    unit, factor = (" points", 100) if measure.startswith("P(") else ("", 1)
+    values = [v * factor for v in (d, low, high)]
+    scale = max(abs(v) for v in values)
+    d_text, low_text, high_text = (significant(v, scale=scale, sign=True) for v in values)
+    return d_text, low_text, high_text, unit
+
+
 def format_difference(measure: str, d: float, low: float, high: float) -> str:
-    if measure.startswith("P("):
-        return f"{d * 100:+.1f} points ({low * 100:+.1f} to {high * 100:+.1f})"
-    # One format for the three numbers, set by the widest, so they read on one scale.
-    form = "{:+,.0f}" if max(abs(low), abs(high)) >= 1000 else "{:+.3g}"
-    return f"{form.format(d)} ({form.format(low)} to {form.format(high)})"
+    d_text, low_text, high_text, unit = difference_parts(measure, d, low, high)
+    return f"{d_text}{unit} ({low_text} to {high_text})"
 
 
 def sensitivity_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
@@ -404,10 +481,11 @@ def sensitivity_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
             for output in outputs:
                 table = sobol_indices(a.runs, batch.manifest, output)
                 for _, r in table.iterrows():
-                    context = ", ".join(f"{_short(c)}={r[c]}" for c in table.columns
-                                        if c.startswith("lever."))
+                    context = "; ".join(f"{batch.label(c)}: {option_label(r[c])}"
+                                        for c in table.columns if c.startswith("lever."))
                     for index in ("S1", "ST"):
-                        rows.append({"output": output, "context": context or "all runs",
+                        rows.append({"output": a.label(output),
+                                     "context": context or "all runs",
                                      "parameter": r["parameter"], "index": index,
                                      "value": r[index], "low": r[index] - r[f"{index}_conf"],
                                      "high": r[index] + r[f"{index}_conf"]})
@@ -432,7 +510,8 @@ def sensitivity_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
         for output in outputs:
             table = importance(a.runs, output)
             for _, r in table.iterrows():
-                rows.append({"output": output, "parameter": r["parameter"], "index": "eta²",
+                rows.append({"output": a.label(output), "parameter": r["parameter"],
+                             "index": "eta²",
                              "value": r["eta2"], "low": r["eta2"], "high": r["eta2"],
                              "spearman": r["spearman"]})
         method = "eta²"
@@ -471,7 +550,7 @@ def discovery_section(a: Analysis) -> tuple[Section, list[dict]]:
         box = prim(a.runs, f"outcome.{label}")
         found.append({"outcome": label, "box": box})
     table = pd.DataFrame([{
-        "outcome": f["outcome"], "rule": f["box"].rule(),
+        "outcome": a.name(f["outcome"]), "rule": f["box"].rule(),
         "coverage": pct(f["box"].coverage), "density": pct(f["box"].density),
         "share of runs in box": pct(f["box"].support),
         "base rate": pct(a.probabilities.set_index("outcome").loc[f["outcome"], "p"])}
@@ -490,12 +569,12 @@ def discovery_section(a: Analysis) -> tuple[Section, list[dict]]:
     if len(axes) >= 2:
         x, y = f"param.{axes[0]}", f"param.{axes[1]}"
         sample = a.runs.sample(min(SCATTER_POINTS, len(a.runs)), random_state=0)
-        hit = first["outcome"]
+        hit = a.name(first["outcome"])
         sample = pd.DataFrame({_short(x): sample[x], _short(y): sample[y],
-                               hit: sample[f"outcome.{hit}"].astype(bool)})
+                               "outcome": sample[f"outcome.{first['outcome']}"].astype(bool)})
         blocks.append(Figure("discovery", discovery_chart(
-            sample, _short(x), _short(y), hit, first["box"].limits,
-            f"Where '{hit}' happens (box: {first['box'].rule()})"),
+            sample, _short(x), _short(y), "outcome", first["box"].limits,
+            f"Where '{hit}' happens (box: {first['box'].rule()})", hit_title=hit),
             f"{len(sample):,} runs drawn at random; red: '{hit}' happened. The black outline is "
             "the PRIM box on these two parameters. Lever options share the sampled worlds, "
             "so their runs lie on the same points. Drag to pan, scroll to zoom."))
@@ -510,32 +589,36 @@ def convergence_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
                                "Wilson intervals in the table above already say how sure "
                                "that is."]), None
     groups = a.runs.groupby(a.policy, sort=True) if a.policy else [("all runs", a.runs)]
-    colour = _short(a.policy) if a.policy else None
+    colour = OPTION if a.policy else None
     frames = []
     for key, group in groups:
-        for label in chosen:
-            table = convergence(group, label).assign(outcome=label)
+        for outcome in chosen:
+            table = convergence(group, outcome).assign(outcome=a.name(outcome))
             if colour:
-                table[colour] = str(key)
+                table[colour] = option_label(key)
             frames.append(table)
     frame = pd.concat(frames, ignore_index=True)
     keys = ["outcome", *([colour] if colour else [])]
-    last = frame.sort_values("runs").groupby(keys).tail(1).sort_values(keys)
+    order = {a.name(o): i for i, o in enumerate(chosen)}  # most uncertain first
+    last = frame.sort_values("runs", kind="stable").groupby(keys).tail(1).sort_values(
+        keys, key=lambda c: c.map(order) if c.name == "outcome" else c, kind="stable")
     shown = last.assign(runs=last["runs"].map("{:,}".format),
                         estimate=[pct(p, _fine(lo, hi)) for p, lo, hi in
                                   last[["estimate", "low", "high"]].itertuples(index=False)],
                         interval=[interval(lo, hi) for lo, hi in
                                   zip(last["low"], last["high"], strict=True)],
-                        width=(last["width"] * 100).map("{:.1f} points".format))
+                        width=[f"{significant(w * 100)} points" for w in last["width"]])
     shown = shown[["outcome", *([colour] if colour else []), "runs", "estimate", "interval",
-                   "width"]]
+                   "width"]].rename(columns={OPTION: a.policy_label})
     blocks: list = [
         "How each estimate and its 95% interval move as runs accumulate (in run order"
-        + (f", separately for each {colour} option" if colour else "") + "). A flat line inside "
+        + (f", separately for each {a.policy_label} option" if colour else "")
+        + "). A flat line inside "
         "a narrow band means more runs would change little; the width shrinks roughly as one "
         "over the square root of the runs, so halving it takes four times as many.",
         Table(shown, "After all runs"),
-        Figure("convergence", convergence_chart(frame, colour=colour),
+        Figure("convergence", convergence_chart(frame, colour=colour,
+                                                colour_title=a.policy_label),
                "Estimate (line) and 95% interval (band) after the first n runs.")]
     return Section(title, blocks), last
 
@@ -547,52 +630,56 @@ def summary_section(a: Analysis, policies: pd.DataFrame | None,
     batch, probs = a.batch, a.probabilities.set_index("outcome")
     n = len(a.runs)
     levers = "; ".join(
-        f"{_short(c)} over {', '.join(map(str, sorted(a.runs[c].unique(), key=str)))}"
+        f"{batch.label(c)} over "
+        f"{', '.join(option_label(v) for v in sorted(a.runs[c].unique(), key=str))}"
         for c in batch.levers)
     facts = [f"{len(batch.parameters)} uncertain parameters sampled by {batch.manifest['sampler']}"
              if batch.parameters else "no parameters sampled"]
     if levers:
         facts.append(levers)
-    sentences = [f"This report covers {n:,} runs of the scenario {batch.scenario_id} "
-                 f"({'; '.join(facts)})."]
+    scenario = batch.title if batch.labels.get("title") else f"the scenario {batch.title}"
+    sentences = [f"This report covers {n:,} runs of {scenario} ({'; '.join(facts)})."]
     headline = [o for o, k in a.outcomes.items() if k == "threshold"
                 and o.startswith("escalation reached")]
     if headline:
         pick = min(headline, key=lambda o: abs(probs.loc[o, "p"] - 0.5))
         r = probs.loc[pick]
-        sentences.append(f"{pick.capitalize()} in "
+        sentences.append(f"{capitalised(pick)} in "
                          f"{with_interval(r['p'], r['low'], r['high'])} of the runs "
                          "(95% interval).")
     named = [o for o, k in a.outcomes.items() if k == "named"]
     if named:
         ranked = sorted(named, key=lambda o: -probs.loc[o, "p"])
-        parts = [f"{o} {with_interval(r['p'], r['low'], r['high'])}"
+        parts = [f"{a.name(o)} {with_interval(r['p'], r['low'], r['high'])}"
                  for o, r in probs.loc[ranked].iterrows()]
         sentences.append("Named outcomes, most likely first: " + "; ".join(parts) + ".")
         never = [o for o in named if probs.loc[o, "k"] == 0]
         if never:
-            sentences.append(f"{', '.join(never)} happened in no run: with 95% confidence, in "
+            sentences.append(f"{_and([quoted(a.name(o)) for o in never])} happened in no "
+                             "run: with 95% confidence, in "
                              f"at most {pct(probs.loc[never[0], 'high'])} of such worlds.")
     opening = len(sentences)  # what happened, in one paragraph; then one finding a paragraph
     if policies is not None:
-        sentences += _policy_sentences(policies)
+        sentences += _policy_sentences(a, policies)
     if sensitivity is not None and not sensitivity.empty:
         key = "ST" if (sensitivity["index"] == "ST").any() else "eta²"
         rows = sensitivity[sensitivity["index"] == key]
         for output, group in rows.groupby("output", sort=False):
             top = group.sort_values("value", ascending=False).iloc[0]
-            sentences.append(f"{output} depends most on {top['parameter']} ({key} "
+            sentences.append(f"{capitalised(output)} depends most on {top['parameter']} ({key} "
                              f"{top['value']:.2f}).")
     restricted = [b for b in boxes if b["box"].limits]
     if restricted:
         b = restricted[0]
-        sentences.append(f"'{b['outcome']}' concentrates where {b['box'].rule()}: that box "
+        sentences.append(f"{quoted(a.name(b['outcome']))} concentrates where "
+                         f"{b['box'].rule()}: that box "
                          f"holds {pct(b['box'].coverage)} of its runs, and "
                          f"{pct(b['box'].density)} of the runs in it have the outcome.")
     if converged is not None:
         widest = converged.sort_values("width").iloc[-1]
         sentences.append(f"The widest interval after all runs spans "
-                         f"{widest['width'] * 100:.1f} points ({widest['outcome']}); four times "
+                         f"{significant(widest['width'] * 100)} points ({widest['outcome']}); "
+                         "four times "
                          "as many runs would halve it.")
     if len(batch.failures):
         sentences.append(f"Failed, and left out: {runs_text(len(batch.failures))}.")
@@ -601,7 +688,17 @@ def summary_section(a: Analysis, policies: pd.DataFrame | None,
     return Section("Summary", [" ".join(sentences[:opening]), *sentences[opening:]])
 
 
-def _policy_sentences(table: pd.DataFrame) -> list[str]:
+def quoted(name: str) -> str:
+    """A name quoted inside a sentence ('Risk of a wider war above 50%')."""
+    return f"'{name}'"
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _policy_sentences(a: Analysis, table: pd.DataFrame) -> list[str]:
     """The largest probability difference between options that the runs can tell apart."""
     probs = table[table["measure"].str.startswith("P(")]
     clear = probs[(probs["low"] > 0) | (probs["high"] < 0)]
@@ -609,11 +706,11 @@ def _policy_sentences(table: pd.DataFrame) -> list[str]:
         return ["No lever option changed any outcome's probability by more than its 95% "
                 "interval allows."] if not probs.empty else []
     r = clear.loc[clear["difference"].abs().idxmax()]
-    lever = _short(r["lever"])
-    return [f"The clearest policy effect: with {lever} = {r['value']} rather than "
-            f"{r['baseline']}, {r['measure']} was {pct(r['estimate'])} instead of "
-            f"{pct(r['baseline_estimate'])} ({r['difference'] * 100:+.1f} points, 95% interval "
-            f"{r['low'] * 100:+.1f} to {r['high'] * 100:+.1f})."]
+    d, low, high, unit = difference_parts(r["measure"], r["difference"], r["low"], r["high"])
+    return [f"The clearest policy effect: with {a.label(r['lever'])} set to "
+            f"{option_label(r['value'])} rather than {option_label(r['baseline'])}, "
+            f"{measure_label(r['measure'], a.label)} was {pct(r['estimate'])} instead of "
+            f"{pct(r['baseline_estimate'])} ({d}{unit}, 95% interval {low} to {high})."]
 
 
 def build_report(batch: Batch, outcomes: list[str] | None = None,
@@ -626,6 +723,6 @@ def build_report(batch: Batch, outcomes: list[str] | None = None,
     discovery, boxes = discovery_section(a)
     converging, converged = convergence_section(a)
     summary = summary_section(a, policy_table, sensitivity_table, boxes, converged)
-    return Report(f"Batch report: {batch.scenario_id}",
+    return Report(f"Batch report: {batch.title}",
                   [summary, batch_section(batch), probabilities, fans, policies, sensitivity,
                    discovery, converging])

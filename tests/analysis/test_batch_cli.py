@@ -3,13 +3,15 @@ one line on stderr, exit status 2, no traceback."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from analysis.batch import BatchReadError, load_batch
+from analysis.batch import BatchReadError, load_batch, option_label
 from analysis.batch_compare import compare_batches
 from analysis.cli import main
 from tests.conftest import ROOT
@@ -43,6 +45,25 @@ def test_load_batch_reads_every_table(nk_batch):
     assert len(world) == 60 * 21  # turns 0 (the start) to 20
 
 
+def test_batch_names_its_columns_from_the_manifest(nk_batch):
+    batch = load_batch(nk_batch)
+    assert batch.title == "North Korea's 100,000: a surge to Russia, and the sanctions answer"
+    assert batch.label("outcome.intense_crisis") == "Escalation at rung 14 or higher"
+    assert batch.label("lever.west_package") == "West's added sanctions on Russia"
+    assert batch.label("max.world.escalation_level") == "peak escalation level"
+    assert batch.label("russia.strain") == "Russia's final economic strain"
+    assert batch.label("param.leakage_max") == "leakage_max"
+    assert batch.actor_name("west") == "The West (US, EU, UK, ROK, Japan)"
+    assert option_label("secondary_sanctions") == "secondary sanctions"
+    old = dataclasses.replace(batch, manifest={k: v for k, v in batch.manifest.items()
+                                               if k != "labels"})
+    assert old.title == "nk_100k"
+    assert old.label("outcome.intense_crisis") == "intense crisis"
+    assert old.label("lever.west_package") == "west package"
+    assert old.label("russia.strain") == "russia's final economic strain"
+    assert old.actor_name("north_korea") == "north korea"
+
+
 def test_per_turn_subsample_keeps_every_lever_option(nk_batch):
     """max_runs reads whole parts spread over the batch: 3 of the 6 parts of 10 runs, one in
     each west_package option's block of 20 runs."""
@@ -66,10 +87,15 @@ def test_per_turn_of_a_batch_without_it_is_a_clear_error(nk_batch_other_seed):
 def test_compare_prints_differences(nk_batch, nk_batch_other_seed, capsys):
     assert main(["compare", str(nk_batch), str(nk_batch_other_seed)]) == 0
     out = capsys.readouterr().out
-    assert "A = nk (60 runs), B = nk-seed4 (60 runs), scenario nk_100k" in out
+    assert ("A = nk (60 runs), B = nk-seed4 (60 runs), scenario North Korea's 100,000: a surge "
+            "to Russia, and the sanctions answer") in out
     assert "B - A (95% interval)" in out
-    assert "P(nk_50k_abroad)" in out
-    assert "median(max.world.escalation_level)" in out
+    assert "P(50,000 or more North Korean troops abroad)" in out
+    assert "median peak escalation level" in out
+    assert "median humanitarian toll" in out
+    for raw in ("nk_50k_abroad", "outcome.", "max.world.", "world.humanitarian_toll"):
+        assert raw not in out
+    assert not re.search(r"\de[+-]\d", out), "a number in scientific notation"
 
 
 def test_compare_numbers(nk_batch, nk_batch_other_seed):
@@ -96,6 +122,20 @@ def test_compare_writes_a_report(nk_batch, nk_batch_other_seed, tmp_path, capsys
     for heading in ("Summary", "Batches", "Differences", "Outcome probabilities"):
         assert f">{heading}</h2>" in text
     assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_compare_report_names_measures_in_words(nk_batch, nk_batch_other_seed, tmp_path):
+    out = tmp_path / "cmp.md"
+    assert main(["compare", str(nk_batch), str(nk_batch_other_seed), "--out", str(out)]) == 0
+    text = re.sub(r"\]\([^)]*\.png\)", "]", out.read_text())  # figure paths are not prose
+    assert text.startswith("# Batch comparison: North Korea's 100,000")
+    assert "both of North Korea's 100,000: a surge to Russia, and the sanctions answer." in text
+    assert "| P(Escalation at rung 14 or higher) |" in text
+    assert "| median peak escalation level |" in text
+    for raw in ("outcome.", "max.world.", "world.humanitarian_toll", "intense_crisis",
+                "nk_50k_abroad", "scenario nk_100k"):
+        assert raw not in text
+    assert not re.search(r"\de[+-]\d", text), "a number in scientific notation"
 
 
 # --- bad input ---------------------------------------------------------------------------------

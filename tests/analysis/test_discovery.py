@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.discovery import prim
+from analysis.discovery import Box, prim
 
 
 def test_prim_finds_a_planted_box():
@@ -35,3 +35,9 @@ def test_prim_errors():
         prim(runs, "war")
     with pytest.raises(ValueError, match="sampled no parameters"):
         prim(pd.DataFrame({"outcome.war": [True]}), "war")
+
+
+def test_box_rule_writes_limits_without_exponents():
+    box = Box({"rate": (2.5e-05, 0.0299), "pay": (1591.2, 2307.0)},
+              1.0, 1.0, 0.5, pd.DataFrame())
+    assert box.rule() == "0.0000250 <= rate <= 0.0299 and 1,591 <= pay <= 2,307"

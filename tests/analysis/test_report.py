@@ -14,12 +14,19 @@ import pytest
 from analysis import report as report_module
 from analysis.batch import load_batch
 from analysis.cli import main
+from analysis.formatting import exact
 from analysis.probabilities import wilson_interval
 from analysis.render import Figure, chart_spec, render_html
 from analysis.report import (
     analyse,
     build_report,
     escalation_thresholds,
+    format_difference,
+    labelled_comparison,
+    measure_label,
+    number,
+    parse_threshold,
+    pct,
     ranking,
     with_interval,
 )
@@ -97,7 +104,8 @@ def test_report_has_every_section_in_order(html_report):
     page.feed(text)
     assert page.headings == list(SECTIONS)
     assert "<caption>Manifest</caption>" in text
-    assert "<caption>By west_package (probability and 95% interval)</caption>" in text
+    assert ("<caption>By West&#x27;s added sanctions on Russia (probability and 95% interval)"
+            "</caption>") in text
 
 
 def test_html_refers_to_no_external_resource(html_report):
@@ -197,7 +205,8 @@ def test_summary_is_written_from_the_numbers(nk_batch):
         expected = batch.runs[f"outcome.{outcome}"].mean()
         assert probs.loc[outcome, "p"] == pytest.approx(expected)
         low, high = wilson_interval(batch.runs[f"outcome.{outcome}"].sum(), len(batch.runs))
-        assert f"{outcome} {with_interval(expected, low, high)}" in summary
+        name = batch.manifest["labels"]["outcomes"][outcome]
+        assert f"{name} {with_interval(expected, low, high)}" in summary
     rungs = [o for o in a.outcomes if o.startswith("escalation reached")]
     assert rungs
     assert any(f"{o.capitalize()} in {with_interval(*probs.loc[o, ['p', 'low', 'high']])}"
@@ -263,7 +272,8 @@ def test_sobol_batch_reports_s1_and_st(sobol_batch):
     assert section.blocks[0].startswith("Sobol indices")
     table = next(b for b in section.blocks if hasattr(b, "frame")).frame
     assert set(table["index"]) == {"S1", "ST"}
-    assert set(table["context"]) == {"blue_package=targeted", "blue_package=comprehensive"}
+    # small-batch.yaml gives its lever no label: the manifest names it from its id
+    assert set(table["context"]) == {"Blue package: targeted", "Blue package: comprehensive"}
 
 
 def test_fixed_batch_skips_sensitivity_discovery_and_policies(fixed_batch):
@@ -279,8 +289,10 @@ def test_threshold_option_replaces_the_defaults(nk_batch, tmp_path):
     assert main(["report", str(nk_batch), "--out", str(out), "--outcome", "nk_50k_abroad",
                  "--threshold", "max.north_korea.troops_abroad>=60000"]) == 0
     text = out.read_text()
-    assert "max.north_korea.troops_abroad &gt;= 60000" in text
-    assert "wider_war" not in text.split("<h2")[3]  # only the chosen named outcome
+    assert "North Korea&#x27;s peak troops abroad &gt;= 60,000" in text
+    probabilities = text.split('<h2 id="outcome-probabilities">')[1].split("<h2")[0]
+    assert "50,000 or more North Korean troops abroad" in probabilities
+    assert "Risk of a wider war above 50%" not in probabilities  # only the chosen outcome
     assert "escalation reached rung" not in text
 
 
@@ -320,3 +332,130 @@ def test_policy_ranking_orders_every_option():
          "baseline_estimate": 0.3}])
     assert ranking(table).to_dict("records") == [
         {"measure": "P(war)", "ranking": "c (20%) ≤ a (30%) ≤ b (50%)"}]
+
+
+# --- names and numbers as people read them -----------------------------------------------------
+
+# Runs-table columns ("have the outcome." is prose, "outcome.wider_war" a column).
+RAW_IDS = re.compile(r"outcome\.\w|max\.world\.|world\.humanitarian_toll")
+SCIENTIFIC = re.compile(r"\de[+-]\d")
+
+
+def _markdown_prose(batch_folder: Path, out: Path) -> str:
+    """The Markdown report's text, without the figures' file paths (not prose)."""
+    assert main(["report", str(batch_folder), "--out", str(out)]) == 0
+    return re.sub(r"\]\([^)]*\.png\)", "]", out.read_text())
+
+
+def _section(markdown: str, title: str) -> str:
+    return markdown.split(f"\n## {title}\n")[1].split("\n## ")[0]
+
+
+def test_markdown_report_names_everything_in_words(nk_batch, tmp_path):
+    text = _markdown_prose(nk_batch, tmp_path / "report.md")
+    labels = load_batch(nk_batch).manifest["labels"]
+    assert text.startswith(f"# Batch report: {labels['title']}\n")
+    assert f"This report covers 60 runs of {labels['title']} (" in text
+    for outcome, name in labels["outcomes"].items():
+        assert f"| {name} | named |" in text  # the probability table
+        assert outcome not in text, outcome
+    lever = labels["levers"]["west_package"]
+    assert f"**By {lever} (probability and 95% interval)**" in text
+    assert f"**{lever}: options ranked, lowest first**" in text
+    assert "| median peak escalation level |" in text
+    assert "| median humanitarian toll (civilian casualties and displaced) |" in text
+    assert "| P(Public estimate above 30,000) |" in _section(text, "Policy comparison")
+    assert "| peak escalation level | " in _section(text, "Sensitivity")
+    assert "Peak escalation level depends most on " in _section(text, "Summary")
+    assert not RAW_IDS.search(text), RAW_IDS.search(text)
+    # The lever's id appears only in the manifest, where --lever needs it.
+    for section in SECTIONS:
+        if section != "Batch":
+            assert "west_package" not in _section(text, section), section
+    assert f"{lever} (west_package): targeted, comprehensive, secondary" in text
+    assert not SCIENTIFIC.search(text), SCIENTIFIC.search(text)
+
+
+def test_report_of_a_batch_without_labels_uses_ids_with_spaces(nk_batch, tmp_path):
+    """Manifests written before the labels block: the report still comes out, ids with
+    spaces for names."""
+    folder = tmp_path / "old"
+    shutil.copytree(nk_batch, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["labels"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    text = _markdown_prose(folder, tmp_path / "report.md")
+    assert text.startswith("# Batch report: nk_100k\n")
+    assert "This report covers 60 runs of the scenario nk_100k (" in text
+    assert "| nk 50k abroad | named |" in text
+    assert "**By west package (probability and 95% interval)**" in text
+    assert "| P(public confirms surge) |" in text
+    assert "| median peak escalation level |" in text
+    assert not RAW_IDS.search(text), RAW_IDS.search(text)
+    assert not SCIENTIFIC.search(text)
+
+
+def test_charts_title_legends_with_the_lever_label(nk_batch):
+    report = build_report(load_batch(nk_batch))
+    figures = {b.name: b for s in report.sections for b in s.blocks if isinstance(b, Figure)}
+    lever = "West's added sanctions on Russia"
+    for name in ("probabilities-by-policy", "fan-escalation", "fan-strain", "convergence"):
+        spec = json.dumps(chart_spec(figures[name].chart))
+        assert json.dumps(lever) in spec, name
+        assert "west_package" not in spec, name
+    strain = json.dumps(chart_spec(figures["fan-strain"].chart))
+    assert '"North Korea"' in strain
+    assert '"north_korea"' not in strain
+    policy = json.dumps(chart_spec(figures["policy-west-package"].chart))
+    assert "P(Public estimate above 30,000)" in policy
+    assert "median peak escalation level" in policy
+    assert "max.world" not in policy
+    assert "public_confirms_surge" not in policy
+
+
+@pytest.mark.parametrize(("measure", "d", "low", "high", "text"), [
+    # far inside its interval: zero at the interval's precision, not "+3.47e-05"
+    ("median(x)", 3.47e-05, -0.442, 0.441, "+0.000 (-0.442 to +0.441)"),
+    ("median(x)", -6.99e-06, -0.443, 0.441, "+0.000 (-0.443 to +0.441)"),
+    ("median(x)", 0.00003, 0.00001, 0.00005, "+0.0000300 (+0.0000100 to +0.0000500)"),
+    ("median(x)", -310.4, -37759.2, 36878.9, "-310 (-37,759 to +36,879)"),
+    ("P(x)", -0.11, -0.166, -0.053, "-11.0 points (-16.6 to -5.3)"),
+    ("P(x)", 2e-7, -4e-7, 9e-7, "+0.0000200 points (-0.0000400 to +0.0000900)"),
+    ("P(x)", 0.0, 0.0, 0.0, "+0 points (+0 to +0)"),
+])
+def test_differences_use_one_precision_and_no_scientific_notation(measure, d, low, high, text):
+    assert format_difference(measure, d, low, high) == text
+
+
+def test_tiny_percentages_and_inputs_are_written_without_exponents():
+    assert pct(1.2e-7) == "0.000012%"
+    assert exact(2.5e-05) == "0.000025"
+    assert exact(60000) == "60,000"
+    assert number(14.18) == "14.2"
+    assert number(0.0000347) == "0.0000347"
+    assert number(777594.4) == "777,594"
+
+
+def test_policy_measures_and_options_in_words():
+    import pandas as pd
+
+    names = {"outcome.intense_crisis": "Escalation at rung 14 or higher",
+             "max.world.escalation_level": "peak escalation level"}
+    assert measure_label("P(intense_crisis)", names.get) == "P(Escalation at rung 14 or higher)"
+    assert (measure_label("median(max.world.escalation_level)", names.get)
+            == "median peak escalation level")
+    table = pd.DataFrame([{"measure": "P(intense_crisis)", "value": "secondary_sanctions",
+                           "baseline": "targeted_designations", "estimate": 0.5,
+                           "baseline_estimate": 0.3}])
+    named = labelled_comparison(table, names.get)
+    assert named.to_dict("records") == [{
+        "measure": "P(Escalation at rung 14 or higher)", "value": "secondary sanctions",
+        "baseline": "targeted designations", "estimate": 0.5, "baseline_estimate": 0.3}]
+
+
+def test_custom_threshold_is_labelled_in_words(nk_batch):
+    batch = load_batch(nk_batch)
+    threshold = parse_threshold("max.north_korea.troops_abroad>=60000", batch.runs, batch.label)
+    assert threshold.label == "North Korea's peak troops abroad >= 60,000"
+    assert parse_threshold("max.russia.strain>0.3", batch.runs).label == (
+        "max.russia.strain > 0.3")  # without a labeller: the column, for scripts
