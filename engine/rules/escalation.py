@@ -7,7 +7,10 @@
     target     T_t = reference_rung + H_t / points_per_rung
     level      rising:  L_t = T_t, but stopped just below a Kahn threshold unless a move of at
                         least that threshold's barrier points was made this turn;
-               falling: L_t = L_{t-1} - descent_friction x (L_{t-1} - T_t)
+               falling: L_t = L_{t-1} - descent_friction x (L_{t-1} - T_t), but never below
+                        the scenario's initial rung while fighting goes on in a theatre
+                        (intensity above 0, no ceasefire): a quiet week in a war that goes on is
+                        not de-escalation
     accident   with probability p_turn x clip((L - onset)/(21 - onset), 0, 1) the level
                jumps 1-3 rungs (Payne), never across a threshold that needs nuclear use
                (rungs 21, 26, 32, 39); p_turn = 1 - (1 - accident_p_max)^weeks, since
@@ -97,6 +100,14 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
         if target < state.escalation_level and explain:
             notes.append(f"easing slowly: each turn closes {p['descent_friction']:.0%} of the "
                          "gap")
+        war = _war_going_on(state)
+        if war is not None and new_level < state.reference_rung:
+            # A quiet week in a war that goes on is not de-escalation: the level cannot fall
+            # below the rung the scenario's war started at until the fighting stops.
+            new_level = max(new_level, min(state.escalation_level, state.reference_rung))
+            if explain:
+                notes.append(f"held at rung {int(new_level)} while the fighting in {war.name} "
+                             "goes on")
     new_level = clip(new_level, 0.0, float(TOP_RUNG))
     cause = Cause(RULE, "escalation", "; ".join(notes)) if explain else QUIET
     changes.append(("world", "escalation_score", score, cause))
@@ -130,6 +141,13 @@ def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
         f"{_more_actors(drawn - initially_drawn)} drawn in than at the start, the risk of a "
         f"wider war is {risk_war:.1%}") if explain else QUIET))
     return changes
+
+
+def _war_going_on(state: WorldState):
+    """The first theatre where fighting goes on (intensity above 0 and no ceasefire), or
+    None: while one does, the level stays at or above the rung the scenario started at."""
+    return next((th for th in state.theatres.values()
+                 if th.intensity > 0 and not th.ceasefire), None)
 
 
 def _tension_note(state: WorldState, score: float, heat: float, target: float) -> str:

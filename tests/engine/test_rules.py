@@ -332,6 +332,21 @@ def test_escalation_falls_more_slowly_than_it_rises():
     assert 0 < fall < rise
 
 
+def test_a_quiet_week_in_a_war_that_goes_on_is_not_de_escalation():
+    """Moves below the usual score lower the level towards its target, but not below the
+    rung the war started at while fighting goes on; after a ceasefire it can fall."""
+    model = mini_model(escalation={"initial_rung": 12, "baseline_score": 20})
+    for _ in range(4):
+        model.step()  # nobody moves: each turn scores 0 against a usual 20
+    assert model.state.escalation_level == 12
+    assert model.state.theatres["front"].intensity > 0
+    why = [e.why for e in model.log.entries if e.var == "heat"]  # the level itself is unchanged
+    assert why and "while the fighting in Front goes on" in why[-1]
+    model.state.theatres["front"].ceasefire = True
+    model.step()
+    assert model.state.escalation_level < 12
+
+
 def test_accidents_only_near_the_top():
     """No accident below the onset rung; some accidents near the nuclear threshold."""
     def accidents(rung, seeds=range(200)):
