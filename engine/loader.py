@@ -23,7 +23,7 @@ from engine import moves as catalogue
 from engine.levers import lever_values, substitute
 from engine.parameters import PARAMETERS
 from engine.scenario import REST_OF_WORLD, Scenario
-from engine.variables import check_variable_path
+from engine.variables import check_variable_path, effect_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 100_000  # nodes visited with aliases expanded
@@ -492,8 +492,9 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             if to != "all":
                 need_actor(("injects", i, "to", j), to)
         for j, eff in enumerate(inject.effects):
-            msg = check_variable_path(f"{eff.target}.{eff.var}", actors, theatres,
-                                      writable=True)
+            msg = (check_variable_path(f"{eff.target}.{eff.var}", actors, theatres,
+                                       writable=True)
+                   or effect_problem(eff.var, eff.op, eff.value))
             if msg:
                 problems.append((("injects", i, "effects", j), msg))
         for j, order in enumerate(inject.moves):

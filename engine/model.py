@@ -50,7 +50,7 @@ from engine.state import (
     Transfer,
     WorldState,
 )
-from engine.variables import belief_estimate, read
+from engine.variables import RANGES, belief_estimate, read
 
 RECORDED_ACTOR_VARS = (
     "gdp", "growth", "strain", "reserves", "lost_trade", "transfer_relief", "regime_income",
@@ -264,13 +264,9 @@ class BrinkModel(mesa.Model):
             value = bool(value)
         elif isinstance(before, int):
             value = max(0, round(value))
-        elif eff.var in ("strain", "stability", "resolve", "credibility", "readiness",
-                         "repression", "intel_quality", "concealment"):
-            value = min(1.0, max(0.0, value))
-        elif eff.var == "front_pressure":
-            value = min(1.0, max(-1.0, value))
-        elif eff.var == "escalation_level":
-            value = min(44.0, max(0.0, value))
+        elif eff.var in RANGES:
+            low, high = RANGES[eff.var]
+            value = min(high, max(low, value))
         else:
             value = max(0.0, value) if before >= 0 else value
         changes = [(target, eff.var, value, cause)]

@@ -381,7 +381,8 @@ class Exercise:
         mine = [(p, msg) for p, msg in problems if p[:2] == ("injects", k)]
         if mine:
             path, msg = mine[0]
-            where = ".".join(str(x) for x in path[2:])
+            where = (f"effect {path[3] + 1}" if path[2:3] == ("effects",) and len(path) > 3
+                     else ".".join(str(x) for x in path[2:]))
             raise SessionError(f"{where}: {msg}" if where else msg)
         return self._act("inject", {"inject": inject.model_dump(by_alias=True, mode="json")})
 

@@ -39,6 +39,16 @@ WORLD_VARS = (
 )
 WRITABLE_WORLD_VARS = ("escalation_level", "heat", "civilian_casualties", "displaced")
 THEATRE_VARS = ("front_pressure", "intensity", "base_intensity", "ceasefire")
+# The range of each writable variable that has one. An inject's effect is clipped to it
+# (engine/model.py), and an effect that cannot be meant - a "set" outside the range, an "add"
+# larger than the whole range, a negative "mul" - is refused when a scenario or an ad-hoc
+# inject is checked (``effect_problem``): "stability add -5" is a typo for -0.5.
+RANGES: dict[str, tuple[float, float]] = {
+    **dict.fromkeys(("strain", "stability", "resolve", "credibility", "readiness", "repression",
+                     "intel_quality", "concealment", "base_intensity"), (0.0, 1.0)),
+    "front_pressure": (-1.0, 1.0),
+    "escalation_level": (0.0, 44.0),
+}
 WRITABLE_THEATRE_VARS = ("front_pressure", "base_intensity", "ceasefire")
 BELIEF_QUANTITIES = ("troops_abroad",)
 # What one actor can see of another without intelligence. Everything else about another actor
@@ -48,6 +58,22 @@ PUBLIC_ACTOR_VARS = (
     "drawn_in", "escalation_points", "sanctions_against", "sanctions_imposed",
 )
 CONFIDENCE_ORDER = ("unverified", "probable", "confirmed")
+
+
+def effect_problem(var: str, op: str, value: float) -> str | None:
+    """Why an inject's effect on ``var`` cannot be meant, or None (see RANGES)."""
+    if op == "mul" and value < 0:
+        return f"multiplying {var} by a negative number ({value:g}) is never meaningful"
+    if var not in RANGES:
+        return None
+    low, high = RANGES[var]
+    span = f"{var} runs from {low:g} to {high:g}"
+    if op == "set" and not low <= value <= high:
+        return f"{span}; it cannot be set to {value:g}"
+    if op == "add" and abs(value) > high - low:
+        return (f"{span}; adding {value:g} is more than its whole range (did you mean "
+                f"{value / 10:g}?)")
+    return None
 
 
 def split_path(path: str) -> tuple[str, ...]:

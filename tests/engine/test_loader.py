@@ -26,6 +26,7 @@ from engine.loader import (
     MAX_DEPTH,
     MAX_NODES,
     ScenarioError,
+    check_references,
     load_scenario,
     parse_scenario,
 )
@@ -699,3 +700,19 @@ def test_default_with_any_line_replaced_gives_only_scenario_error(n, line):
     lines = list(DEFAULT_LINES)
     lines[n] = line
     assert_only_scenario_error("".join(lines))
+
+
+@pytest.mark.parametrize(("effect", "message"), [
+    ({"var": "stability", "op": "set", "value": 1.5}, "stability runs from 0 to 1; it cannot be "
+                                                       "set to 1.5"),
+    ({"var": "strain", "op": "add", "value": 3}, "adding 3 is more than its whole range"),
+    ({"var": "gdp", "op": "mul", "value": -1}, "negative number"),
+])
+def test_an_inject_effect_that_cannot_be_meant_is_refused(effect, message):
+    """A scenario's inject that would set a share outside 0..1, add more than a variable's
+    whole range or multiply by a negative number is a typo: refused with the reason."""
+    data = copy.deepcopy(BASE)
+    data["injects"] = [{"id": "typo", "turn": 1, "text": "A typo",
+                        "effects": [{"target": "russia", **effect}]}]
+    problems = check_references(Scenario.model_validate(data))
+    assert [msg for path, msg in problems if path[:1] == ("injects",) and message in msg]

@@ -400,3 +400,17 @@ def test_a_replay_that_differs_says_which_turn_and_why(ex):
     assert "abababababab then" in difference
     (same_engine,) = Exercise.from_dict(doc).replay_differences()
     assert "should not happen" in same_engine
+
+
+def test_an_adhoc_inject_effect_that_cannot_be_meant_is_refused_and_nothing_saved(ex, store):
+    """Stability runs from 0 to 1: "add -5" is a typo for -0.5, refused with a suggestion
+    before anything is saved; the corrected inject is accepted."""
+    before = len(store.load(ex.id).actions)
+    with pytest.raises(SessionError, match=r"effect 1: stability runs from 0 to 1; adding -5 "
+                                           r"is more than its whole range \(did you mean -0.5\?\)"):
+        ex.add_inject("Food riots", effects=[{"target": "north_korea", "var": "stability",
+                                              "op": "add", "value": -5}])
+    assert len(store.load(ex.id).actions) == before
+    ex.add_inject("Food riots", effects=[{"target": "north_korea", "var": "stability",
+                                          "op": "add", "value": -0.5}])
+    assert len(store.load(ex.id).actions) == before + 1
