@@ -445,6 +445,8 @@ def _fmt_params(move: Move, state: WorldState) -> str:
         return spec.unit if spec is not None and spec.name != spec.unit else ""
 
     def shown(name: str, v) -> str:
+        if name == "amount" and move.params.get("kind") == "payroll":
+            return f"{v:.0%} of the going rate"
         if isinstance(v, int | float) and not isinstance(v, bool):
             if unit(name).startswith("share of "):  # intensity: "70% of full"
                 return f"{v:.0%} {unit(name).removeprefix('share ')}"

@@ -514,7 +514,7 @@ class Requirement(NamedTuple):
 
     text: str
     holds: Callable[[WorldState, Move], bool]
-    refusal: str
+    refusal: str  # may name the move's parameters, "{target}", filled in by validate
 
 
 HAS_ROUTE = Requirement("the actor has a route", _has_route, "it has no route to send troops along")
@@ -542,7 +542,8 @@ AFFORD_SUPPORT = Requirement(
 NOT_IN_FORCE = Requirement(
     "package not already in force", _not_in_force,
     "that package is already in force (tighten or enforce it instead)")
-IN_FORCE = Requirement("package in force", _in_force, "that package is not in force")
+IN_FORCE = Requirement("package in force", _in_force,
+                       "it has no {package} package in force on {target}")
 CAN_TIGHTEN = Requirement(
     "a package below comprehensive is in force", _can_tighten,
     "no package below comprehensive is in force to tighten")
@@ -844,7 +845,11 @@ def validate(state: WorldState, move: Move) -> str | None:
         return problem[1]
     for requirement in CATALOGUE[move.type].preconditions:
         if not requirement.holds(state, move):
-            return requirement.refusal
+            if "{" not in requirement.refusal:
+                return requirement.refusal
+            # a refusal that names the move's own parameters: actors by name
+            return requirement.refusal.format(**{
+                k: state.name_of(v) if isinstance(v, str) else v for k, v in move.params.items()})
     return None
 
 

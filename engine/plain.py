@@ -139,7 +139,7 @@ VAR_LABELS: dict[str, tuple[str, str]] = {
     "strain": ("economic strain", "share"),
     "growth": ("economic growth (% a year)", "pct"),
     "lost_trade": ("trade lost to sanctions (bn USD a year)", "bn"),
-    "transfer_relief": ("net help from others (bn USD a year)", "bn"),
+    "transfer_relief": ("net help from others: received minus paid (bn USD a year)", "bn"),
     "stability": ("stability", "share"),
     "credibility": ("credibility", "share"),
     "resolve": ("resolve", "share"),
