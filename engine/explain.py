@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from engine.causal import INJECT, MOVE, RANDOM
-from engine.moves import CATALOGUE, PACKAGE_ORDER, SUPPORT_KINDS
+from engine.moves import CATALOGUE, PACKAGE_ORDER, support_amount_text
 from engine.state import possessive
 from engine.variables import belief_estimate
 
@@ -248,12 +248,7 @@ def _standing_change(var: str, before, after, names: dict[str, str]) -> str | No
 
 def _amount(kind: str, amount: float) -> str:
     """A standing transfer's amount with its unit: "60 thousand bbl a turn"."""
-    if kind == "payroll":
-        return f"{amount:.0%} of the going rate"
-    if kind == "technology":
-        return f"technology level {amount:.2g} a turn"
-    unit = SUPPORT_KINDS[kind][2] if kind in SUPPORT_KINDS else "USD M per turn"
-    return f"{amount:,.4g} {unit.replace(' per turn', ' a turn')}"
+    return support_amount_text(kind, amount).replace(" per turn", " a turn")
 
 
 def _belief_changes(before, after, names: dict[str, str]) -> list[tuple[str, str]]:

@@ -26,12 +26,12 @@ from engine.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_c
 from engine.ladder import RUNG_NAMES
 from engine.moves import (
     CATALOGUE,
-    SUPPORT_KINDS,
     Move,
     MoveType,
     Visibility,
     make_move,
     plain_number,
+    support_amount_text,
     validate,
     with_id,
 )
@@ -439,14 +439,12 @@ def _fmt_params(move: Move, state: WorldState) -> str:
     specs = {p.name: p for p in CATALOGUE[move.type].params}
 
     def unit(name: str) -> str:
-        if name == "amount" and "kind" in move.params:  # pay for support: unit by kind
-            return SUPPORT_KINDS.get(move.params["kind"], (0, 0, ""))[2]
         spec = specs.get(name)
         return spec.unit if spec is not None and spec.name != spec.unit else ""
 
     def shown(name: str, v) -> str:
-        if name == "amount" and move.params.get("kind") == "payroll":
-            return f"{v:.0%} of the going rate"
+        if name == "amount" and "kind" in move.params:  # pay for support: unit by kind
+            return support_amount_text(move.params["kind"], v)
         if isinstance(v, int | float) and not isinstance(v, bool):
             if unit(name).startswith("share of "):  # intensity: "70% of full"
                 return f"{v:.0%} {unit(name).removeprefix('share ')}"

@@ -119,6 +119,17 @@ class ParamSpec:
         return text
 
 
+def support_amount_text(kind: str, amount: float) -> str:
+    """A standing transfer's amount a turn, with its unit: "60 thousand bbl per turn",
+    "100% of the going rate" (payroll), "technology level 0.5 per turn"."""
+    if kind == "payroll":
+        return f"{amount:.0%} of the going rate"
+    if kind == "technology":
+        return f"technology level {amount:.2g} per turn"
+    unit = SUPPORT_KINDS[kind][2] if kind in SUPPORT_KINDS else "USD M per turn"
+    return f"{plain_number(amount)} {unit}"
+
+
 def plain_number(x: float) -> str:
     """A number for a sentence: "1,500" (not "1500.0"), "0.7"."""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6g}"
@@ -269,13 +280,12 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
         amount = float(move.params["amount"])
         kept = tuple(t for t in state.transfers
                      if not (t.payer == move.actor and t.recipient == recipient and t.kind == kind))
-        unit = SUPPORT_KINDS.get(kind, (0, 0, "USD M per turn"))[2]
         if amount <= 0:
             why = (f"{state.actors[move.actor].name} stops {kind.replace('_', ' ')} support "
                    f"to {state.name_of(recipient)}")
             return [("world", "transfers", kept, _cause(move, why))]
         why = (f"{state.actors[move.actor].name} provides {kind.replace('_', ' ')} to "
-               f"{state.actors[recipient].name}: {plain_number(amount)} {unit}")
+               f"{state.actors[recipient].name}: {support_amount_text(kind, amount)}")
         new = (*kept, Transfer(move.actor, recipient, kind, amount, state.turn))
         return [("world", "transfers", new, _cause(move, why))]
 

@@ -778,11 +778,24 @@ class ExerciseStore:
             db.execute("DELETE FROM exercises WHERE id=?", (exercise_id,))
 
     def import_json(self, text: str | bytes) -> Exercise:
-        """Import an exported exercise as a new one (a fresh id: importing twice keeps both)."""
+        """Import an exported exercise as a new one: a fresh id (importing twice keeps both),
+        and " (imported)" (then " (imported 2)", ...) after its title when an exercise of that
+        title is already stored, so the two are told apart."""
         ex = Exercise.from_json(text)
         ex.id = uuid.uuid4().hex[:12]
+        ex.title = _untaken(ex.title, {e["title"] for e in self.list()})
         self.add(ex)
         return ex
+
+
+def _untaken(title: str, stored: set[str]) -> str:
+    if title not in stored:
+        return title
+    n, candidate = 1, f"{title} (imported)"
+    while candidate in stored:
+        n += 1
+        candidate = f"{title} (imported {n})"
+    return candidate
 
 
 __all__ = ["ENGINE", "HUMAN", "Action", "Branch", "Exercise", "ExerciseStore", "MoveRefused",

@@ -26,7 +26,17 @@ WIDTH = 560
 HEIGHT = 240
 FAN_HEIGHT = 280
 PATH_COLOUR = "#d62728"
-FUTURES_COLOUR = "#4c78a8"
+FUTURES_COLOUR = "#56677a"  # slate: no actor's colour (an actor's fan takes its own)
+# The colours of a chart's lines, in order: hues that neighbours never share (Streamlit's own
+# palette puts a light blue next to its blue). An actor keeps its colour in every chart, fixed
+# by its place in the scenario (``keyed_colours``); so does a branch, by its place among the
+# exercise's branches. Red comes last: a fan chart's path taken is red.
+PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#72b7b2", "#9d755d", "#ff9da6",
+           "#eeca3b", "#79706e", "#e45756")
+# Lines that are not actors (rung, level and score; troops in transit and deployed; estimate
+# and true number) start from colours the first actors do not take, so that a "score" line
+# does not look like the actor beside it in the strain chart.
+OTHER_PALETTE = ("#3a3a3a", "#e45756", "#72b7b2", "#9d755d")
 COUNT = ",~f"  # whole numbers with thousands separators (d3's "~s" prints "0k" at zero)
 MAX_TICKS = 13  # at most about this many labels on a whole-number axis
 
@@ -43,7 +53,16 @@ AXES: dict[str, tuple[str, str | None]] = {
     "strain": ("strain (0-1)", None),
     "troops_abroad": ("troops", COUNT),
     "casualties": ("killed and wounded", COUNT),
+    "lost_trade": ("bn USD a year", None),
+    "transfer_relief": ("bn USD a year", None),
 }
+
+
+def keyed_colours(labels: Iterable[str]) -> dict[str, str]:
+    """A colour for each label by its place in ``labels`` (actors in scenario order, branches
+    in the order they were made), the same in every chart that shows it, whichever others the
+    chart shows beside it."""
+    return {str(label): PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
 def axis_for(variable: str) -> tuple[str, str | None]:
@@ -156,21 +175,22 @@ def fan_caption(fans: pd.DataFrame, label: str, variable: str) -> str:
 
 
 def fan_with_path(fans: pd.DataFrame, path: pd.DataFrame, y_title: str,
-                  title: str = "", y_format: str | None = None) -> alt.LayerChart:
+                  title: str = "", y_format: str | None = None,
+                  colour: str = FUTURES_COLOUR) -> alt.LayerChart:
     """``fans``: turn, q05, q25, median, q75, q95 (analysis.fans.fan); ``path``: turn, value.
     ``y_title`` is short (what is counted); ``title`` names the subject (``FAN_KEY`` says
-    what the marks are)."""
+    what the marks are); ``colour``: the bands' and median's (an actor's own colour)."""
     turns = [*fans["turn"], *path["turn"]]
     x = alt.X("turn:Q", title="turn", axis=whole_axis(turns))
     y_format = fitted_format(y_format, [*fans[["q05", "q95"]].to_numpy().ravel(),
                                         *path["value"]])
     fmt = y_format or ".3~g"
     base = alt.Chart(fans).encode(x=x)
-    band90 = base.mark_area(opacity=0.15, color=FUTURES_COLOUR).encode(
+    band90 = base.mark_area(opacity=0.15, color=colour).encode(
         y=alt.Y("q05:Q", title=y_title, scale=alt.Scale(zero=False), axis=_y_axis(y_format)),
         y2="q95:Q")
-    band50 = base.mark_area(opacity=0.3, color=FUTURES_COLOUR).encode(y="q25:Q", y2="q75:Q")
-    median = base.mark_line(color=FUTURES_COLOUR, strokeDash=[4, 3]).encode(
+    band50 = base.mark_area(opacity=0.3, color=colour).encode(y="q25:Q", y2="q75:Q")
+    median = base.mark_line(color=colour, strokeDash=[4, 3]).encode(
         y="median:Q",
         tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("median:Q", format=fmt),
                  alt.Tooltip("q05:Q", format=fmt, title="5%"),
@@ -184,13 +204,27 @@ def fan_with_path(fans: pd.DataFrame, path: pd.DataFrame, y_title: str,
         width=WIDTH, height=FAN_HEIGHT, title=_title(title))
 
 
+def line_colours(columns: Iterable, colours: dict[str, str] | None = None) -> list[str]:
+    """The colour of each column: its own in ``colours`` (an actor's, a branch's), else the
+    palette's next colour that no column has taken (without ``colours``: lines that are not
+    actors, from ``OTHER_PALETTE`` first)."""
+    names = [str(c) for c in columns]
+    order = list(PALETTE) if colours else list(dict.fromkeys([*OTHER_PALETTE, *PALETTE]))
+    colours = colours or {}
+    taken = {colours[n] for n in names if n in colours}
+    spare = iter([c for c in order if c not in taken] + order * (1 + len(names) // len(order)))
+    return [colours[n] if n in colours else next(spare) for n in names]
+
+
 def lines(wide: pd.DataFrame, y_title: str, title: str = "", colour_title: str = "",
           y_format: str | None = None, height: int = HEIGHT,
-          whole: bool = False, fit: bool = False) -> alt.Chart:
+          whole: bool = False, fit: bool = False,
+          colours: dict[str, str] | None = None) -> alt.Chart:
     """One line per column of a turn-indexed frame (branches, actors), the legend below;
     ``whole``: the values are whole numbers (rungs), ticked as such from 0; ``fit``: the y
     axis spans the data with a little padding instead of starting at 0 (branches that differ
-    by a fraction of a rung)."""
+    by a fraction of a rung); ``colours``: each column's colour by its name (``keyed_colours``:
+    an actor or a branch the same in every chart), else the palette's in order."""
     long = wide.reset_index(names="turn").melt("turn", var_name="series", value_name="value")
     y_format = fitted_format(y_format, long["value"].dropna())
     y_axis = whole_axis([0, *long["value"].dropna()]) if whole else _y_axis(y_format)
@@ -204,7 +238,8 @@ def lines(wide: pd.DataFrame, y_title: str, title: str = "", colour_title: str =
     return alt.Chart(long).mark_line(point=len(wide) < 30).encode(
         x=alt.X("turn:Q", title="turn", axis=whole_axis(wide.index)),
         y=alt.Y("value:Q", title=y_title, axis=y_axis, scale=y_scale),
-        color=alt.Color("series:N", legend=legend, sort=list(wide.columns)),
+        color=alt.Color("series:N", legend=legend, sort=names,
+                        scale=alt.Scale(domain=names, range=line_colours(names, colours))),
         tooltip=[alt.Tooltip("turn:Q"), alt.Tooltip("series:N", title=colour_title or "line"),
                  alt.Tooltip("value:Q", format=tip)],
     ).properties(width=WIDTH, height=height, title=_title(title))

@@ -29,6 +29,7 @@ from engine.moves import (
 )
 from engine.plain import VAR_LABELS
 from engine.scenario import Scenario
+from ui.charts import keyed_colours
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCENARIO_DIR = REPO_ROOT / "scenarios"
@@ -92,6 +93,15 @@ def class_actors(scenario: Scenario) -> list[str]:
     lesson = scenario.lesson
     wanted = {c.actor for c in lesson.choices} if lesson is not None else set()
     return [a.id for a in scenario.actors if a.id in wanted]
+
+
+def actors_table(scenario: Scenario) -> pd.DataFrame:
+    """A scenario's actors as people read them: names, the engine's policy for each and what
+    they may do in words ("arms supplier, UN veto"), not ids."""
+    return pd.DataFrame([{"actor": a.name, "policy": words(a.policy.kind),
+                          "capabilities": ", ".join(words(c) for c in a.capabilities),
+                          "description": a.description} for a in scenario.actors],
+                        columns=["actor", "policy", "capabilities", "description"])
 
 
 @dataclass(frozen=True)
@@ -201,6 +211,64 @@ def estimate_series(frame: pd.DataFrame, about: str) -> pd.DataFrame:
     public = _wide(frame, False, actor=["public"], variable=[f"belief.{about}.troops_abroad"])
     true = _wide(frame, False, actor=[about], variable=["in_transit", "deployed"]).sum(axis=1)
     return pd.DataFrame({"public estimate": public.iloc[:, 0], "true number": true})
+
+
+def nonzero_actors(frame: pd.DataFrame, variable: str, names: dict[str, str]) -> list[str]:
+    """Actors whose ``variable`` is not zero at some turn, in scenario order."""
+    rows = frame[(frame["variable"] == variable) & (frame["value"].abs() > 1e-9)]
+    present = set(rows["actor"])
+    return [a for a in names if a in present]
+
+
+def _bn(value: float) -> str:
+    """An amount in bn USD as people read it: "79.8", "0.14", "1,204"."""
+    value = abs(float(value))
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
+def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
+    rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)]
+    return rows.set_index("turn")["value"].sort_index()
+
+
+def flow_caption(frame: pd.DataFrame, variable: str, names: dict[str, str],
+                 actors: list[str]) -> str:
+    """The classroom sentence under the chart of trade lost to sanctions (``lost_trade``) or
+    net help from others (``transfer_relief``) of ``actors``, from the numbers it plots:
+    where each actor is at the last turn and, for trade, the biggest rise in one turn."""
+    series = {a: _series(frame, a, variable) for a in actors}
+    turn = int(max(s.index[-1] for s in series.values()))
+    last = {a: float(s.iloc[-1]) for a, s in series.items()}
+    order = sorted(actors, key=lambda a: -last[a])  # stable: scenario order on ties
+    if variable == "lost_trade":
+        parts = [f"{in_sentence(names.get(a, a))} {_bn(last[a])} bn" for a in order]
+        parts[0] += " USD a year"
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        text = f"At turn {turn}, sanctions cost {listed} in lost trade"
+        steps = {a: s.diff().iloc[1:] for a, s in series.items() if len(s) > 1}
+        rises = {a: d for a, d in steps.items() if not d.empty and d.max() > 1e-9}
+        if rises:
+            a = max(rises, key=lambda k: rises[k].max())
+            text += (f"; the biggest rise in one turn was +{_bn(rises[a].max())} bn for "
+                     f"{in_sentence(names.get(a, a))}, in turn {int(rises[a].idxmax())}")
+        return text + "."
+    if variable == "transfer_relief":
+        parts = []
+        for a in order:
+            who, amount = in_sentence(names.get(a, a)), _bn(last[a])
+            unit = " bn USD a year" if not parts else " bn"
+            if last[a] > 1e-9:
+                parts.append(f"{who} received {amount}{unit} more help than it paid out")
+            elif last[a] < -1e-9:
+                parts.append(f"{who} paid out {amount}{unit} more than it received")
+            else:
+                parts.append(f"{who} received as much as it paid out")
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return (f"At turn {turn}, {listed}; help received eases a country's strain, help paid "
+                "out adds to it.")
+    raise ValueError(f"no caption for {variable!r}; expected lost_trade or transfer_relief")
 
 
 def first_last(frame: pd.DataFrame, actor: str, variable: str) -> tuple[float, float]:
@@ -333,11 +401,55 @@ def param_step(spec: ParamSpec) -> int | float:
     return float(10 ** (math.floor(math.log10(span)) - 1)) if span > 0 else 1.0
 
 
+def _packages_in_force(state, actor: str, params: dict) -> list[str]:
+    """The sanctions packages ``actor`` has in force on the chosen target, in force order."""
+    return [s.package for s in state.sanctions
+            if s.sender == actor and s.target == params.get("target")]
+
+
+# (move, parameter) -> the values the situation leaves for it (given the parameters chosen
+# before it) and what to say when it leaves none: the order sheet offers only these, so a team
+# is not offered a choice the engine would refuse for what it is (lifting a package that is not
+# in force). Checks that depend on more than one choice stay with the engine.
+NARROWED_CHOICES = {
+    ("lift_sanctions", "package"): (
+        _packages_in_force, "{actor} has no sanctions package in force on {target} to lift"),
+}
+
+
+def narrowed_choices(state, actor: str, move: str, param: str,
+                     params: dict) -> tuple[list[str], str] | None:
+    """The values of ``move``'s ``param`` that make sense in ``state`` for ``actor`` (given
+    the ``params`` chosen before it) and the sentence that says why there are none; None when
+    every catalogue value is offered."""
+    rule = NARROWED_CHOICES.get((move, param))
+    if rule is None:
+        return None
+    values, empty = rule
+    target = params.get("target")
+    return values(state, actor, params), empty.format(
+        actor=in_sentence(state.name_of(actor)),
+        target=in_sentence(state.name_of(target)) if target else "anyone")
+
+
+def in_sentence(name: str) -> str:
+    """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
+    return "the" + name[3:] if name.startswith("The ") else name
+
+
+def words(ident: str) -> str:
+    """An id as people read it: underscores to spaces, "un" as "UN" ("un_veto" -> "UN
+    veto", "arms_supplier" -> "arms supplier")."""
+    return " ".join("UN" if w == "un" else w for w in str(ident).split("_"))
+
+
 def _param_value(spec: ParamSpec | None, value, params: dict, names: dict) -> str:
     if spec is None:
         return str(value)
     if spec.kind in ("int", "float") and isinstance(value, int | float) \
             and not isinstance(value, bool):
+        if spec.name == "amount" and params.get("kind") == "payroll":
+            return f"{value:.0%} of the going rate"
         unit = spec.unit
         if spec.name == "amount" and params.get("kind") in SUPPORT_KINDS:
             unit = SUPPORT_KINDS[params["kind"]][2]
@@ -545,6 +657,12 @@ def branch_series(ex, branches: list[int], actor: str, variable: str) -> pd.Data
     return pd.DataFrame(series)
 
 
+def branch_colours(ex) -> dict[str, str]:
+    """Each branch's line colour by its name, fixed by the order the branches were made: the
+    same in every comparison, whichever branches are compared."""
+    return keyed_colours(b.name for b in ex.branches.values())
+
+
 def path_values(frame: pd.DataFrame, actor: str, variable: str) -> pd.DataFrame:
     rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)]
     return rows[["turn", "value"]].reset_index(drop=True)
@@ -597,6 +715,19 @@ def readable_time(stamp: str) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
+def question_text(question: str, heading: str = "") -> str:
+    """A discussion question as shown under ``heading``: without a lead-in that only repeats
+    the heading ("Before the first turn: how many ..." under "Before the first turn" reads
+    "How many ...")."""
+    lead = heading.strip().rstrip(":").casefold()
+    text = question.strip()
+    if lead and text.casefold().startswith(lead):
+        rest = text[len(lead):].lstrip(" :,.-")
+        if rest and rest != text:
+            return rest[:1].upper() + rest[1:]
+    return text
 
 
 def import_problem(filename: str, reason: str) -> str:

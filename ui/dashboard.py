@@ -83,17 +83,14 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
         st.markdown(f"**Intelligence reports, turn {turn}**")
         reports = core.intelligence_reports(events, names, turn)
         if len(reports):
-            st.dataframe(reports, hide_index=True, column_config={
-                "observer": st.column_config.TextColumn(width="small"),
-                "confidence": st.column_config.TextColumn(width="small"),
-                "report": st.column_config.TextColumn(width="large")})
+            _text_table(reports)
         else:
             st.caption("No reports this turn.")
     with right:
         st.markdown("**News**")
         feed = core.news_feed(events, names, last=turn)
         if len(feed):
-            st.dataframe(feed, hide_index=True, height=220)
+            _text_table(feed)
         else:
             st.caption("Nothing public has happened yet.")
 
@@ -101,6 +98,17 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
         classroom_views.why(model, turn)
     elif turn:
         why(model, turn)
+
+
+TABLE_ROWS = 8  # a longer text table scrolls inside this many rows' height (about)
+TABLE_HEIGHT = 380
+
+
+def _text_table(table) -> None:
+    """A table of text the room reads (headlines, reports, sanctions): every cell wrapped in
+    full (st.table), not cut to a column width as st.dataframe does; a long one scrolls."""
+    st.table(table, hide_index=True,
+             height=TABLE_HEIGHT if len(table) > TABLE_ROWS else "content")
 
 
 def why(model, turn: int) -> None:
@@ -115,10 +123,13 @@ def why(model, turn: int) -> None:
             st.markdown("\n".join(f"- {core.as_markdown_text(c)}" for c in causes))
 
 
-def _chart(wide, y_title: str, y_format: str | None = None, height: int = SMALL) -> None:
-    """A small line chart of a turn-indexed frame, whole turns on its axis, legend below."""
-    st.altair_chart(charts.lines(wide, y_title, y_format=y_format, height=height),
-                    width="stretch")
+def _chart(wide, y_title: str, y_format: str | None = None, height: int = SMALL,
+           names: dict[str, str] | None = None) -> None:
+    """A small line chart of a turn-indexed frame, whole turns on its axis, legend below;
+    with ``names`` (every actor, scenario order) its columns are actors, each in its colour."""
+    colours = charts.keyed_colours(names.values()) if names is not None else None
+    st.altair_chart(charts.lines(wide, y_title, y_format=y_format, height=height,
+                                 colours=colours), width="stretch")
 
 
 def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
@@ -132,7 +143,8 @@ def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
             _chart(core.escalation_and_score(frame), "rung / points", height=LARGE)
         with right:
             st.markdown("**Economic strain**")
-            _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE)
+            _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE,
+                   names=names)
 
     left, right = st.columns(2)
     with left:
@@ -158,14 +170,19 @@ def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
         hit = core.with_casualties(frame, names)
         if turn and hit:
             _chart(core.per_actor(frame, "casualties", names, only=hit),
-                   "killed and wounded", charts.COUNT)
+                   "killed and wounded", charts.COUNT, names=names)
         table = core.sanctions_table(model)
-        st.dataframe(table, hide_index=True) if len(table) else st.caption("No sanctions.")
+        _text_table(table) if len(table) else st.caption("No sanctions.")
+
+
+FLOW_TITLES = {"lost_trade": "Trade lost to sanctions",
+               "transfer_relief": "Net help from others"}
 
 
 def _classroom_charts(model, frame, names: dict[str, str]) -> None:
     """The dashboard's charts, each with the sentence ``engine.plain.chart_caption`` computes
-    from the numbers it plots."""
+    from the numbers it plots (trade lost and net help: ``core.flow_caption``, which plain has
+    no kind for)."""
     left, right = st.columns(2)
     with left:
         st.markdown("**Escalation over time**")
@@ -174,8 +191,19 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
         st.caption(plain.chart_caption("escalation", frame))
     with right:
         st.markdown("**Economic strain**")
-        _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE)
+        _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE,
+               names=names)
         st.caption(plain.chart_caption("strain", frame, names=names))
+
+    # what the lessons ask students to watch beside the strain: trade lost and help received
+    flows = {v: core.nonzero_actors(frame, v, names) for v in FLOW_TITLES}
+    flows = {v: ids for v, ids in flows.items() if ids}
+    for column, (variable, ids) in zip(st.columns(2), flows.items(), strict=False):
+        with column:
+            st.markdown(f"**{FLOW_TITLES[variable]}**")
+            _chart(core.per_actor(frame, variable, names, only=ids),
+                   charts.axis_for(variable)[0], names=names)
+            st.caption(core.as_markdown_text(core.flow_caption(frame, variable, names, ids)))
 
     left, right = st.columns(2)
     with left:
@@ -188,7 +216,7 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
         table = core.sanctions_table(model)
         if len(table):
             st.markdown("**Sanctions in force**")
-            st.dataframe(table, hide_index=True)
+            _text_table(table)
         elif not movers:
             st.caption("No troops abroad and no sanctions in force.")
     with right:
@@ -200,20 +228,22 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
         if hit:
             st.markdown("**Military casualties**")
             _chart(core.per_actor(frame, "casualties", names, only=hit),
-                   "killed and wounded", charts.COUNT)
+                   "killed and wounded", charts.COUNT, names=names)
             st.caption(plain.chart_caption("casualties", frame, names=names))
 
 
 # --- a team's order sheet ----------------------------------------------------------------------
 
 
-def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str):
+def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str,
+                  choices: list[str] | None = None):
     """A field for one parameter. Numbers are not clamped by the widget: the team's number is
     checked, as typed, by the engine when the move is added (``Exercise.check``), so an
     out-of-range value is refused with a message instead of being replaced by the last valid
     one. The catalogue's spec decides the field: whole numbers with a step of 1 for an ``int``
     parameter, a float field showing only the digits typed for a ``float`` one (Streamlit's
-    number field cannot show thousands separators: the help gives the range with them)."""
+    number field cannot show thousands separators: the help gives the range with them).
+    ``choices``: the values the situation leaves (``core.narrowed_choices``), if narrowed."""
     label = core.param_label(spec)
     if spec.kind in ("int", "float"):
         is_int = spec.kind == "int"
@@ -225,7 +255,12 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str):
                                step=core.param_step(spec), format=core.param_format(spec),
                                key=key,
                                help=f"between {core.number(low)} and {core.number(high)}{unit}")
-    options = list(spec.choices) if spec.kind == "choice" else ex.choices(actor, spec.kind)
+    if choices is not None:
+        options = list(choices)
+    elif spec.kind == "choice":
+        options = list(spec.choices)
+    else:
+        options = ex.choices(actor, spec.kind)
     if spec.optional:
         options = [DEFAULT, *options]
     if spec.default is not None and spec.default in options:
@@ -253,17 +288,28 @@ def order_sheet(ex: Exercise, actor: str) -> None:
     spec = CATALOGUE[MoveType(kind)]
     st.caption(core.move_summary(spec))
     params = {}
+    nothing = None  # why a parameter has no value to offer in this situation
+    state = ex.model().state
     cols = st.columns(max(1, len(spec.params)))
     for col, p in zip(cols, spec.params, strict=False):
         with col:
-            value = _param_widget(ex, actor, p, f"param:{actor}:{kind}:{p.name}")
+            narrowed = core.narrowed_choices(state, actor, kind, p.name, params)
+            if narrowed is not None and not narrowed[0]:
+                nothing = nothing or narrowed[1]
+                st.caption(f"{core.param_label(p)}: none to choose from")
+                continue
+            value = _param_widget(ex, actor, p, f"param:{actor}:{kind}:{p.name}",
+                                  narrowed[0] if narrowed is not None else None)
             if value != DEFAULT:
                 params[p.name] = value
     # the numbers as typed, checked by the engine (catalogue bounds, then the state); shown as
     # the team fills the form, so a move the situation rules out is visible before it is added
     empty = next((p.name for p in spec.params if p.kind in ("int", "float")
                   and p.name in params and params[p.name] is None), None)
-    reason = f"enter a number for '{empty}'" if empty else ex.check(actor, kind, params)
+    if nothing:
+        reason = nothing
+    else:
+        reason = f"enter a number for '{empty}'" if empty else ex.check(actor, kind, params)
     if reason:
         st.caption(f"Not possible as it stands: {core.as_markdown_text(reason)}.")
     if st.button("Check and add to the orders", key=f"add:{actor}"):
@@ -288,7 +334,8 @@ def order_sheet(ex: Exercise, actor: str) -> None:
         st.markdown(f"**{core.as_markdown_text(name)}: orders for turn {turn}**")
         rationale = st.text_area("Rationale (why the team chose this)",
                                  key=f"why:{actor}:{ex.current}:{turn}",
-                                 placeholder="e.g. raise the cost to Moscow before winter")
+                                 placeholder=f"e.g. what {core.in_sentence(name)} wants "
+                                             "these moves to achieve, and why now")
         if st.form_submit_button(f"Submit orders for turn {turn}", type="primary",
                                  key=f"submit:{actor}"):
             result = act(ex.submit, actor, list(draft), rationale, rerun=False,
@@ -301,21 +348,36 @@ def order_sheet(ex: Exercise, actor: str) -> None:
 # --- injects -----------------------------------------------------------------------------------
 
 
+# An inject's status -> the badge at the top of its expander: colour, icon, what will happen.
+INJECT_DECISIONS = {
+    "approved": ("blue", "check", "Will be played as written"),
+    "edited": ("green", "edit", "Will be played with your edit"),
+    "skipped": ("orange", "block", "Skipped: will not be played"),
+    "added": ("blue", "add", "Ad hoc: will be played as written"),
+}
+
+
 def inject_review(ex: Exercise) -> None:
     """The injects due next turn: approve, edit or skip the scheduled ones; add ad-hoc ones."""
     due = ex.injects_for()
     if not due:
         st.caption(f"No injects are due at turn {ex.pending_turn}.")
+    elif any(inj["scheduled"] for inj in due):
+        st.caption("Scheduled injects you leave untouched are played as written.")
     for inj in due:
         tag = {"approved": "", "edited": " (edited)", "skipped": " (skipped)",
                "added": " (ad hoc)"}[inj["status"]]
         short = core.as_markdown_text(_short(inj["text"]))
         with st.expander(f"{short}{tag}"):
+            colour, icon, decision = INJECT_DECISIONS[inj["status"]]
+            st.markdown(f":{colour}-badge[:material/{icon}: {decision}]")
             audience = ", ".join("all teams" if t == "all" else core.source_name(t, ex.names)
                                  for t in inj["to"])
             st.markdown(core.as_markdown_text(
                 f"From **{core.source_name(inj['from'], ex.names)}** to {audience}."))
             st.markdown(core.as_markdown_text(inj["text"]))
+            if inj["status"] == "edited":
+                st.caption(core.as_markdown_text(f"As written: {inj['original_text']}"))
             for e in inj.get("effects", []):
                 st.caption(core.as_markdown_text(f"Effect: {core.effect_text(e, ex.names)}"))
             for expected in inj.get("expected_actions", []):
@@ -324,10 +386,13 @@ def inject_review(ex: Exercise) -> None:
                 continue
             text = st.text_area("Text to play", inj["text"], key=f"inject_text:{inj['id']}")
             c1, c2 = st.columns(2)
-            if c1.button("Approve" + (" with this text" if text != inj["original_text"] else ""),
-                         key=f"approve:{inj['id']}"):
-                act(ex.decide_inject, inj["id"], True, text, done=f"Inject approved: {short}")
-            if c2.button("Skip", key=f"skip:{inj['id']}"):
+            label, play = _approve_button(inj, text)
+            if c1.button(label, key=f"approve:{inj['id']}"):
+                shown = core.as_markdown_text(_short(play))
+                act(ex.decide_inject, inj["id"], True, play,
+                    done=f"Inject approved with your edit: {shown}"
+                    if play.strip() != inj["original_text"] else f"Inject approved: {shown}")
+            if c2.button("Skip", key=f"skip:{inj['id']}", disabled=inj["status"] == "skipped"):
                 act(ex.decide_inject, inj["id"], False,
                     done=f"Inject skipped (it will not be played): {short}")
 
@@ -358,6 +423,20 @@ def inject_review(ex: Exercise) -> None:
                 from_=core.source_id(source, ex.names, known), done="Inject added.")
 
 
+def _approve_button(inj: dict, text: str) -> tuple[str, str]:
+    """The approve button's label and the text it plays, given what is in the text box: the
+    box's text when it differs from what will be played now (or the inject is skipped);
+    for an edited inject left as it is, the text as written (undoing the edit)."""
+    edited = text.strip() != inj["original_text"]
+    if inj["status"] == "skipped":
+        return ("Play it with this text" if edited else "Play it as written"), text
+    if text.strip() != inj["text"]:
+        return ("Approve with this text" if edited else "Play it as written"), text
+    if inj["status"] == "edited":
+        return "Play it as written instead", inj["original_text"]
+    return "Approve", text
+
+
 def _short(text: str, most: int = 80) -> str:
     """An inject's text cut at a word to at most ``most`` characters (the expander's title)."""
     text = " ".join(str(text).split())
@@ -371,14 +450,15 @@ def questions(ex: Exercise, turn: int | None) -> list[str]:
     return [q.question for q in ex.scenario.discussion if q.turn == turn]
 
 
-def discussion(ex: Exercise, turn: int | None, key: str) -> None:
-    """The questions with the room's answers so far and a box for each."""
+def discussion(ex: Exercise, turn: int | None, key: str, heading: str = "") -> None:
+    """The questions with the room's answers so far and a box for each; a question's lead-in
+    that only repeats the ``heading`` above them is not shown twice."""
     answered = {}
     for note in ex.notes():
         if note.data.get("question"):
             answered.setdefault(note.data["question"], []).append(note.data["text"])
     for i, q in enumerate(questions(ex, turn)):
-        st.markdown(f"**{core.as_markdown_text(q)}**")
+        st.markdown(f"**{core.as_markdown_text(core.question_text(q, heading))}**")
         for a in answered.get(q, []):
             st.caption(f"noted: {a}")
         with st.form(f"{key}:{i}", clear_on_submit=True):

@@ -83,18 +83,20 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
     sections.append(Section("Notes and discussion", [
         Table(_text(pd.DataFrame(notes))) if notes else "No notes were taken."]))
 
+    colours = charts.keyed_colours(names.values())
     figures = [
         Figure("escalation", charts.lines(core.escalation(frame)[["level"]], "rung",
                                           "Escalation level on Kahn's ladder"),
                "Escalation level per turn."),
         Figure("strain", charts.lines(core.per_actor(frame, "strain", names), "strain (0-1)",
-                                      "Economic strain", "actor"), "Economic strain per actor."),
+                                      "Economic strain", "actor", colours=colours),
+               "Economic strain per actor."),
     ]
     hit = core.with_casualties(frame, names)
     if hit:
         figures.append(Figure("casualties", charts.lines(
             core.per_actor(frame, "casualties", names, only=hit), "killed and wounded",
-            "Military casualties", "actor", y_format=charts.COUNT),
+            "Military casualties", "actor", y_format=charts.COUNT, colours=colours),
             "Cumulative military casualties."))
     sections.append(Section("The path taken", figures))
 
@@ -109,7 +111,8 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
             Table(_text(core.comparison_text(table).reset_index(names="figure"))),
             Figure("branches", charts.lines(
                 core.branch_series(ex, compared, "world", "escalation_level"),
-                "rung", "Escalation level on each branch", "branch", fit=True), "")]))
+                "rung", "Escalation level on each branch", "branch", fit=True,
+                colours=core.branch_colours(ex)), "")]))
     page = render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
     if notice:  # the paragraph highlighted, as a warning reads (render_html has no such block)
         paragraph = f"<p>{html.escape(notice)}</p>"

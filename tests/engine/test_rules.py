@@ -341,7 +341,8 @@ def test_a_quiet_week_in_a_war_that_goes_on_is_not_de_escalation():
     assert model.state.escalation_level == 12
     assert model.state.theatres["front"].intensity > 0
     why = [e.why for e in model.log.entries if e.var == "heat"]  # the level itself is unchanged
-    assert why and "while the fighting in Front goes on" in why[-1]
+    assert why
+    assert "while the fighting in Front goes on" in why[-1]
     model.state.theatres["front"].ceasefire = True
     model.step()
     assert model.state.escalation_level < 12

@@ -368,7 +368,8 @@ def test_questions_before_the_first_turn_open_the_play_page(db):
     assert "Before the first turn" in heads, heads
     assert heads.index("Before the first turn") < heads.index("Turn 1: orders"), heads
     opening = load_scenario(DEFAULT).discussion[0].question
-    assert any(opening in t for t in texts(at.markdown)), "the turn-0 question is shown"
+    shown = core.question_text(opening, "Before the first turn")  # the heading said once
+    assert any(shown in t for t in texts(at.markdown)), "the turn-0 question is shown"
     at, _ = _open(db, played=1)
     heads = [h.value for h in at.subheader]
     assert "Before the first turn" not in heads, heads
@@ -565,7 +566,7 @@ def test_the_news_shows_a_transfer_with_its_unit_and_why_with_thousands(db):
         "recipient": NK, "kind": "cash", "amount": 1000.0}}], "")
     ex.adjudicate()
     ok(at.run())
-    news = next(d.value for d in at.dataframe if "headline" in d.value.columns)
+    news = next(t.value for t in at.table if "headline" in t.value.columns)
     headlines = news["headline"].tolist()
     assert (f"{WEST}: Military aid (recipient: Ukraine, amount: 1,500 USD M per turn)"
             in headlines), headlines

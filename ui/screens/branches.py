@@ -51,14 +51,17 @@ if len(ex.branches) > 1:
             "_index": st.column_config.TextColumn("figure")})
         level = core.branch_series(ex, picked, "world", "escalation_level")
         risk = core.branch_series(ex, picked, "world", "wider_war_risk")
+        colours = core.branch_colours(ex)
         c1, c2 = st.columns(2)
         # tall enough for the plot to survive Streamlit fitting title, axes and legend into
         # the height; the y axis spans the branches' values, not 0 to the top rung
         c1.altair_chart(charts.lines(level, "rung", "Escalation level", "branch",
-                                     height=COMPARE_HEIGHT, fit=True), width="stretch")
+                                     height=COMPARE_HEIGHT, fit=True, colours=colours),
+                        width="stretch")
         c2.altair_chart(charts.lines(risk, "risk", "Risk of a wider war", "branch",
                                      y_format=charts.axis_for("wider_war_risk")[1],
-                                     height=COMPARE_HEIGHT, fit=True), width="stretch")
+                                     height=COMPARE_HEIGHT, fit=True, colours=colours),
+                        width="stretch")
         if state.classroom(ex):  # branch names are typed in the room: no LaTeX from a "$"
             c1.caption(core.as_markdown_text(
                 plain.chart_caption("branches", level, label="escalation level")))

@@ -8,7 +8,7 @@ import streamlit as st
 from engine.session import SessionError
 from ui import core, state
 
-state.page_header()
+open_ex = state.page_header()
 st.title("Saved exercises")
 s = state.store()
 if s is None:
@@ -20,7 +20,9 @@ if saved:
         e["updated"] = core.readable_time(e["updated"])
     st.dataframe(pd.DataFrame(saved)[["title", "played", "turns", "branches", "updated", "id"]],
                  hide_index=True)
-    pick = st.selectbox("Exercise", [e["id"] for e in saved], key="resume_pick",
+    ids = [e["id"] for e in saved]
+    pick = st.selectbox("Exercise", ids, key="resume_pick",
+                        index=ids.index(open_ex.id) if open_ex and open_ex.id in ids else 0,
                         format_func=lambda i: next(f"{e['title']} ({e['id']}, updated "
                                                    f"{e['updated']})" for e in saved
                                                    if e["id"] == i))
@@ -30,19 +32,22 @@ if saved:
 else:
     st.info("No saved exercises yet.")
 
-ex = state.exercise()
-if ex is not None:
+if open_ex is not None:
     st.subheader("Export")
-    st.download_button("Export the open exercise (JSON)", ex.to_json(),
-                       file_name=f"brink-exercise-{ex.id}.json", mime="application/json",
+    st.download_button("Export the open exercise (JSON)", open_ex.to_json(),
+                       file_name=f"brink-exercise-{open_ex.id}.json", mime="application/json",
                        key="export")
 
 st.subheader("Import")
-upload = st.file_uploader("Exercise file (JSON)", type=["json"], key="import_file")
+# a new key after each import empties the uploader: pressing Import again makes no second copy
+imports = st.session_state.get("imports", 0)
+upload = st.file_uploader("Exercise file (JSON)", type=["json"],
+                          key="import_file" if not imports else f"import_file:{imports}")
 
 
 def _import(data: bytes, filename: str):
-    """Import the file; a refusal names the file and says what to import instead."""
+    """Import the file as a new exercise (``ExerciseStore.import_json``: a fresh id, a title
+    told apart from a stored one); a refusal names the file and says what to import instead."""
     try:
         return s.import_json(data)
     except SessionError as exc:
@@ -52,6 +57,7 @@ def _import(data: bytes, filename: str):
 if upload is not None and st.button("Import", key="import"):
     imported = state.act(_import, upload.getvalue(), upload.name, rerun=False)
     if imported is not None:
+        st.session_state["imports"] = imports + 1
         state.open_exercise(imported.id)
-        state.flash("success", f"Imported as {imported.id}.")
+        state.flash("success", f"Imported as {imported.id}: {imported.title}.")
         st.rerun()

@@ -63,6 +63,7 @@ choices = {"Escalation level": ("world", "escalation_level"),
            **{f"{name}: strain": (a, "strain") for a, name in ex.names.items()},
            **{f"{name}: troops abroad": (a, "troops_abroad") for a, name in ex.names.items()}}
 picked = st.multiselect("Show", list(choices), default=list(choices)[:2], key="fan_vars")
+colours = charts.keyed_colours(ex.names.values())
 for label in picked:
     actor, variable = choices[label]
     bands = fan(futures.per_turn(actor, variable), variable, actor)
@@ -72,7 +73,9 @@ for label in picked:
     else:
         path = core.path_values(frame, actor, variable)
     y_title, y_format = charts.axis_for(variable)
+    colour = colours.get(ex.names.get(actor), charts.FUTURES_COLOUR)  # an actor's own
     st.altair_chart(charts.fan_with_path(core.anchored(bands, path), path, y_title,
-                                         title=label, y_format=y_format), width="stretch")
+                                         title=label, y_format=y_format, colour=colour),
+                    width="stretch")
     if in_class and len(bands):  # engine.plain's sentence, numbers in the chart's units
         st.caption(core.as_markdown_text(charts.fan_caption(bands, label, variable)))

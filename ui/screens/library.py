@@ -3,7 +3,6 @@ lesson: objectives, student briefing and printable handouts)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ui import classroom, core, state
@@ -58,9 +57,6 @@ if scenario.teaching_notes:
     with st.expander("Teaching notes"):
         st.markdown(core.as_markdown_text(scenario.teaching_notes))
 with st.expander("Actors"):
-    st.dataframe(pd.DataFrame([{"actor": a.name, "id": a.id, "policy": a.policy.kind,
-                                "capabilities": ", ".join(a.capabilities),
-                                "description": a.description} for a in scenario.actors]),
-                 hide_index=True)
+    st.dataframe(core.actors_table(scenario), hide_index=True)
 with st.expander(f"Master scenario events list ({len(scenario.injects)} injects)"):
     st.dataframe(core.msel_table(scenario), hide_index=True)

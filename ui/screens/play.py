@@ -19,10 +19,11 @@ dashboard.replay_warning(ex)
 # The turn's questions come before the next orders: the room discusses, then decides (below
 # the dashboard they sat under dozens of "why?" entries). The situation is further down.
 if dashboard.questions(ex, ex.turn):
-    st.subheader(f"Discussion after turn {ex.turn}" if ex.turn else "Before the first turn")
+    heading = f"Discussion after turn {ex.turn}" if ex.turn else "Before the first turn"
+    st.subheader(heading)
     if ex.turn:
         st.caption("The situation they ask about is below the orders.")
-    dashboard.discussion(ex, ex.turn, key=f"q{ex.turn}")
+    dashboard.discussion(ex, ex.turn, key=f"q{ex.turn}", heading=heading)
 
 if ex.finished:
     st.success(f"All {ex.turns} turns have been played. Go to **Hotwash and report**, or "
