@@ -9,8 +9,11 @@ plays the remaining turns with its own seed. Future ``i`` gets the i-th child of
 ``SeedSequence(snapshot.seed, spawn_key=(turn,))``, so its result depends only on the snapshot
 and ``i``: the same in-process or in a pool, whatever the chunking.
 
-Randomness in the futures is the model's own (adjudication draws, logit choices); the
-parameters stay at the values the exercise plays with.
+Randomness in the futures is the model's own (adjudication draws, logit choices) and, with
+``uncertain`` (the default in ``Exercise.futures``), what nobody knows: each future draws the
+scenario's uncertain parameters (those declared with an ``uncertainty``, as batches sample
+them) from its own seed, so the fan shows the spread the scenario's authors admit, not only
+the dice. Without it the parameters stay at the values the exercise plays with.
 
 No rule is re-implemented here: a future is the engine's ``step`` repeated.
 """
@@ -31,6 +34,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from engine.batch.sampling import uncertainties
 from engine.model import BrinkModel
 from engine.policies import HumanPolicy, LogitPolicy, Policy, build_policy
 from engine.scenario import Inject, Scenario
@@ -73,6 +77,7 @@ class Snapshot:
     # cheaper than copy.deepcopy, which was a sixth of a future's cost.
     blob: bytes = b""
     levers: tuple = ()  # the exercise's lever choices, ((name, value), ...)
+    uncertain: tuple = ()  # engine.batch.sampling.Uncertain: parameters each future draws
 
     @property
     def turn(self) -> int:
@@ -80,8 +85,9 @@ class Snapshot:
 
 
 def snapshot(model: BrinkModel, scenario_text: str, source: str, seed: int,
-             levers: dict | None = None) -> Snapshot:
-    """Freeze ``model`` (any policies) into a snapshot whose futures the engine plays."""
+             levers: dict | None = None, uncertain: bool = False) -> Snapshot:
+    """Freeze ``model`` (any policies) into a snapshot whose futures the engine plays; with
+    ``uncertain``, each future draws the scenario's uncertain parameters."""
     state = model.state.copy()
     state.memo = {}  # a cache; each future rebuilds its own
     policies = {}
@@ -95,7 +101,8 @@ def snapshot(model: BrinkModel, scenario_text: str, source: str, seed: int,
                     {t: list(v) for t, v in model.extra_injects.items()},
                     frozenset(model.skipped_injects),
                     pickle.dumps((state, policies), protocol=pickle.HIGHEST_PROTOCOL),
-                    tuple(sorted((levers or {}).items())))
+                    tuple(sorted((levers or {}).items())),
+                    tuple(uncertainties(model.spec)) if uncertain else ())
 
 
 def future_seeds(snap: Snapshot, n: int, start: int = 0) -> list[int]:
@@ -124,8 +131,13 @@ def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
     model = BrinkModel(scenario, rng=seed, policies=policies, turns=snap.turns, record=False,
                        frame=False)
     state.explain = False
-    if memo is not None:
-        state.memo = memo
+    if snap.uncertain:
+        # this future's own draw of what nobody knows, from a stream apart from the model's
+        u = np.random.default_rng([seed, 1]).random(len(snap.uncertain))
+        state.params = {**state.params, **{p.name: float(p.ppf(np.array([x]))[0])
+                                           for p, x in zip(snap.uncertain, u, strict=True)}}
+    elif memo is not None:  # memos hold results that depend on the parameters: share only
+        state.memo = memo   # between futures that keep the same ones
     model.state = state
     model.params = state.params
     model.extremes = dict(snap.extremes)
@@ -156,7 +168,9 @@ def run_future(snap: Snapshot, index: int, seed: int, memo: dict | None = None
     while model.running:
         model.step()
         rows.append(_headlines(model.state, actors))
-    return {"run": index, "seed": seed, **model.summary()}, np.asarray(rows, dtype=float)
+    drawn = {f"param.{p.name}": model.state.params[p.name] for p in snap.uncertain}
+    return ({"run": index, "seed": seed, **drawn, **model.summary()},
+            np.asarray(rows, dtype=float))
 
 
 def _run_chunk(args: tuple[Snapshot, int, list[int]]) -> tuple[list[dict], np.ndarray]:

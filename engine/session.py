@@ -470,16 +470,19 @@ class Exercise:
     # --- futures ------------------------------------------------------------------------------
 
     def futures(self, n: int = 1000, workers: int | None = None,
-                branch: int | None = None, from_turn: int | None = None) -> Futures:
+                branch: int | None = None, from_turn: int | None = None,
+                uncertain: bool = True) -> Futures:
         """``n`` Monte Carlo futures from the branch's state at the end of ``from_turn``
         (default: its last played turn), the engine playing every actor (human teams
-        included) for the remaining turns."""
+        included) for the remaining turns; with ``uncertain`` each future also draws the
+        scenario's uncertain parameters (engine/futures.py)."""
         if not 1 <= int(n) <= 100_000:
             raise SessionError(f"the number of futures must be between 1 and 100,000, got {n}")
         model = self.model(branch) if from_turn is None else self.model_at(from_turn, branch)
         if model.state.turn >= self.turns:
             raise SessionError("no turns are left to play; rewind to an earlier turn first")
-        snap = snapshot(model, self.scenario_text, self.source, self.seed, self.levers)
+        snap = snapshot(model, self.scenario_text, self.source, self.seed, self.levers,
+                        uncertain=uncertain)
         return run_futures(snap, int(n), workers)
 
     # --- files --------------------------------------------------------------------------------

@@ -244,6 +244,8 @@ def test_futures_page_shows_outcomes_and_fans(db):
     at.select_slider(key="n_futures").set_value(100)
     _ok(at.button(key="run_futures").click().run())
     assert any("100 futures played" in c for c in _texts(at.caption))
+    assert any("its own draw of what nobody knows (pay usd per soldier month, casualty rate "
+               "weekly, leakage max" in c for c in _texts(at.caption))
     table = at.dataframe[0].value
     assert {"label", "p", "low", "high", "so far"} <= set(table.columns)
     # (Wilson's lower end at p = 0 comes out as ~1e-18 in floating point, hence the slack)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from engine import futures as F
@@ -414,3 +415,23 @@ def test_an_adhoc_inject_effect_that_cannot_be_meant_is_refused_and_nothing_save
     ex.add_inject("Food riots", effects=[{"target": "north_korea", "var": "stability",
                                           "op": "add", "value": -0.5}])
     assert len(store.load(ex.id).actions) == before + 1
+
+
+def test_futures_draw_what_nobody_knows(ex):
+    """By default each future draws the scenario's uncertain parameters from its own seed:
+    inside their declared bounds, the same on a rerun, and a wider spread of casualties than
+    futures that keep the exercise's values."""
+    _play(ex, 2)
+    drawn = ex.futures(40, workers=1)
+    again = ex.futures(40, workers=1)
+    fixed = ex.futures(40, workers=1, uncertain=False)
+    pd.testing.assert_frame_equal(drawn.runs, again.runs)
+    for name, spec in ex.scenario.parameters.items():
+        if spec.uncertainty is None:
+            continue
+        values = drawn.runs[f"param.{name}"]
+        assert values.between(spec.uncertainty.low, spec.uncertainty.high).all()
+        assert values.nunique() == 40
+    assert not [c for c in fixed.runs.columns if c.startswith("param.")]
+    spread = drawn.runs["russia.casualties"].std()
+    assert spread > 3 * fixed.runs["russia.casualties"].std()

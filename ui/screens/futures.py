@@ -15,9 +15,13 @@ ex = state.require_exercise()
 st.title("What happens from here?")
 model = ex.model()
 in_class = state.classroom(ex)
+unknowns = [name.replace("_", " ") for name, p in ex.scenario.parameters.items()
+            if p.uncertainty is not None]
 st.caption(f"{ex.branches[ex.current].name}, after turn {ex.turn}. The engine plays every "
            "actor, human teams included, from this point to the last turn; each future has "
-           "its own random draws.")
+           "its own random draws"
+           + (f" and its own draw of what nobody knows ({', '.join(unknowns)}, within the "
+              "ranges the scenario gives)." if unknowns else "."))
 if ex.finished:
     st.info("No turns are left on this branch. Rewind to an earlier turn to look ahead.")
     st.stop()
