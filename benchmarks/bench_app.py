@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from engine import futures as F  # noqa: E402
+from engine.explain import headline_changes  # noqa: E402
 from engine.session import Exercise, ExerciseStore  # noqa: E402
 from ui import core  # noqa: E402
 
@@ -41,7 +42,7 @@ def dashboard_data(ex: Exercise) -> None:
     core.per_actor(frame, "strain", ex.names)
     core.intelligence_reports(events, ex.names, model.state.turn)
     core.news_feed(events, ex.names, last=model.state.turn)
-    core.headline_changes(model, model.state.turn)
+    headline_changes(model, model.state.turn)
     core.sanctions_table(model)
 
 
