@@ -36,7 +36,14 @@ class Figure:
     caption: str = ""
 
 
-Block = str | Table | Figure  # a str is a paragraph
+@dataclass
+class Notice:
+    """A paragraph the reader must not miss (a warning), set apart from the text around it."""
+
+    text: str
+
+
+Block = str | Table | Figure | Notice  # a str is a paragraph
 
 
 @dataclass
@@ -75,6 +82,8 @@ CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
 # style element, hence inline styles.
 
 STYLE = """
+.notice { background: #fff4ce; border-left: 4px solid #d89b00; padding: 0.6em 1em;
+          color: #4a3b00; }
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 1100px; margin: 2em auto;
        padding: 0 1em; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
@@ -118,6 +127,8 @@ def render_html(report: Report) -> str:
         for block in section.blocks:
             if isinstance(block, str):
                 body.append(f"<p>{html.escape(block)}</p>")
+            elif isinstance(block, Notice):
+                body.append(f'<p class="notice">{html.escape(block.text)}</p>')
             elif isinstance(block, Table):
                 table = block.frame.to_html(index=False, border=0, escape=True)
                 if block.caption:  # pandas writes no caption; it goes right after <table ...>
@@ -169,6 +180,8 @@ def write_markdown(report: Report, out: Path) -> list[Path]:
         for block in section.blocks:
             if isinstance(block, str):
                 lines += [block, ""]
+            elif isinstance(block, Notice):
+                lines += [f"> **Note.** {block.text}", ""]
             elif isinstance(block, Table):
                 if block.caption:
                     lines += [f"**{block.caption}**", ""]

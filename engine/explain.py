@@ -56,6 +56,20 @@ SUMMARY_FIGURES = {
 EXTREMES = {"max": "peak", "min": "lowest"}
 
 
+def labels_of(scenario) -> dict:
+    """What people call the things a batch's columns name, for reports and summaries: the
+    scenario's title, actors' names, named outcomes' names and levers' labels (by id)."""
+    return {"title": scenario.title,
+            "actors": {a.id: a.name for a in scenario.actors},
+            "outcomes": {o.id: o.name for o in scenario.outcomes},
+            "levers": {k: lever_label(k, v) for k, v in scenario.levers.items()}}
+
+
+def lever_label(name: str, lever) -> str:
+    """A lever as people read it: its ``label``, else its id in words ("West package")."""
+    return lever.label or name.replace("_", " ").capitalize()
+
+
 def summary_label(column: str, labels: dict | None = None) -> str:
     """A column of a batch's runs table as people read it: "max.world.escalation_level" ->
     "peak escalation level", "russia.strain" -> "Russia's final economic strain",
@@ -167,7 +181,7 @@ def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _show(var: str, value) -> str:
+def show_value(var: str, value) -> str:
     """A headline figure's value at the precision the dashboard shows it."""
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -193,7 +207,7 @@ def _change(var: str, before, after, names: dict[str, str]) -> str | None:
     """"before -> after" for a figure, or None when it shows no change."""
     if var in ("sanctions", "transfers"):
         return _standing_change(var, before, after, names)
-    old, new = _show(var, before), _show(var, after)
+    old, new = show_value(var, before), show_value(var, after)
     return None if old == new else f"{old} → {new}"
 
 

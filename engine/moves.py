@@ -558,7 +558,7 @@ CAN_TIGHTEN = Requirement(
     "a package below comprehensive is in force", _can_tighten,
     "no package below comprehensive is in force to tighten")
 ANY_IN_FORCE = Requirement(
-    "sanctions in force", _any_in_force, "it has no sanctions in force on that target")
+    "sanctions in force", _any_in_force, "it has no sanctions in force on {target}")
 ROUTE_NOT_OWN = Requirement(
     "route belongs to another actor", _route_not_own, "that route is its own")
 HAS_THEATRE = Requirement("has a theatre", _has_theatre, "it has no theatre of war")
@@ -662,7 +662,7 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            appeal={"security": 0.3, "reputation": 0.2, "economy": -0.2}),
         _S(_T.LIFT_SANCTIONS, "Lift a sanctions package", "sanctioner", (TARGET, PACKAGE),
            _V.PUBLIC, _C.DE_ESCALATION, _lift, "Removes the package.",
-           (IN_FORCE,),
+           (ANY_IN_FORCE, IN_FORCE),
            appeal={"economy": 0.2, "reputation": -0.1}),
         _S(_T.ENFORCE_SANCTIONS, "Step up enforcement", "sanctioner", (TARGET,), _V.PUBLIC,
            _C.POSTURING, _enforce,
@@ -861,6 +861,30 @@ def validate(state: WorldState, move: Move) -> str | None:
             return requirement.refusal.format(**{
                 k: state.name_of(v) if isinstance(v, str) else v for k, v in move.params.items()})
     return None
+
+
+def open_choices(state: WorldState, actor: str, move_name: str, param: str,
+                 chosen: dict) -> tuple[list, str | None] | None:
+    """The values of a choice parameter that the move's own checks accept now, given the
+    parameters ``chosen`` so far (the rest take their defaults): ``(accepted, refusal)``, the
+    refusal of the first value when none is accepted; None when the choice decides nothing
+    (every value gets the same verdict), so an order sheet offers what the engine would take,
+    lifting only a package in force, imposing only one that is not."""
+    spec = CATALOGUE[MoveType(move_name)]
+    choice = next((p for p in spec.params if p.name == param and p.kind == "choice"), None)
+    if choice is None:
+        return None
+    verdicts = {}
+    for value in choice.choices:
+        try:
+            verdicts[value] = validate(state, make_move(actor, move_name,
+                                                        {**chosen, param: value}))
+        except ValueError as exc:
+            verdicts[value] = str(exc)
+    if len(set(verdicts.values())) <= 1:
+        return None
+    accepted = [v for v, refusal in verdicts.items() if refusal is None]
+    return accepted, None if accepted else next(iter(verdicts.values()))
 
 
 def make_move(actor: str, move_name: str, params: dict | None = None, **extra) -> Move:

@@ -212,7 +212,7 @@ def _moved(first: float, last: float) -> str:
     return f"{verb} from {first:.{digits}f} to {last:.{digits}f}"
 
 
-def _mid(name: str) -> str:
+def in_sentence(name: str) -> str:
     """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
     return "the" + name[3:] if name.startswith("The ") else name
 
@@ -260,7 +260,7 @@ def _cause_sentence(model, entry: LogEntry, names: dict[str, str], moves: dict) 
     if entry.kind == MOVE:
         move = moves.get(entry.ref)
         if move is not None:
-            who = _mid(names.get(move.actor, move.actor))
+            who = in_sentence(names.get(move.actor, move.actor))
             label = CATALOGUE[move.type].label
             how = " (an event in the scenario made it)" if move.source == "inject" else ""
             return f"Because {who} chose: {label}{how}.{working}"
@@ -414,7 +414,7 @@ def questions_for(scenario, turn: int | None) -> list[str]:
 # --- chart captions ------------------------------------------------------------------------------
 
 CAPTION_KINDS = ("escalation", "strain", "troops", "casualties", "estimate", "fan",
-                 "probabilities", "branches")
+                 "probabilities", "branches", "lost_trade", "transfer_relief")
 
 
 def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
@@ -446,7 +446,10 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
     * ``branches``: a ``ui.core.branch_series`` frame (index: turn; one column per branch,
       named after it; empty where a branch has not played the turn) for ``label`` (e.g.
       "escalation level"): where each branch ends, how far apart the branches are at the last
-      turn they all reached and after which turn their lines part.
+      turn they all reached and after which turn their lines part;
+    * ``lost_trade``, ``transfer_relief``: the per-turn frame - trade lost to sanctions, or
+      net help from others, of the actors in ``names`` (those the chart plots): where each is
+      at the last turn and, for trade, the biggest rise in one turn.
     """
     names = names or {}
     if kind == "escalation":
@@ -477,12 +480,12 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         # chart on which another actor's strain fell by 0.03.
         a = max(delta, key=lambda k: (abs(delta[k]), k))
         s = changes[a]
-        text = (f"Economic strain moved most for {_mid(names.get(a, a))}: it "
+        text = (f"Economic strain moved most for {in_sentence(names.get(a, a))}: it "
                 f"{_moved(s.iloc[0], s.iloc[-1])}")
         opposite = [k for k in delta if delta[k] * delta[a] < 0 and abs(delta[k]) >= 0.005]
         if opposite:
             b = max(opposite, key=lambda k: (abs(delta[k]), k))
-            text += (f", while {possessive(_mid(names.get(b, b)))} "
+            text += (f", while {possessive(in_sentence(names.get(b, b)))} "
                      f"{_moved(changes[b].iloc[0], changes[b].iloc[-1])}")
         return text + "; 0 means no strain and 1 an economy breaking."
     if kind == "troops":
@@ -502,9 +505,9 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         true = _series(frame, about, "in_transit") + _series(frame, about, "deployed")
         gap = (public - true).abs()
         who = possessive(names.get(about, about))
-        return (f"At the end the public estimated {round(public.iloc[-1]):,} of {_mid(who)} troops "
-                f"abroad against {round(true.iloc[-1]):,} in fact; the gap was widest in turn "
-                f"{int(gap.idxmax())} ({round(gap.max()):,}).")
+        return (f"At the end the public estimated {round(public.iloc[-1]):,} of "
+                f"{in_sentence(who)} troops abroad against {round(true.iloc[-1]):,} in fact; "
+                f"the gap was widest in turn {int(gap.idxmax())} ({round(gap.max()):,}).")
     if kind == "fan":
         what = label or "the value"
         end = frame.sort_values("turn").iloc[-1]
@@ -520,9 +523,57 @@ def chart_caption(kind: str, frame: pd.DataFrame, actor: str | None = None,
         return (f"The most likely outcome is \"{name}\": {row['k']:,} of {row['n']:,} runs "
                 f"({percent(row['p'])}; 95% interval {percent(row['low'])} to "
                 f"{percent(row['high'])}).")
+    if kind in ("lost_trade", "transfer_relief"):
+        return _flow_caption(frame, kind, names or {})
     if kind == "branches":
         return _branches_caption(frame, label or "the value", as_percent)
     raise ValueError(f"unknown chart kind {kind!r}; expected one of {', '.join(CAPTION_KINDS)}")
+
+
+def _bn(value: float) -> str:
+    """An amount in bn USD as people read it: "79.8", "0.14", "1,204"."""
+    value = abs(float(value))
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
+def _flow_caption(frame: pd.DataFrame, variable: str, names: dict[str, str]) -> str:
+    """Trade lost to sanctions (``lost_trade``) or net help from others (``transfer_relief``)
+    of the actors in ``names``: where each is at the last turn and, for trade, the biggest
+    rise in one turn."""
+    actors = list(names)
+    series = {a: _series(frame, a, variable) for a in actors}
+    turn = int(max(s.index[-1] for s in series.values()))
+    last = {a: float(s.iloc[-1]) for a, s in series.items()}
+    order = sorted(actors, key=lambda a: -last[a])  # stable: scenario order on ties
+    if variable == "lost_trade":
+        parts = [f"{in_sentence(names.get(a, a))} {_bn(last[a])} bn" for a in order]
+        parts[0] += " USD a year"
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        text = f"At turn {turn}, sanctions cost {listed} in lost trade"
+        steps = {a: s.diff().iloc[1:] for a, s in series.items() if len(s) > 1}
+        rises = {a: d for a, d in steps.items() if not d.empty and d.max() > 1e-9}
+        if rises:
+            a = max(rises, key=lambda k: rises[k].max())
+            text += (f"; the biggest rise in one turn was +{_bn(rises[a].max())} bn for "
+                     f"{in_sentence(names.get(a, a))}, in turn {int(rises[a].idxmax())}")
+        return text + "."
+    if variable == "transfer_relief":
+        parts = []
+        for a in order:
+            who, amount = in_sentence(names.get(a, a)), _bn(last[a])
+            unit = " bn USD a year" if not parts else " bn"
+            if last[a] > 1e-9:
+                parts.append(f"{who} received {amount}{unit} more help than it paid out")
+            elif last[a] < -1e-9:
+                parts.append(f"{who} paid out {amount}{unit} more than it received")
+            else:
+                parts.append(f"{who} received as much as it paid out")
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return (f"At turn {turn}, {listed}; help received eases a country's strain, help paid "
+                "out adds to it.")
+    raise ValueError(f"no flow caption for {variable!r}")
 
 
 def _casualties_caption(frame: pd.DataFrame, actor: str | None,
@@ -548,7 +599,7 @@ def _casualties_caption(frame: pd.DataFrame, actor: str | None,
         s = hit[a]
         first, last = round(s.iloc[0]), round(s.iloc[-1])
         verb = ("rose" if last > first else "fell" if last < first else "stayed at")
-        text = f"{possessive(_mid(names.get(a, a)))} " + (
+        text = f"{possessive(in_sentence(names.get(a, a)))} " + (
             f"stayed at {last:,}" if verb == "stayed at" else f"{verb} from {first:,} to {last:,}")
         steps = s.diff().iloc[1:]
         if not steps.empty and steps.max() > 0:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import __version__
+from engine.explain import SUMMARY_FIGURES, show_value
 from engine.futures import Futures, engine_policy, run_futures, snapshot
 from engine.loader import ScenarioError, check_references, parse_scenario
 from engine.model import BrinkModel
@@ -581,10 +582,6 @@ def seen(model: BrinkModel) -> dict:
                        for a in s.actors.values()}}
 
 
-SEEN_LABELS = {"strain": "economic strain", "stability": "stability",
-               "troops_abroad": "troops abroad", "casualties": "casualties"}
-
-
 def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
     """A sentence for a turn whose replay differs from what was recorded, or "" when equal."""
     def same(a, b) -> bool:
@@ -595,13 +592,15 @@ def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
     for key, label in (("escalation_level", "escalation level"),
                        ("wider_war_risk", "risk of a wider war")):
         if key in then and not same(then[key], now[key]):
-            parts.append(f"{label} {_shown(key, then[key])} then, {_shown(key, now[key])} now")
+            parts.append(f"{label} {show_value(key, then[key])} then, "
+                         f"{show_value(key, now[key])} now")
     for actor, figures in then.get("actors", {}).items():
         for key, value in figures.items():
             current = now["actors"].get(actor, {}).get(key)
             if current is not None and not same(value, current):
-                parts.append(f"{model.state.possessive_of(actor)} {SEEN_LABELS.get(key, key)} "
-                             f"{_shown(key, value)} then, {_shown(key, current)} now")
+                parts.append(f"{model.state.possessive_of(actor)} "
+                             f"{SUMMARY_FIGURES.get(key, key)} {show_value(key, value)} then, "
+                             f"{show_value(key, current)} now")
     if not parts:
         return ""
     shown = "; ".join(parts[:3]) + (f"; and {len(parts) - 3} more" if len(parts) > 3 else "")
@@ -612,14 +611,6 @@ def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
            "The engine's code is the same as when it was played, so this should not happen: "
            "please report it with the exercise file.")
     return f"Turn {turn} no longer replays as it was played: {shown}. {why}"
-
-
-def _shown(key: str, value) -> str:
-    if key == "wider_war_risk":
-        return f"{value:.1%}"
-    if key in ("troops_abroad", "casualties"):
-        return f"{value:,.0f}"
-    return f"{value:.3f}" if key != "escalation_level" else f"{value:.2f}"
 
 
 def _moves(actor: str, data: dict):

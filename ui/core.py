@@ -17,6 +17,7 @@ import pandas as pd
 
 from analysis.probabilities import outcome_probabilities
 from engine.explain import NOTABLE_KINDS, explain_turn, turn_table
+from engine.explain import lever_label as engine_lever_label
 from engine.loader import ScenarioError, parse_scenario
 from engine.model import BrinkModel
 from engine.moves import (
@@ -220,57 +221,6 @@ def nonzero_actors(frame: pd.DataFrame, variable: str, names: dict[str, str]) ->
     return [a for a in names if a in present]
 
 
-def _bn(value: float) -> str:
-    """An amount in bn USD as people read it: "79.8", "0.14", "1,204"."""
-    value = abs(float(value))
-    if value >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
-
-
-def _series(frame: pd.DataFrame, actor: str, variable: str) -> pd.Series:
-    rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)]
-    return rows.set_index("turn")["value"].sort_index()
-
-
-def flow_caption(frame: pd.DataFrame, variable: str, names: dict[str, str],
-                 actors: list[str]) -> str:
-    """The classroom sentence under the chart of trade lost to sanctions (``lost_trade``) or
-    net help from others (``transfer_relief``) of ``actors``, from the numbers it plots:
-    where each actor is at the last turn and, for trade, the biggest rise in one turn."""
-    series = {a: _series(frame, a, variable) for a in actors}
-    turn = int(max(s.index[-1] for s in series.values()))
-    last = {a: float(s.iloc[-1]) for a, s in series.items()}
-    order = sorted(actors, key=lambda a: -last[a])  # stable: scenario order on ties
-    if variable == "lost_trade":
-        parts = [f"{in_sentence(names.get(a, a))} {_bn(last[a])} bn" for a in order]
-        parts[0] += " USD a year"
-        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-        text = f"At turn {turn}, sanctions cost {listed} in lost trade"
-        steps = {a: s.diff().iloc[1:] for a, s in series.items() if len(s) > 1}
-        rises = {a: d for a, d in steps.items() if not d.empty and d.max() > 1e-9}
-        if rises:
-            a = max(rises, key=lambda k: rises[k].max())
-            text += (f"; the biggest rise in one turn was +{_bn(rises[a].max())} bn for "
-                     f"{in_sentence(names.get(a, a))}, in turn {int(rises[a].idxmax())}")
-        return text + "."
-    if variable == "transfer_relief":
-        parts = []
-        for a in order:
-            who, amount = in_sentence(names.get(a, a)), _bn(last[a])
-            unit = " bn USD a year" if not parts else " bn"
-            if last[a] > 1e-9:
-                parts.append(f"{who} received {amount}{unit} more help than it paid out")
-            elif last[a] < -1e-9:
-                parts.append(f"{who} paid out {amount}{unit} more than it received")
-            else:
-                parts.append(f"{who} received as much as it paid out")
-        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-        return (f"At turn {turn}, {listed}; help received eases a country's strain, help paid "
-                "out adds to it.")
-    raise ValueError(f"no caption for {variable!r}; expected lost_trade or transfer_relief")
-
-
 def first_last(frame: pd.DataFrame, actor: str, variable: str) -> tuple[float, float]:
     """A variable's value at the first and the last recorded turn."""
     rows = frame[(frame["actor"] == actor) & (frame["variable"] == variable)].sort_values("turn")
@@ -399,42 +349,6 @@ def param_step(spec: ParamSpec) -> int | float:
         return 1
     span = float(spec.high) - float(spec.low)
     return float(10 ** (math.floor(math.log10(span)) - 1)) if span > 0 else 1.0
-
-
-def _packages_in_force(state, actor: str, params: dict) -> list[str]:
-    """The sanctions packages ``actor`` has in force on the chosen target, in force order."""
-    return [s.package for s in state.sanctions
-            if s.sender == actor and s.target == params.get("target")]
-
-
-# (move, parameter) -> the values the situation leaves for it (given the parameters chosen
-# before it) and what to say when it leaves none: the order sheet offers only these, so a team
-# is not offered a choice the engine would refuse for what it is (lifting a package that is not
-# in force). Checks that depend on more than one choice stay with the engine.
-NARROWED_CHOICES = {
-    ("lift_sanctions", "package"): (
-        _packages_in_force, "{actor} has no sanctions package in force on {target} to lift"),
-}
-
-
-def narrowed_choices(state, actor: str, move: str, param: str,
-                     params: dict) -> tuple[list[str], str] | None:
-    """The values of ``move``'s ``param`` that make sense in ``state`` for ``actor`` (given
-    the ``params`` chosen before it) and the sentence that says why there are none; None when
-    every catalogue value is offered."""
-    rule = NARROWED_CHOICES.get((move, param))
-    if rule is None:
-        return None
-    values, empty = rule
-    target = params.get("target")
-    return values(state, actor, params), empty.format(
-        actor=in_sentence(state.name_of(actor)),
-        target=in_sentence(state.name_of(target)) if target else "anyone")
-
-
-def in_sentence(name: str) -> str:
-    """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
-    return "the" + name[3:] if name.startswith("The ") else name
 
 
 def words(ident: str) -> str:
@@ -568,9 +482,7 @@ def lever_label(name: str, scenario: Scenario | None = None) -> str:
     """A lever as people read it: its ``label`` where the scenario gives one, else its id
     with spaces ("west_package" -> "West package")."""
     lever = scenario.levers.get(name) if scenario is not None else None
-    if lever is not None and lever.label:
-        return lever.label
-    return source_name(name, {})
+    return engine_lever_label(name, lever) if lever is not None else source_name(name, {})
 
 
 def levers_text(levers: dict, scenario: Scenario | None = None) -> str:

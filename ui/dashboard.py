@@ -13,7 +13,7 @@ import streamlit as st
 from engine import plain
 from engine.explain import headline_changes
 from engine.ladder import RUNG_NAMES
-from engine.moves import CATALOGUE, MoveType, ParamSpec
+from engine.moves import CATALOGUE, MoveType, ParamSpec, open_choices
 from engine.session import Exercise
 from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
 from ui import charts, core
@@ -26,6 +26,10 @@ SMALL, LARGE = 300, 320  # chart heights: room for the axis labels and a legend 
 
 # --- dashboard -----------------------------------------------------------------------------------
 
+
+# Moves whose choices the order sheet narrows to what the engine would accept (a team may still
+# pick a refused value elsewhere to see why; lifting only makes sense for a package in force).
+NARROWED_MOVES = frozenset({"lift_sanctions"})
 
 def replay_warning(ex: Exercise) -> None:
     """A warning when turns of this line no longer replay to the figures the room saw when
@@ -181,8 +185,7 @@ FLOW_TITLES = {"lost_trade": "Trade lost to sanctions",
 
 def _classroom_charts(model, frame, names: dict[str, str]) -> None:
     """The dashboard's charts, each with the sentence ``engine.plain.chart_caption`` computes
-    from the numbers it plots (trade lost and net help: ``core.flow_caption``, which plain has
-    no kind for)."""
+    from the numbers it plots."""
     left, right = st.columns(2)
     with left:
         st.markdown("**Escalation over time**")
@@ -203,7 +206,8 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
             st.markdown(f"**{FLOW_TITLES[variable]}**")
             _chart(core.per_actor(frame, variable, names, only=ids),
                    charts.axis_for(variable)[0], names=names)
-            st.caption(core.as_markdown_text(core.flow_caption(frame, variable, names, ids)))
+            st.caption(core.as_markdown_text(plain.chart_caption(
+                variable, frame, names={a: names[a] for a in ids})))
 
     left, right = st.columns(2)
     with left:
@@ -243,7 +247,8 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str,
     one. The catalogue's spec decides the field: whole numbers with a step of 1 for an ``int``
     parameter, a float field showing only the digits typed for a ``float`` one (Streamlit's
     number field cannot show thousands separators: the help gives the range with them).
-    ``choices``: the values the situation leaves (``core.narrowed_choices``), if narrowed."""
+    ``choices``: the values the engine would accept now (``engine.moves.open_choices``), if
+    the situation narrows them."""
     label = core.param_label(spec)
     if spec.kind in ("int", "float"):
         is_int = spec.kind == "int"
@@ -293,7 +298,8 @@ def order_sheet(ex: Exercise, actor: str) -> None:
     cols = st.columns(max(1, len(spec.params)))
     for col, p in zip(cols, spec.params, strict=False):
         with col:
-            narrowed = core.narrowed_choices(state, actor, kind, p.name, params)
+            narrowed = (open_choices(state, actor, kind, p.name, params)
+                        if kind in NARROWED_MOVES else None)
             if narrowed is not None and not narrowed[0]:
                 nothing = nothing or narrowed[1]
                 st.caption(f"{core.param_label(p)}: none to choose from")
@@ -334,7 +340,7 @@ def order_sheet(ex: Exercise, actor: str) -> None:
         st.markdown(f"**{core.as_markdown_text(name)}: orders for turn {turn}**")
         rationale = st.text_area("Rationale (why the team chose this)",
                                  key=f"why:{actor}:{ex.current}:{turn}",
-                                 placeholder=f"e.g. what {core.in_sentence(name)} wants "
+                                 placeholder=f"e.g. what {plain.in_sentence(name)} wants "
                                              "these moves to achieve, and why now")
         if st.form_submit_button(f"Submit orders for turn {turn}", type="primary",
                                  key=f"submit:{actor}"):

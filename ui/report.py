@@ -10,12 +10,10 @@ libraries and every chart spec are inlined, so the file opens offline and fetche
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from analysis.fans import fan
-from analysis.render import Figure, Report, Section, Table, render_html
+from analysis.render import Figure, Notice, Report, Section, Table, render_html
 from engine.explain import notable_events
 from engine.ladder import RUNG_NAMES
 from engine.plain import percent
@@ -23,8 +21,6 @@ from engine.session import Exercise
 from ui import charts, core
 
 REPLAY_TITLE = "Differences from the game as played"
-HIGHLIGHT = ("background: #fff4ce; border-left: 4px solid #d89b00; padding: 0.6em 1em; "
-             "color: #4a3b00")
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +65,7 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
         *([f"Levers: {core.levers_text(ex.levers, ex.scenario)}."] if ex.levers else []),
     ])
     notice = " ".join(core.replay_notice(ex.replay_differences()))
-    sections = [*([Section(REPLAY_TITLE, [notice])] if notice else []), overview,
+    sections = [*([Section(REPLAY_TITLE, [Notice(notice)])] if notice else []), overview,
                 Section("Timeline", [Table(_text(timeline(ex)))])]
     decisions = core.decision_log(ex)
     sections.append(Section("Decisions", [
@@ -113,12 +109,7 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
                 core.branch_series(ex, compared, "world", "escalation_level"),
                 "rung", "Escalation level on each branch", "branch", fit=True,
                 colours=core.branch_colours(ex)), "")]))
-    page = render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
-    if notice:  # the paragraph highlighted, as a warning reads (render_html has no such block)
-        paragraph = f"<p>{html.escape(notice)}</p>"
-        page = page.replace(paragraph, f'<p class="replay-differences" style="{HIGHLIGHT}">'
-                            f"{html.escape(notice)}</p>", 1)
-    return page
+    return render_html(Report(f"After-action report: {ex.title} ({branch.name})", sections))
 
 
 def _futures_section(ex: Exercise, n: int) -> Section:

@@ -31,6 +31,7 @@ from engine.batch.executors import DaskCluster, ExecutorError, InProcess, LocalP
 from engine.batch.sampling import SAMPLERS, SamplingError, sample, uncertainties
 from engine.batch.store import BatchStore, StoreError
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
+from engine.explain import labels_of
 from engine.loader import load_scenario
 from engine.provenance import engine_fingerprint
 
@@ -74,16 +75,6 @@ def _scalar(text: str):
         except ValueError:
             pass
     return text
-
-
-def labels_of(scenario) -> dict:
-    """What people call the things a batch's columns name, for reports and summaries: the
-    scenario's title, actors' names, named outcomes' names and levers' labels (by id)."""
-    return {"title": scenario.title,
-            "actors": {a.id: a.name for a in scenario.actors},
-            "outcomes": {o.id: o.name for o in scenario.outcomes},
-            "levers": {k: v.label or k.replace("_", " ").capitalize()
-                       for k, v in scenario.levers.items()}}
 
 
 def _lever_space(scenario, requested: dict[str, list]) -> dict[str, list]:

@@ -462,10 +462,10 @@ def test_available_choices_says_why_a_choice_is_refused():
     model.submit("west", [choice_move(lift)])
     model.step()
     menu = {c.label: reason for c, reason in available_choices(model)}
-    assert menu[lift.label] == "it has no sectoral package in force on Russia"
+    assert menu[lift.label] == "it has no sanctions in force on Russia"
     # nothing left on Russia to enforce either; everything else stays open
     assert menu["Enforce the rules on Russia more strictly"] == (
-        "it has no sanctions in force on that target")
+        "it has no sanctions in force on Russia")
     assert sum(reason is not None for reason in menu.values()) == 2
     assert available_choices(BrinkModel(load_scenario(DEFAULT_SCENARIO), rng=1)) == []
 

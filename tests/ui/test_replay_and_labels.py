@@ -68,7 +68,7 @@ def test_a_turn_that_no_longer_replays_is_warned_on_play_hotwash_and_report(db):
     assert [w for w in texts(at.warning) if REPLAYS_NOT in w] == warned
     page = _report(at)
     assert core.as_markdown_text(difference) in warned[0]
-    assert '<p class="replay-differences" style="' in page
+    assert '<p class="notice">Turn 2 no longer replays' in page
     assert f"{html.escape(difference)}</p>" in page
     # near the top: before the exercise's overview
     assert page.index(html.escape(difference)) < page.index('id="exercise"')
@@ -83,7 +83,7 @@ def test_an_exercise_that_replays_as_played_shows_no_warning(db):
     at = switch(at, "hotwash")
     assert not [w for w in texts(at.warning) if REPLAYS_NOT in w]
     page = _report(at)
-    assert "replay-differences" not in page
+    assert "class=\"notice\"" not in page
     assert report.REPLAY_TITLE not in page
 
 

@@ -15,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from engine.loader import load_scenario
 from engine.model import BrinkModel
+from engine.moves import open_choices
+from engine.plain import chart_caption
 from engine.session import Exercise, ExerciseStore
 from tests.apptest import new_app, ok, texts
 from tests.conftest import ROOT
@@ -59,24 +61,28 @@ def test_lifting_says_so_when_nothing_is_in_force_on_the_target(db):
     at, ex = _open(db)
     ok(at.selectbox(key="move:west").set_value("lift_sanctions").run())
     ok(at.selectbox(key="param:west:lift_sanctions:target").set_value("ukraine").run())
-    assert not [s for s in at.selectbox if s.key == "param:west:lift_sanctions:package"]
-    assert "package: none to choose from" in _captions(at)
-    assert ("Not possible as it stands: the West (US, EU, UK, ROK, Japan) has no sanctions "
-            "package in force on Ukraine to lift.") in _captions(at)
+    assert ("Not possible as it stands: it has no sanctions in force on Ukraine.") in (
+        _captions(at))
     ok(at.button(key="add:west").click().run())
     assert "Nothing was added" in " ".join(texts(at.error))
     assert not at.session_state[f"draft:{ex.id}:1:1:west"]
 
 
-def test_narrowed_choices_read_the_state():
+def test_the_engine_narrows_a_choice_to_what_it_would_accept():
+    """engine.moves.open_choices: the order sheet offers the values the move's own checks
+    accept (lift a package in force, impose one that is not); nothing is narrowed where the
+    choice decides nothing."""
     model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=2)
     state = model.state
-    assert core.narrowed_choices(state, "west", "lift_sanctions", "package",
-                                 {"target": "russia"})[0] == ["sectoral"]
-    assert core.narrowed_choices(state, "west", "lift_sanctions", "package",
-                                 {"target": "ukraine"})[0] == []
-    assert core.narrowed_choices(state, "west", "impose_sanctions", "package",
-                                 {"target": "russia"}) is None
+    assert open_choices(state, "west", "lift_sanctions", "package",
+                        {"target": "russia"}) == (["sectoral"], None)
+    assert open_choices(state, "west", "lift_sanctions", "package",
+                        {"target": "ukraine"}) is None  # nothing in force: same refusal
+    accepted, _ = open_choices(state, "west", "impose_sanctions", "package",
+                               {"target": "russia"})
+    assert "sectoral" not in accepted
+    assert "comprehensive" in accepted
+    assert open_choices(state, "west", "impose_sanctions", "target", {}) is None  # not a choice
 
 
 # --- 2. each inject says what will happen to it ------------------------------------------------
@@ -250,8 +256,8 @@ def test_the_sanctions_lesson_charts_trade_lost_and_help_with_a_sentence_each(db
     for variable in ("lost_trade", "transfer_relief"):
         ids = core.nonzero_actors(frame, variable, ex.names)
         assert ids
-        assert core.as_markdown_text(core.flow_caption(frame, variable, ex.names, ids)) \
-            in _captions(at)
+        sentence = chart_caption(variable, frame, names={a: ex.names[a] for a in ids})
+        assert core.as_markdown_text(sentence) in _captions(at)
     trade = next(s for s in _charts(at) if s["encoding"]["y"]["title"] == "bn USD a year")
     assert trade["encoding"]["y"]["title"] == "bn USD a year"
 
@@ -266,10 +272,12 @@ def test_flow_captions_say_the_numbers_plotted():
             (2, "north_korea", "transfer_relief", 0.596),
             (0, "russia", "transfer_relief", 0.0), (2, "russia", "transfer_relief", -0.596)]])
     names = {"north_korea": "North Korea", "russia": "Russia", "west": "The West"}
-    assert core.flow_caption(frame, "lost_trade", names, ["russia", "west"]) == (
+    trade = {a: names[a] for a in ("russia", "west")}
+    assert chart_caption("lost_trade", frame, names=trade) == (
         "At turn 2, sanctions cost Russia 31.7 bn USD a year and the West 12.4 bn in lost "
         "trade; the biggest rise in one turn was +19.2 bn for Russia, in turn 2.")
-    assert core.flow_caption(frame, "transfer_relief", names, ["north_korea", "russia"]) == (
+    helped = {a: names[a] for a in ("north_korea", "russia")}
+    assert chart_caption("transfer_relief", frame, names=helped) == (
         "At turn 2, North Korea received 0.6 bn USD a year more help than it paid out and "
         "Russia paid out 0.6 bn more than it received; help received eases a country's "
         "strain, help paid out adds to it.")
