@@ -39,6 +39,7 @@ import pandas as pd
 from engine.batch import run_seed
 from engine.loader import load_scenario
 from engine.model import BrinkModel
+from engine.provenance import interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
@@ -111,6 +112,8 @@ def main() -> None:
                         help="skip mesa.batch_run on the model as shipped (recording)")
     args = parser.parse_args()
     n = args.runs
+    # which Python is timed: a build without PGO runs the engine about half as fast
+    print("interpreter", sys.executable, *interpreter().values(), sep=" | ")
     print(f"scenario {SCENARIO.name}, {args.turns} turns, {n:,} runs per configuration"
           + (f", best of {args.repeats}" if args.repeats > 1 else ""))
     best: dict[str, dict] = {}

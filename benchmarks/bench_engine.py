@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import mesa
 
 from engine.loader import load_scenario
 from engine.model import BrinkModel
+from engine.provenance import interpreter
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "nk-100k.yaml"
 
@@ -70,6 +72,8 @@ def main() -> None:
         for name, make in contenders.items():
             times[name].append(time_block(make, args.runs, turns))
     bare = statistics.median(times["bare Mesa"])
+    # which Python is timed: a build without PGO runs the engine about half as fast
+    print("interpreter", sys.executable, *interpreter().values(), sep=" | ")
     print(f"scenario {SCENARIO.name}: {n_agents} actors, {turns} turns; "
           f"{args.runs} runs x {args.repeats} repeats, median per run")
     for name, values in times.items():

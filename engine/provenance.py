@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import platform
+import sysconfig
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,3 +83,15 @@ def engine_fingerprint() -> str:
 def short(fingerprint: str) -> str:
     """The first 12 hex digits: enough to tell two engines apart in a sentence."""
     return fingerprint[:12]
+
+
+_SPEED_FLAGS = ("--enable-optimizations", "--with-lto")
+
+
+def interpreter() -> dict[str, str]:
+    """The Python that ran a batch: its version and the configure flags that decide its speed
+    (not its numbers: results are the same on either build, docs/reference/performance.md)."""
+    args = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    flags = [f for f in _SPEED_FLAGS if f in args]
+    return {"python": f"{platform.python_implementation()} {platform.python_version()}",
+            "python_build": " ".join(flags) or "without --enable-optimizations"}

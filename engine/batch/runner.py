@@ -33,7 +33,7 @@ from engine.batch.store import BatchStore, StoreError
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
 from engine.explain import labels_of
 from engine.loader import load_scenario
-from engine.provenance import engine_fingerprint
+from engine.provenance import engine_fingerprint, interpreter
 
 DEFAULT_CHUNK = 200
 
@@ -221,7 +221,7 @@ def run_batch(scenario, runs: int = 1000, seed: int = 0, sampler: str = "mc",
         raise BatchError(str(exc)) from None
     executor = _executor(workers, scheduler)
     manifest = {**plan, "status": "running", "executor": executor.name,
-                "workers": executor.workers,
+                "workers": executor.workers, **interpreter(),
                 "started": datetime.now(UTC).isoformat(timespec="seconds"),
                 "finished": None, "failures": None}
     if done:

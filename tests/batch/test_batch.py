@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -187,6 +188,9 @@ def test_cli_batch_exit_status_and_outputs(tmp_path, capsys):
                 "started", "finished", "failures"):
         assert key in manifest
     assert manifest["failures"] == 0
+    # the interpreter that ran it: speed depends on its build (docs/reference/performance.md)
+    assert manifest["python"] == f"CPython {platform.python_version()}"
+    assert manifest["python_build"]
     runs = pd.read_parquet(out / "runs")
     assert len(runs) == 8
     printed = capsys.readouterr().out
