@@ -67,8 +67,12 @@ def compare_policies(runs: pd.DataFrame, lever: str, baseline=None,
                          "baseline_estimate": float(np.median(base[column])),
                          "difference": diff, "low": low, "high": high})
     table = pd.DataFrame(rows)
-    return table.sort_values(["measure", "difference"], ascending=[True, False]).reset_index(
-        drop=True)
+    # measures in the scenario's order (outcomes as declared, then the medians asked for), not
+    # alphabetically by id: the report and `brink compare` show them by name
+    order = {m: i for i, m in enumerate(dict.fromkeys(table["measure"]))}
+    table["_order"] = table["measure"].map(order)
+    return (table.sort_values(["_order", "difference"], ascending=[True, False], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
 
 
 def _median_difference(a: np.ndarray, b: np.ndarray, confidence: float, resamples: int = 1000):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
@@ -861,6 +861,19 @@ def validate(state: WorldState, move: Move) -> str | None:
             return requirement.refusal.format(**{
                 k: state.name_of(v) if isinstance(v, str) else v for k, v in move.params.items()})
     return None
+
+
+def param_spec(move_name: str, param: str, chosen: dict) -> ParamSpec:
+    """A parameter's spec given the parameters ``chosen`` so far: the catalogue's, except the
+    amount paid for support, whose bounds and unit depend on the kind of support
+    (``SUPPORT_KINDS``: up to 2,000 USD M of cash a turn, but 0..1 of the going rate for a
+    payroll), so an order sheet shows the range the engine will check."""
+    spec = next(p for p in CATALOGUE[MoveType(move_name)].params if p.name == param)
+    if (move_name == MoveType.PAY_SUPPORT and param == "amount"
+            and chosen.get("kind") in SUPPORT_KINDS):
+        low, high, unit = SUPPORT_KINDS[chosen["kind"]]
+        return replace(spec, low=low, high=high, unit=unit)
+    return spec
 
 
 def open_choices(state: WorldState, actor: str, move_name: str, param: str,

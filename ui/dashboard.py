@@ -13,7 +13,7 @@ import streamlit as st
 from engine import plain
 from engine.explain import headline_changes
 from engine.ladder import RUNG_NAMES
-from engine.moves import CATALOGUE, MoveType, ParamSpec, open_choices
+from engine.moves import CATALOGUE, MoveType, ParamSpec, open_choices, param_spec
 from engine.session import Exercise
 from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
 from ui import charts, core
@@ -304,7 +304,11 @@ def order_sheet(ex: Exercise, actor: str) -> None:
                 nothing = nothing or narrowed[1]
                 st.caption(f"{core.param_label(p)}: none to choose from")
                 continue
-            value = _param_widget(ex, actor, p, f"param:{actor}:{kind}:{p.name}",
+            key = f"param:{actor}:{kind}:{p.name}"
+            shown = param_spec(kind, p.name, params)  # bounds may follow an earlier choice
+            if shown != p:  # one field per choice, so cash's 500 does not become a payroll's
+                key += f":{shown.low:g}-{shown.high:g}"
+            value = _param_widget(ex, actor, shown, key,
                                   narrowed[0] if narrowed is not None else None)
             if value != DEFAULT:
                 params[p.name] = value

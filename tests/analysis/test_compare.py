@@ -42,6 +42,19 @@ def test_policy_differences_are_recovered_and_ranked():
     assert med.loc["b", "low"] <= 0.2 <= med.loc["b", "high"]
 
 
+def test_measures_keep_the_scenarios_order():
+    """Outcomes as the scenario declares them (here "war" before "collapse"), then the medians
+    asked for; not alphabetically by id, which the tables no longer show."""
+    runs = _runs({"a": 0.3, "b": 0.5, "c": 0.2}, n=200)
+    runs["outcome.collapse"] = runs["strain"] > 0.4
+    table = compare_policies(runs, "lever.pkg", medians=["strain"])
+    measures = list(dict.fromkeys(table["measure"]))
+    assert measures == ["P(war)", "P(collapse)", "median(strain)"]
+    # within a measure, the largest difference first
+    for _, group in table.groupby("measure", sort=False):
+        assert list(group["difference"]) == sorted(group["difference"], reverse=True)
+
+
 def test_convergence_narrows():
     """The interval narrows as runs accumulate and ends near the truth."""
     table = convergence(_runs({"a": 0.3}), "war")

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.loader import load_scenario
 from engine.model import BrinkModel
-from engine.moves import open_choices
+from engine.moves import SUPPORT_KINDS, open_choices, param_spec
 from engine.plain import chart_caption
 from engine.session import Exercise, ExerciseStore
 from tests.apptest import new_app, ok, texts
@@ -160,6 +160,31 @@ def test_payroll_amount_reads_as_a_share_of_the_going_rate():
     assert core.describe_move(move, scenario) == (
         "Pay for support (cash, oil, food, technology, troop payroll) (recipient: North Korea, "
         "kind: payroll, amount: 100% of the going rate)")
+
+
+def test_the_amount_paid_for_support_takes_the_bounds_of_its_kind():
+    """engine.moves.param_spec: a payroll is a share of the going rate (0..1), cash up to 2,000
+    USD M a turn; the catalogue's own spec (0..2,000) stands until a kind is chosen."""
+    assert param_spec("pay_support", "amount", {}).high == 2000.0
+    payroll = param_spec("pay_support", "amount", {"kind": "payroll"})
+    assert (payroll.low, payroll.high, payroll.unit) == SUPPORT_KINDS["payroll"]
+    assert param_spec("pay_support", "amount", {"kind": "food"}).high == 200.0
+    assert param_spec("military_aid", "amount", {"kind": "payroll"}).high == 5000.0
+
+
+def test_the_order_sheet_shows_the_range_of_the_kind_of_support_chosen(db):
+    """Reviewer: the amount field said 0 to 2,000 for a payroll, whose range is 0 to 1."""
+    at, _ = _open(db)
+    ok(at.selectbox(key="move:west").set_value("pay_support").run())
+    ok(at.selectbox(key="param:west:pay_support:kind").set_value("payroll").run())
+    amount = at.number_input(key="param:west:pay_support:amount:0-1")
+    assert "between 0 and 1 " in amount.help, amount.help
+    assert "going rate" in amount.label
+    ok(amount.set_value(0.5).run())
+    assert not [c for c in _captions(at) if c.startswith("Not possible")], _captions(at)
+    ok(at.selectbox(key="param:west:pay_support:kind").set_value("cash").run())
+    cash = at.number_input(key="param:west:pay_support:amount:0-2000")
+    assert "between 0 and 2,000 USD M per turn" in cash.help, cash.help
 
 
 # --- 5. an actor keeps its colour in every chart -------------------------------------------------
