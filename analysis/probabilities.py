@@ -88,7 +88,8 @@ def threshold_probability(runs: pd.DataFrame, column: str, op: str, threshold: f
         raise KeyError(f"no column {column!r} in the runs table")
     if op not in OPS:
         raise ValueError(f"op must be one of {', '.join(OPS)}, got {op!r}")
-    label = f"{column} {op} {threshold:g}"
+    # the threshold as written, never in scientific notation ("1000000", not "1e+06")
+    label = f"{column} {op} {np.format_float_positional(threshold, trim='-')}"
     hits = OPS[op](runs[column], threshold)
     frame = runs.assign(**{f"outcome.{label}": hits})[[*(by or []), f"outcome.{label}"]]
     return outcome_probabilities(frame, by=by or [], confidence=confidence)

@@ -59,6 +59,10 @@ def test_threshold_probability_is_an_ad_hoc_outcome():
     table = threshold_probability(runs, "max.nk.troops_abroad", ">=", 50_000)
     assert table.iloc[0]["p"] == 0.5
     assert table.iloc[0]["outcome"] == "max.nk.troops_abroad >= 50000"
+    big = threshold_probability(runs, "max.nk.troops_abroad", ">", 1e6)
+    assert big.iloc[0]["outcome"] == "max.nk.troops_abroad > 1000000"  # not 1e+06
+    small = threshold_probability(runs, "max.nk.troops_abroad", "<", 0.25)
+    assert small.iloc[0]["outcome"] == "max.nk.troops_abroad < 0.25"
 
 
 def test_bad_input_is_a_clear_error():
