@@ -63,6 +63,7 @@ RECORDED_WORLD_VARS = (
     "escalation_rung", "escalation_level", "escalation_score", "heat", "wider_war_risk",
     "civilian_casualties", "displaced", "humanitarian_toll", "n_drawn_in", "sanctions_in_force",
 )
+RECORDED_THEATRE_VARS = ("front_pressure", "intensity", "ceasefire")
 FRAME_COLUMNS = ["turn", "date", "actor", "variable", "value"]
 INITIAL_BELIEF_SD = 0.2  # the status quo at the start is known with confidence
 
@@ -155,7 +156,8 @@ class BrinkModel(mesa.Model):
 
     def __init__(self, scenario: Scenario, rng=None, parameters: dict[str, float] | None = None,
                  policies: dict[str, Policy] | None = None, turns: int | None = None,
-                 record: bool = True, frame: bool | None = None):
+                 record: bool = True, frame: bool | None = None,
+                 frame_vars: frozenset[str] | None = None):
         super().__init__(rng=rng)
         self.spec = scenario  # Mesa reserves `scenario`
         overrides = {k: v.value for k, v in scenario.parameters.items()}
@@ -166,6 +168,12 @@ class BrinkModel(mesa.Model):
         self.turns = turns if turns is not None else scenario.clock.turns
         self.record = record  # causal log, event feed and their sentences
         self.keep_frame = record if frame is None else frame  # the per-turn rows
+        # which variables the per-turn rows keep (every estimate is always kept): a batch with
+        # --per-turn wants the headline figures only, and recording no more is cheaper
+        keep = (lambda names: names) if frame_vars is None else (
+            lambda names: tuple(n for n in names if n in frame_vars))
+        self._frame_vars = (keep(RECORDED_ACTOR_VARS), keep(RECORDED_WORLD_VARS),
+                            keep(RECORDED_THEATRE_VARS))
         self.extremes: dict[str, float] = {}
         self.log = CausalLog()
         self.move_log: list[Move] = []
@@ -359,8 +367,9 @@ class BrinkModel(mesa.Model):
             return
         turn, date = s.turn, s.date
         add = self.rows.append
+        actor_vars, world_vars, theatre_vars = self._frame_vars
         for a in s.actors.values():
-            for var in RECORDED_ACTOR_VARS:
+            for var in actor_vars:
                 add((turn, date, a.id, var, float(getattr(a, var))))
             for (t, q), b in a.beliefs.items():
                 add((turn, date, a.id, f"belief.{t}.{q}", belief_estimate(b)))
@@ -368,10 +377,10 @@ class BrinkModel(mesa.Model):
         for (t, q), b in s.public_beliefs.items():
             add((turn, date, "public", f"belief.{t}.{q}", belief_estimate(b)))
             add((turn, date, "public", f"belief_sd.{t}.{q}", math.sqrt(b.var)))
-        for var in RECORDED_WORLD_VARS:
+        for var in world_vars:
             add((turn, date, "world", var, float(read(s, f"world.{var}"))))
         for th in s.theatres.values():
-            for var in ("front_pressure", "intensity", "ceasefire"):
+            for var in theatre_vars:
                 add((turn, date, f"theatre:{th.id}", var, float(getattr(th, var))))
 
     def frame(self) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from engine.batch.store import per_turn_part
 from engine.model import BrinkModel
 
 # Variables kept per turn with --per-turn: the headline figures, not the whole frame, plus every
@@ -50,7 +51,7 @@ class ChunkTask:
 class ChunkResult:
     chunk: int
     rows: list[dict]
-    per_turn: list[tuple]
+    per_turn: bytes  # the chunk's per-turn Parquet part (store.per_turn_part); b"" without
     failures: list[dict]
 
 
@@ -64,19 +65,13 @@ def _scenario(text: str, source: str, levers: tuple):
 def run_one(task: ChunkTask, spec: RunSpec) -> tuple[dict, list[tuple]]:
     scenario = _scenario(task.scenario_text, task.source, tuple(sorted(spec.levers.items())))
     model = BrinkModel(scenario, rng=spec.seed, parameters=spec.params, turns=task.turns,
-                       record=False, frame=task.per_turn)
+                       record=False, frame=task.per_turn, frame_vars=PER_TURN_VARS)
     model.run()
     row = {"run": spec.index, "seed": spec.seed}
     row.update({f"lever.{k}": v for k, v in spec.levers.items()})
     row.update({f"param.{k}": v for k, v in spec.params.items()})
     row.update(model.summary())
-    per_turn = []
-    if task.per_turn:
-        per_turn = [(spec.index, turn, actor, var, value)
-                    for turn, _date, actor, var, value in model.rows
-                    if var in PER_TURN_VARS or actor == "public"
-                    or var.startswith(("belief.", "belief_sd."))]
-    return row, per_turn
+    return row, model.rows  # (turn, date, actor, variable, value), with --per-turn only
 
 
 @contextmanager
@@ -99,7 +94,8 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
 
 
 def _run_chunk(task: ChunkTask) -> ChunkResult:
-    rows, per_turn, failures = [], [], []
+    rows, failures = [], []
+    columns: tuple[list, ...] = ([], [], [], [], [])  # run, turn, actor, variable, value
     for spec in task.runs:
         try:
             row, turns = run_one(task, spec)
@@ -111,5 +107,10 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
                              **{f"param.{k}": v for k, v in spec.params.items()}})
             continue
         rows.append(row)
-        per_turn.extend(turns)
+        if turns:
+            turn, _date, actor, variable, value = zip(*turns, strict=True)
+            for column, values in zip(columns, ([spec.index] * len(turns), turn, actor,
+                                                variable, value), strict=True):
+                column.extend(values)
+    per_turn = per_turn_part(*columns) if columns[0] else b""
     return ChunkResult(task.chunk, rows, per_turn, failures)

@@ -30,6 +30,20 @@ def test_same_seed_same_frame_and_log(default_scenario):
     assert a.events == b.events
 
 
+def test_a_frame_of_some_variables_is_the_whole_frame_filtered(default_scenario):
+    """frame_vars (what batches with --per-turn keep) records the same rows as the whole frame,
+    filtered to those variables and every estimate, in the same order, and the same run."""
+    keep = frozenset({"strain", "escalation_level", "front_pressure"})
+    whole = BrinkModel(default_scenario, rng=5, record=False, frame=True, turns=8).run()
+    some = BrinkModel(default_scenario, rng=5, record=False, frame=True, turns=8,
+                      frame_vars=keep).run()
+    expected = [r for r in whole.rows
+                if r[3] in keep or r[3].startswith(("belief.", "belief_sd."))]
+    assert some.rows == expected
+    assert {r[3] for r in some.rows if not r[3].startswith("belief")} == keep
+    assert some.summary() == whole.summary()
+
+
 def test_different_seeds_differ(default_scenario):
     """The seed matters: attrition and observation are random."""
     a, b = _run(default_scenario, 1), _run(default_scenario, 2)
