@@ -89,7 +89,7 @@ SUPPORT_KINDS: dict[str, tuple[float, float, str]] = {
     "oil": (0.0, 2000.0, "thousand bbl per turn"),
     "food": (0.0, 200.0, "thousand tonnes per turn"),
     "technology": (0.0, 1.0, "level 0..1 per turn"),
-    "payroll": (0.0, 1.0, "1 = pay the going rate for the recipient's troops abroad"),
+    "payroll": (0.0, 1.0, "of the going rate, 1 = full pay for the recipient's troops abroad"),
 }
 
 
@@ -545,7 +545,9 @@ TARGET_OTHER = Requirement(
     "target is another actor", _not_self("target"), "the target is the actor itself")
 AMOUNT_IN_BOUNDS = Requirement(
     "amount within the bounds for its kind", _support_amount_in_bounds,
-    "the amount is outside the bounds for that kind of support")
+    "the amount is outside the range for {kind} support (" + "; ".join(
+        f"{kind}: {plain_number(low)} to {plain_number(high)}"
+        for kind, (low, high, _unit) in SUPPORT_KINDS.items()) + ")")
 AFFORD_SUPPORT = Requirement(
     "reserves cover a turn of cash", _can_afford_support,
     "its reserves do not cover a turn of that cash")

@@ -275,9 +275,19 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str,
     return st.selectbox(label, options, key=key, format_func=lambda o: names.get(o, o))
 
 
+def _draft_key(ex: Exercise, actor: str) -> str:
+    return f"draft:{ex.id}:{ex.current}:{ex.pending_turn}:{actor}"
+
+
+def unsubmitted_drafts(ex: Exercise) -> dict[str, int]:
+    """Teams with moves drafted on the order sheet but not submitted (a submission clears the
+    draft), and how many: adjudicating now would drop them."""
+    return {a: len(d) for a in ex.human_teams if (d := st.session_state.get(_draft_key(ex, a)))}
+
+
 def order_sheet(ex: Exercise, actor: str) -> None:
     """Draft moves (checked against the catalogue as they are added), a rationale, submit."""
-    draft_key = f"draft:{ex.id}:{ex.current}:{ex.pending_turn}:{actor}"
+    draft_key = _draft_key(ex, actor)
     draft = st.session_state.setdefault(draft_key, [])
     submitted = ex.submissions().get(actor)
     name = ex.names[actor]

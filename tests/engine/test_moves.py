@@ -71,7 +71,7 @@ def test_category_points_follow_rivera():
     ("west", "impose_sanctions", {"target": "west", "package": "targeted"}, "the actor itself"),
     ("russia", "nuclear_use", {}, "below rung 15"),
     ("russia", "pay_support", {"recipient": "north_korea", "kind": "food", "amount": 1500},
-     "outside the bounds for that kind"),
+     "outside the range for food support (cash: 0 to 2,000; oil: 0 to 2,000; food: 0 to 200;"),
     ("russia", "pay_support", {"recipient": "north_korea", "kind": "cash", "amount": 2500},
      "between 0 and 2,000"),
     ("russia", "interdict", {"route": "russia_rail"}, "that route is its own"),

@@ -365,3 +365,33 @@ def test_the_rationale_placeholder_is_not_written_for_one_team(db):
         box = at.text_area(key=f"why:{actor}:{ex.current}:1")
         assert "Moscow" not in box.placeholder
         assert box.placeholder == f"e.g. what {name} wants these moves to achieve, and why now"
+
+
+# --- a fourth review: a drafted move is not dropped without a word -------------------------------
+
+
+def test_adjudicating_with_a_drafted_move_not_submitted_asks_first(db):
+    """Reviewer: a move drafted but never submitted vanished at adjudication, under a warning
+    that only said the team had no orders. Now the page names the draft and the button waits
+    until the facilitator says to go on without it."""
+    at, ex = _open(db)
+    ok(at.selectbox(key="move:west").set_value("lift_sanctions").run())
+    ok(at.button(key="add:west").click().run())
+    assert at.session_state[f"draft:{ex.id}:1:1:west"]
+    warnings = " ".join(texts(at.warning))
+    assert ("The West (US, EU, UK, ROK, Japan) has 1 move drafted but not submitted. Submit the "
+            "orders first, or adjudicate without the drafts.") in warnings, warnings
+    assert at.button(key="adjudicate").disabled
+    ok(at.checkbox(key=f"drop_drafts:{ex.id}:1:1").check().run())
+    assert not at.button(key="adjudicate").disabled
+    ok(at.button(key="adjudicate").click().run())
+    assert ExerciseStore(db).load(ex.id).turn == 1
+
+
+def test_submitted_orders_leave_no_draft_to_warn_about(db):
+    at, _ = _open(db)
+    ok(at.selectbox(key="move:west").set_value("lift_sanctions").run())
+    ok(at.button(key="add:west").click().run())
+    ok(at.button(key="submit:west").click().run())
+    assert "drafted but not submitted" not in " ".join(texts(at.warning))
+    assert not at.button(key="adjudicate").disabled

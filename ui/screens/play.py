@@ -59,7 +59,16 @@ else:
     if waiting:
         st.warning("No orders yet from " + ", ".join(ex.names[a] for a in waiting)
                    + ": adjudicating now means they hold.")
-    if st.button(f"Adjudicate turn {ex.pending_turn}", type="primary", key="adjudicate"):
+    drafts = dashboard.unsubmitted_drafts(ex)
+    drop = True
+    if drafts:  # a reviewer lost a team's move this way: drafted, never submitted, adjudicated
+        st.warning(" ".join(f"{ex.names[a]} has {n} move{'s' if n > 1 else ''} drafted but "
+                            "not submitted." for a, n in drafts.items())
+                   + " Submit the orders first, or adjudicate without the drafts.")
+        drop = st.checkbox("Adjudicate without the drafted moves",
+                           key=f"drop_drafts:{ex.id}:{ex.current}:{ex.pending_turn}")
+    if st.button(f"Adjudicate turn {ex.pending_turn}", type="primary", key="adjudicate",
+                 disabled=not drop):
         state.act(ex.adjudicate, done=f"Turn {ex.pending_turn} adjudicated.")
 
 st.divider()
