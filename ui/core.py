@@ -456,14 +456,21 @@ def effect_text(effect: dict, names: dict[str, str]) -> str:
     return f"{who}: {what} {change}"
 
 
+# What became of an inject once its turn was played, by the facilitator's decision on it.
+PLAYED_AS = {"approved": "played as written", "edited": "played with an edit",
+             "skipped": "skipped", "added": "added during the game"}
+
+
 def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
     """Injects as played on a branch: the scenario's MSEL with the facilitator's decisions,
-    plus ad-hoc ones, up to the last played turn; each by its text and who it is from."""
+    plus ad-hoc ones, up to the last played turn; each by its text, who it is from and what
+    became of it ("played as written", "skipped", ...)."""
     rows = []
     for turn in range(1, ex.played(branch) + 1):
         for inj in ex.injects_for(turn, branch):
             rows.append({"turn": turn, "inject": inj["text"],
-                         "from": source_name(inj["from"], ex.names), "status": inj["status"]})
+                         "from": source_name(inj["from"], ex.names),
+                         "status": PLAYED_AS.get(inj["status"], inj["status"])})
     return pd.DataFrame(rows, columns=["turn", "inject", "from", "status"])
 
 

@@ -87,14 +87,14 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
         st.markdown(f"**Intelligence reports, turn {turn}**")
         reports = core.intelligence_reports(events, names, turn)
         if len(reports):
-            _text_table(reports)
+            text_table(reports)
         else:
             st.caption("No reports this turn.")
     with right:
         st.markdown("**News**")
         feed = core.news_feed(events, names, last=turn)
         if len(feed):
-            _text_table(feed)
+            text_table(feed)
         else:
             st.caption("Nothing public has happened yet.")
 
@@ -108,7 +108,7 @@ TABLE_ROWS = 8  # a longer text table scrolls inside this many rows' height (abo
 TABLE_HEIGHT = 380
 
 
-def _text_table(table) -> None:
+def text_table(table) -> None:
     """A table of text the room reads (headlines, reports, sanctions): every cell wrapped in
     full (st.table), not cut to a column width as st.dataframe does; a long one scrolls."""
     st.table(table, hide_index=True,
@@ -176,7 +176,7 @@ def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
             _chart(core.per_actor(frame, "casualties", names, only=hit),
                    "killed and wounded", charts.COUNT, names=names)
         table = core.sanctions_table(model)
-        _text_table(table) if len(table) else st.caption("No sanctions.")
+        text_table(table) if len(table) else st.caption("No sanctions.")
 
 
 FLOW_TITLES = {"lost_trade": "Trade lost to sanctions",
@@ -220,7 +220,7 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
         table = core.sanctions_table(model)
         if len(table):
             st.markdown("**Sanctions in force**")
-            _text_table(table)
+            text_table(table)
         elif not movers:
             st.caption("No troops abroad and no sanctions in force.")
     with right:

@@ -65,7 +65,7 @@ def test_setup_starts_and_saves_an_exercise(db):
     at = _ok(_app().run())
     _ok(at.button(key="lib_use").click().run())
     assert _texts(at.title) == ["Set up an exercise"]
-    assert len(at.dataframe[0].value) == len(core.read_scenario_file(DEFAULT).scenario.injects)
+    assert len(at.table[0].value) == len(core.read_scenario_file(DEFAULT).scenario.injects)
     at.radio(key="team:west").set_value("human")
     at.number_input(key="setup_turns").set_value(5)
     at.number_input(key="setup_seed").set_value(9)

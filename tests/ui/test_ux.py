@@ -599,12 +599,14 @@ def test_hotwash_says_no_injects_were_played_instead_of_an_empty_table(db):
     assert "No injects were played on this line." in texts(at.caption)
     assert "No team decisions were recorded on this line." in texts(at.caption)
     assert not at.dataframe  # neither table is drawn empty
+    assert not at.table
     ex.adjudicate()  # turn 1 plays the press report
     ok(at.run())
-    table = next(d.value for d in at.dataframe if "inject" in d.value.columns)
+    # a table that wraps its text in full (st.table), not one that cuts it to a column width
+    table = next(d.value for d in at.table if "inject" in d.value.columns)
     first = next(i for i in ex.scenario.injects if i.turn == 1)
     assert table.to_dict("records") == [
-        {"turn": 1, "inject": first.text, "from": "Press", "status": "approved"}]
+        {"turn": 1, "inject": first.text, "from": "Press", "status": "played as written"}]
     assert "No injects were played on this line." not in texts(at.caption)
 
 

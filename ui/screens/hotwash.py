@@ -31,13 +31,13 @@ with st.form("hotwash_note", clear_on_submit=True):
 st.subheader("Decisions")
 decisions = core.decision_log(ex)
 if len(decisions):
-    st.dataframe(decisions, hide_index=True)
+    dashboard.text_table(decisions)  # moves and rationales in full, not cut to a column
 else:
     st.caption("No team decisions were recorded on this line.")
 st.subheader("Injects played")
 injects = core.inject_log(ex)
 if len(injects):
-    st.dataframe(injects, hide_index=True)
+    dashboard.text_table(injects)
 else:
     st.caption("No injects were played on this line.")
 

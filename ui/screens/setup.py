@@ -6,7 +6,7 @@ import streamlit as st
 
 from engine.futures import warm_up
 from engine.session import ENGINE, HUMAN, Exercise
-from ui import core, state
+from ui import core, dashboard, state
 
 state.page_header()
 st.title("Set up an exercise")
@@ -59,7 +59,7 @@ with st.form("setup"):
 
 st.subheader("Injects (MSEL)")
 st.caption("Scheduled injects can be approved, edited or skipped turn by turn during play.")
-st.dataframe(core.msel_table(scenario, expected=True), hide_index=True)
+dashboard.text_table(core.msel_table(scenario, expected=True))  # texts in full
 
 if start:
     s = state.store()
