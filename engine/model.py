@@ -49,6 +49,7 @@ from engine.state import (
     TradeFlow,
     Transfer,
     WorldState,
+    source_name,
 )
 from engine.variables import RANGES, belief_estimate, read
 
@@ -252,8 +253,8 @@ class BrinkModel(mesa.Model):
         for inject in scheduled + self.extra_injects.get(turn, []):
             if inject.id in self.skipped_injects:
                 continue
-            self._event("inject", f"Inject from {self.state.name_of(inject.from_)}: "
-                        f"{inject.text}", inject.from_)
+            sender = source_name(inject.from_, {a: s.name for a, s in self.state.actors.items()})
+            self._event("inject", f"Inject from {sender}: {inject.text}", inject.from_)
             cause = Cause(INJECT, inject.id, inject.text)
             changes = []
             for eff in inject.effects:

@@ -634,13 +634,12 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            (RECIPIENT_OTHER,
             MUNITIONS_ENOUGH),
            appeal={"security": 0.3, "economy": 0.2}),
-        _S(_T.PAY_SUPPORT, "Pay for support (cash, oil, food, technology, troop payroll)",
-           "patron",
+        _S(_T.PAY_SUPPORT, "Pay for support", "patron",
            (RECIPIENT, ParamSpec("kind", "choice", choices=tuple(SUPPORT_KINDS)),
             ParamSpec("amount", "float", 0.0, 2000.0, unit="per turn, unit by kind")),
            _V.COVERT, _C.POSTURING, _standing_transfer("kind"),
-           "Sets a standing per-turn transfer (0 stops it); the economy rule moves the value "
-           "each turn, easing the recipient's strain and paying its regime.",
+           "Sets a standing per-turn transfer of cash, oil, food, technology or troop payroll "
+           "(0 stops it); each turn it eases the recipient's strain and pays its regime.",
            (RECIPIENT_OTHER,
             AMOUNT_IN_BOUNDS,
             AFFORD_SUPPORT),

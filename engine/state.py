@@ -212,6 +212,15 @@ class WorldState:
         return tuple([a.id for a in self.actors.values() if a.drawn_in])
 
 
+def source_name(source: str, names: dict[str, str]) -> str:
+    """Who an inject is from, as people read it: an actor by its name, anything else by its
+    id with spaces ("white_cell" -> "White cell", "press" -> "Press")."""
+    if source in names:
+        return names[source]
+    text = str(source).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def possessive(name: str) -> str:
     """A name in the possessive for sentences: "Russia's", "United States'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -30,6 +30,7 @@ from engine.moves import (
 )
 from engine.plain import VAR_LABELS
 from engine.scenario import Scenario
+from engine.state import source_name
 from ui.charts import keyed_colours
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -404,15 +405,6 @@ def move_summary(spec: MoveSpec) -> str:
               "force carry on." if spec.type == MoveType.HOLD else spec.effect_text)
     return (f"{effect} Visibility: {spec.visibility.value}. Escalation category: "
             f"{CATEGORY_LABELS[spec.category]} ({spec.points:+d} points).")
-
-
-def source_name(source: str, names: dict[str, str]) -> str:
-    """Who an inject is from, as people read it: an actor by its name, anything else by its
-    id with spaces ("white_cell" -> "White cell", "press" -> "Press")."""
-    if source in names:
-        return names[source]
-    text = str(source).replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 WHITE_CELL = "white_cell"  # who an inject is from when no one else is named

@@ -196,6 +196,8 @@ def test_sentences_speak_words_not_model_terms():
     for text in injects:
         assert text.startswith("Inject from "), text
         assert not any(i.id in text for i in scenario.injects), text
+    # a sender that is not an actor reads as a name too ("press" -> "Press", as the app shows it)
+    assert any(t.startswith("Inject from Press: ") for t in injects), injects
     fronts = [e.why for e in model.log.entries if e.var == "front_pressure"]
     assert fronts
     assert all("times the combat power of" in t for t in fronts)

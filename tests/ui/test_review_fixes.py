@@ -158,8 +158,8 @@ def test_payroll_amount_reads_as_a_share_of_the_going_rate():
     move = {"move": "pay_support", "params": {"recipient": NK, "kind": "payroll",
                                               "amount": 1.0}}
     assert core.describe_move(move, scenario) == (
-        "Pay for support (cash, oil, food, technology, troop payroll) (recipient: North Korea, "
-        "kind: payroll, amount: 100% of the going rate)")
+        "Pay for support (recipient: North Korea, kind: payroll, amount: 100% of the going "
+        "rate)")
 
 
 def test_the_amount_paid_for_support_takes_the_bounds_of_its_kind():
