@@ -157,12 +157,6 @@ def escalation(frame: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def escalation_and_score(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rung, level and the turn's escalation score per turn (the dashboard's first chart)."""
-    score = _wide(frame, False, actor=["world"], variable=["escalation_score"])
-    return escalation(frame).join(score.rename(columns={"escalation_score": "score"}))
-
-
 def per_actor(
     frame: pd.DataFrame, variable: str, names: dict[str, str], only: list[str] | None = None
 ) -> pd.DataFrame:

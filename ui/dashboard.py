@@ -144,7 +144,11 @@ def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
         left, right = st.columns(2)
         with left:
             st.markdown("**Escalation over time**")
-            _chart(core.escalation_and_score(frame), "rung / points", height=LARGE)
+            # the level alone, on an axis fitted to it: a move from 12.0 to 12.8 shows (the
+            # turn's score, in points, is a different scale: it is the metric above)
+            st.altair_chart(charts.lines(core.escalation(frame)[["level"]], "rung on the ladder",
+                                         height=LARGE, fit=True), width="stretch")
+            st.caption(plain.chart_caption("escalation", frame))
         with right:
             st.markdown("**Economic strain**")
             _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE,

@@ -82,7 +82,7 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
     colours = charts.keyed_colours(names.values())
     figures = [
         Figure("escalation", charts.lines(core.escalation(frame)[["level"]], "rung",
-                                          "Escalation level on Kahn's ladder"),
+                                          "Escalation level on Kahn's ladder", fit=True),
                "Escalation level per turn."),
         Figure("strain", charts.lines(core.per_actor(frame, "strain", names), "strain (0-1)",
                                       "Economic strain", "actor", colours=colours),

@@ -198,11 +198,13 @@ def test_classroom_mode_can_be_switched_off_in_the_sidebar(db):
     _ok(at.run())
     assert at.button(key="choice:west:0")
     assert [c for c in _texts(at.caption) if c.startswith("Escalation ")]
+    assert "**Casualties and sanctions**" not in [m.value for m in at.markdown]
     _ok(at.sidebar.toggle(key=f"classroom:{ex_id}").set_value(False).run())
     assert "Turn 2: orders" in [h.value for h in at.subheader]
     assert not [b for b in at.button if (b.key or "").startswith("choice:")]
     assert at.selectbox(key="move:west")  # the full move form instead
-    assert not [c for c in _texts(at.caption) if c.startswith("Escalation ")]
+    # the facilitator's dashboard instead of the classroom's
+    assert "**Casualties and sanctions**" in [m.value for m in at.markdown]
     _ok(at.switch_page("screens/glossary.py").run())  # the choice holds across pages
     _ok(at.switch_page("screens/play.py").run())
     assert "Turn 2: orders" in [h.value for h in at.subheader]
