@@ -427,17 +427,19 @@ def inject_review(ex: Exercise) -> None:
                                help="the white cell, a team or anyone else (as read out)")
         turn = c2.number_input("At turn", min_value=ex.pending_turn, max_value=ex.turns,
                                value=ex.pending_turn, step=1, key="adhoc_turn")
-        st.caption("Optional effect on the state (checked like a scenario file's inject):")
+        st.caption("Optional: what it does to the situation (checked before it is added):")
         c1, c2, c3, c4 = st.columns(4)
         targets = ["(none)", "world", *ex.names, *(f"theatre:{t}" for t in
                                                     ex.model().state.theatres)]
         theatres = core.id_names(ex.scenario).get("theatre", {})
         target = c1.selectbox("Target", targets, key="adhoc_target", format_func=lambda t: (
-            ex.names.get(t) or theatres.get(t.removeprefix("theatre:"), t)))
+            ex.names.get(t) or theatres.get(t.removeprefix("theatre:"))
+            or ADHOC_TARGET_WORDS.get(t, t)))
         variables = sorted({*WRITABLE_ACTOR_VARS, *WRITABLE_WORLD_VARS,
                             *WRITABLE_THEATRE_VARS}, key=core.var_label)
         var = c2.selectbox("Variable", variables, key="adhoc_var", format_func=core.var_label)
-        op = c3.selectbox("Operation", ["add", "mul", "set"], key="adhoc_op")
+        op = c3.selectbox("Operation", list(ADHOC_OPERATIONS), key="adhoc_op",
+                          format_func=ADHOC_OPERATIONS.get)
         value = c4.number_input("Value", value=0.0, key="adhoc_value", format="%g")
         if st.form_submit_button("Add inject"):
             effects = ([] if target == "(none)" else
@@ -445,6 +447,12 @@ def inject_review(ex: Exercise) -> None:
             known = tuple(i.from_ for i in ex.scenario.injects)
             act(ex.add_inject, text, int(turn), effects,
                 from_=core.source_id(source, ex.names, known), done="Inject added.")
+
+
+# The ad-hoc inject form's words for an effect's target and operation (the ids are a scenario
+# file's inject effect: docs/how-to/write-a-scenario.md).
+ADHOC_TARGET_WORDS = {"(none)": "no effect", "world": "the world as a whole"}
+ADHOC_OPERATIONS = {"add": "add", "mul": "multiply by", "set": "set to"}
 
 
 def _approve_button(inj: dict, text: str) -> tuple[str, str]:

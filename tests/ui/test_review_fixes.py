@@ -395,3 +395,13 @@ def test_submitted_orders_leave_no_draft_to_warn_about(db):
     ok(at.button(key="submit:west").click().run())
     assert "drafted but not submitted" not in " ".join(texts(at.warning))
     assert not at.button(key="adjudicate").disabled
+
+
+def test_the_ad_hoc_inject_form_speaks_in_words(db):
+    """Reviewer: the form offered "add / mul / set" and the target "world"."""
+    at, _ = _open(db)
+    assert at.selectbox(key="adhoc_op").options == ["add", "multiply by", "set to"]
+    targets = at.selectbox(key="adhoc_target").options
+    assert targets[:2] == ["no effect", "the world as a whole"]
+    assert "North Korea" in targets
+    assert not [t for t in targets if "_" in t or t == "world"]
