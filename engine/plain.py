@@ -543,7 +543,11 @@ def _flow_caption(frame: pd.DataFrame, variable: str, names: dict[str, str]) -> 
     of the actors in ``names``: where each is at the last turn and, for trade, the biggest
     rise in one turn."""
     actors = list(names)
-    series = {a: _series(frame, a, variable) for a in actors}
+    # a flow is measured over a turn: turn 0 has none yet (it reads 0 even with sanctions in
+    # force), so a rise "in turn 1" would credit turn 1 with every package already in force
+    series = {a: _series(frame, a, variable).loc[1:] for a in actors}
+    if all(s.empty for s in series.values()):
+        return "No turn has been played yet: these flows are measured over a turn."
     turn = int(max(s.index[-1] for s in series.values()))
     last = {a: float(s.iloc[-1]) for a, s in series.items()}
     order = sorted(actors, key=lambda a: -last[a])  # stable: scenario order on ties

@@ -208,8 +208,8 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
     for column, (variable, ids) in zip(st.columns(2), flows.items(), strict=False):
         with column:
             st.markdown(f"**{FLOW_TITLES[variable]}**")
-            _chart(core.per_actor(frame, variable, names, only=ids),
-                   charts.axis_for(variable)[0], names=names)
+            _chart(core.per_actor(frame, variable, names, only=ids).loc[1:],  # flows: from
+                   charts.axis_for(variable)[0], names=names)  # turn 1 (chart_caption says why)
             st.caption(core.as_markdown_text(plain.chart_caption(
                 variable, frame, names={a: names[a] for a in ids})))
 

@@ -308,6 +308,19 @@ def test_flow_captions_say_the_numbers_plotted():
         "strain, help paid out adds to it.")
 
 
+def test_trade_lost_is_not_credited_to_turn_1_for_packages_already_in_force():
+    """Fourth review: turn 0 reads 0 lost trade although packages are in force (a flow is
+    measured over a turn), so the caption said "the biggest rise ... in turn 1" for trade
+    that the packages in force at the start had already blocked."""
+    rows = [(0, "russia", 0.0), (1, "russia", 53.7), (2, "russia", 53.7)]
+    frame = pd.DataFrame([{"turn": t, "actor": a, "variable": "lost_trade", "value": x}
+                          for t, a, x in rows])
+    assert chart_caption("lost_trade", frame, names={"russia": "Russia"}) == (
+        "At turn 2, sanctions cost Russia 53.7 bn USD a year in lost trade.")
+    assert chart_caption("lost_trade", frame[frame["turn"] == 0],
+                         names={"russia": "Russia"}).startswith("No turn has been played yet")
+
+
 # --- 6. saved exercises and imports ----------------------------------------------------------
 
 
