@@ -22,7 +22,8 @@ if dashboard.questions(ex, ex.turn):
     heading = f"Discussion after turn {ex.turn}" if ex.turn else "Before the first turn"
     st.subheader(heading)
     if ex.turn:
-        st.caption("The situation they ask about is below the orders.")
+        st.caption("The situation they ask about is further down the page."
+                   if ex.finished else "The situation they ask about is below the orders.")
     dashboard.discussion(ex, ex.turn, key=f"q{ex.turn}", heading=heading)
 
 if ex.finished:
