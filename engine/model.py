@@ -171,10 +171,9 @@ class BrinkModel(mesa.Model):
         self.keep_frame = record if frame is None else frame  # the per-turn rows
         # which variables the per-turn rows keep (every estimate is always kept): a batch with
         # --per-turn wants the headline figures only, and recording no more is cheaper
-        keep = (lambda names: names) if frame_vars is None else (
-            lambda names: tuple(n for n in names if n in frame_vars))
-        self._frame_vars = (keep(RECORDED_ACTOR_VARS), keep(RECORDED_WORLD_VARS),
-                            keep(RECORDED_THEATRE_VARS))
+        self._frame_vars = tuple(
+            names if frame_vars is None else tuple(n for n in names if n in frame_vars)
+            for names in (RECORDED_ACTOR_VARS, RECORDED_WORLD_VARS, RECORDED_THEATRE_VARS))
         self.extremes: dict[str, float] = {}
         self.log = CausalLog()
         self.move_log: list[Move] = []

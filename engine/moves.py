@@ -453,8 +453,8 @@ def _not_self(key):
 
 
 def _support_amount_in_bounds(state, move):
-    low, high, _ = SUPPORT_KINDS[move.params["kind"]]
-    return low <= float(move.params["amount"]) <= high
+    spec = param_spec(move.type, "amount", move.params)  # the kind's bounds, as forms show them
+    return spec.low <= float(move.params["amount"]) <= spec.high
 
 
 def _can_afford_support(state, move):

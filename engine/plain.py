@@ -538,14 +538,18 @@ def _bn(value: float) -> str:
     return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
 
 
+# Trade lost and net help are flows measured over a turn: turn 0 has none yet (it reads 0 even
+# with sanctions in force), so charts and captions of them start here; from turn 0, a "rise in
+# turn 1" would credit turn 1 with every package already in force at the start.
+FIRST_FLOW_TURN = 1
+
+
 def _flow_caption(frame: pd.DataFrame, variable: str, names: dict[str, str]) -> str:
     """Trade lost to sanctions (``lost_trade``) or net help from others (``transfer_relief``)
     of the actors in ``names``: where each is at the last turn and, for trade, the biggest
     rise in one turn."""
     actors = list(names)
-    # a flow is measured over a turn: turn 0 has none yet (it reads 0 even with sanctions in
-    # force), so a rise "in turn 1" would credit turn 1 with every package already in force
-    series = {a: _series(frame, a, variable).loc[1:] for a in actors}
+    series = {a: _series(frame, a, variable).loc[FIRST_FLOW_TURN:] for a in actors}
     if all(s.empty for s in series.values()):
         return "No turn has been played yet: these flows are measured over a turn."
     turn = int(max(s.index[-1] for s in series.values()))

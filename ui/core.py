@@ -442,9 +442,29 @@ def effect_text(effect: dict, names: dict[str, str]) -> str:
     return f"{who}: {what} {change}"
 
 
-# What became of an inject once its turn was played, by the facilitator's decision on it.
-PLAYED_AS = {"approved": "played as written", "edited": "played with an edit",
-             "skipped": "skipped", "added": "added during the game"}
+@dataclass(frozen=True)
+class InjectDecision:
+    """How the app shows the facilitator's decision on an inject: its badge while the inject is
+    due (colour, icon, what will happen), the mark after its title, and what became of it once
+    its turn was played."""
+
+    colour: str
+    icon: str
+    coming: str
+    mark: str
+    played: str
+
+
+INJECT_DECISIONS = {
+    "approved": InjectDecision("blue", "check", "Will be played as written", "",
+                               "played as written"),
+    "edited": InjectDecision("green", "edit", "Will be played with your edit", " (edited)",
+                             "played with an edit"),
+    "skipped": InjectDecision("orange", "block", "Skipped: will not be played", " (skipped)",
+                              "skipped"),
+    "added": InjectDecision("blue", "add", "Ad hoc: will be played as written", " (ad hoc)",
+                            "added during the game"),
+}
 
 
 def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
@@ -456,7 +476,7 @@ def inject_log(ex, branch: int | None = None) -> pd.DataFrame:
         for inj in ex.injects_for(turn, branch):
             rows.append({"turn": turn, "inject": inj["text"],
                          "from": source_name(inj["from"], ex.names),
-                         "status": PLAYED_AS.get(inj["status"], inj["status"])})
+                         "status": INJECT_DECISIONS[inj["status"]].played})
     return pd.DataFrame(rows, columns=["turn", "inject", "from", "status"])
 
 

@@ -208,8 +208,8 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
     for column, (variable, ids) in zip(st.columns(2), flows.items(), strict=False):
         with column:
             st.markdown(f"**{FLOW_TITLES[variable]}**")
-            _chart(core.per_actor(frame, variable, names, only=ids).loc[1:],  # flows: from
-                   charts.axis_for(variable)[0], names=names)  # turn 1 (chart_caption says why)
+            _chart(core.per_actor(frame, variable, names, only=ids).loc[plain.FIRST_FLOW_TURN:],
+                   charts.axis_for(variable)[0], names=names)
             st.caption(core.as_markdown_text(plain.chart_caption(
                 variable, frame, names={a: names[a] for a in ids})))
 
@@ -372,15 +372,6 @@ def order_sheet(ex: Exercise, actor: str) -> None:
 # --- injects -----------------------------------------------------------------------------------
 
 
-# An inject's status -> the badge at the top of its expander: colour, icon, what will happen.
-INJECT_DECISIONS = {
-    "approved": ("blue", "check", "Will be played as written"),
-    "edited": ("green", "edit", "Will be played with your edit"),
-    "skipped": ("orange", "block", "Skipped: will not be played"),
-    "added": ("blue", "add", "Ad hoc: will be played as written"),
-}
-
-
 def inject_review(ex: Exercise) -> None:
     """The injects due next turn: approve, edit or skip the scheduled ones; add ad-hoc ones."""
     due = ex.injects_for()
@@ -389,12 +380,11 @@ def inject_review(ex: Exercise) -> None:
     elif any(inj["scheduled"] for inj in due):
         st.caption("Scheduled injects you leave untouched are played as written.")
     for inj in due:
-        tag = {"approved": "", "edited": " (edited)", "skipped": " (skipped)",
-               "added": " (ad hoc)"}[inj["status"]]
+        decision = core.INJECT_DECISIONS[inj["status"]]
         short = core.as_markdown_text(_short(inj["text"]))
-        with st.expander(f"{short}{tag}"):
-            colour, icon, decision = INJECT_DECISIONS[inj["status"]]
-            st.markdown(f":{colour}-badge[:material/{icon}: {decision}]")
+        with st.expander(f"{short}{decision.mark}"):
+            st.markdown(f":{decision.colour}-badge[:material/{decision.icon}: "
+                        f"{decision.coming}]")
             audience = ", ".join("all teams" if t == "all" else core.source_name(t, ex.names)
                                  for t in inj["to"])
             st.markdown(core.as_markdown_text(
