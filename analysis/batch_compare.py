@@ -31,6 +31,7 @@ from analysis.report import (
     measure_label,
     pct,
 )
+from engine.safe_text import one_line
 
 BATCH = "batch"
 
@@ -100,7 +101,10 @@ def difference_table(table: pd.DataFrame, label: Callable[[str], str] | None = N
 
 
 def text_table(frame: pd.DataFrame) -> str:
-    widths = [max(len(str(c)), *(len(str(v)) for v in frame[c])) for c in frame.columns]
+    """The table for the terminal; each cell on one line with its control characters shown
+    as escapes (measures are named from the scenario: ``engine.safe_text.one_line``)."""
+    frame = frame.map(one_line).set_axis([one_line(c) for c in frame.columns], axis=1)
+    widths = [max(len(c), *(len(v) for v in frame[c])) for c in frame.columns]
 
     def line(cells) -> str:
         return "  ".join(str(v).ljust(w) for v, w in zip(cells, widths, strict=True)).rstrip()

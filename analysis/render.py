@@ -8,7 +8,11 @@ if a future chart referred to a URL, the browser would refuse it rather than lea
 Charts stay interactive (tooltips, legend highlighting, zoom).
 
 Markdown: one PNG per figure (vl-convert renders it without a browser) in a ``<stem>_files``
-folder beside the ``.md`` file, linked relatively so the folder can be moved as a whole.
+folder beside the ``.md`` file, linked relatively so the folder can be moved as a whole. Every
+piece of text goes through ``engine.safe_text.markdown`` (titles, cells and captions on one
+line): names, outcome and lever labels come from the scenario, and a Markdown viewer must show
+them as written, not run raw HTML or fetch an image or link they spell. The figures' own
+links are the only ones in the file (an image per figure).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 
 import altair as alt
 import pandas as pd
+
+from engine.safe_text import markdown, markdown_line
 
 
 @dataclass
@@ -155,7 +161,7 @@ def render_html(report: Report) -> str:
 
 
 def _md_cell(value) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return markdown_line(value).replace("|", "\\|")
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
@@ -174,25 +180,25 @@ def write_markdown(report: Report, out: Path) -> list[Path]:
     figures.mkdir(parents=True, exist_ok=True)
     version = vegalite_version()
     written = []
-    lines = [f"# {report.title}", ""]
+    lines = [f"# {markdown_line(report.title)}", ""]
     for section in report.sections:
-        lines += [f"## {section.title}", ""]
+        lines += [f"## {markdown_line(section.title)}", ""]
         for block in section.blocks:
             if isinstance(block, str):
-                lines += [block, ""]
+                lines += [markdown(block), ""]
             elif isinstance(block, Notice):
-                lines += [f"> **Note.** {block.text}", ""]
+                lines += [f"> **Note.** {markdown_line(block.text)}", ""]
             elif isinstance(block, Table):
                 if block.caption:
-                    lines += [f"**{block.caption}**", ""]
+                    lines += [f"**{markdown_line(block.caption)}**", ""]
                 lines += [markdown_table(block.frame), ""]
             else:
                 png = figures / f"{block.name}.png"
                 png.write_bytes(vl_convert.vegalite_to_png(chart_spec(block.chart),
                                                            vl_version=version, scale=2))
                 written.append(png)
-                lines += [f"![{block.caption}]({figures.name}/{png.name})", "",
-                          f"*{block.caption}*", ""]
+                caption = markdown_line(block.caption)
+                lines += [f"![{caption}]({figures.name}/{png.name})", "", f"*{caption}*", ""]
     out.write_text("\n".join(lines), encoding="utf-8")
     return [out, *written]
 

@@ -25,6 +25,7 @@ from engine.batch.runner import BatchError
 from engine.loader import ScenarioError, load_scenario
 from engine.moves import CATALOGUE, Move, MoveType, Refs, check_static, needs
 from engine.provenance import engine_fingerprint
+from engine.safe_text import csv_frame, terminal
 from engine.scenario import Scenario
 
 EXIT_USAGE = 2
@@ -114,11 +115,11 @@ def cmd_run(args) -> int:
         policies = replay_policies(scenario, read_move_log(args.replay, scenario))
     model = BrinkModel(scenario, rng=args.seed, turns=turns, policies=policies)
     model.run()
-    if not args.quiet:
-        print(turn_table(model))
+    if not args.quiet:  # user text in it (names, inject texts) is made safe to print
+        print(terminal(turn_table(model)))
     if args.explain is not None:
         print()
-        print(explain_turn(model, args.explain))
+        print(terminal(explain_turn(model, args.explain)))
     if args.out is not None:
         write_run(model, args.out, args.scenario, args.seed)
         print(f"\nwrote {args.out}/: per_turn.parquet, per_turn.csv, causal_log.csv, "
@@ -135,9 +136,10 @@ def write_run(model, out: Path, scenario_path, seed: int) -> None:
         out.mkdir(parents=True, exist_ok=True)
         frame = model.frame()
         frame.to_parquet(out / "per_turn.parquet", index=False)
-        frame.to_csv(out / "per_turn.csv", index=False)
-        model.log_frame().to_csv(out / "causal_log.csv", index=False)
-        model.events_frame().to_csv(out / "events.csv", index=False)
+        # CSV for spreadsheets: no text cell may start a formula (engine.safe_text.csv_frame)
+        csv_frame(frame).to_csv(out / "per_turn.csv", index=False)
+        csv_frame(model.log_frame()).to_csv(out / "causal_log.csv", index=False)
+        csv_frame(model.events_frame()).to_csv(out / "events.csv", index=False)
         (out / "moves.json").write_text(json.dumps(move_log_json(model.move_log), indent=1))
         (out / "summary.json").write_text(json.dumps(model.summary(), indent=1, default=str))
         manifest = {"engine_version": __version__, "engine_sha256": engine_fingerprint(),

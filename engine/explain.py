@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from engine.causal import INJECT, MOVE, RANDOM
 from engine.moves import CATALOGUE, PACKAGE_ORDER, support_amount_text
+from engine.safe_text import one_line
 from engine.state import possessive
 from engine.variables import belief_estimate
 
@@ -136,7 +137,8 @@ def turn_table(model) -> str:
                          f"{int(row[(a, 'deployed')]):,}")
         cells.append(f"{int(sum(row[(a, 'casualties')] for a in actors)):,}")
         cells.append(f"{int(row[('world', 'sanctions_in_force')])}")
-        cells.append(notable_events(model, turn) if turn else "start")
+        # one line each, control characters visible (inject texts and names are user text)
+        cells.append(one_line(notable_events(model, turn)) if turn else "start")
         rows.append(cells)
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
@@ -307,6 +309,6 @@ def explain_turn(model, turn: int) -> str:
     head = f"Why things changed in turn {turn}"
     lines = []
     for headline, causes in headline_changes(model, turn):
-        lines.append(f"* {headline}")
-        lines += [f"    - {cause}" for cause in causes]
+        lines.append(f"* {one_line(headline)}")
+        lines += [f"    - {one_line(cause)}" for cause in causes]
     return "\n".join([head, "=" * len(head), *(lines or ["Nothing changed."])])

@@ -26,15 +26,17 @@ def choice_sheet(ex: Exercise, actor: str) -> None:
     if submitted:
         moves = "; ".join(core.describe_move(m, ex.scenario) for m in submitted["moves"]) or "hold"
         chosen = submitted.get("rationale") or moves
-        st.success(f"{name} chose: {chosen} ({moves}). Choosing again replaces it.")
+        st.success(core.as_markdown_text(f"{name} chose: {chosen} ({moves}).")
+                   + " Choosing again replaces it.")
     st.caption(f"What does {core.as_markdown_text(name)} do in turn {ex.pending_turn}? "
                "Pick one.")
     for i, (choice, reason) in enumerate(plain.available_choices(ex.model(), actor)):
         order = {"move": choice.move.move, "params": dict(choice.move.params)}
         left, right = st.columns([2, 3], vertical_alignment="center")
-        if left.button(choice.label, key=f"choice:{actor}:{i}", disabled=reason is not None,
-                       width="stretch"):
-            act(ex.submit, actor, [order], choice.label, done=f"{name} chose: {choice.label}.")
+        if left.button(core.as_markdown_text(choice.label), key=f"choice:{actor}:{i}",
+                       disabled=reason is not None, width="stretch"):
+            act(ex.submit, actor, [order], choice.label,
+                done=core.as_markdown_text(f"{name} chose: {choice.label}."))
         if reason is not None:
             right.caption(f"Not possible now: {core.as_markdown_text(reason)}")
         else:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.probabilities import outcome_probabilities
+from engine import safe_text
 from engine.explain import NOTABLE_KINDS, explain_turn, turn_table
 from engine.explain import lever_label as engine_lever_label
 from engine.loader import ScenarioError, parse_scenario
@@ -249,8 +250,31 @@ def event_table(events: pd.DataFrame, names: dict[str, str], view: str = "notabl
 
 
 def as_markdown_text(text: str) -> str:
-    """Plain prose for ``st.markdown``: dollar signs would otherwise start LaTeX."""
-    return text.replace("$", r"\$")
+    """Text for anything Streamlit reads as Markdown (st.markdown, captions, messages, widget
+    labels, help, st.table cells): shown as written, light formatting aside, and loading
+    nothing: no image, link, raw HTML or LaTeX (``engine.safe_text.markdown``). Every piece of
+    user text on a page goes through it."""
+    return safe_text.markdown(text)
+
+
+def code_block(text: str, language: str = "text") -> str:
+    """``text`` as a fenced Markdown code block (shown verbatim) that no line of it can close:
+    the fence is longer than any run of backticks in the text."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+def markdown_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` for st.table, which reads every cell and heading as Markdown: each text cell
+    and heading through ``as_markdown_text`` (numbers are left as they are)."""
+    out = table.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: as_markdown_text(v) if isinstance(v, str)
+                                          else v)
+    out.columns = [as_markdown_text(c) if isinstance(c, str) else c for c in out.columns]
+    return out
 
 
 # --- the tabletop dashboard --------------------------------------------------------------------

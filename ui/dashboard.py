@@ -110,8 +110,10 @@ TABLE_HEIGHT = 380
 
 def text_table(table) -> None:
     """A table of text the room reads (headlines, reports, sanctions): every cell wrapped in
-    full (st.table), not cut to a column width as st.dataframe does; a long one scrolls."""
-    st.table(table, hide_index=True,
+    full (st.table), not cut to a column width as st.dataframe does; a long one scrolls.
+    st.table reads each cell as Markdown: the cells (inject texts, rationales, names) are
+    escaped so that they show as written and load nothing."""
+    st.table(core.markdown_cells(table), hide_index=True,
              height=TABLE_HEIGHT if len(table) > TABLE_ROWS else "content")
 
 
@@ -200,7 +202,7 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
         st.markdown("**Economic strain**")
         _chart(core.per_actor(frame, "strain", names), "strain (0-1)", height=LARGE,
                names=names)
-        st.caption(plain.chart_caption("strain", frame, names=names))
+        st.caption(core.as_markdown_text(plain.chart_caption("strain", frame, names=names)))
 
     # what the lessons ask students to watch beside the strain: trade lost and help received
     flows = {v: core.nonzero_actors(frame, v, names) for v in FLOW_TITLES}
@@ -220,7 +222,8 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
             st.markdown(f"**Troops abroad: {core.as_markdown_text(names[movers[0]])}**")
             _chart(core.troops(frame, movers[0])[["in transit", "deployed"]], "troops",
                    charts.COUNT)
-            st.caption(plain.chart_caption("troops", frame, actor=movers[0], names=names))
+            st.caption(core.as_markdown_text(
+                plain.chart_caption("troops", frame, actor=movers[0], names=names)))
         table = core.sanctions_table(model)
         if len(table):
             st.markdown("**Sanctions in force**")
@@ -229,15 +232,18 @@ def _classroom_charts(model, frame, names: dict[str, str]) -> None:
             st.caption("No troops abroad and no sanctions in force.")
     with right:
         for about in core.estimated(frame, names)[:1]:
-            st.markdown(f"**Troops abroad, {names[about]}: the public's estimate**")
+            st.markdown(f"**Troops abroad, {core.as_markdown_text(names[about])}: the "
+                        "public's estimate**")
             _chart(core.estimate_series(frame, about), "troops", charts.COUNT)
-            st.caption(plain.chart_caption("estimate", frame, about=about, names=names))
+            st.caption(core.as_markdown_text(
+                plain.chart_caption("estimate", frame, about=about, names=names)))
         hit = core.with_casualties(frame, names)
         if hit:
             st.markdown("**Military casualties**")
             _chart(core.per_actor(frame, "casualties", names, only=hit),
                    "killed and wounded", charts.COUNT, names=names)
-            st.caption(plain.chart_caption("casualties", frame, names=names))
+            st.caption(core.as_markdown_text(
+                plain.chart_caption("casualties", frame, names=names)))
 
 
 # --- a team's order sheet ----------------------------------------------------------------------
@@ -395,7 +401,7 @@ def inject_review(ex: Exercise) -> None:
             for e in inj.get("effects", []):
                 st.caption(core.as_markdown_text(f"Effect: {core.effect_text(e, ex.names)}"))
             for expected in inj.get("expected_actions", []):
-                st.caption(f"expected: {expected}")
+                st.caption(f"expected: {core.as_markdown_text(expected)}")
             if not inj["scheduled"]:
                 continue
             text = st.text_area("Text to play", inj["text"], key=f"inject_text:{inj['id']}")
@@ -482,7 +488,7 @@ def discussion(ex: Exercise, turn: int | None, key: str, heading: str = "") -> N
     for i, q in enumerate(questions(ex, turn)):
         st.markdown(f"**{core.as_markdown_text(core.question_text(q, heading))}**")
         for a in answered.get(q, []):
-            st.caption(f"noted: {a}")
+            st.caption(f"noted: {core.as_markdown_text(a)}")
         with st.form(f"{key}:{i}", clear_on_submit=True):
             answer = st.text_area("The room's answer", key=f"{key}:answer:{i}")
             if st.form_submit_button("Record answer"):

@@ -24,7 +24,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 c1, c2 = st.columns(2)
 with c1, st.form("rewind"):
-    st.markdown(f"**Branch off {ex.branches[ex.current].name}**")
+    st.markdown(f"**Branch off {core.as_markdown_text(ex.branches[ex.current].name)}**")
     turn = st.number_input("Rewind to the end of turn", min_value=0, max_value=ex.turn,
                            value=max(ex.turn - 1, 0), step=1, key="rewind_turn",
                            help="0 = before the first turn")
@@ -38,7 +38,8 @@ with c2:
     target = st.selectbox("Branch", list(ex.branches), index=list(ex.branches).index(ex.current),
                           format_func=lambda b: ex.branches[b].name, key="switch_to")
     if st.button("Continue on this branch", key="switch", disabled=target == ex.current):
-        state.act(ex.switch, target, done=f"Now on {ex.branches[target].name}.")
+        state.act(ex.switch, target,
+                  done=f"Now on {core.as_markdown_text(ex.branches[target].name)}.")
 
 if len(ex.branches) > 1:
     st.subheader("Compare branches")
@@ -70,5 +71,6 @@ if len(ex.branches) > 1:
                                     as_percent=True)))
         for b in picked:
             log = core.decision_log(ex, b)
-            with st.expander(f"Decisions on {ex.branches[b].name} ({len(log)})"):
+            with st.expander(f"Decisions on {core.as_markdown_text(ex.branches[b].name)} "
+                             f"({len(log)})"):
                 st.dataframe(log, hide_index=True)

@@ -17,11 +17,12 @@ model = ex.model()
 in_class = state.classroom(ex)
 unknowns = [name.replace("_", " ") for name, p in ex.scenario.parameters.items()
             if p.uncertainty is not None]
-st.caption(f"{ex.branches[ex.current].name}, after turn {ex.turn}. The engine plays every "
-           "actor, human teams included, from this point to the last turn; each future has "
-           "its own random draws"
-           + (f" and its own draw of what nobody knows ({', '.join(unknowns)}, within the "
-              "ranges the scenario gives)." if unknowns else "."))
+st.caption(core.as_markdown_text(
+    f"{ex.branches[ex.current].name}, after turn {ex.turn}. The engine plays every "
+    "actor, human teams included, from this point to the last turn; each future has "
+    "its own random draws"
+    + (f" and its own draw of what nobody knows ({', '.join(unknowns)}, within the "
+       "ranges the scenario gives)." if unknowns else ".")))
 if ex.finished:
     st.info("No turns are left on this branch. Rewind to an earlier turn to look ahead.")
     st.stop()
@@ -50,8 +51,8 @@ table = core.outcome_table(futures, ex.scenario, model)
 if len(table):
     st.altair_chart(probability_chart(table), width="stretch")
     if in_class:
-        st.caption(plain.chart_caption("probabilities", table,
-                                       names={o.id: o.name for o in ex.scenario.outcomes}))
+        st.caption(core.as_markdown_text(plain.chart_caption(
+            "probabilities", table, names={o.id: o.name for o in ex.scenario.outcomes})))
     headings = {"label": "outcome", "p": "probability", "low": "95% low", "high": "95% high"}
     st.dataframe(table[["label", "p", "low", "high", "so far"]], hide_index=True,
                  column_config={

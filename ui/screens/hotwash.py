@@ -8,7 +8,8 @@ from ui import core, dashboard, report, state
 
 ex = state.require_exercise()
 st.title("Hotwash and after-action report")
-st.caption(f"{ex.branches[ex.current].name}, {ex.turn} of {ex.turns} turns played.")
+st.caption(f"{core.as_markdown_text(ex.branches[ex.current].name)}, {ex.turn} of {ex.turns} "
+           "turns played.")
 dashboard.replay_warning(ex)
 
 st.subheader("Discussion")

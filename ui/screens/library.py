@@ -34,15 +34,17 @@ else:
     loaded = loaded_files[name]
 
 if not loaded.ok:
-    st.error(f"```text\n{loaded.error}\n```", title=f"Could not load {loaded.source}")
+    st.error(core.code_block(loaded.error),
+             title=f"Could not load {core.as_markdown_text(loaded.source)}")
     st.stop()
 
 scenario = loaded.scenario
 clock = scenario.clock
-st.header(scenario.title)
-st.caption(f"{len(scenario.actors)} actors: {', '.join(a.name for a in scenario.actors)}. "
-           f"{clock.turns} turns of {clock.days_per_turn} days from {clock.start}. "
-           f"File: {loaded.source}.")
+st.header(core.as_markdown_text(scenario.title))
+st.caption(core.as_markdown_text(
+    f"{len(scenario.actors)} actors: {', '.join(a.name for a in scenario.actors)}. "
+    f"{clock.turns} turns of {clock.days_per_turn} days from {clock.start}. "
+    f"File: {loaded.source}."))
 use = ("Set up a class with this lesson" if scenario.lesson is not None
        else "Set up an exercise with this scenario")
 if st.button(use, type="primary", key="lib_use"):

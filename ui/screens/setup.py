@@ -17,10 +17,11 @@ if chosen is None:
 else:
     loaded = state.read_scenario(chosen["text"].encode("utf-8"), chosen["source"])
 if not loaded.ok:
-    st.error(f"```text\n{loaded.error}\n```", title=f"Could not load {loaded.source}")
+    st.error(core.code_block(loaded.error),
+             title=f"Could not load {core.as_markdown_text(loaded.source)}")
     st.stop()
 scenario = loaded.scenario
-st.header(scenario.title)
+st.header(core.as_markdown_text(scenario.title))
 
 with st.form("setup"):
     title = st.text_input("Exercise name", scenario.title, key="setup_title")
@@ -34,12 +35,13 @@ with st.form("setup"):
     in_class = core.class_actors(scenario)
     if in_class:
         st.caption("The lesson's choices are for " + ", ".join(
-            a.name for a in scenario.actors if a.id in in_class)
+            core.as_markdown_text(a.name) for a in scenario.actors if a.id in in_class)
             + (": the class plays it." if len(in_class) == 1 else ": the class plays them."))
     for a in scenario.actors:
         default = 0 if a.policy.kind == "human" or a.id in in_class else 1
         teams[a.id] = st.radio(
-            a.name, [HUMAN, ENGINE], index=default, horizontal=True, key=f"team:{a.id}",
+            core.as_markdown_text(a.name), [HUMAN, ENGINE], index=default, horizontal=True,
+            key=f"team:{a.id}",
             format_func=lambda t: "a human team" if t == HUMAN else "the engine",
             help=f"The engine plays the scenario's {a.policy.kind} policy.")
     c1, c2 = st.columns(2)
@@ -51,10 +53,11 @@ with st.form("setup"):
                                  f"{scenario.clock.days_per_turn} days")
     levers = {}
     for name, lever in scenario.levers.items():
-        levers[name] = st.selectbox(core.lever_label(name, scenario), lever.options,
-                                    index=lever.options.index(lever.default),
+        levers[name] = st.selectbox(core.as_markdown_text(core.lever_label(name, scenario)),
+                                    lever.options, index=lever.options.index(lever.default),
                                     format_func=lambda o: str(o).replace("_", " "),
-                                    key=f"setup_lever:{name}", help=lever.description or None)
+                                    key=f"setup_lever:{name}",
+                                    help=core.as_markdown_text(lever.description) or None)
     start = st.form_submit_button("Start the exercise", type="primary")
 
 st.subheader("Injects (MSEL)")
