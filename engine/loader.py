@@ -1,10 +1,19 @@
 """Load scenario files safely, and explain every problem with file, field path and line.
 
-Defences, in order: size limit (5 MB), strict UTF-8, empty file, YAML syntax, nesting depth, a
-single document, no tags beyond YAML's core types (python-object tags are refused), scalars that
-match a core pattern but cannot be built (2024-13-45), alias-expansion limit (the "billion laughs"
-bomb), duplicate and non-scalar mapping keys, a mapping at the top, the typed model (pydantic) and
-finally cross references (actors, theatres, routes, moves, parameters, variables).
+Defences, in order: size limit (5 MB), strict UTF-8, empty file, then one pass over the YAML
+event stream that checks syntax and the structural limits of ``engine.scenario.LIMITS`` (nesting
+depth, items per list, keys per mapping, characters per text and key, values in the file as
+written and with aliases expanded - the "billion laughs" bomb) and stops at the first one passed,
+before any node is built; then a single document, no tags beyond YAML's core types
+(python-object tags are refused), scalars that match a core pattern but cannot be built
+(2024-13-45), the same limits again on the built nodes (an alias cannot smuggle a longer list
+in), duplicate and non-scalar mapping keys, a mapping at the top, the typed model (pydantic) and
+finally cross references (actors, theatres, routes, moves, parameters, variables), again for
+every other option of every lever the file refers to.
+
+The cost of loading stays in proportion to the file: no step does more than constant work per
+value, except the lever options, which are bounded by ``LIMITS.lever_options_total`` and each
+cost one pass. libyaml parses when PyYAML has it; PyYAML's own parser words the syntax errors.
 """
 
 from __future__ import annotations
@@ -20,14 +29,19 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from engine import moves as catalogue
-from engine.levers import lever_values, substitute
+from engine.levers import lever_values, put, references, substitute
 from engine.parameters import PARAMETERS
-from engine.scenario import REST_OF_WORLD, Scenario
+from engine.scenario import LIMITS, REST_OF_WORLD, Scenario
 from engine.variables import check_variable_path, effect_problem
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_NODES = 100_000  # nodes visited with aliases expanded
-MAX_DEPTH = 100  # nesting of mappings and sequences; a scenario needs about ten
+MAX_BYTES = LIMITS.bytes
+MAX_NODES = LIMITS.nodes  # nodes in the file, with aliases expanded
+MAX_DEPTH = LIMITS.depth  # nesting of mappings and sequences; a scenario needs about ten
+MAX_PROBLEMS = 50  # problems shown in one error; the rest are counted
+_LIMITS_DOC = "docs/reference/limits.md"
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml: some twenty times faster
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE  # what PyYAML's reader refuses
+_REWORD_WITHIN = 200_000  # characters PyYAML parses again to word a syntax error (~0.2 s)
 _CORE_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
@@ -53,6 +67,10 @@ class ScenarioError(Exception):
 
     def __init__(self, source: str, problems: list[Problem]):
         self.source = source
+        if len(problems) > MAX_PROBLEMS:  # 20,000 bad items would bury the first one
+            more = len(problems) - MAX_PROBLEMS
+            problems = [*problems[:MAX_PROBLEMS], Problem(
+                "", f"... and {more:,} more problems like these; fix the ones above first")]
         self.problems = problems
         super().__init__(self.render())
 
@@ -130,12 +148,7 @@ def parse_scenario(data: bytes | str, source: str = "<scenario>",
             "", f"expected a mapping of scenario fields at the top level, found {kind}", 1)])
     scenario = _validate(document, lines, source, lever_values(document, levers))
     if levers is None:
-        for name, lever in scenario.levers.items():
-            for option in lever.options:
-                if option != lever.default:
-                    _validate(document, lines, source,
-                              lever_values(document, {name: option}),
-                              context=f" (with lever {name} = {option!r})")
+        _validate_options(document, lines, source, scenario)
     else:
         unknown = sorted(set(levers) - set(scenario.levers))
         if unknown:
@@ -144,12 +157,45 @@ def parse_scenario(data: bytes | str, source: str = "<scenario>",
     return scenario
 
 
-def _validate(document: dict, lines, source: str, values: dict, context: str = "") -> Scenario:
+def _validate_options(document: dict, lines, source: str, scenario: Scenario) -> None:
+    """Validate the scenario again with each other option of each lever the file refers to.
+
+    Each option is put where the file refers to its lever, in the document with the defaults
+    substituted once; only the sections it lands in are validated again, beside the models
+    already built for the others (pydantic does not validate a model instance twice) - above
+    all the levers themselves, so an option no longer costs a pass over all the other options.
+    The cross references are checked in full: an option may name an actor or a turn.
+    """
+    sites = references(document)
+    if not any(name in sites for name in scenario.levers):
+        return  # an option nothing refers to changes nothing
+    defaults = lever_values(document)
+    data, _ = substitute(document, defaults)  # the unknown ones were reported already
+    for name, lever in scenario.levers.items():
+        paths = sites.get(name)
+        if not paths:
+            continue
+        used = {path[0] for path in paths}
+        kept = {field: getattr(scenario, field) for field in Scenario.model_fields
+                if field not in used}
+        base = {k: data[k] for k in used}
+        for option in lever.options:
+            if option != lever.default:
+                _check({**kept, **put(base, paths, option)}, lines, source,
+                       context=f" (with lever {name} = {option!r})")
+
+
+def _validate(document: dict, lines, source: str, values: dict) -> Scenario:
     """Substitute lever values, then validate the model and its cross references."""
     data, lever_problems = substitute(document, values)
     if lever_problems:
         raise ScenarioError(source, [Problem(_render_path(path), msg, _line_for(path, lines))
                                      for path, msg in lever_problems])
+    return _check(data, lines, source)
+
+
+def _check(data: dict, lines, source: str, context: str = "") -> Scenario:
+    """Validate the model, then its cross references; ``context`` ends every message."""
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -169,9 +215,21 @@ def _validate(document: dict, lines, source: str, values: dict, context: str = "
 
 
 def _read_yaml(text: str, source: str):
+    # libyaml when PyYAML has it and PyYAML's reader would accept the characters; PyYAML's own
+    # parser for the rest, and to word a syntax error near the start as the guides show it: a
+    # second pass that stops where libyaml stopped, so only if that is not far in.
+    fast = _FAST_LOADER is not None and not _NON_PRINTABLE.search(text)
     try:
-        _check_depth(text, source)  # before compose(), which recurses once per level
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            loader = _FAST_LOADER if fast else yaml.SafeLoader
+            _check_structure(text, source, loader)  # before compose(), which recurses per level
+            node = yaml.compose(text, Loader=loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            if not fast or (mark is not None and mark.index > _REWORD_WITHIN):
+                raise
+            _check_structure(text, source, yaml.SafeLoader)
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
@@ -187,7 +245,7 @@ def _read_yaml(text: str, source: str):
             "", "file holds no YAML document (only comments?); expected a scenario mapping")])
     lines: dict[tuple, int] = {}
     constructor = yaml.constructor.SafeConstructor()
-    _walk(node, (), lines, [0], source, constructor)
+    _walk(node, (), lines, [0, 0], source, constructor)
     try:
         document = constructor.construct_document(node)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # _walk should catch these first
@@ -198,26 +256,147 @@ def _read_yaml(text: str, source: str):
     return document, lines
 
 
-def _check_depth(text: str, source: str) -> None:
-    """Refuse deep nesting from the event stream (no recursion) with the line where it starts."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
+# --- limits -------------------------------------------------------------------------------------
+
+
+def _collection_limit(path: tuple, mapping: bool) -> tuple[int, str, str]:
+    """(limit, what it counts, per what) for the mapping or list at ``path``."""
+    if path == ("actors",) and not mapping:
+        return LIMITS.actors, "actors", ""
+    if path == ("levers",) and mapping:
+        return LIMITS.levers, "levers", ""
+    if _is_options(path) and not mapping:
+        return LIMITS.lever_options, "options", " per lever"
+    if mapping:
+        return LIMITS.mapping_keys, "keys", " per mapping"
+    return LIMITS.list_items, "items", " per list"
+
+
+def _is_options(path: tuple) -> bool:
+    return len(path) == 3 and path[0] == "levers" and path[2] == "options"
+
+
+def _over(source: str, path: tuple, what: str, limit: int, per: str, line: int | None):
+    """The one-line refusal for input above a limit: the field, the limit, where to read more."""
+    prefix = "" if path else "the top level has "
+    return ScenarioError(source, [Problem(
+        _render_path(path), f"{prefix}more than {limit:,} {what}; the limit is {limit:,}{per} "
+        f"(see {_LIMITS_DOC})", line)])
+
+
+def _long_text(source: str, path: tuple, value: str, key: bool, line: int | None):
+    if key:
+        return _over(source, path, f"characters in the key '{value[:20]}...'", LIMITS.key_chars,
+                     " per key", line)
+    return _over(source, path, "characters of text", LIMITS.text_chars, " per text", line)
+
+
+def _too_many_nodes(source: str, written: int, line: int) -> ScenarioError:
+    if written > MAX_NODES:
+        msg = (f"the file holds more than {MAX_NODES:,} values (keys, values and list items); "
+               f"the limit is {MAX_NODES:,} (see {_LIMITS_DOC})")
+    else:
+        msg = (f"anchors and aliases expand the file to more than {MAX_NODES:,} nodes "
+               f"(an alias bomb); the limit is {MAX_NODES:,} (see {_LIMITS_DOC})")
+    return ScenarioError(source, [Problem("", msg, line)])
+
+
+class _Open:
+    """A mapping or list the event stream is inside of."""
+
+    __slots__ = ("anchor", "count", "expect_key", "key", "limit", "mapping", "nodes_before",
+                 "path", "per", "what")
+
+    def __init__(self, path, mapping, anchor, nodes_before):
+        self.path = path
+        self.mapping = mapping
+        self.count = 0  # items of a list, keys of a mapping
+        self.limit, self.what, self.per = _collection_limit(path, mapping)
+        self.expect_key = True
+        self.key = "?"  # the key of the value to come (a mapping)
+        self.anchor = anchor
+        self.nodes_before = nodes_before
+
+
+def _check_structure(text: str, source: str, loader) -> None:
+    """Refuse input above the structural limits from the YAML event stream, before any node
+    is built, with the field path and the line where the limit is passed.
+
+    One pass with constant work per event and no recursion: nesting depth, items per list and
+    keys per mapping (actors, levers and lever options have their own limits), characters per
+    text and per key, and nodes in the file - counted as written and with every alias expanded
+    to the size of its anchor, so that a file too big as written and an alias bomb are told
+    apart. The first limit passed stops the parse: a 5 MB file costs no more than the first few
+    thousand values it holds.
+    """
+    stack: list[_Open] = []
+    written = expanded = options = 0
+    sizes: dict[str, int] = {}  # anchor -> the nodes it stands for
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            done = stack.pop()
+            if done.anchor is not None:
+                sizes[done.anchor] = expanded - done.nodes_before
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, yaml.DocumentStartEvent):
+                sizes.clear()  # anchors belong to their document
+            continue
+        line = event.start_mark.line + 1
+        parent = stack[-1] if stack else None
+        key = False
+        if parent is None:
+            path: tuple = ()
+        elif parent.mapping:
+            key = parent.expect_key
+            parent.expect_key = not key
+            if key:
+                parent.count += 1
+                if parent.count > parent.limit:
+                    raise _over(source, parent.path, parent.what, parent.limit, parent.per, line)
+                path = parent.path
+                parent.key = "?"
+            else:
+                path = (*parent.path, parent.key)
+        else:
+            parent.count += 1
+            if parent.count > parent.limit:
+                raise _over(source, parent.path, parent.what, parent.limit, parent.per, line)
+            path = (*parent.path, parent.count - 1)
+            if _is_options(parent.path):
+                options += 1
+                if options > LIMITS.lever_options_total:
+                    raise _over(source, ("levers",), "options in all", LIMITS.lever_options_total,
+                                " for all levers together", line)
+        written += 1
+        expanded += sizes.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
+        if expanded > MAX_NODES:  # an alias to a mapping still open counts as one node
+            raise _too_many_nodes(source, written, line)
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > (LIMITS.key_chars if key else LIMITS.text_chars):
+                raise _long_text(source, path, event.value, key, line)
+            if key:
+                parent.key = event.value
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
                 raise ScenarioError(source, [Problem(
                     "", f"mappings and lists are nested more than {MAX_DEPTH} levels deep; "
-                    "scenario files do not need that", event.start_mark.line + 1)])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+                    "scenario files do not need that", line)])
+            stack.append(_Open(path if not key else (*path, "?"),
+                               isinstance(event, yaml.MappingStartEvent), event.anchor,
+                               expanded - 1))
 
 
 def _walk(node, path: tuple, lines: dict, visited: list, source: str, constructor) -> None:
+    """Check the built nodes, aliases expanded: tags, scalars, keys and the limits again.
+
+    ``visited``: [nodes so far, lever options so far].
+    """
     visited[0] += 1
-    if visited[0] > MAX_NODES:
-        raise ScenarioError(source, [Problem(
-            "", f"YAML expands to more than {MAX_NODES:,} nodes through anchors and aliases "
-            "(an alias bomb?); scenario files do not need that", node.start_mark.line + 1)])
+    if visited[0] > MAX_NODES:  # _check_structure counts these first; this is a second guard
+        raise _too_many_nodes(source, 0, node.start_mark.line + 1)
     if len(path) > MAX_DEPTH:  # only reachable through an alias that contains itself
         raise ScenarioError(source, [Problem(
             _render_path(path[:3]), f"an alias refers to itself or nests more than {MAX_DEPTH} "
@@ -228,6 +407,8 @@ def _walk(node, path: tuple, lines: dict, visited: list, source: str, constructo
         raise ScenarioError(source, [Problem(
             _render_path(path), f"{kind} not allowed in scenario files (plain YAML only)",
             node.start_mark.line + 1)])
+    if isinstance(node, yaml.ScalarNode) and len(node.value) > LIMITS.text_chars:
+        raise _long_text(source, path, node.value, False, node.start_mark.line + 1)
     if node.tag in _CHECKED_SCALARS:
         try:
             constructor.construct_object(node)  # cached for construct_document
@@ -236,6 +417,17 @@ def _walk(node, path: tuple, lines: dict, visited: list, source: str, constructo
             raise ScenarioError(source, [Problem(
                 _render_path(path), f"'{shown}' is not valid ({exc}); expected "
                 f"{_CHECKED_SCALARS[node.tag]}", node.start_mark.line + 1)]) from None
+    if isinstance(node, yaml.CollectionNode):
+        mapping = isinstance(node, yaml.MappingNode)
+        limit, what, per = _collection_limit(path, mapping)
+        if len(node.value) > limit:  # e.g. options: *a_long_list, written once elsewhere
+            item = node.value[limit][0] if mapping else node.value[limit]
+            raise _over(source, path, what, limit, per, item.start_mark.line + 1)
+        if _is_options(path) and not mapping:
+            visited[1] += len(node.value)
+            if visited[1] > LIMITS.lever_options_total:
+                raise _over(source, ("levers",), "options in all", LIMITS.lever_options_total,
+                            " for all levers together", node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict = {}
         for key_node, value_node in node.value:
@@ -251,6 +443,8 @@ def _walk(node, path: tuple, lines: dict, visited: list, source: str, constructo
                     _render_path(path), f"a {kind} is used as a key; expected a plain field name",
                     key_node.start_mark.line + 1)])
             key = key_node.value
+            if len(key) > LIMITS.key_chars:
+                raise _long_text(source, path, key, True, key_node.start_mark.line + 1)
             if key in seen:
                 raise ScenarioError(source, [Problem(
                     _render_path((*path, key)),
@@ -335,6 +529,12 @@ def _pydantic_problems(exc: ValidationError, lines) -> list[Problem]:
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"])
         kind = err["type"]
+        field = (err.get("ctx") or {}).get("field")
+        if isinstance(field, str):  # a model's check that blames one of its fields (Clock)
+            loc = (*loc, field)
+        if len(problems) >= MAX_PROBLEMS:  # not shown (ScenarioError counts them): no difflib
+            problems.append(Problem(_render_path(loc), err["msg"]))
+            continue
         if kind == "extra_forbidden":
             msg = f"unknown field '{loc[-1]}'" if loc else "unknown field"
             known = _known_fields(err["loc"])

@@ -8,11 +8,44 @@ engine/loader.py, which can name the exact field path of the culprit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+
+@dataclass(frozen=True)
+class ScenarioLimits:
+    """Every limit on what a scenario file may hold: one table, documented in
+    docs/reference/limits.md ("Scenario files") and docs/how-to/write-a-scenario.md ("Limits").
+
+    The loader checks the structural limits while the YAML streams past, before anything is
+    built, so input above them is refused at once, and the cost of loading stays in proportion
+    to the file. The largest shipped scenario holds about 930 values, nests 9 levels deep, has
+    no list longer than 14 items, no text longer than 2,500 characters and 3 options per lever;
+    the limits leave it room many times over.
+    """
+
+    bytes: int = 5 * 1024 * 1024  # the file
+    nodes: int = 50_000  # keys, values and list items in the file, anchors and aliases expanded
+    depth: int = 100  # nesting of mappings and lists; a scenario needs about ten
+    list_items: int = 1_000  # items in any one list (injects, trade links, rules, ...)
+    mapping_keys: int = 100  # keys in any one mapping (the top level, parameters, ...)
+    text_chars: int = 20_000  # characters in any one text (a briefing, an inject's text, ...)
+    key_chars: int = 100  # characters in any one key (a field, parameter or lever name)
+    actors: int = 40
+    levers: int = 20
+    lever_options: int = 50  # options of one lever
+    lever_options_total: int = 100  # options of all levers together; each is checked at load
+    turns: int = 520  # clock.turns: ten years of weeks
+    days_per_turn: int = 31  # clock.days_per_turn
+    # clock.start + turns x days_per_turn must not pass date.max (9999-12-31)
+
+
+LIMITS = ScenarioLimits()
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -38,8 +71,23 @@ class Capability(StrEnum):
 
 class Clock(Strict):
     start: date
-    days_per_turn: int = Field(7, ge=1, le=31)
-    turns: int = Field(52, ge=1, le=520)
+    days_per_turn: int = Field(7, ge=1, le=LIMITS.days_per_turn)
+    turns: int = Field(52, ge=1, le=LIMITS.turns)
+
+    @model_validator(mode="after")
+    def _last_turn_has_a_date(self):
+        """The date of every turn (start + turn x days_per_turn) exists: a run never overflows."""
+        days = self.turns * self.days_per_turn
+        if (date.max - self.start).days < days:
+            latest = date.fromordinal(date.max.toordinal() - days)
+            raise PydanticCustomError(
+                "date_out_of_range",
+                f"start {self.start.isoformat()} leaves no room for {self.turns} turns of "
+                f"{self.days_per_turn} days: the last turn would fall after "
+                f"{date.max.isoformat()}, the last date the engine can represent; start on "
+                f"{latest.isoformat()} or earlier, or play fewer turns",
+                {"field": "start"})  # the loader reports it at clock.start
+        return self
 
 
 class Economy(Strict):
@@ -379,7 +427,7 @@ class Scenario(Strict):
     teaching_notes: str = ""
     clock: Clock
     escalation: EscalationSetup = EscalationSetup()
-    actors: list[Actor] = Field(min_length=2, max_length=40)
+    actors: list[Actor] = Field(min_length=2, max_length=LIMITS.actors)
     relations: Relations = Relations()
     theatres: list[Theatre] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
