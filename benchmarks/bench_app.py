@@ -56,7 +56,7 @@ def bench_turns(store: ExerciseStore, turns: int) -> list[float]:
         move = ([{"move": "impose_sanctions",
                   "params": {"target": "russia", "package": "comprehensive"}}]
                 if turn == 1 else [])
-        ex.submit("west", move, f"turn {turn}")
+        ex.submit("west", move, f"turn {turn}", turn=ex.pending_turn)
         ex.adjudicate()
         dashboard_data(ex)
         times.append(time.perf_counter() - start)

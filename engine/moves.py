@@ -755,6 +755,13 @@ class Refs:
         return cls(state.actors, {a.id: a.capabilities for a in state.actors.values()},
                    state.theatres, state.routes, {r.id: r.actor for r in state.routes.values()})
 
+    @classmethod
+    def from_scenario(cls, scenario) -> Refs:
+        return cls([a.id for a in scenario.actors],
+                   {a.id: {str(c) for c in a.capabilities} for a in scenario.actors},
+                   [t.id for t in scenario.theatres], [r.id for r in scenario.routes],
+                   {r.id: r.actor for r in scenario.routes})
+
 
 def needs(spec: MoveSpec) -> tuple[str, ...]:
     """The capabilities any one of which allows ``spec`` (empty: anyone)."""

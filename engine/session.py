@@ -24,13 +24,23 @@ import json
 import os
 import sqlite3
 import uuid
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from engine import __version__
+from engine.exercise_file import (
+    FORMAT,
+    FORMAT_VERSION,
+    LIMITS,
+    SEED_MAX,
+    ExerciseFileError,
+    check_against,
+    check_structure,
+    parse_json,
+)
 from engine.explain import SUMMARY_FIGURES, show_value
 from engine.futures import Futures, engine_policy, run_futures, snapshot
 from engine.loader import ScenarioError, check_references, parse_scenario
@@ -41,8 +51,6 @@ from engine.provenance import engine_fingerprint, short
 from engine.scenario import Inject, Scenario
 
 HUMAN, ENGINE = "human", "engine"
-FORMAT = "brink-exercise"
-FORMAT_VERSION = 1
 MODEL_KINDS = ("moves", "inject", "inject_decision", "adjudicate")  # actions the replay reads
 
 
@@ -56,6 +64,16 @@ class MoveRefused(SessionError):
 
 class StaleExercise(SessionError):
     """The stored exercise changed since this copy was loaded (another tab acted)."""
+
+
+class Overtaken(SessionError):
+    """An action written for a moment of the game that has passed: its turn was played, or the
+    exercise moved to another branch, in another window since the action was drafted."""
+
+
+class StoreUnavailable(SessionError):
+    """The store could not be written or read (busy, read-only, full); nothing was saved and
+    the exercise in memory is as it was before the action."""
 
 
 def _now() -> str:
@@ -124,13 +142,19 @@ class Exercise:
         if unknown or bad:
             raise SessionError(f"teams must map actor ids ({', '.join(ids)}) to 'human' or "
                                f"'engine'; got {', '.join(unknown + bad)}")
-        turns = scenario.clock.turns if turns is None else int(turns)
+        turns = scenario.clock.turns if turns is None else _whole(turns, "turns")
         if not 1 <= turns <= scenario.clock.turns:
             raise SessionError(f"turns must be between 1 and {scenario.clock.turns}, got {turns}")
-        if not 0 <= int(seed) < 2**63:
+        if not 0 <= _whole(seed, "the seed") <= SEED_MAX:
             raise SessionError(f"the seed must be a whole number from 0 to 2**63-1, got {seed}")
+        title = str(title or "").strip() or _shortened(scenario.title, LIMITS.name_chars)
+        if len(title) > LIMITS.name_chars:
+            raise SessionError(f"a title may have at most {LIMITS.name_chars} characters")
+        if len(source) > LIMITS.source_chars:
+            raise SessionError(f"the scenario's file name may have at most "
+                               f"{LIMITS.source_chars} characters")
         now = _now()
-        ex = cls(id=uuid.uuid4().hex[:12], title=title or scenario.title,
+        ex = cls(id=uuid.uuid4().hex[:12], title=title,
                  scenario_text=scenario_text, source=source, seed=int(seed), teams=teams,
                  turns=turns, levers=dict(levers or {}), created=now,
                  branches={1: Branch(1, "Main line", created=now)}, _scenario=scenario)
@@ -241,7 +265,7 @@ class Exercise:
                 for actor, data in submitted.get(turn, {}).items():
                     model.submit(actor, _moves(actor, data))
                 model.step()
-                if "seen" in act.data:
+                if act.data.get("seen"):
                     difference = _difference(turn, act.data["seen"], seen(model), model)
                     if difference:
                         differences.append(difference)
@@ -327,24 +351,64 @@ class Exercise:
 
     # --- actions ------------------------------------------------------------------------------
 
+    def _next_seq(self) -> int:
+        return max((a.seq for a in self.actions), default=0) + 1
+
     def _act(self, kind: str, data: dict, at: int | None = None) -> Action:
-        seq = self.actions[-1].seq + 1 if self.actions else 1
-        act = Action(seq, self.current, self.pending_turn if at is None else at, kind, data,
-                     _now())
-        self.actions.append(act)
-        self._save()
+        act = Action(self._next_seq(), self.current,
+                     self.pending_turn if at is None else at, kind, data, _now())
+        self._commit([act])
         return act
+
+    def _commit(self, actions: list[Action], branch: Branch | None = None,
+                current: int | None = None) -> None:
+        """Store the change, then apply it here: an action exists only once it is stored. A
+        save that fails (``StoreUnavailable``, ``StaleExercise``) leaves this copy as it was,
+        so the next click cannot play a turn twice or file an action the store never took."""
+        current = self.current if current is None else current
+        if self.store is not None:
+            self.store.save(self, actions, [branch] if branch else [], current)
+        self.actions.extend(actions)
+        if branch is not None:
+            self.branches[branch.id] = branch
+        self.current = current
+
+    def _expect(self, turn: int | None = None, branch: int | None = None) -> None:
+        """Refuse an action drafted for another moment of the game (``Overtaken``): the branch
+        it was written on is no longer the current one, or its turn has been played (or undone
+        by a rewind) since, in another window. Nothing is filed on anyone's behalf."""
+        if branch is not None and int(branch) != self.current:
+            then = self.branches.get(int(branch))
+            raise Overtaken(f"this was written on {then.name if then else f'branch {branch}'}, "
+                            f"but the exercise has since moved to "
+                            f"{self.branches[self.current].name} (in another window)")
+        if turn is not None and int(turn) != self.pending_turn:
+            turn = int(turn)
+            if turn < self.pending_turn:
+                raise Overtaken(f"this was written for turn {turn}, which has since been "
+                                f"adjudicated (in another window); the next turn is now "
+                                f"{self.pending_turn}")
+            raise Overtaken(f"this was written for turn {turn}, but the exercise has since been "
+                            f"rewound (in another window); the next turn is now "
+                            f"{self.pending_turn}")
 
     def _open(self) -> None:
         if self.finished:
             raise SessionError(f"all {self.turns} turns have been played; rewind to branch off "
                                "an earlier turn")
 
-    def submit(self, actor: str, moves: list[dict], rationale: str = "") -> Action:
-        """A human team's moves for the pending turn, replacing any earlier submission.
-        ``moves``: ``[{"move": "impose_sanctions", "params": {...}}, ...]``; an empty list
-        holds. Raises ``MoveRefused`` naming the first move that is not allowed."""
+    def submit(self, actor: str, moves: list[dict], rationale: str = "", *, turn: int,
+               branch: int | None = None) -> Action:
+        """A human team's moves for ``turn``, the turn they were written for, replacing any
+        earlier submission. ``moves``: ``[{"move": "impose_sanctions", "params": {...}}, ...]``;
+        an empty list holds. Raises ``Overtaken`` when ``turn`` is no longer the pending turn
+        (it was played in another window: the submission is refused, never filed for the next
+        turn) and ``MoveRefused`` naming the first move that is not allowed."""
+        self._expect(turn, branch)
         self._open()
+        if len(moves) > LIMITS.moves_per_submission:
+            raise SessionError(f"{len(moves)} moves in one submission; the limit is "
+                               f"{LIMITS.moves_per_submission}")
         if self.teams.get(actor) != HUMAN:
             who = self.names.get(actor, actor)
             raise SessionError(f"{who} is played by the engine, not a human team")
@@ -355,16 +419,24 @@ class Exercise:
             if reason:
                 raise MoveRefused(f"move {i} ({_label(name)}) is refused: {reason}")
             clean.append({"move": name, "params": make_move(actor, name, params).params})
+        rationale = str(rationale).strip()
+        if len(rationale) > LIMITS.text_chars:
+            raise SessionError(f"the rationale is {len(rationale):,} characters; the limit is "
+                               f"{LIMITS.text_chars:,}")
         return self._act("moves", {"actor": actor, "turn": self.pending_turn, "moves": clean,
-                                   "rationale": str(rationale).strip()})
+                                   "rationale": rationale})
 
     def add_inject(self, text: str, turn: int | None = None, effects: list[dict] | None = None,
                    moves: list[dict] | None = None, from_: str = "white_cell",
-                   to: list[str] | None = None) -> Action:
+                   to: list[str] | None = None, *, branch: int | None = None) -> Action:
         """An ad-hoc inject for ``turn`` (default: the pending turn), checked like an MSEL
         inject in a scenario file (same messages)."""
+        self._expect(branch=branch)
         self._open()
-        turn = self.pending_turn if turn is None else int(turn)
+        turn = self.pending_turn if turn is None else _whole(turn, "the inject's turn")
+        if len(str(text)) > LIMITS.text_chars:
+            raise SessionError(f"the inject's text is {len(str(text)):,} characters; the limit "
+                               f"is {LIMITS.text_chars:,}")
         if not self.pending_turn <= turn <= self.turns:
             raise SessionError(f"an inject's turn must be between {self.pending_turn} (the next "
                                f"turn) and {self.turns}, got {turn}")
@@ -388,8 +460,9 @@ class Exercise:
         return self._act("inject", {"inject": inject.model_dump(by_alias=True, mode="json")})
 
     def decide_inject(self, inject_id: str, approve: bool = True,
-                      text: str | None = None) -> Action:
+                      text: str | None = None, *, branch: int | None = None) -> Action:
         """Approve (optionally with edited text) or skip a scheduled inject not yet played."""
+        self._expect(branch=branch)
         self._open()
         inj = next((i for i in self.scenario.injects if i.id == inject_id), None)
         if inj is None:
@@ -398,18 +471,30 @@ class Exercise:
             raise SessionError(f"inject '{inject_id}' was due at turn {inj.turn}, already "
                                "played; rewind to change it")
         text = (text or "").strip()
+        if len(text) > LIMITS.text_chars:
+            raise SessionError(f"the edited text is {len(text):,} characters; the limit is "
+                               f"{LIMITS.text_chars:,}")
         return self._act("inject_decision", {"id": inject_id, "approve": bool(approve),
                                              "text": text if text != inj.text else ""})
 
-    def note(self, text: str, turn: int | None = None, question: str | None = None) -> Action:
+    def note(self, text: str, turn: int | None = None, question: str | None = None, *,
+             branch: int | None = None) -> Action:
         """A facilitator note (or the room's answer to a discussion question) about ``turn``
         (default: the last played turn)."""
+        self._expect(branch=branch)
         text = str(text).strip()
         if not text:
             raise SessionError("a note needs some text")
-        data = {"turn": self.turn if turn is None else int(turn), "text": text}
+        turn = self.turn if turn is None else _whole(turn, "the note's turn")
+        if not 0 <= turn <= self.turns:
+            raise SessionError(f"a note's turn must be between 0 and {self.turns}, got {turn}")
+        for what, value in (("note", text), ("question", question or "")):
+            if len(value) > LIMITS.text_chars:
+                raise SessionError(f"the {what} is {len(value):,} characters; the limit is "
+                                   f"{LIMITS.text_chars:,}")
+        data = {"turn": turn, "text": text}
         if question:
-            data["question"] = question
+            data["question"] = str(question)
         return self._act("note", data)
 
     @property
@@ -426,10 +511,13 @@ class Exercise:
             return None
         return self._act("view", {"classroom": bool(on)})
 
-    def adjudicate(self) -> BrinkModel:
+    def adjudicate(self, turn: int | None = None, *, branch: int | None = None) -> BrinkModel:
         """Play the pending turn: injects, intelligence, every actor's moves, the rules. The
         action records the headline figures the room now sees and the engine that made them,
-        so a later replay can tell whether it still gives the same game."""
+        so a later replay can tell whether it still gives the same game. ``turn`` (and
+        ``branch``): the turn the facilitator meant; ``Overtaken`` when another window has
+        played it already, so that two clicks never play two turns."""
+        self._expect(turn, branch)
         self._open()
         turn = self.pending_turn
         log = self.branch_actions(kinds=MODEL_KINDS)
@@ -440,33 +528,40 @@ class Exercise:
         self._differences[self.current] = differences
         return model
 
-    def rewind(self, turn: int, name: str | None = None) -> Branch:
+    def rewind(self, turn: int, name: str | None = None, *,
+               branch: int | None = None) -> Branch:
         """Branch off the current line at the end of ``turn`` (0 = before the first turn).
         The original line is kept; the new branch becomes current."""
-        turn = int(turn)
+        self._expect(branch=branch)
+        turn = _whole(turn, "the turn")
         if not 0 <= turn <= self.turn:
             raise SessionError(f"you can rewind to a turn from 0 to {self.turn}, not {turn}")
         parent = self.current
         new_id = max(self.branches) + 1
         name = (name or "").strip() or f"Branch {new_id} (from turn {turn} of "\
             f"{self.branches[parent].name})"
+        if len(name) > LIMITS.name_chars:
+            raise SessionError(f"a branch name may have at most {LIMITS.name_chars} characters")
         if any(b.name == name for b in self.branches.values()):
             raise SessionError(f"there is already a branch called '{name}'")
-        branch = Branch(new_id, name, parent, turn, _now())
-        self.branches[new_id] = branch
+        if len(self.branches) >= LIMITS.branches:
+            raise SessionError(f"this exercise has {len(self.branches)} branches, the most an "
+                               "exercise may have")
+        new = Branch(new_id, name, parent, turn, _now())
         copied = [a for a in self.branch_actions(parent) if a.at <= turn]
-        seq = self.actions[-1].seq if self.actions else 0
-        for k, a in enumerate(copied, start=1):
-            self.actions.append(Action(seq + k, new_id, a.at, a.kind, a.data, a.time))
-        self.current = new_id
-        self._save()
-        return branch
+        seq = self._next_seq()
+        self._commit([Action(seq + k, new_id, a.at, a.kind, a.data, a.time)
+                      for k, a in enumerate(copied)], branch=new, current=new_id)
+        return new
 
-    def switch(self, branch: int) -> None:
-        if branch not in self.branches:
-            raise SessionError(f"no branch {branch}")
-        self.current = int(branch)
-        self._save()
+    def switch(self, to: int, *, branch: int | None = None) -> Branch:
+        """Continue on branch ``to``; returns it. ``branch``: the branch the request was made
+        on (``Overtaken`` if another window has switched since)."""
+        self._expect(branch=branch)
+        if to not in self.branches:
+            raise SessionError(f"no branch {to}")
+        self._commit([], current=int(to))
+        return self.branches[int(to)]
 
     # --- futures ------------------------------------------------------------------------------
 
@@ -505,36 +600,28 @@ class Exercise:
 
     @classmethod
     def from_dict(cls, doc: dict, check: bool = True) -> Exercise:
-        """Rebuild an exercise; with ``check``, replay every branch to prove the log is sound.
-        Raises ``SessionError`` (or ``ScenarioError`` for the embedded scenario)."""
+        """Rebuild an exercise from its document, checked as strictly as a scenario file
+        (engine/exercise_file.py: the schema, the limits, every reference); with ``check``,
+        also replay every branch to prove the log is sound. Raises ``SessionError`` naming the
+        field at fault (or ``ScenarioError`` for the embedded scenario)."""
         try:
-            if doc.get("format") != FORMAT:
-                found = (f"its format is {doc['format']!r}" if "format" in doc
-                         else "it has no 'format' field")
-                raise SessionError(f"not a Brink exercise file ({found}; an exercise file says "
-                                   f"'format': {FORMAT!r})")
-            if doc.get("format_version", 0) > FORMAT_VERSION:
-                raise SessionError(f"exercise file format {doc['format_version']} is newer than "
-                                   f"this Brink understands ({FORMAT_VERSION})")
-            e = doc["exercise"]
-            branches = {int(b["id"]): Branch(int(b["id"]), str(b["name"]), b.get("parent"),
-                                             b.get("fork_turn"), b.get("created", ""))
-                        for b in doc["branches"]}
-            actions = [Action(int(a["seq"]), int(a["branch"]), int(a["at"]), str(a["kind"]),
-                              dict(a["data"]), a.get("time", "")) for a in doc["actions"]]
-            ex = cls(id=str(e["id"]), title=str(e["title"]),
-                     scenario_text=str(e["scenario_text"]), source=str(e["source"]),
-                     seed=int(e["seed"]), teams=dict(e["teams"]), turns=int(e["turns"]),
-                     levers=dict(e.get("levers") or {}), created=str(e.get("created", "")),
-                     engine_version=str(e.get("engine_version", "")),
-                     branches=branches, actions=actions, current=int(e.get("current", 1)))
-        except SessionError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SessionError(f"the exercise file is incomplete or damaged ({exc!r})") from None
-        if ex.current not in ex.branches or any(a.branch not in branches for a in actions):
-            raise SessionError("the exercise file refers to a branch it does not define")
+            checked = check_structure(doc)
+        except ExerciseFileError as exc:
+            raise SessionError(str(exc)) from None
+        e = checked.header
+        ex = cls(id=e.id, title=e.title, scenario_text=e.scenario_text, source=e.source,
+                 seed=e.seed, teams=dict(e.teams), turns=e.turns, levers=dict(e.levers),
+                 created=e.created, engine_version=e.engine_version, current=e.current,
+                 branches={b.id: Branch(b.id, b.name, b.parent, b.fork_turn, b.created)
+                           for b in checked.branches},
+                 actions=[Action(a.seq, a.branch, a.at, a.kind, dict(a.data), a.time)
+                          for a in checked.actions])
         ex.scenario  # noqa: B018 - parse now: a bad embedded scenario raises ScenarioError
+        try:
+            check_against(checked, ex.scenario)
+        except ExerciseFileError as exc:
+            raise SessionError(str(exc)) from None
+        ex.teams = {a.id: ex.teams.get(a.id, ENGINE) for a in ex.scenario.actors}
         if check:
             for b in ex.branches:
                 try:
@@ -550,17 +637,31 @@ class Exercise:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Exercise:
+        """An exercise from the text of an exercise file (see ``from_dict``); the size and
+        nesting limits are checked before the JSON is parsed."""
         try:
-            doc = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise SessionError(f"not a JSON file: {exc}") from None
-        if not isinstance(doc, dict):
-            raise SessionError("not a Brink exercise file (expected a JSON object)")
+            doc = parse_json(text)
+        except ExerciseFileError as exc:
+            raise SessionError(str(exc)) from None
         return cls.from_dict(doc)
 
-    def _save(self) -> None:
-        if self.store is not None:
-            self.store.save(self)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _whole(value, what: str) -> int:
+    """``value`` as a whole number, or a SessionError naming ``what``."""
+    if isinstance(value, bool):
+        raise SessionError(f"{what} must be a whole number, got {value!r}")
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise SessionError(f"{what} must be a whole number, got {value!r}") from None
+    if number != value and not (isinstance(value, str) and value.strip().lstrip("+-").isdigit()):
+        raise SessionError(f"{what} must be a whole number, got {value!r}")
+    return number
 
 
 def _label(move_name) -> str:
@@ -614,7 +715,7 @@ def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
 
 
 def _moves(actor: str, data: dict):
-    return [make_move(actor, m["move"], m["params"], source="human",
+    return [make_move(actor, m["move"], m.get("params") or {}, source="human",
                       rationale=data.get("rationale", "")) for m in data["moves"]]
 
 
@@ -661,115 +762,187 @@ def default_db_path() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".brink" / "exercises.sqlite"
 
 
-class ExerciseStore:
-    """Exercises in one SQLite file. Each ``save`` writes only what is new (actions, branches)
-    in one transaction, after checking the stored version is the one this copy started from."""
+BUSY_TIMEOUT_S = 5.0  # how long a save waits for another program's lock before giving up
 
-    def __init__(self, path: str | Path | None = None):
+
+class ExerciseStore:
+    """Exercises in one SQLite file. Each ``save`` writes exactly the change it is given, in one
+    transaction, after checking that the stored version is the one the exercise started from.
+
+    The file is in write-ahead-log mode, so a program that only reads it (a backup, a second
+    window, ``sqlite3`` at a prompt) never blocks a save; a save waits up to
+    ``BUSY_TIMEOUT_S`` for another writer and then fails with ``StoreUnavailable``, having
+    written nothing. Every SQLite or file-system failure becomes a ``SessionError`` whose
+    sentence says what to do."""
+
+    def __init__(self, path: str | Path | None = None, busy_timeout: float = BUSY_TIMEOUT_S):
         self.path = Path(path) if path is not None else default_db_path()
+        self.busy_timeout = float(busy_timeout)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db, db:
+            with closing(self._connect()) as db:
+                # readers never block a save in WAL mode; if the file is busy right now it keeps
+                # its mode, and saves still wait their busy timeout as before
+                with suppress(sqlite3.OperationalError):
+                    db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise SessionError(f"cannot open the exercise store {self.path}: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         db.execute("PRAGMA foreign_keys = ON")
         return db
 
+    def _failed(self, exc: Exception, doing: str) -> SessionError:
+        """The sentence for a store failure; nothing of the action was written."""
+        text = str(exc)
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+            return StoreUnavailable(
+                f"{doing} failed: the exercise store {self.path} is locked by another program "
+                f"(waited {self.busy_timeout:g} s). Nothing was saved and nothing was played; the "
+                "exercise is as it was. Try again in a moment; if it keeps failing, close other "
+                "programs that use the file (a backup, an SQLite browser)")
+        return StoreUnavailable(
+            f"{doing} failed: the exercise store {self.path} could not be written ({text}). "
+            "Nothing was saved and nothing was played; the exercise is as it was. Check that "
+            "the disk has space and the file is writable, then try again")
+
     def add(self, ex: Exercise) -> None:
         """Store a new (or imported) exercise with everything it holds."""
-        ex.version = 0
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute(
-                    "INSERT INTO exercises VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (ex.id, ex.title, ex.scenario.title, ex.source, ex.scenario_text, ex.seed,
-                     json.dumps(ex.teams), ex.turns, json.dumps(ex.levers), ex.engine_version,
-                     ex.current, 1, ex.created or _now(), _now()))
-                self._write_new(db, ex, set(), 0)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        try:
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.execute(
+                        "INSERT INTO exercises VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (ex.id, ex.title, ex.scenario.title, ex.source, ex.scenario_text,
+                         ex.seed, json.dumps(ex.teams), ex.turns, json.dumps(ex.levers),
+                         ex.engine_version, ex.current, 1, ex.created or _now(), _now()))
+                    self._insert(db, ex.id, ex.actions, list(ex.branches.values()))
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+        except sqlite3.IntegrityError:
+            raise SessionError(f"an exercise with id {ex.id} is already stored") from None
+        except (OSError, sqlite3.Error) as exc:
+            raise self._failed(exc, "Saving the exercise") from None
         ex.version = 1
         ex.store = self
 
-    def _write_new(self, db, ex: Exercise, known_branches: set[int], max_seq: int) -> None:
+    @staticmethod
+    def _insert(db, exercise_id: str, actions, branches) -> None:
         db.executemany("INSERT INTO branches VALUES (?,?,?,?,?,?)",
-                       [(ex.id, b.id, b.name, b.parent, b.fork_turn, b.created)
-                        for b in ex.branches.values() if b.id not in known_branches])
+                       [(exercise_id, b.id, b.name, b.parent, b.fork_turn, b.created)
+                        for b in branches])
         db.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?)",
-                       [(ex.id, a.seq, a.branch, a.at, a.kind, json.dumps(a.data), a.time)
-                        for a in ex.actions if a.seq > max_seq])
+                       [(exercise_id, a.seq, a.branch, a.at, a.kind, json.dumps(a.data), a.time)
+                        for a in actions])
 
-    def save(self, ex: Exercise) -> None:
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute("SELECT version FROM exercises WHERE id=?", (ex.id,)).fetchone()
-                if row is None:
-                    raise StaleExercise("this exercise is no longer in the store (deleted?)")
-                if row[0] != ex.version:
-                    raise StaleExercise("this exercise was changed elsewhere (another tab or "
-                                        "window) since it was loaded here")
-                known = {r[0] for r in db.execute("SELECT id FROM branches WHERE exercise=?",
-                                                  (ex.id,))}
-                max_seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM actions "
-                                     "WHERE exercise=?", (ex.id,)).fetchone()[0]
-                self._write_new(db, ex, known, max_seq)
-                db.execute("UPDATE exercises SET current=?, version=?, updated=? WHERE id=?",
-                           (ex.current, ex.version + 1, _now(), ex.id))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+    def save(self, ex: Exercise, actions=(), branches=(), current: int | None = None) -> None:
+        """Store ``actions`` and ``branches`` (new ones) and ``current`` for ``ex``, in one
+        transaction, and advance ``ex.version``. Raises ``StaleExercise`` when the store
+        changed since ``ex`` was loaded and ``StoreUnavailable`` when it cannot be written;
+        either way nothing was written."""
+        current = ex.current if current is None else current
+        try:
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    row = db.execute("SELECT version FROM exercises WHERE id=?",
+                                     (ex.id,)).fetchone()
+                    if row is None:
+                        raise StaleExercise("this exercise is no longer in the store (deleted?)")
+                    if row[0] != ex.version:
+                        raise StaleExercise("this exercise was changed elsewhere (another tab or "
+                                            "window) since it was loaded here")
+                    self._insert(db, ex.id, actions, branches)
+                    db.execute("UPDATE exercises SET current=?, version=?, updated=? WHERE id=?",
+                               (current, ex.version + 1, _now(), ex.id))
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+        except sqlite3.IntegrityError:  # an action or branch of that number is stored already
+            raise StaleExercise("this exercise was changed elsewhere (another tab or window) "
+                                "since it was loaded here") from None
+        except SessionError:
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            raise self._failed(exc, "Saving") from None
         ex.version += 1
 
+    def _read(self, fn, doing: str):
+        try:
+            with closing(self._connect()) as db:
+                return fn(db)
+        except (OSError, sqlite3.Error) as exc:
+            raise self._failed(exc, doing) from None
+
     def version(self, exercise_id: str) -> int | None:
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT version FROM exercises WHERE id=?",
-                             (exercise_id,)).fetchone()
+        row = self._read(lambda db: db.execute("SELECT version FROM exercises WHERE id=?",
+                                               (exercise_id,)).fetchone(), "Reading")
         return None if row is None else row[0]
 
     def load(self, exercise_id: str) -> Exercise:
-        with closing(self._connect()) as db:
+        """The stored exercise, checked as an imported file is (a row that does not pass is
+        reported by a ``SessionError`` naming the exercise and the field, never a KeyError on
+        some later page)."""
+        def read(db):
             row = db.execute("SELECT id, title, source, scenario_text, seed, teams, turns, "
                              "levers, engine_version, current, version, created "
                              "FROM exercises WHERE id=?", (exercise_id,)).fetchone()
             if row is None:
-                raise SessionError(f"no saved exercise '{exercise_id}'")
+                return None
             branches = db.execute("SELECT id, name, parent, fork_turn, created FROM branches "
                                   "WHERE exercise=? ORDER BY id", (exercise_id,)).fetchall()
             actions = db.execute("SELECT seq, branch, at, kind, data, time FROM actions "
                                  "WHERE exercise=? ORDER BY seq", (exercise_id,)).fetchall()
-        ex = Exercise(id=row[0], title=row[1], source=row[2], scenario_text=row[3], seed=row[4],
-                      teams=json.loads(row[5]), turns=row[6], levers=json.loads(row[7]),
-                      engine_version=row[8], current=row[9], version=row[10], created=row[11],
-                      branches={b[0]: Branch(*b) for b in branches},
-                      actions=[Action(a[0], a[1], a[2], a[3], json.loads(a[4]), a[5])
-                               for a in actions])
+            return row, branches, actions
+
+        found = self._read(read, "Reading the exercise")
+        if found is None:
+            raise SessionError(f"no saved exercise '{exercise_id}'")
+        row, branches, actions = found
+        try:
+            doc = {"format": FORMAT, "format_version": FORMAT_VERSION,
+                   "exercise": {"id": row[0], "title": row[1], "source": row[2],
+                                "scenario_text": row[3], "seed": row[4],
+                                "teams": json.loads(row[5]), "turns": row[6],
+                                "levers": json.loads(row[7]), "engine_version": row[8],
+                                "current": row[9], "created": row[11]},
+                   "branches": [dict(zip(("id", "name", "parent", "fork_turn", "created"), b,
+                                         strict=True)) for b in branches],
+                   "actions": [{"seq": a[0], "branch": a[1], "at": a[2], "kind": a[3],
+                                "data": json.loads(a[4]), "time": a[5]} for a in actions]}
+            ex = Exercise.from_dict(doc, check=False)
+        except (json.JSONDecodeError, RecursionError, TypeError):
+            raise SessionError(f"saved exercise {exercise_id} is damaged in the store "
+                               f"{self.path}") from None
+        except SessionError as exc:
+            raise SessionError(f"saved exercise {exercise_id} cannot be opened: {exc}") from None
+        ex.version = row[10]
         ex.store = self
         return ex
 
     def list(self) -> list[dict]:
         """Saved exercises, most recently changed first."""
-        with closing(self._connect()) as db:
-            rows = db.execute(
-                "SELECT e.id, e.title, e.scenario_title, e.created, e.updated, e.turns, "
-                "(SELECT COUNT(*) FROM branches b WHERE b.exercise = e.id), "
-                "(SELECT COUNT(*) FROM actions a WHERE a.exercise = e.id "
-                " AND a.branch = e.current AND a.kind = 'adjudicate') "
-                "FROM exercises e ORDER BY e.updated DESC, e.created DESC").fetchall()
+        rows = self._read(lambda db: db.execute(
+            "SELECT e.id, e.title, e.scenario_title, e.created, e.updated, e.turns, "
+            "(SELECT COUNT(*) FROM branches b WHERE b.exercise = e.id), "
+            "(SELECT COUNT(*) FROM actions a WHERE a.exercise = e.id "
+            " AND a.branch = e.current AND a.kind = 'adjudicate') "
+            "FROM exercises e ORDER BY e.updated DESC, e.created DESC").fetchall(),
+            "Listing the saved exercises")
         keys = ("id", "title", "scenario", "created", "updated", "turns", "branches", "played")
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def delete(self, exercise_id: str) -> None:
-        with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM exercises WHERE id=?", (exercise_id,))
+        def delete(db):
+            with db:
+                db.execute("DELETE FROM exercises WHERE id=?", (exercise_id,))
+        self._read(delete, "Deleting the exercise")
 
     def import_json(self, text: str | bytes) -> Exercise:
         """Import an exported exercise as a new one: a fresh id (importing twice keeps both),
@@ -785,6 +958,7 @@ class ExerciseStore:
 def _untaken(title: str, stored: set[str]) -> str:
     if title not in stored:
         return title
+    title = _shortened(title, LIMITS.name_chars - len(" (imported 99999)"))
     n, candidate = 1, f"{title} (imported)"
     while candidate in stored:
         n += 1
@@ -793,4 +967,4 @@ def _untaken(title: str, stored: set[str]) -> str:
 
 
 __all__ = ["ENGINE", "HUMAN", "Action", "Branch", "Exercise", "ExerciseStore", "MoveRefused",
-           "SessionError", "StaleExercise", "default_db_path"]
+           "Overtaken", "SessionError", "StaleExercise", "StoreUnavailable", "default_db_path"]

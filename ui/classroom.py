@@ -15,7 +15,7 @@ from engine.handout import handout_html, terms_used
 from engine.scenario import Scenario
 from engine.session import Exercise
 from ui import core
-from ui.state import act
+from ui.state import action, said
 
 
 def choice_sheet(ex: Exercise, actor: str) -> None:
@@ -33,15 +33,17 @@ def choice_sheet(ex: Exercise, actor: str) -> None:
     for i, (choice, reason) in enumerate(plain.available_choices(ex.model(), actor)):
         order = {"move": choice.move.move, "params": dict(choice.move.params)}
         left, right = st.columns([2, 3], vertical_alignment="center")
-        if left.button(core.as_markdown_text(choice.label), key=f"choice:{actor}:{i}",
-                       disabled=reason is not None, width="stretch"):
-            act(ex.submit, actor, [order], choice.label,
-                done=core.as_markdown_text(f"{name} chose: {choice.label}."))
+        left.button(core.as_markdown_text(choice.label), key=f"choice:{actor}:{i}",
+                    disabled=reason is not None, width="stretch",
+                    **action("submit", actor, [order], choice.label, turn=ex.pending_turn,
+                             where=f"choices:{actor}",
+                             done=core.as_markdown_text(f"{name} chose: {choice.label}.")))
         if reason is not None:
             right.caption(f"Not possible now: {core.as_markdown_text(reason)}")
         else:
             move = core.describe_move(order, ex.scenario)
             right.caption(f"The move: {core.as_markdown_text(move)}")
+    said(f"choices:{actor}")
 
 
 def why(model, turn: int) -> None:

@@ -18,7 +18,7 @@ from engine.session import Exercise
 from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
 from ui import charts, core
 from ui import classroom as classroom_views
-from ui.state import act
+from ui.state import Entered, action, said
 
 DEFAULT = "(default)"
 SMALL, LARGE = 300, 320  # chart heights: room for the axis labels and a legend below
@@ -362,17 +362,42 @@ def order_sheet(ex: Exercise, actor: str) -> None:
 
     with st.form(f"orders:{actor}", clear_on_submit=False):
         st.markdown(f"**{core.as_markdown_text(name)}: orders for turn {turn}**")
-        rationale = st.text_area("Rationale (why the team chose this)",
-                                 key=f"why:{actor}:{ex.current}:{turn}",
-                                 placeholder=f"e.g. what {plain.in_sentence(name)} wants "
-                                             "these moves to achieve, and why now")
-        if st.form_submit_button(f"Submit orders for turn {turn}", type="primary",
-                                 key=f"submit:{actor}"):
-            result = act(ex.submit, actor, list(draft), rationale, rerun=False,
-                         done=f"{name}: orders for turn {turn} are in.")
-            if result is not None:
-                st.session_state.pop(draft_key, None)
-                st.rerun()
+        why_key = _rationale_key(ex, actor)
+        st.text_area("Rationale (why the team chose this)", key=why_key,
+                     placeholder=f"e.g. what {plain.in_sentence(name)} wants "
+                                 "these moves to achieve, and why now")
+        # bound to this turn: a click after another window played it is refused, never filed
+        # as the next turn's orders (a hold nobody chose), and the draft moves to the new turn
+        st.form_submit_button(
+            f"Submit orders for turn {turn}", type="primary", key=f"submit:{actor}",
+            **action("submit", actor, Entered(draft_key, []), Entered(why_key, ""), turn=turn,
+                     done=f"{name}: orders for turn {turn} are in.", where=f"orders:{actor}",
+                     after=lambda _: st.session_state.pop(draft_key, None),
+                     overtaken=lambda fresh: keep_draft(fresh, actor, draft_key, why_key)))
+    said(f"orders:{actor}")
+
+
+def _rationale_key(ex: Exercise, actor: str) -> str:
+    return f"why:{actor}:{ex.current}:{ex.pending_turn}"
+
+
+def keep_draft(fresh: Exercise, actor: str, draft_key: str, why_key: str) -> str:
+    """After a submission was refused because its turn had been played elsewhere: move the
+    draft and the rationale to the order sheet of the turn now pending (where the team will look
+    for them), and say so, quoting them so that nothing is lost even if no sheet is shown."""
+    draft = list(st.session_state.get(draft_key) or [])
+    rationale = str(st.session_state.get(why_key) or "").strip()
+    kept = "; ".join(core.describe_move(m, fresh.scenario) for m in draft) or "hold"
+    quoted = f"Your orders were: {kept}" + (f"; rationale: \"{rationale}\"" if rationale else "")
+    if fresh.finished:
+        return f"{quoted}. All turns have been played, so they were not filed."
+    new_draft, new_why = _draft_key(fresh, actor), _rationale_key(fresh, actor)
+    if not st.session_state.get(new_draft):
+        st.session_state[new_draft] = draft
+    if rationale and not st.session_state.get(new_why):
+        st.session_state[new_why] = rationale
+    return (f"{quoted}. They are kept as the draft for turn {fresh.pending_turn}: check them "
+            "against what has happened, then submit.")
 
 
 # --- injects -----------------------------------------------------------------------------------
@@ -406,43 +431,63 @@ def inject_review(ex: Exercise) -> None:
                 continue
             text = st.text_area("Text to play", inj["text"], key=f"inject_text:{inj['id']}")
             c1, c2 = st.columns(2)
-            label, play = _approve_button(inj, text)
-            if c1.button(label, key=f"approve:{inj['id']}"):
-                shown = core.as_markdown_text(_short(play))
-                act(ex.decide_inject, inj["id"], True, play,
-                    done=f"Inject approved with your edit: {shown}"
-                    if play.strip() != inj["original_text"] else f"Inject approved: {shown}")
-            if c2.button("Skip", key=f"skip:{inj['id']}", disabled=inj["status"] == "skipped"):
-                act(ex.decide_inject, inj["id"], False,
-                    done=f"Inject skipped (it will not be played): {short}")
+            label, _ = _approve_button(inj, text)
+            c1.button(label, key=f"approve:{inj['id']}",
+                      **action(_play_inject, inj, Entered(f"inject_text:{inj['id']}", text),
+                               where=f"inject:{inj['id']}", done=lambda play, inj=inj: (
+                                   f"Inject approved with your edit: "
+                                   f"{core.as_markdown_text(_short(play))}"
+                                   if play.strip() != inj["original_text"] else
+                                   f"Inject approved: {core.as_markdown_text(_short(play))}")))
+            c2.button("Skip", key=f"skip:{inj['id']}", disabled=inj["status"] == "skipped",
+                      **action("decide_inject", inj["id"], False, where=f"inject:{inj['id']}",
+                               done=f"Inject skipped (it will not be played): {short}"))
+            said(f"inject:{inj['id']}")
 
     with st.expander("Add an ad-hoc inject"), st.form("adhoc", clear_on_submit=True):
-        text = st.text_area("What happens (read out to the teams)", key="adhoc_text")
+        st.text_area("What happens (read out to the teams)", key="adhoc_text")
         c1, c2 = st.columns(2)
-        source = c1.text_input("From", core.source_name(core.WHITE_CELL, {}), key="adhoc_from",
-                               help="the white cell, a team or anyone else (as read out)")
-        turn = c2.number_input("At turn", min_value=ex.pending_turn, max_value=ex.turns,
-                               value=ex.pending_turn, step=1, key="adhoc_turn")
+        c1.text_input("From", core.source_name(core.WHITE_CELL, {}), key="adhoc_from",
+                      help="the white cell, a team or anyone else (as read out)")
+        c2.number_input("At turn", min_value=ex.pending_turn, max_value=ex.turns,
+                        value=ex.pending_turn, step=1, key="adhoc_turn")
         st.caption("Optional: what it does to the situation (checked before it is added):")
         c1, c2, c3, c4 = st.columns(4)
         targets = ["(none)", "world", *ex.names, *(f"theatre:{t}" for t in
                                                     ex.model().state.theatres)]
         theatres = core.id_names(ex.scenario).get("theatre", {})
-        target = c1.selectbox("Target", targets, key="adhoc_target", format_func=lambda t: (
+        c1.selectbox("Target", targets, key="adhoc_target", format_func=lambda t: (
             ex.names.get(t) or theatres.get(t.removeprefix("theatre:"))
             or ADHOC_TARGET_WORDS.get(t, t)))
         variables = sorted({*WRITABLE_ACTOR_VARS, *WRITABLE_WORLD_VARS,
                             *WRITABLE_THEATRE_VARS}, key=core.var_label)
-        var = c2.selectbox("Variable", variables, key="adhoc_var", format_func=core.var_label)
-        op = c3.selectbox("Operation", list(ADHOC_OPERATIONS), key="adhoc_op",
-                          format_func=ADHOC_OPERATIONS.get)
-        value = c4.number_input("Value", value=0.0, key="adhoc_value", format="%g")
-        if st.form_submit_button("Add inject"):
-            effects = ([] if target == "(none)" else
-                       [{"target": target, "var": var, "op": op, "value": float(value)}])
-            known = tuple(i.from_ for i in ex.scenario.injects)
-            act(ex.add_inject, text, int(turn), effects,
-                from_=core.source_id(source, ex.names, known), done="Inject added.")
+        c2.selectbox("Variable", variables, key="adhoc_var", format_func=core.var_label)
+        c3.selectbox("Operation", list(ADHOC_OPERATIONS), key="adhoc_op",
+                     format_func=ADHOC_OPERATIONS.get)
+        c4.number_input("Value", value=0.0, key="adhoc_value", format="%g")
+        st.form_submit_button("Add inject",
+                              **action(_add_inject, where="adhoc", done="Inject added."))
+    said("adhoc")
+
+
+def _play_inject(ex: Exercise, inj: dict, text: str, *, branch: int) -> str:
+    """Approve a scheduled inject with the text in its box when the button was clicked (the
+    label was chosen from the text as drawn; see _approve_button). Returns the text played."""
+    play = _approve_button(inj, text)[1]
+    ex.decide_inject(inj["id"], True, play, branch=branch)
+    return play
+
+
+def _add_inject(ex: Exercise, *, branch: int):
+    """The ad-hoc inject form as submitted (its widgets' values when the button was clicked)."""
+    value = st.session_state
+    effects = ([] if value["adhoc_target"] == "(none)" else
+               [{"target": value["adhoc_target"], "var": value["adhoc_var"],
+                 "op": value["adhoc_op"], "value": float(value["adhoc_value"])}])
+    known = tuple(i.from_ for i in ex.scenario.injects)
+    return ex.add_inject(value["adhoc_text"], int(value["adhoc_turn"]), effects,
+                         from_=core.source_id(value["adhoc_from"], ex.names, known),
+                         branch=branch)
 
 
 # The ad-hoc inject form's words for an effect's target and operation (the ids are a scenario
@@ -490,6 +535,9 @@ def discussion(ex: Exercise, turn: int | None, key: str, heading: str = "") -> N
         for a in answered.get(q, []):
             st.caption(f"noted: {core.as_markdown_text(a)}")
         with st.form(f"{key}:{i}", clear_on_submit=True):
-            answer = st.text_area("The room's answer", key=f"{key}:answer:{i}")
-            if st.form_submit_button("Record answer"):
-                act(ex.note, answer, turn, question=q, done="Answer recorded.")
+            answer_key = f"{key}:answer:{i}"
+            st.text_area("The room's answer", key=answer_key)
+            st.form_submit_button("Record answer", **action(
+                "note", Entered(answer_key, ""), turn, question=q, where=f"{key}:{i}",
+                done="Answer recorded."))
+        said(f"{key}:{i}")

@@ -5,17 +5,33 @@ The exercise being run is named in the session and in the URL (``?exercise=<id>`
 browser reload or a second tab reopens it from the store. Before each page run the stored
 version is compared with the copy held in this session: if another tab has acted since, the copy
 is reloaded (and a notice shown) instead of being saved over.
+
+A button that changes the exercise is bound, when it is drawn, to the branch and turn the page
+shows (``action``): its click runs as a callback against the exercise as stored at that moment,
+so a click on "Submit orders for turn 7" after another window has played turn 7 is refused
+(``Overtaken``) with the draft kept, never filed as turn 8's orders; and a click on "Adjudicate
+turn 2" can never play turn 3.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
 from engine.loader import ScenarioError
-from engine.session import Exercise, ExerciseStore, SessionError, StaleExercise, default_db_path
+from engine.session import (
+    Exercise,
+    ExerciseStore,
+    Overtaken,
+    SessionError,
+    StaleExercise,
+    StoreUnavailable,
+    default_db_path,
+)
 from ui import core
 
 log = logging.getLogger(__name__)
@@ -82,33 +98,49 @@ def exercise() -> Exercise | None:
     if s is None:
         return None
     ex = st.session_state.get("exercise")
-    stored = s.version(ex_id)
+    try:
+        stored = s.version(ex_id)
+    except StoreUnavailable as exc:  # the file is busy or unreadable right now: say so, and
+        st.warning(str(exc))         # show the copy held here (any action will retry the file)
+        return ex if ex is not None and ex.id == ex_id else None
     if stored is None:
         close_exercise()
         flash("warning", f"Exercise {ex_id} is not in the store {s.path}.")
         return None
     if ex is None or ex.id != ex_id or ex.version != stored:
-        if ex is not None and ex.id == ex_id:
-            st.toast("This exercise was changed in another tab or window: reloaded.")
-        try:
-            ex = s.load(ex_id)
-            ex.model()  # replay now: a stored log this engine cannot replay is caught here
-        except (SessionError, ScenarioError) as exc:
-            close_exercise()
-            flash("error", f"Cannot open exercise {ex_id}: {_message(exc)}")
+        ex = _reload(s, ex, ex_id)
+        if ex is None:
             return None
-        except Exception as exc:  # e.g. an exercise saved by an older, different engine
-            log.exception("replaying exercise %s failed", ex_id)
-            close_exercise()
-            flash("error", f"Cannot replay exercise {ex_id} with this engine "
-                           f"({type(exc).__name__}: {exc}). It is unchanged in the store; "
-                           "export it from a matching Brink version.")
-            return None
-        st.session_state["exercise"] = ex
     st.session_state["exercise_id"] = ex_id
     if st.query_params.get("exercise") != ex_id:
         st.query_params["exercise"] = ex_id
     return ex
+
+
+def _reload(s: ExerciseStore, ex: Exercise | None, ex_id: str) -> Exercise | None:
+    """The stored exercise, replayed, in place of the session's copy; None (with a message)
+    when it cannot be opened."""
+    if ex is not None and ex.id == ex_id:
+        st.toast("This exercise was changed in another tab or window: reloaded.")
+    try:
+        fresh = s.load(ex_id)
+        fresh.model()  # replay now: a stored log this engine cannot replay is caught here
+    except StoreUnavailable as exc:
+        st.warning(str(exc))
+        return ex if ex is not None and ex.id == ex_id else None
+    except (SessionError, ScenarioError) as exc:
+        close_exercise()
+        flash("error", f"Cannot open exercise {ex_id}: {_message(exc)}")
+        return None
+    except Exception as exc:  # e.g. an exercise saved by an older, different engine
+        log.exception("replaying exercise %s failed", ex_id)
+        close_exercise()
+        flash("error", f"Cannot replay exercise {ex_id} with this engine "
+                       f"({type(exc).__name__}: {exc}). It is unchanged in the store; "
+                       "export it from a matching Brink version.")
+        return None
+    st.session_state["exercise"] = fresh
+    return fresh
 
 
 def require_exercise() -> Exercise:
@@ -161,6 +193,97 @@ def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwar
     if rerun:
         st.rerun()
     return result
+
+
+@dataclass(frozen=True)
+class Entered:
+    """An argument of an ``action`` read from a widget's key when the button is clicked (what
+    was typed), not when the button was drawn."""
+
+    key: str
+    default: Any = None
+
+    def value(self) -> Any:
+        return st.session_state.get(self.key, self.default)
+
+
+def action(method: str | Callable, *args, turn: int | None = None,
+           done: str | Callable[[Any], str] | None = None,
+           where: str | None = None, after: Callable[[Any], None] | None = None,
+           overtaken: Callable[[Exercise], str] | None = None, **kwargs) -> dict:
+    """The ``on_click`` and ``args`` of a button that runs ``Exercise.<method>(*args,
+    **kwargs)`` (or ``method(exercise, *args, **kwargs)``), bound to the branch the page shows
+    now and, for actions of one turn, to ``turn``. The click runs as a callback, before the page
+    is drawn again, on the exercise as stored at that moment; when another window has since
+    played that turn or moved to another branch the action is refused (``Overtaken``) instead
+    of being applied to the new state.
+
+    ``Entered(key)`` arguments are read when the button is clicked. ``done``: the success
+    message (top of the page), or a function of the result that gives it. ``where``: the place
+    (``said(where)``) for a refusal, next to the button; otherwise at the top.
+    ``after(result)``: runs after success (clear a draft). ``overtaken(fresh)``: runs on
+    ``Overtaken`` and returns a sentence for the message (the draft is kept, and where)."""
+    ex = st.session_state["exercise"]
+    bound = {"branch": ex.current} | ({"turn": turn} if turn is not None else {})
+    return {"on_click": _perform,
+            "args": (ex.id, method, args, {**kwargs, **bound}, done, where, after, overtaken)}
+
+
+def _perform(ex_id: str, method, args: tuple, kwargs: dict, done,
+             where: str | None, after, overtaken) -> None:
+    ex = exercise()
+    if ex is None or ex.id != ex_id:
+        tell(where, "warning", "Not done: the exercise that button belonged to is no longer "
+                               "open here.")
+        return
+    values = [a.value() if isinstance(a, Entered) else a for a in args]
+    options = {k: v.value() if isinstance(v, Entered) else v for k, v in kwargs.items()}
+    for attempt in (1, 2):
+        try:
+            result = (getattr(ex, method)(*values, **options) if isinstance(method, str)
+                      else method(ex, *values, **options))
+            break
+        except StaleExercise:
+            # another window saved between this copy's load and its save: reload and try once
+            # more, so what the action was written for is checked against the new state
+            st.session_state.pop("exercise", None)
+            ex = exercise()
+            if ex is None or attempt == 2:
+                tell(where, "warning", "Not saved: the exercise changed in another window at "
+                                       "the same moment and has been reloaded. Please check it "
+                                       "and try again.")
+                return
+        except Overtaken as exc:
+            kept = overtaken(ex) if overtaken is not None else ""
+            tell(where, "warning", f"Not done: {exc}. {kept}".strip())
+            return
+        except (SessionError, ScenarioError) as exc:
+            tell(where, "error", _message(exc))
+            return
+        except Exception as exc:  # a bug must not reach the room as a traceback
+            log.exception("action %s failed", getattr(method, "__name__", method))
+            tell(where, "error", f"That did not work ({type(exc).__name__}: {exc}). Everything "
+                                 "saved before it is intact; the details are in the server log.")
+            return
+    if done:
+        flash("success", done(result) if callable(done) else done)
+    if after is not None:
+        after(result)
+
+
+def tell(where: str | None, kind: str, text: str) -> None:
+    """A message for the next page run: at ``said(where)`` if given, else at the top."""
+    if where is None:
+        flash(kind, text)
+    else:
+        st.session_state.setdefault("said", {})[where] = (kind, text)
+
+
+def said(where: str) -> None:
+    """Show the message an action left for this place, once."""
+    message = st.session_state.get("said", {}).pop(where, None)
+    if message is not None:
+        getattr(st, message[0])(message[1])
 
 
 def classroom(ex: Exercise) -> bool:

@@ -237,7 +237,7 @@ def test_branch_comparison_charts_carry_their_sentences_in_classroom_mode(db):
     actor = ex.scenario.lesson.choices[0].actor  # the main line held; the branch acts
     choice = next(c for c, reason in available_choices(ex.model(), actor) if reason is None)
     ex.submit(actor, [{"move": choice.move.move, "params": dict(choice.move.params)}],
-              choice.label)
+              choice.label, turn=ex.pending_turn)
     ex.adjudicate()
     _ok(at.run())
 

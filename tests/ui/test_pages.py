@@ -295,7 +295,10 @@ def test_a_stored_log_that_does_not_replay_is_a_message(db):
     fresh = _app()
     fresh.query_params["exercise"] = ex.id
     _ok(fresh.run())
-    assert f"Cannot replay exercise {ex.id}" in fresh.error[0].value
+    # checked like an imported file when it is read: the message names the action and field
+    assert f"Cannot open exercise {ex.id}" in fresh.error[0].value
+    assert "actions[2].data.turn: turn 3 is after the exercise's last turn (2)" \
+        in fresh.error[0].value
     assert "No exercise open." in _texts(fresh.sidebar.caption)
 
 

@@ -90,7 +90,7 @@ def test_engine_only_exercise_matches_a_plain_run():
 
 
 def test_team_moves_are_adjudicated_with_their_rationale(ex):
-    ex.submit("west", [SANCTION], rationale="  make Moscow pay  ")
+    ex.submit("west", [SANCTION], rationale="  make Moscow pay  ", turn=ex.pending_turn)
     assert ex.waiting_for() == []
     model = ex.adjudicate()
     human = [m for m in model.move_log if m.source == "human"]
@@ -102,8 +102,8 @@ def test_team_moves_are_adjudicated_with_their_rationale(ex):
 
 
 def test_resubmitting_replaces_the_earlier_submission(ex):
-    ex.submit("west", [SANCTION], "first thoughts")
-    ex.submit("west", [], "on reflection, hold")
+    ex.submit("west", [SANCTION], "first thoughts", turn=ex.pending_turn)
+    ex.submit("west", [], "on reflection, hold", turn=ex.pending_turn)
     assert ex.submissions()["west"]["moves"] == []
     model = ex.adjudicate()
     assert not [m for m in model.move_log if m.source == "human"]
@@ -125,13 +125,13 @@ def test_resubmitting_replaces_the_earlier_submission(ex):
 )
 def test_invalid_moves_are_refused_with_the_catalogue_reason(ex, move, expected):
     with pytest.raises(MoveRefused, match=expected):
-        ex.submit("west", [move])
+        ex.submit("west", [move], turn=ex.pending_turn)
     assert ex.submissions() == {}  # nothing recorded
 
 
 def test_only_human_teams_submit(ex):
     with pytest.raises(SessionError, match="played by the engine"):
-        ex.submit("russia", [])
+        ex.submit("russia", [], turn=ex.pending_turn)
 
 
 def test_move_options_follow_capabilities(ex):
@@ -193,14 +193,14 @@ def test_scheduled_injects_can_be_skipped_or_edited():
 
 def test_rewind_branches_and_keeps_the_original_line(ex):
     _play(ex, 2)
-    ex.submit("west", [SANCTION], "turn 3 sanction")
+    ex.submit("west", [SANCTION], "turn 3 sanction", turn=ex.pending_turn)
     ex.adjudicate()
     original = ex.model(1).frame()
     branch = ex.rewind(2, "No sanction")
     assert (ex.current, ex.turn, branch.parent, branch.fork_turn) == (2, 2, 1, 2)
     same = ex.model().frame()
     assert same.equals(original[original["turn"] <= 2].reset_index(drop=True))
-    ex.submit("west", [], "hold instead")
+    ex.submit("west", [], "hold instead", turn=ex.pending_turn)
     ex.adjudicate()
     diverged = ex.model().frame()
     assert not diverged.equals(original)
@@ -217,7 +217,7 @@ def test_rewind_branches_and_keeps_the_original_line(ex):
 
 
 def test_every_action_is_saved_and_reloads_identically(ex, store):
-    ex.submit("west", [SANCTION], "why not")
+    ex.submit("west", [SANCTION], "why not", turn=ex.pending_turn)
     ex.add_inject("Storm closes the port")
     ex.adjudicate()
     ex.note("The room argued about leakage through China.")
@@ -242,7 +242,7 @@ def test_two_tabs_cannot_overwrite_each_other(ex, store):
 
 
 def test_json_export_round_trips_and_imports_as_new(ex, store):
-    ex.submit("west", [SANCTION], "r")
+    ex.submit("west", [SANCTION], "r", turn=ex.pending_turn)
     _play(ex, 2)
     doc = ex.to_json()
     back = Exercise.from_json(doc)
@@ -258,7 +258,7 @@ def test_json_export_round_trips_and_imports_as_new(ex, store):
         ("not json", "not a JSON file"),
         ("[1, 2]", "expected a JSON object"),
         ('{"format": "something-else"}', "not a Brink exercise file"),
-        ('{"format": "brink-exercise"}', "incomplete or damaged"),
+        ('{"format": "brink-exercise"}', "exercise: this field is required"),
     ],
 )
 def test_bad_exercise_files_are_refused(text, expected):
@@ -271,9 +271,14 @@ def test_a_tampered_log_does_not_import(ex):
     doc = json.loads(ex.to_json())
     last = doc["actions"][-1]
     assert last["kind"] == "adjudicate"
-    doc["actions"] += [{**last, "seq": last["seq"] + k} for k in range(1, 8)]  # 8 turns of 6
-    with pytest.raises(SessionError, match="does not replay"):
-        Exercise.from_json(json.dumps(doc))
+    repeated = [{**last, "seq": last["seq"] + k} for k in range(1, 8)]
+    with pytest.raises(SessionError, match=r"actions\[1\]\.data\.turn: turn 1 adjudicated where "
+                                           "turn 2 of branch 1 comes next"):
+        Exercise.from_json(json.dumps({**doc, "actions": doc["actions"] + repeated}))
+    more = [{**last, "seq": last["seq"] + k, "data": {**last["data"], "turn": 1 + k}}
+            for k in range(1, 8)]  # 8 turns of 6
+    with pytest.raises(SessionError, match="turn 7 is after the exercise's last turn"):
+        Exercise.from_json(json.dumps({**doc, "actions": doc["actions"] + more}))
 
 
 def test_store_path_from_environment(monkeypatch, tmp_path):
@@ -293,7 +298,7 @@ def test_unopenable_store_is_a_session_error(tmp_path):
 
 
 def test_store_is_plain_sqlite(ex, store):
-    ex.submit("west", [SANCTION], "because")
+    ex.submit("west", [SANCTION], "because", turn=ex.pending_turn)
     with sqlite3.connect(store.path) as db:
         kinds = [r[0] for r in db.execute("SELECT kind FROM actions ORDER BY seq")]
         rationale = json.loads(db.execute("SELECT data FROM actions").fetchone()[0])["rationale"]
@@ -316,7 +321,7 @@ def test_a_future_forked_at_turn_zero_is_a_plain_lean_run():
 
 
 def test_futures_are_deterministic_and_independent_of_chunking(ex, monkeypatch):
-    ex.submit("west", [SANCTION], "")
+    ex.submit("west", [SANCTION], "", turn=ex.pending_turn)
     _play(ex, 2)
     a = ex.futures(6, workers=1)
     monkeypatch.setattr(F, "CHUNK", 4)
@@ -370,7 +375,7 @@ def test_no_futures_after_the_last_turn(ex):
 def test_a_replay_that_matches_what_the_room_saw_reports_nothing(ex, store):
     """Each adjudicated turn records the headline figures it showed and the engine's code;
     reopening the exercise replays to exactly those figures."""
-    ex.submit("west", [SANCTION])
+    ex.submit("west", [SANCTION], turn=ex.pending_turn)
     _play(ex, 3)
     seen = [a.data["seen"] for a in ex.branch_actions(kinds=("adjudicate",))]
     assert len(seen) == 3

@@ -561,9 +561,10 @@ def test_number_fields_follow_the_catalogue(db):
 def test_the_news_shows_a_transfer_with_its_unit_and_why_with_thousands(db):
     at, ex = _open(db, teams={"west": "human", "russia": "human"})
     ex.submit("west", [{"move": "military_aid",
-                        "params": {"recipient": "ukraine", "amount": 1500.0}}], "")
+                        "params": {"recipient": "ukraine", "amount": 1500.0}}], "",
+              turn=ex.pending_turn)
     ex.submit("russia", [{"move": "pay_support", "params": {
-        "recipient": NK, "kind": "cash", "amount": 1000.0}}], "")
+        "recipient": NK, "kind": "cash", "amount": 1000.0}}], "", turn=ex.pending_turn)
     ex.adjudicate()
     ok(at.run())
     news = next(t.value for t in at.table if "headline" in t.value.columns)

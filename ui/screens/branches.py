@@ -25,21 +25,24 @@ st.dataframe(pd.DataFrame(rows), hide_index=True)
 c1, c2 = st.columns(2)
 with c1, st.form("rewind"):
     st.markdown(f"**Branch off {core.as_markdown_text(ex.branches[ex.current].name)}**")
-    turn = st.number_input("Rewind to the end of turn", min_value=0, max_value=ex.turn,
-                           value=max(ex.turn - 1, 0), step=1, key="rewind_turn",
-                           help="0 = before the first turn")
-    name = st.text_input("Name of the new branch", key="rewind_name",
-                         placeholder="e.g. No secondary sanctions")
-    if st.form_submit_button("Rewind and branch", type="primary"):
-        state.act(ex.rewind, int(turn), name, done=f"New branch from turn {int(turn)}; the "
-                  "original line is kept.")
+    st.number_input("Rewind to the end of turn", min_value=0, max_value=ex.turn,
+                    value=max(ex.turn - 1, 0), step=1, key="rewind_turn",
+                    help="0 = before the first turn")
+    st.text_input("Name of the new branch", key="rewind_name",
+                  placeholder="e.g. No secondary sanctions")
+    st.form_submit_button("Rewind and branch", type="primary", **state.action(
+        "rewind", state.Entered("rewind_turn", 0), state.Entered("rewind_name", ""),
+        where="rewind", done=lambda branch: f"New branch from turn {branch.fork_turn}; the "
+                                            "original line is kept."))
+    state.said("rewind")
 with c2:
     st.markdown("**Switch branch**")
     target = st.selectbox("Branch", list(ex.branches), index=list(ex.branches).index(ex.current),
                           format_func=lambda b: ex.branches[b].name, key="switch_to")
-    if st.button("Continue on this branch", key="switch", disabled=target == ex.current):
-        state.act(ex.switch, target,
-                  done=f"Now on {core.as_markdown_text(ex.branches[target].name)}.")
+    st.button("Continue on this branch", key="switch", disabled=target == ex.current,
+              **state.action("switch", state.Entered("switch_to", target), where="switch",
+                             done=lambda b: f"Now on {core.as_markdown_text(b.name)}."))
+    state.said("switch")
 
 if len(ex.branches) > 1:
     st.subheader("Compare branches")

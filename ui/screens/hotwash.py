@@ -25,9 +25,11 @@ for n in ex.notes():
     prefix = f"Q: {n.data['question']} - " if n.data.get("question") else ""
     st.markdown(f"- turn {n.data['turn']}: {core.as_markdown_text(prefix + n.data['text'])}")
 with st.form("hotwash_note", clear_on_submit=True):
-    text = st.text_area("Add a note", key="hotwash_note_text")
-    if st.form_submit_button("Save note"):
-        state.act(ex.note, text, done="Note saved.")
+    st.text_area("Add a note", key="hotwash_note_text")
+    st.form_submit_button("Save note", **state.action(
+        "note", state.Entered("hotwash_note_text", ""), where="hotwash_note",
+        done="Note saved."))
+state.said("hotwash_note")
 
 st.subheader("Decisions")
 decisions = core.decision_log(ex)

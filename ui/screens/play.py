@@ -68,16 +68,20 @@ else:
                    + " Submit the orders first, or adjudicate without the drafts.")
         drop = st.checkbox("Adjudicate without the drafted moves",
                            key=f"drop_drafts:{ex.id}:{ex.current}:{ex.pending_turn}")
-    if st.button(f"Adjudicate turn {ex.pending_turn}", type="primary", key="adjudicate",
-                 disabled=not drop):
-        state.act(ex.adjudicate, done=f"Turn {ex.pending_turn} adjudicated.")
+    # bound to the turn on the button: a second click, or a click in a window that has not yet
+    # seen another window play this turn, is refused instead of playing the next turn
+    st.button(f"Adjudicate turn {ex.pending_turn}", type="primary", key="adjudicate",
+              disabled=not drop,
+              **state.action("adjudicate", turn=ex.pending_turn, where="adjudicate",
+                             done=f"Turn {ex.pending_turn} adjudicated."))
+    state.said("adjudicate")
 
 st.divider()
 st.subheader("Situation")
 dashboard.dashboard(ex, classroom=in_class)
 
 with st.expander("Facilitator note"), st.form("note", clear_on_submit=True):
-    text = st.text_area("Note (saved with the exercise and printed in the report)",
-                        key="note_text")
-    if st.form_submit_button("Save note"):
-        state.act(ex.note, text, done="Note saved.")
+    st.text_area("Note (saved with the exercise and printed in the report)", key="note_text")
+    st.form_submit_button("Save note", **state.action("note", state.Entered("note_text", ""),
+                                                      where="note", done="Note saved."))
+state.said("note")
