@@ -5,30 +5,40 @@
     brink schema
     brink moves
 
-Every user error (a bad scenario, a bad argument) ends with a message on stderr and exit
-status 2, never a traceback.
+Exit status: 0 done; 1 the command could not finish (a batch stopped, a run failed, or an
+unexpected error: one line, BRINK_TRACEBACK=1 shows where); 2 bad input (a bad scenario, a bad
+argument or file), with a message on stderr and never a traceback. Files given to read are
+refused before they are read when they are not regular files (a FIFO, /dev/zero) or are above
+their limit (docs/reference/limits.md, "The command line").
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import io
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from engine import __version__
 from engine.batch.cli import add_parser as add_batch_parser
-from engine.batch.runner import BatchError
+from engine.batch.runner import MAX_SEED, BatchError, BatchFailed
+from engine.batch.store import PartError, read_limited
 from engine.loader import ScenarioError, load_scenario
 from engine.moves import CATALOGUE, Move, MoveType, Refs, check_static, needs
 from engine.provenance import engine_fingerprint
-from engine.safe_text import csv_frame, terminal
+from engine.safe_text import csv_frame, one_line, terminal
 from engine.scenario import Scenario
 
+EXIT_FAILED = 1
 EXIT_USAGE = 2
+MAX_MOVE_LOG_BYTES = 16 << 20  # a 52-turn run's moves.json is ~100 KB; 16 MiB leaves room
+MAX_MESSAGE = 1000  # characters of an error message (they may quote what the user gave)
 
 AddParser = Callable[[argparse._SubParsersAction], None]
 
@@ -49,13 +59,44 @@ def main(argv: list[str] | None = None, commands: Iterable[AddParser] = ()) -> i
         print(exc.render(), file=sys.stderr)
         return EXIT_USAGE
     except (UsageError, BatchError) as exc:
-        print(f"brink: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
+    except (BatchFailed, PartError) as exc:  # a batch that stopped, a damaged part
+        return _error(exc, EXIT_FAILED)
     except KeyboardInterrupt:
         print("brink: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `brink run ... | head`
+        _silence_stdout()
         return 0
+    except MemoryError:
+        return _error("out of memory; ask for less (fewer runs, turns or files)", EXIT_FAILED)
+    except Exception as exc:  # a bug, or an environment brink did not foresee
+        if os.environ.get("BRINK_TRACEBACK"):
+            raise
+        text = " ".join(str(exc).split())
+        return _error(f"unexpected {type(exc).__name__}" + (f": {text}" if text else "")
+                      + " (set BRINK_TRACEBACK=1 to see where)", EXIT_FAILED)
+
+
+def _error(message, status: int) -> int:
+    """Print ``brink: error: MESSAGE`` on one line (control characters shown as escapes, cut
+    at MAX_MESSAGE characters) and return ``status``."""
+    text = one_line(message)
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE - 3] + "..."
+    with contextlib.suppress(OSError):  # stderr closed: the status still says it
+        print(f"brink: error: {text}", file=sys.stderr)
+    return status
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that the interpreter's final flush
+    does not fail again with a second message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def _parser(commands: Iterable[AddParser] = ()) -> argparse.ArgumentParser:
@@ -102,13 +143,15 @@ def cmd_run(args) -> int:
 
     if args.seed < 0:  # numpy refuses negative seeds with a traceback
         raise UsageError(f"--seed must be 0 or more, got {args.seed}")
+    if args.seed > MAX_SEED:
+        raise UsageError(f"--seed must be at most {MAX_SEED:,} (2^63 - 1)")
     scenario = load_scenario(args.scenario)
     turns = args.turns if args.turns is not None else scenario.clock.turns
     if not 1 <= turns <= scenario.clock.turns:
         raise UsageError(f"--turns must be between 1 and {scenario.clock.turns}, got {turns}")
     if args.explain is not None and not 1 <= args.explain <= turns:
         raise UsageError(f"--explain must name a played turn, 1 to {turns}; got {args.explain}")
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
+    if args.out is not None and _exists(args.out) and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a folder")
     policies = None
     if args.replay is not None:
@@ -125,6 +168,13 @@ def cmd_run(args) -> int:
         print(f"\nwrote {args.out}/: per_turn.parquet, per_turn.csv, causal_log.csv, "
               "events.csv, moves.json, summary.json, manifest.json")
     return 0
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError as exc:  # e.g. a parent without search permission
+        raise UsageError(f"cannot use {path}: {exc.strerror}") from None
 
 
 def scenario_hash(path) -> str:
@@ -169,11 +219,18 @@ def _no_constant(name: str):
 
 def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
     """Read moves.json; every entry must name a known actor, turn and move with valid params."""
+    try:  # a FIFO or /dev/zero is refused before anything is read
+        raw = read_limited(path, MAX_MOVE_LOG_BYTES)
+    except OSError as exc:
+        raise UsageError(f"cannot read move log {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"cannot read move log {path}: it {exc}") from None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), parse_float=_finite,
+        data = json.loads(raw.decode("utf-8"), parse_float=_finite,
                           parse_constant=_no_constant)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read move log {path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read move log {path}: not UTF-8 text (byte {exc.start})"
+                         ) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     except ValueError as exc:  # from _finite or _no_constant: NaN and infinities
@@ -215,6 +272,8 @@ def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
 
 
 def cmd_validate(args) -> int:
+    """Each file's verdict; status 2 when any file is bad (the loader's messages), else 0.
+    Every file is checked, whatever happened to the one before."""
     status = 0
     for name in args.files:
         try:
@@ -223,7 +282,12 @@ def cmd_validate(args) -> int:
             print(exc.render(), file=sys.stderr)
             status = EXIT_USAGE
             continue
-        print(f"{name}: ok ({scenario.id}, {len(scenario.actors)} actors, "
+        except Exception as exc:  # the loader promises ScenarioError; this is a bug
+            print(one_line(f"{name}: cannot check: unexpected {type(exc).__name__}: {exc}")
+                  [:MAX_MESSAGE], file=sys.stderr)
+            status = max(status, EXIT_FAILED)
+            continue
+        print(f"{one_line(name)}: ok ({one_line(scenario.id)}, {len(scenario.actors)} actors, "
               f"{scenario.clock.turns} turns)")
     return status
 

@@ -5,9 +5,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from engine.batch.runner import BatchError, parse_lever_args, run_batch
+from engine.batch.runner import (
+    DEFAULT_CHUNK,
+    MAX_CHUNK,
+    MAX_RUNS,
+    WORKERS_PER_CORE,
+    BatchError,
+    parse_lever_args,
+    run_batch,
+    usable_cores,
+    worker_limit,
+)
 from engine.batch.sampling import SAMPLERS
+from engine.batch.store import MANIFEST, BatchStore
 from engine.explain import summary_label
+from engine.safe_text import one_line
 
 
 def add_parser(sub) -> None:
@@ -18,7 +30,8 @@ def add_parser(sub) -> None:
                     "2 for a bad request.")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--runs", type=int, default=1000,
-                   help="runs per lever combination (default 1000)")
+                   help=f"runs per lever combination (default 1000; at most {MAX_RUNS:,} runs "
+                        "in all)")
     p.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
     p.add_argument("--sampler", choices=SAMPLERS, default="mc",
                    help="how to sample the declared uncertainties (default mc; fixed = "
@@ -29,14 +42,16 @@ def add_parser(sub) -> None:
                    help="cross these lever values with the replications (repeatable); "
                         "default: every option of every lever the scenario declares")
     p.add_argument("--out", type=Path, help="output folder (required to keep or resume)")
-    p.add_argument("--workers", type=int, help="local worker processes (default: all cores)")
+    p.add_argument("--workers", type=int, help="local worker processes (default: all cores; "
+                   f"at most {WORKERS_PER_CORE} per core)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="run on an existing Dask distributed cluster instead")
     p.add_argument("--per-turn", action="store_true", help="also keep a per-turn table")
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted batch in --out without redoing finished chunks")
     p.add_argument("--turns", type=int, help="play fewer turns than the scenario's clock")
-    p.add_argument("--chunk-size", type=int, default=200, help="runs per chunk (default 200)")
+    p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
+                   help=f"runs per chunk (default {DEFAULT_CHUNK}, at most {MAX_CHUNK:,})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
 
@@ -44,30 +59,44 @@ def add_parser(sub) -> None:
 def cmd_batch(args) -> int:
     if args.out is None:
         raise BatchError("--out is required: batches stream their results to a folder")
-    if args.resume and not (args.out / "manifest.json").exists():
+    if args.resume and not _holds_manifest(args.out):
         raise BatchError(f"--resume: {args.out} holds no batch to resume")
+    if args.workers is not None and args.scheduler is None and args.workers > worker_limit():
+        print(f"brink: note: --workers {args.workers:,} is more than {WORKERS_PER_CORE} per "
+              f"core ({usable_cores()} cores here); using {worker_limit()}", file=sys.stderr)
     levers = parse_lever_args(args.lever) if args.lever else None
     try:
         result = run_batch(args.scenario, runs=args.runs, seed=args.seed, sampler=args.sampler,
                            levers=levers, out=args.out, workers=args.workers,
                            scheduler=args.scheduler, per_turn=args.per_turn,
                            resume=args.resume, turns=args.turns, grid_levels=args.grid_levels,
-                           chunk_size=args.chunk_size, progress=not args.quiet)
+                           chunk_size=args.chunk_size, progress=not args.quiet, load=False)
     except KeyboardInterrupt:
         print(f"\nbrink: interrupted; finished chunks are saved. Continue with:\n"
-              f"  brink batch {' '.join(sys.argv[2:])} --resume", file=sys.stderr)
+              f"  brink batch {one_line(' '.join(sys.argv[2:]))} --resume", file=sys.stderr)
         return 130
     m = result.manifest
-    print(f"{m['total_runs']:,} runs of {m['scenario_id']} ({m['sampler']}, seed {m['seed']}, "
-          f"{m['executor']} x{m['workers']}) in {m['seconds_this_session']:.1f} s; "
+    for chunk, why in m.get("redone", {}).items():
+        print(f"brink: note: chunk {chunk} redone: {one_line(why)}", file=sys.stderr)
+    print(f"{m['total_runs']:,} runs of {one_line(m['scenario_id'])} ({m['sampler']}, seed "
+          f"{m['seed']}, {m['executor']} x{m['workers']}) in {m['seconds_this_session']:.1f} s; "
           f"{m['failures']} failed")
-    print(f"results in {args.out}/: runs/, design.parquet, manifest.json"
+    print(f"results in {one_line(args.out)}/: runs/, design.parquet, manifest.json"
           + (", per_turn/" if args.per_turn else "") + (", failures/" if m["failures"] else ""))
-    outcomes = [c for c in result.runs.columns if c.startswith("outcome.")]
-    if outcomes and len(result.runs):
+    store = BatchStore(args.out)
+    outcomes = store.outcome_columns()
+    runs = store.read("runs", columns=outcomes) if outcomes else None
+    if outcomes and len(runs):
         print("outcome probabilities:")
-        names = [summary_label(c, m.get("labels")) for c in outcomes]
+        names = [one_line(summary_label(c, m.get("labels"))) for c in outcomes]
         width = max(len(n) for n in names)
         for c, name in zip(outcomes, names, strict=True):
-            print(f"  {name:{width}s} {result.runs[c].mean():6.1%}")
+            print(f"  {name:{width}s} {runs[c].mean():6.1%}")
     return 1 if m["failures"] else 0
+
+
+def _holds_manifest(out: Path) -> bool:
+    try:
+        return (out / MANIFEST).exists()
+    except OSError:
+        return False

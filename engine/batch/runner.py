@@ -12,10 +12,12 @@ same sampled worlds.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import math
+import os
 import sys
 import tempfile
 import time
@@ -29,24 +31,39 @@ import pandas as pd
 from engine import __version__
 from engine.batch.executors import DaskCluster, ExecutorError, InProcess, LocalProcesses
 from engine.batch.sampling import SAMPLERS, SamplingError, sample, uncertainties
-from engine.batch.store import BatchStore, StoreError
+from engine.batch.store import BatchStore, PartError, StoreError, read_limited
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
 from engine.explain import labels_of
-from engine.loader import load_scenario
+from engine.loader import MAX_BYTES, load_scenario, parse_scenario
 from engine.provenance import engine_fingerprint, interpreter
 
 DEFAULT_CHUNK = 200
+# Limits on what one batch may plan (docs/reference/limits.md, "Batches"). The design is built
+# in memory before the first run (about 170 bytes a run for nk-100k, plus a copy while it is
+# assembled: 2,000,000 runs planned in ~30 s and ~350 MB on one core), and the runs take ~14 ms
+# each of one core: 2,000,000 runs are about 8 hours on 2 cores. Larger studies: several
+# batches with different seeds.
+MAX_RUNS = 2_000_000
+MAX_DESIGN_VALUES = 20_000_000  # runs x (uncertain parameters + levers): ~160 MB of float64
+MAX_CHUNK = 1_000  # with --per-turn a chunk of 1,000 runs holds ~3.3 million rows in a worker
+MAX_SEED = 2**63 - 1  # a seed that fits every integer column (and brink run --seed)
+WORKERS_PER_CORE = 2
 
 
 class BatchError(ValueError):
     """A bad batch request: reported in one line, exit status 2, nothing lost."""
 
 
+class BatchFailed(RuntimeError):
+    """The batch could not finish (a part cannot be written or read, the cluster went away):
+    reported in one line, exit status 1; finished chunks are kept for --resume."""
+
+
 @dataclass
 class BatchResult:
-    runs: pd.DataFrame
+    runs: pd.DataFrame | None
     per_turn: pd.DataFrame | None
-    failures: pd.DataFrame
+    failures: pd.DataFrame | None
     manifest: dict
     out: Path | None
 
@@ -57,15 +74,49 @@ def run_seed(root_seed: int, index: int) -> int:
     return int(state[0] >> np.uint64(1))  # 63 bits: fits a signed int64 column
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_limit() -> int:
+    """The most local worker processes a batch starts: two per usable core. Runs are CPU-bound,
+    so workers beyond the cores add no speed, only memory (~150-180 MB each)."""
+    return WORKERS_PER_CORE * usable_cores()
+
+
 def parse_lever_args(args: list[str]) -> dict[str, list]:
     """``NAME=v1,v2`` strings to ``{NAME: [v1, v2]}`` (numbers where they parse)."""
     levers: dict[str, list] = {}
     for arg in args or []:
         name, sep, values = arg.partition("=")
-        if not sep or not name or not values:
-            raise BatchError(f"--lever expects NAME=v1,v2,..., got {arg!r}")
-        levers[name.strip()] = [_scalar(v.strip()) for v in values.split(",") if v.strip()]
+        name = name.strip()
+        if not sep or not name:
+            raise BatchError(f"--lever expects NAME=v1,v2,..., got {_show(arg)}")
+        options = [_scalar(v.strip()) for v in values.split(",") if v.strip()]
+        if not options:
+            raise BatchError(f"--lever {_show(name)}: no option given (expected "
+                             f"{_show(name)}=v1,v2,...)")
+        if name in levers:
+            raise BatchError(f"--lever {_show(name)} is given twice; list every option in one "
+                             f"--lever {_show(name)}=v1,v2,...")
+        seen = set()
+        for option in options:
+            if str(option) in seen:
+                raise BatchError(f"--lever {_show(name)}: option {_show(option)} is listed "
+                                 "twice")
+            seen.add(str(option))
+        levers[name] = options
     return levers
+
+
+def _show(value) -> str:
+    """A value from the command line in a message: quoted, control characters escaped, cut."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _scalar(text: str):
@@ -80,47 +131,133 @@ def _scalar(text: str):
 def _lever_space(scenario, requested: dict[str, list]) -> dict[str, list]:
     declared = {k: list(v.options) for k, v in scenario.levers.items()}
     space = {}
+    if not isinstance(requested, dict):
+        raise BatchError(f"levers must be a mapping of lever to options, got "
+                         f"{type(requested).__name__}")
     for name, values in requested.items():
         if name not in declared:
             known = ", ".join(sorted(declared)) or "none declared"
-            raise BatchError(f"unknown lever '{name}' (levers of {scenario.id}: {known})")
+            raise BatchError(f"unknown lever {_show(name)} (levers of {scenario.id}: {known})")
+        if isinstance(values, str | bytes) or not hasattr(values, "__iter__"):
+            raise BatchError(f"lever {_show(name)}: expected a list of options, got "
+                             f"{_show(values)}")
+        values = list(values)
+        if not values:
+            raise BatchError(f"lever {_show(name)}: no option given (options: "
+                             f"{', '.join(map(str, declared[name]))})")
         bad = [v for v in values if v not in declared[name]]
         if bad:
-            raise BatchError(f"lever '{name}' has no option {bad[0]!r} (options: "
+            raise BatchError(f"lever {_show(name)} has no option {_show(bad[0])} (options: "
                              f"{', '.join(map(str, declared[name]))})")
+        if len(set(map(str, values))) < len(values):
+            raise BatchError(f"lever {_show(name)}: an option is listed twice")
         space[name] = values
     return space
+
+
+def _int_arg(name: str, value, low: int, high: int | None = None) -> int:
+    """An integer argument within [low, high], or BatchError naming it and its range."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise BatchError(f"{name} must be a whole number, got {_show(value)}")
+    value = int(value)
+    if value < low:
+        most = f" and at most {high:,}" if high is not None else ""
+        raise BatchError(f"{name} must be at least {low:,}{most}, got {_number(value)}")
+    if high is not None and value > high:
+        raise BatchError(f"{name} must be between {low:,} and {high:,}, got {_number(value)}")
+    return value
+
+
+def _number(value: int) -> str:
+    text = f"{value:,}"
+    return text if len(text) <= 40 else f"a number of {len(str(abs(value)))} digits"
+
+
+def count_runs(runs: int, combinations: int, sampler: str, k: int,
+               grid_levels: int) -> tuple[int, int]:
+    """Runs per lever combination and in all that a request means, computed before anything
+    is allocated; BatchError when it passes the limits."""
+    if sampler == "grid":
+        if k == 0:
+            raise BatchError("the 'grid' sampler needs uncertain parameters, and the scenario "
+                             "declares none (add 'uncertainty' to a parameter)")
+        digits = k * math.log10(grid_levels)
+        points = grid_levels ** k if digits < 18 else None
+        if points is None or points > MAX_RUNS:
+            count = f"about 10^{digits:.0f}" if points is None else f"{points:,}"
+            raise BatchError(f"a {_number(grid_levels)}-level grid over {k} parameters has "
+                             f"{count} points; a batch is limited to {MAX_RUNS:,} runs: ask "
+                             "for fewer --grid-levels")
+        if runs < points:
+            raise BatchError(f"a {grid_levels}-level grid over {k} parameters has "
+                             f"{points:,} points; --runs must be at least {points:,}")
+        per = points * (runs // points)
+    else:
+        per = runs
+    total = per * combinations
+    if total > MAX_RUNS:
+        how = (f"{_number(per)} runs x {combinations:,} lever combinations"
+               if combinations > 1 else "")
+        raise BatchError(f"this request means {_number(total)} runs{f' ({how})' if how else ''}"
+                         f"; a batch is limited to {MAX_RUNS:,}: ask for fewer --runs or fewer "
+                         "--lever options, or split the study into batches with different "
+                         "--seed")
+    return per, total
+
+
+def _read_scenario(scenario_path):
+    """The scenario and its file's bytes, read once: what is validated is what the workers
+    get and what the plan hashes."""
+    try:
+        data = read_limited(scenario_path, MAX_BYTES)
+    except (OSError, ValueError, TypeError):
+        load_scenario(scenario_path)  # the loader's own words for what is wrong
+        raise  # pragma: no cover - the loader raised
+    return parse_scenario(data, str(scenario_path)), data
 
 
 def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
                levers: dict[str, list] | None = None, grid_levels: int = 3,
                per_turn: bool = False, turns: int | None = None,
                chunk_size: int = DEFAULT_CHUNK) -> tuple[dict, pd.DataFrame, str]:
-    """The manifest's plan, the full design (one row per run) and the scenario text."""
-    scenario = load_scenario(scenario_path)  # ScenarioError propagates: exit 2 in the CLI
-    if runs < 1:
-        raise BatchError(f"--runs must be at least 1, got {runs}")
-    if chunk_size < 1:
-        raise BatchError(f"--chunk-size must be at least 1, got {chunk_size}")
-    if turns is not None and not 1 <= turns <= scenario.clock.turns:
-        raise BatchError(f"--turns must be between 1 and {scenario.clock.turns}, got {turns}")
+    """The manifest's plan, the full design (one row per run) and the scenario text.
+
+    Every count is checked before anything is sampled or allocated: the runs the request
+    means (runs x lever combinations, or the grid's points) against MAX_RUNS, the design's
+    size against MAX_DESIGN_VALUES."""
+    scenario, data = _read_scenario(scenario_path)  # ScenarioError: exit 2 in the CLI
+    runs = _int_arg("--runs", runs, 1)
+    seed = _int_arg("--seed", seed, 0, MAX_SEED)
+    chunk_size = _int_arg("--chunk-size", chunk_size, 1, MAX_CHUNK)
+    if turns is not None:
+        turns = _int_arg("--turns", turns, 1, scenario.clock.turns)
     if sampler not in SAMPLERS:
-        raise BatchError(f"unknown sampler {sampler!r}; choose one of {', '.join(SAMPLERS)}")
-    text = Path(scenario_path).read_text(encoding="utf-8")
+        raise BatchError(f"unknown sampler {_show(sampler)}; choose one of "
+                         f"{', '.join(SAMPLERS)}")
+    if sampler == "grid":
+        if isinstance(grid_levels, bool) or not isinstance(grid_levels, int | np.integer):
+            raise BatchError(f"--grid-levels must be a whole number, got {_show(grid_levels)}")
+        if grid_levels < 2:
+            raise BatchError(f"a grid needs at least 2 levels per parameter, got --grid-levels "
+                             f"{_number(int(grid_levels))}")
+        grid_levels = int(grid_levels)
     unc = uncertainties(scenario)
+    space = _lever_space(scenario, levers if levers is not None else
+                         {k: list(v.options) for k, v in scenario.levers.items()})
+    combinations = math.prod(len(v) for v in space.values())
+    per, total = count_runs(runs, combinations, sampler, len(unc), grid_levels)
+    values = total * (len(unc) + len(space))
+    if values > MAX_DESIGN_VALUES:
+        raise BatchError(f"this request means {total:,} runs of {len(unc)} sampled parameters "
+                         f"and {len(space)} levers: {values:,} design values; a batch is "
+                         f"limited to {MAX_DESIGN_VALUES:,}: ask for fewer --runs")
+    text = data.decode("utf-8")
     try:
         design = sample(sampler, unc, runs, seed, grid_levels)
     except SamplingError as exc:
         raise BatchError(str(exc)) from None
     if sampler == "grid":
-        points = len(design)
-        if runs < points:
-            raise BatchError(f"a {grid_levels}-level grid over {len(unc)} parameters has "
-                             f"{points} points; --runs must be at least {points}")
-        reps = runs // points
-        design = design.loc[design.index.repeat(reps)].reset_index(drop=True)
-    space = _lever_space(scenario, levers if levers is not None else
-                         {k: list(v.options) for k, v in scenario.levers.items()})
+        design = design.loc[design.index.repeat(per // len(design))].reset_index(drop=True)
     combos = list(itertools.product(*space.values())) if space else [()]
     frames = []
     for c, combo in enumerate(combos):
@@ -137,7 +274,7 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
         "engine_sha256": engine_fingerprint(),
         "scenario": str(scenario_path),
         "scenario_id": scenario.id,
-        "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "scenario_sha256": hashlib.sha256(data).hexdigest(),
         "sampler": sampler,
         "seed": seed,
         "runs_per_combination": len(design),
@@ -150,9 +287,17 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
         "chunk_size": chunk_size,
         "labels": labels_of(scenario),
     }
-    plan["plan_hash"] = hashlib.sha256(json.dumps(plan, sort_keys=True, default=str)
+    # The plan's identity: everything that decides the results, and not how the scenario's
+    # path was spelled (its content is in scenario_sha256), so --resume accepts
+    # ./scenarios/x.yaml for scenarios/x.yaml.
+    hashed = {k: v for k, v in plan.items() if k not in UNHASHED}
+    plan["plan_hash"] = hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str)
                                        .encode()).hexdigest()
+    plan["batch_id"] = plan["plan_hash"]
     return plan, full, text
+
+
+UNHASHED = ("scenario",)
 
 
 def _tasks(full: pd.DataFrame, text: str, source: str, plan: dict, skip: set[int]):
@@ -175,90 +320,145 @@ def _tasks(full: pd.DataFrame, text: str, source: str, plan: dict, skip: set[int
                 rows["run"].tolist(), rows["seed"].tolist(),
                 rows[param_cols].to_numpy(dtype=float).tolist(),
                 rows[lever_cols].to_numpy(dtype=object).tolist(), strict=True))
-        yield ChunkTask(chunk, text, source, specs, plan["per_turn"], plan["turns"])
+        yield ChunkTask(chunk, text, source, specs, plan["per_turn"], plan["turns"],
+                        plan["batch_id"])
 
 
 def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _executor(workers: int | None, scheduler: str | None):
-    if scheduler:
+def _executor(workers: int, scheduler: str | None):
+    if scheduler is not None:
         try:
             return DaskCluster(scheduler)
         except ExecutorError as exc:
             raise BatchError(str(exc)) from None
-    import os
-
-    n = workers or os.cpu_count() or 1
-    if n < 1:
-        raise BatchError(f"--workers must be at least 1, got {workers}")
-    return InProcess() if n == 1 else LocalProcesses(n)
+    return InProcess() if workers == 1 else LocalProcesses(workers)
 
 
 def run_batch(scenario, runs: int = 1000, seed: int = 0, sampler: str = "mc",
               levers: dict[str, list] | None = None, out=None, workers: int | None = None,
               scheduler: str | None = None, per_turn: bool = False, resume: bool = False,
               turns: int | None = None, grid_levels: int = 3, chunk_size: int = DEFAULT_CHUNK,
-              progress: bool = False) -> BatchResult:
+              progress: bool = False, load: bool = True) -> BatchResult:
     """Run a batch and return its tables as DataFrames.
 
     ``out`` keeps the results on disk (and allows ``resume``); without it a temporary folder
-    is used and removed. Raises BatchError / ScenarioError for bad requests.
+    is used and removed. ``workers`` above ``worker_limit()`` are reduced to it. With
+    ``load=False`` the tables are left on disk (``runs``, ``per_turn`` and ``failures`` are
+    None): what ``brink batch`` does, whose per-turn table may not fit in memory.
+    Raises BatchError / ScenarioError for bad requests (before anything is written), and
+    BatchFailed when the batch cannot finish (finished chunks are kept for ``resume``).
     """
-    if workers is not None and workers < 1:
-        raise BatchError(f"--workers must be at least 1, got {workers}")
+    if workers is not None:
+        workers = min(_int_arg("--workers", workers, 1), worker_limit())
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise BatchError(f"--scheduler expects an address such as tcp://HOST:8786, got "
+                         f"{_show(scheduler)}")
     plan, full, text = plan_batch(scenario, runs, seed, sampler, levers, grid_levels, per_turn,
                                   turns, chunk_size)
     tmp = None
     if out is None:
         tmp = tempfile.TemporaryDirectory(prefix="brink-batch-")
         out = Path(tmp.name) / "batch"
-    store = BatchStore(Path(out))
     try:
-        done = store.open(plan, resume)
+        return _run(plan, full, text, str(scenario), Path(out), resume,
+                    workers or usable_cores(), scheduler, progress, load,
+                    keep=tmp is None)
+    finally:
+        if tmp:
+            tmp.cleanup()
+
+
+def _run(plan: dict, full: pd.DataFrame, text: str, source: str, out: Path, resume: bool,
+         workers: int, scheduler: str | None, progress: bool, load: bool,
+         keep: bool) -> BatchResult:
+    store = BatchStore(out)
+    try:
+        done, redo = store.check(plan, resume)  # touches nothing
     except StoreError as exc:
         raise BatchError(str(exc)) from None
-    executor = _executor(workers, scheduler)
+    resuming = bool(store.resuming)
+    executor = _executor(workers, scheduler)  # a bad scheduler: nothing was created
+    try:
+        store.prepare(plan, redo)
+    except StoreError as exc:
+        executor.close()
+        raise BatchError(str(exc)) from None
     manifest = {**plan, "status": "running", "executor": executor.name,
                 "workers": executor.workers, **interpreter(),
                 "started": datetime.now(UTC).isoformat(timespec="seconds"),
                 "finished": None, "failures": None}
-    if done:
-        old = store.read_manifest()
-        manifest["started"] = old.get("started", manifest["started"])
-        manifest["resumed"] = old.get("resumed", 0) + 1
-    store.write_manifest(manifest)
-    if not done:
-        store.write_design(full)
+    if redo:
+        manifest["redone"] = {str(c): why for c, why in sorted(redo.items())}
     total = len(full)
     already = sum(min(plan["chunk_size"], total - c * plan["chunk_size"]) for c in done)
-    bar = _progress(total, already, progress)
+    written = 0  # chunks written by this command
+    bar = _NoBar()
     t0 = time.perf_counter()
     try:
-        for result in executor.map_unordered(run_chunk, _tasks(full, text, str(scenario),
-                                                               plan, done)):
+        if resuming:
+            old = store.read_manifest()
+            manifest["started"] = old.get("started", manifest["started"])
+            manifest["resumed"] = _count(old.get("resumed")) + 1
+        store.write_manifest(manifest)
+        if not resuming or not (out / "design.parquet").is_file():
+            store.write_design(full)
+        bar = _progress(total, already, progress)
+        for result in executor.map_unordered(run_chunk, _tasks(full, text, source, plan,
+                                                               done)):
             store.write_chunk(result.chunk, result.rows, result.per_turn, result.failures)
+            written += 1
             bar.update(len(result.rows) + len(result.failures))
+        failures = store.failure_count()
     except KeyboardInterrupt:
         manifest["status"] = "interrupted"
-        store.write_manifest(manifest)
+        with contextlib.suppress(OSError):
+            store.write_manifest(manifest)
         raise
+    except Exception as exc:
+        kept = resuming or written or done
+        if not kept:
+            store.remove_created()  # failed before its first chunk: leave nothing behind
+        raise BatchFailed(_failure_text(exc, out, kept)) from None
     finally:
         bar.close()
         executor.close()
     elapsed = time.perf_counter() - t0
     manifest.update(status="finished", finished=datetime.now(UTC).isoformat(timespec="seconds"),
-                    failures=store.failure_count(),
+                    failures=failures,
                     seconds_this_session=round(elapsed, 3),
                     runs_per_second=round((total - already) / elapsed, 1) if elapsed else None,
                     **_peak_rss())
-    store.write_manifest(manifest)
-    result = BatchResult(store.read("runs"), store.read("per_turn") if per_turn else None,
-                         store.read("failures"), manifest, None if tmp else Path(out))
-    if tmp:
-        tmp.cleanup()
-    return result
+    try:
+        store.write_manifest(manifest)
+        if not load:
+            return BatchResult(None, None, None, manifest, out if keep else None)
+        return BatchResult(store.read("runs"),
+                           store.read("per_turn") if plan["per_turn"] else None,
+                           store.read("failures"), manifest, out if keep else None)
+    except (OSError, PartError) as exc:
+        raise BatchFailed(_failure_text(exc, out, True)) from None
+
+
+def _count(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _failure_text(exc: BaseException, out: Path, kept) -> str:
+    """One line for a batch that stopped: what went wrong, and what is kept."""
+    if isinstance(exc, PartError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        what = f"cannot write to {out}: {exc.strerror}"
+    else:
+        text = " ".join(str(exc).split())
+        what = f"the batch stopped: {type(exc).__name__}" + (f": {text[:300]}" if text else "")
+    if kept:
+        return (f"{what}. Finished chunks are kept in {out}: run the same command with "
+                "--resume to continue")
+    return f"{what}. Nothing was kept"
 
 
 def _peak_rss() -> dict:

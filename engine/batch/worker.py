@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from engine.batch.store import per_turn_part
+from engine.batch.store import part_identity, per_turn_part
 from engine.model import BrinkModel
 
 # Variables kept per turn with --per-turn: the headline figures, not the whole frame, plus every
@@ -45,6 +45,7 @@ class ChunkTask:
     runs: tuple[RunSpec, ...]
     per_turn: bool = False
     turns: int | None = None
+    batch_id: str = ""  # written into the per-turn part's metadata (store.part_identity)
 
 
 @dataclass
@@ -112,5 +113,6 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
             for column, values in zip(columns, ([spec.index] * len(turns), turn, actor,
                                                 variable, value), strict=True):
                 column.extend(values)
-    per_turn = per_turn_part(*columns) if columns[0] else b""
+    identity = part_identity(task.batch_id, task.chunk, "per_turn") if task.batch_id else None
+    per_turn = per_turn_part(*columns, identity=identity) if columns[0] else b""
     return ChunkResult(task.chunk, rows, per_turn, failures)
