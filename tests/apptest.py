@@ -16,9 +16,15 @@ def new_app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=60)
 
 
+PAGE_FAILED = "This page could not be drawn because of an error in Brink."
+
+
 def ok(at: AppTest) -> AppTest:
-    """The script ran without an exception (a traceback on the page)."""
+    """The script ran without an exception: neither a traceback on the page nor the message
+    ui/app.py shows in its place when a page raises (the server log has the traceback)."""
     assert not at.exception, [e.value for e in at.exception]
+    assert not [e for e in at.error if PAGE_FAILED in e.value], \
+        at.session_state["page_failure"]
     return at
 
 

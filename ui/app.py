@@ -7,6 +7,7 @@ futures, saving) lives in engine/session.py, and ui/dashboard.py and ui/core.py 
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -47,4 +48,12 @@ pages = {
 # folder as old-style pages of its own, run without this entry point (no navigation, no page
 # config) when a page's URL is opened directly. Each page draws the shared header itself
 # (ui.state.page_header).
-st.navigation(pages).run()
+page = st.navigation(pages)
+try:
+    page.run()
+except Exception as exc:  # a bug must never reach the room as a traceback (st.stop and st.rerun
+    # are not Exceptions, so they pass); what went wrong is in the server log
+    logging.getLogger("brink.ui").exception("page %s failed", page.title)
+    st.session_state["page_failure"] = f"{type(exc).__name__}: {exc}"  # for the test suites
+    st.error("This page could not be drawn because of an error in Brink. Everything saved is "
+             "intact: open another page, or reload. The details are in the server's log.")

@@ -91,7 +91,7 @@ def test_a_save_that_fails_leaves_the_exercise_as_it_was(name, ex, store, path):
         act = ACTIONS[name]
     before, version, turn = record(ex), ex.version, ex.turn
     with held(path, "write"):
-        with pytest.raises(StoreUnavailable, match="locked by another program.*Nothing was saved"):
+        with pytest.raises(StoreUnavailable, match=r"locked by another program.*Nothing was saved"):
             act(ex)
         assert record(ex) == before
         assert (ex.version, ex.turn) == (version, turn)
@@ -122,7 +122,7 @@ def test_any_store_failure_is_a_sentence_and_changes_nothing(error, ex, store, m
 
     before = record(ex)
     monkeypatch.setattr(ExerciseStore, "_insert", staticmethod(fail))
-    with pytest.raises(StoreUnavailable, match="could not be written.*Nothing was saved"):
+    with pytest.raises(StoreUnavailable, match=r"could not be written.*Nothing was saved"):
         ex.adjudicate()
     with pytest.raises(StoreUnavailable):
         ex.note("kept?")
@@ -147,8 +147,8 @@ def test_a_submission_for_a_turn_played_elsewhere_is_refused_not_filed_as_a_hold
         a.submit("west", [SANCTION], "press Moscow", turn=2)
     a = store.load(ex.id)  # ... the app reloads it and tries the same submission again
     for moves in ([SANCTION], []):  # a hold is refused just the same
-        with pytest.raises(Overtaken, match="written for turn 2, which has since been "
-                                            "adjudicated.*next turn is now 3"):
+        with pytest.raises(Overtaken, match=r"written for turn 2, which has since been "
+                                            r"adjudicated.*next turn is now 3"):
             a.submit("west", moves, "press Moscow", turn=2)
     stored = store.load(ex.id)
     assert stored.submissions(3) == {}
@@ -169,7 +169,7 @@ def test_an_action_written_before_a_rewind_or_a_switch_is_refused(ex, store):
     a, b = two_windows(ex, store)
     b.rewind(1, "Again from turn 1")  # B is now on branch 2, turn 2 pending
     a = store.load(ex.id)
-    with pytest.raises(Overtaken, match="written on Main line.*moved to Again from turn 1"):
+    with pytest.raises(Overtaken, match=r"written on Main line.*moved to Again from turn 1"):
         a.submit("west", [SANCTION], "", turn=3, branch=1)
     with pytest.raises(Overtaken, match="rewound"):
         a.submit("west", [SANCTION], "", turn=3)
