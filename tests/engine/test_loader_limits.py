@@ -524,3 +524,51 @@ def test_shipped_scenarios_use_at_most_a_third_of_each_limit(path):
     for name, (value, limit) in used.items():
         assert 3 * value <= limit, f"{path.name}: {name} {value} of {limit}"
     parse_scenario(text, path.name)  # and it loads
+
+
+# --- 9. the guides show the table and the real messages ------------------------------------------
+
+
+GUIDE = ROOT / "docs" / "how-to" / "write-a-scenario.md"
+REFERENCE = ROOT / "docs" / "reference" / "limits.md"
+ROWS = {  # LIMITS field -> how the tables in the guides begin its row
+    "bytes": "the file", "nodes": "values in the file", "depth": "nesting of mappings and lists",
+    "list_items": "items in any one list", "mapping_keys": "keys in any one mapping",
+    "text_chars": "characters in any one text", "key_chars": "characters in any one key",
+    "actors": "`actors`", "levers": "`levers`", "lever_options": "options of one lever",
+    "lever_options_total": "options of all levers together", "turns": "`clock.turns`",
+    "days_per_turn": "`clock.days_per_turn`",
+}
+
+
+def section(text: str, heading: str) -> str:
+    start = text.index(heading + "\n")
+    end = text.find("\n## ", start + len(heading))
+    return text[start:end if end != -1 else None]
+
+
+@pytest.mark.parametrize(("page", "heading"), [(GUIDE, "## Limits"),
+                                               (REFERENCE, "## Scenario files")],
+                         ids=["guide", "reference"])
+def test_the_guides_list_every_limit_with_its_value(page, heading):
+    assert set(ROWS) == set(LIMITS.__dataclass_fields__)
+    table = section(page.read_text(encoding="utf-8"), heading)
+    for name, label in ROWS.items():
+        row = next((r for r in table.splitlines() if r.startswith(f"| {label}")), None)
+        assert row, f"{page.name}: no row for {name} ({label})"
+        value = getattr(LIMITS, name)
+        cell = row.split("|")[2]
+        shown = f"{value / 2**20:g} MB" if name == "bytes" else f"{value:,}"
+        assert shown in cell, f"{page.name}: {name} is {shown}, the table says {cell.strip()}"
+
+
+def test_the_guide_shows_what_brink_prints():
+    """The two refusals in the guide's Limits section are the loader's real output."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    example = re.search(r"<!-- complete example -->\n```yaml\n(.*?)```", guide, re.S).group(1)
+    options = ", ".join(str(1000 + 5 * k) for k in range(400))
+    for text in (example + f"\nlevers:\n  pay:\n    options: [{options}]\n    default: 1000\n",
+                 example.replace("start: 2025-01-06", "start: 9999-12-20")):
+        with pytest.raises(ScenarioError) as err:
+            parse_scenario(text, "scenarios/border-surge.yaml")
+        assert err.value.render() in section(guide, "## Limits")
