@@ -50,16 +50,15 @@ _MD_CHARS = {
 }
 _MD_ESCAPE = re.compile("|".join(re.escape(c) for c in _MD_CHARS))
 # autolinks without brackets: "http://" and "www." (GitHub-flavored Markdown), "//host"
-# (linkify in other viewers)
-_MD_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*):(?=//)")
+# (linkify in other viewers): the second slash of every pair and the dot after "www" escaped
+_MD_SLASHES = re.compile(r"(?<=/)/")
 _MD_WWW = re.compile(r"(?i)\b(www)\.")
-_MD_SLASHES = re.compile(r"(?<=/)/")  # the second slash of every pair
 
 
 def markdown(text) -> str:
     """``text`` as Markdown that shows it as typed (formatting aside) and loads nothing."""
     text = _MD_ESCAPE.sub(lambda m: _MD_CHARS[m.group()], str(text))
-    text = _MD_SLASHES.sub(r"\\/", _MD_SCHEME.sub(r"\1\\:", text))
+    text = _MD_SLASHES.sub(r"\\/", text)
     return _MD_WWW.sub(r"\1\\.", text)
 
 

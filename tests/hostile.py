@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html.parser
+import re
 from pathlib import Path
 
 import yaml
@@ -24,21 +25,24 @@ JS_LINK = "[click me](javascript:alert(1))"
 IMAGE_HTTP = "![a](http://evil.example/a.png)"
 IMAGE_HTTPS = "![b](https://evil.example/b.png)"
 IMAGE_RELATIVE = "![c](//evil.example/c.png)"
-IMAGE_ESCAPED = "\\![e](http://evil.example/e.png)"  # a backslash must not cancel our escape
+IMAGE_ESCAPED = "\\![e](http://evil.example/e.png)"
+# inert as typed; active if an escaper leaves the user's backslashes alone ("\\[" cancels "\[")
+ESCAPED_LINK = "\\[e\\](http://evil.example/e)"
 REFERENCE_IMAGE = "![d][pic]\n\n[pic]: http://evil.example/d.png"
 ENTITIES = "&lt;img src=x onerror=alert(2)&gt; &#60;script&#62;alert(3)&#60;/script&#62;"
 ENTITY_IMAGE = "&#33;[f](http://evil.example/f.png)"
-AUTOLINKS = "<http://evil.example/g> www.evil.example https://evil.example/h mail@evil.example"
+AUTOLINKS = ("<http://evil.example/g> https://evil.example/h mail@example.org "
+             "www.example.org/w")
 DIRECTIVE = ":red[red text] :material/warning:"
 CODE_BREAKOUT = "```\n![i](http://evil.example/i.png)\n```"
 
 ONE_LINE = [SCRIPT, IMG_ONERROR, SVG_ONLOAD, JS_LINK, IMAGE_HTTP, IMAGE_HTTPS, IMAGE_RELATIVE,
-            IMAGE_ESCAPED, ENTITIES, ENTITY_IMAGE, AUTOLINKS, DIRECTIVE]
+            IMAGE_ESCAPED, ESCAPED_LINK, ENTITIES, ENTITY_IMAGE, AUTOLINKS, DIRECTIVE]
 MULTI_LINE = [REFERENCE_IMAGE, CODE_BREAKOUT]
 MARKUP = ONE_LINE + MULTI_LINE
 # those a Markdown viewer turns into an image, a link or raw HTML as they are (the others
 # attack other layers: entities an HTML writer, directives Streamlit, the fence a code block)
-ACTIVE = [t for t in MARKUP if t not in (ENTITIES, DIRECTIVE, CODE_BREAKOUT)]
+ACTIVE = [t for t in MARKUP if t not in (ENTITIES, DIRECTIVE, CODE_BREAKOUT, ESCAPED_LINK)]
 EVIL_HOST = "evil.example"
 
 
@@ -116,8 +120,8 @@ def with_control_characters(scenario):
     actors = [a.model_copy(update={"name": f"{FORMULAS[i % len(FORMULAS)]} "
                                            f"{CONTROL[i % len(CONTROL)]} {a.name}"})
               for i, a in enumerate(scenario.actors)]
-    injects = [i.model_copy(update={"text": f"{FORMULAS[n % len(FORMULAS)]} {i.text} "
-                                            + " ".join(CONTROL) + "\nsecond line"})
+    injects = [i.model_copy(update={"text": f"{FORMULAS[n % len(FORMULAS)]}\n"
+                                            + " ".join(CONTROL) + f" {i.text}"})
                for n, i in enumerate(scenario.injects)]
     return scenario.model_copy(update={"actors": actors, "injects": injects,
                                        "title": f"{ANSI_COLOUR} {BIDI} title"})
@@ -126,19 +130,25 @@ def with_control_characters(scenario):
 # --- what a Markdown viewer would make of it -----------------------------------------------------
 
 
+WWW = re.compile(r"(?i)(?:^|[\s*_~(])www\.[a-z0-9]")
+
+
 def markdown_check(text: str, allowed_images: tuple[str, ...] = ()) -> list[str]:
     """Everything that could fetch or link in ``text`` rendered as Markdown: images (but those
-    whose source starts with one of ``allowed_images``), links, raw HTML."""
+    whose source starts with one of ``allowed_images``), links, raw HTML, and "www." that
+    GitHub-flavored Markdown would make a link."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(
-        ["table", "strikethrough", "linkify"])
-    md.linkify.set({"fuzzy_link": False})  # as GitHub-flavored Markdown: scheme, www., e-mail
+        ["table", "strikethrough", "linkify"]).disable("text_join")  # escapes stay apart
+    md.linkify.set({"fuzzy_link": False})  # as GitHub-flavored Markdown: scheme, e-mail...
     md.validateLink = lambda url: True  # a viewer that follows javascript: links too
     found = []
 
     def walk(tokens):
         for t in tokens:
+            if t.type == "text" and WWW.search(t.content):  # ... and "www." (GFM's rule)
+                found.append(f"www {t.content}")
             if t.type == "image" and not str(t.attrGet("src")).startswith(allowed_images):
                 found.append(f"image {t.attrGet('src')}")
             elif t.type == "link_open":
