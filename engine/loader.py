@@ -276,19 +276,50 @@ def _is_options(path: tuple) -> bool:
     return len(path) == 3 and path[0] == "levers" and path[2] == "options"
 
 
-def _over(source: str, path: tuple, what: str, limit: int, per: str, line: int | None):
-    """The one-line refusal for input above a limit: the field, the limit, where to read more."""
+def _over(source: str, path: tuple, found: str, limit: int, per: str, line: int | None):
+    """The one-line refusal for input above a limit: the field, what it holds, the limit and
+    where to read more. ``found``: "20,000 options", "more than 1,000 items", ..."""
     prefix = "" if path else "the top level has "
     return ScenarioError(source, [Problem(
-        _render_path(path), f"{prefix}more than {limit:,} {what}; the limit is {limit:,}{per} "
-        f"(see {_LIMITS_DOC})", line)])
+        _render_path(path), f"{prefix}{found}; the limit is {limit:,}{per} (see {_LIMITS_DOC})",
+        line)])
 
 
 def _long_text(source: str, path: tuple, value: str, key: bool, line: int | None):
     if key:
-        return _over(source, path, f"characters in the key '{value[:20]}...'", LIMITS.key_chars,
-                     " per key", line)
-    return _over(source, path, "characters of text", LIMITS.text_chars, " per text", line)
+        return _over(source, path, f"a key of {len(value):,} characters ('{value[:20]}...')",
+                     LIMITS.key_chars, " per key", line)
+    return _over(source, path, f"a text of {len(value):,} characters", LIMITS.text_chars,
+                 " per text", line)
+
+
+def _too_long(source: str, frame: _Open, events, start, line: int, budget: int):
+    """The refusal for a list or mapping that has just passed its limit, with its length if
+    its end is within ``budget`` events of the stream (a few hundredths of a second)."""
+    seen, exact = _count_rest(events, frame.mapping, frame.count, start, budget)
+    found = f"{seen:,} {frame.what}" if exact else f"more than {frame.limit:,} {frame.what}"
+    return _over(source, frame.path, found, frame.limit, frame.per, line)
+
+
+def _count_rest(events, mapping: bool, count: int, start, budget: int) -> tuple[int, bool]:
+    """Count the items (keys) of the list (mapping) whose item (key) ``start`` was number
+    ``count``, reading on to its end: (count, whether that end was reached)."""
+    depth = 1 if isinstance(start, yaml.CollectionStartEvent) else 0
+    direct = 0  # the events directly inside after ``start``: values and keys in turn
+    try:
+        for _, event in zip(range(budget), events, strict=False):
+            if isinstance(event, yaml.CollectionEndEvent):
+                if depth == 0:
+                    return count + (direct // 2 if mapping else direct), True
+                depth -= 1
+            elif isinstance(event, yaml.NodeEvent):
+                if depth == 0:
+                    direct += 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+    except yaml.YAMLError:
+        pass  # reported once the file is within the limit
+    return count + (direct // 2 if mapping else direct), False
 
 
 def _too_many_nodes(source: str, written: int, line: int) -> ScenarioError:
@@ -332,7 +363,9 @@ def _check_structure(text: str, source: str, loader) -> None:
     stack: list[_Open] = []
     written = expanded = options = 0
     sizes: dict[str, int] = {}  # anchor -> the nodes it stands for
-    for event in yaml.parse(text, Loader=loader):
+    events = iter(yaml.parse(text, Loader=loader))
+    budget = 50_000 if loader is _FAST_LOADER else 5_000  # events to count a long list to its end
+    for event in events:
         if isinstance(event, yaml.CollectionEndEvent):
             done = stack.pop()
             if done.anchor is not None:
@@ -353,7 +386,7 @@ def _check_structure(text: str, source: str, loader) -> None:
             if key:
                 parent.count += 1
                 if parent.count > parent.limit:
-                    raise _over(source, parent.path, parent.what, parent.limit, parent.per, line)
+                    raise _too_long(source, parent, events, event, line, budget)
                 path = parent.path
                 parent.key = "?"
             else:
@@ -361,12 +394,13 @@ def _check_structure(text: str, source: str, loader) -> None:
         else:
             parent.count += 1
             if parent.count > parent.limit:
-                raise _over(source, parent.path, parent.what, parent.limit, parent.per, line)
+                raise _too_long(source, parent, events, event, line, budget)
             path = (*parent.path, parent.count - 1)
             if _is_options(parent.path):
                 options += 1
                 if options > LIMITS.lever_options_total:
-                    raise _over(source, ("levers",), "options in all", LIMITS.lever_options_total,
+                    raise _over(source, ("levers",), f"more than {LIMITS.lever_options_total:,} "
+                                "options in all", LIMITS.lever_options_total,
                                 " for all levers together", line)
         written += 1
         expanded += sizes.get(event.anchor, 1) if isinstance(event, yaml.AliasEvent) else 1
@@ -422,11 +456,13 @@ def _walk(node, path: tuple, lines: dict, visited: list, source: str, constructo
         limit, what, per = _collection_limit(path, mapping)
         if len(node.value) > limit:  # e.g. options: *a_long_list, written once elsewhere
             item = node.value[limit][0] if mapping else node.value[limit]
-            raise _over(source, path, what, limit, per, item.start_mark.line + 1)
+            raise _over(source, path, f"{len(node.value):,} {what}", limit, per,
+                        item.start_mark.line + 1)
         if _is_options(path) and not mapping:
             visited[1] += len(node.value)
             if visited[1] > LIMITS.lever_options_total:
-                raise _over(source, ("levers",), "options in all", LIMITS.lever_options_total,
+                raise _over(source, ("levers",), f"more than {LIMITS.lever_options_total:,} "
+                            "options in all", LIMITS.lever_options_total,
                             " for all levers together", node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict = {}

@@ -82,9 +82,11 @@ def refused(content: str | bytes, field: str, *fragments: str, line: int | None 
     return err.value
 
 
-def over(limit: int, what: str) -> tuple[str, str]:
-    """The two fragments every limit message has: what was passed, and the limit."""
-    return f"more than {limit:,} {what}", f"the limit is {limit:,}"
+def over(limit: int, what: str, count: int | None = None) -> tuple[str, str]:
+    """The two fragments every limit message has: what the file holds (``count`` when the loader
+    could find it quickly, else "more than" the limit), and the limit."""
+    found = f"more than {limit:,} {what}" if count is None else f" {count:,} {what};"
+    return found, f"the limit is {limit:,}"
 
 
 # --- 1. long lists, wherever they are ------------------------------------------------------------
@@ -128,7 +130,8 @@ def test_a_list_one_over_its_limit_is_refused_and_one_at_it_is_not():
     with pytest.raises(ScenarioError) as err:  # 40 copies of one actor: other problems only
         parse_scenario(dump(at), SOURCE)
     assert "more than" not in str(err.value)
-    refused(dump({**BASE, "actors": actors}), "actors", *over(LIMITS.actors, "actors"))
+    refused(dump({**BASE, "actors": actors}), "actors",
+            *over(LIMITS.actors, "actors", LIMITS.actors + 1))
 
 
 def test_a_5_mb_block_list_is_refused_at_the_first_item_over():
@@ -144,6 +147,17 @@ def test_a_5_mb_block_list_is_refused_at_the_first_item_over():
 
     refused("- x\n" * (FIVE_MB // 4), "", "the top level has", *over(LIMITS.list_items, "items"),
             line=LIMITS.list_items + 1)
+
+
+def test_a_list_or_mapping_a_little_over_says_how_long_it_is():
+    """Counted to its end when that is near: items that are mappings, keys whose values are
+    lists, as the stream has them."""
+    injects = [{**BASE["injects"][0], "id": f"i{k}"} for k in range(LIMITS.list_items + 200)]
+    refused(dump({**BASE, "injects": injects}), "injects",
+            *over(LIMITS.list_items, "items", LIMITS.list_items + 200))
+    doc = {**BASE, **{f"extra{k}": {"a": [1, {"b": 2}]} for k in range(LIMITS.mapping_keys)}}
+    refused(dump(doc), "", "the top level has", *over(LIMITS.mapping_keys, "keys", len(doc)))
+    refused(json.dumps(doc, default=str), "", *over(LIMITS.mapping_keys, "keys", len(doc)))
 
 
 # --- 2. many keys, at the top and nested ---------------------------------------------------------
@@ -208,13 +222,14 @@ def test_an_alias_cannot_smuggle_a_longer_list_past_its_limit():
     options = json.dumps(list(range(LIMITS.lever_options * 4)))
     text = TEXT.replace("levers:", f"spare: &opts {options}\nlevers:\n  extra: "
                         "{options: *opts, default: 0}", 1)
-    refused(text, "levers.extra.options", *over(LIMITS.lever_options, "options"))
+    refused(text, "levers.extra.options", *over(LIMITS.lever_options, "options",
+                                                LIMITS.lever_options * 4))
 
     actors = json.dumps([{**BASE["actors"][0], "id": f"a{k}"} for k in range(LIMITS.actors + 5)])
     doc = copy.deepcopy(BASE)
     doc["actors"] = "__ACTORS__"
     text = "spare: &many " + actors + "\n" + dump(doc).replace("__ACTORS__", "*many")
-    refused(text, "actors", *over(LIMITS.actors, "actors"))
+    refused(text, "actors", *over(LIMITS.actors, "actors", LIMITS.actors + 5))
 
 
 # --- 4. deep nesting and long texts --------------------------------------------------------------
@@ -245,18 +260,20 @@ def test_a_5_mb_text_is_refused_at_its_field(style):
     doc["briefing"] = "__BIG__"
     text = dump(doc)
     refused(text.replace("__BIG__", value), "briefing",
-            *over(LIMITS.text_chars, "characters of text"), line=line_of(text, "__BIG__"))
+            "a text of", f"the limit is {LIMITS.text_chars:,} per text",
+            line=line_of(text, "__BIG__"))
 
 
 def test_a_long_key_is_refused_at_its_mapping():
     """A 5 MB key (and one just over the key limit) is refused without being repeated whole.
     (A plain key over 1,024 characters is not even YAML: only an explicit ``?`` key can be.)"""
     key = "k" * (FIVE_MB - len(TEXT))
-    err = refused(TEXT + f"\n? {key}\n: 1\n", "",
-                  *over(LIMITS.key_chars, "characters in the key"))
+    err = refused(TEXT + f"\n? {key}\n: 1\n", "", f"a key of {len(key):,} characters",
+                  f"the limit is {LIMITS.key_chars:,} per key")
     assert len(str(err)) < 300
     text = TEXT.replace("  gdp_bn:", "  " + "g" * (LIMITS.key_chars + 1) + ": 1\n  gdp_bn:", 1)
-    refused(text, "actors[0].economy", *over(LIMITS.key_chars, "characters in the key"))
+    refused(text, "actors[0].economy", f"a key of {LIMITS.key_chars + 1:,} characters",
+            f"the limit is {LIMITS.key_chars:,} per key")
 
 
 # --- 5. levers and their options -----------------------------------------------------------------
@@ -277,7 +294,7 @@ def test_a_lever_with_20000_options_is_refused_at_once(refer):
     options = [round(k / 20_000, 6) for k in range(20_000)]
     text = lever_text(options, refer=refer)
     first = line_of(text, "  extra:") + 2  # extra:, options:, then one option per line
-    refused(text, "levers.extra.options", *over(LIMITS.lever_options, "options"),
+    refused(text, "levers.extra.options", *over(LIMITS.lever_options, "options", 20_000),
             "per lever", line=first + LIMITS.lever_options)
 
 
@@ -286,14 +303,14 @@ def test_a_lever_at_its_option_limit_loads_and_one_over_does_not():
     scenario = parse_scenario(lever_text(options, refer=True), SOURCE)
     assert len(scenario.levers["extra"].options) == LIMITS.lever_options
     refused(lever_text([*options, 0.99]), "levers.extra.options",
-            *over(LIMITS.lever_options, "options"))
+            *over(LIMITS.lever_options, "options", LIMITS.lever_options + 1))
 
 
 def test_too_many_levers_or_options_in_all_are_refused():
     doc = copy.deepcopy(BASE)
     for k in range(LIMITS.levers):
         doc["levers"][f"l{k}"] = {"options": [1, 2], "default": 1}
-    refused(dump(doc), "levers", *over(LIMITS.levers, "levers"))
+    refused(dump(doc), "levers", *over(LIMITS.levers, "levers", LIMITS.levers + 1))
 
     per = LIMITS.lever_options - 1
     refused(many_levers(LIMITS.lever_options_total // per + 1, per), "levers",
