@@ -11,7 +11,9 @@ output, each with one function here that every output of that kind uses
   and the Markdown report. The text keeps its light formatting (paragraphs, lists, bold,
   italics, headings) but cannot fetch or link anything: no image (inline or reference-style),
   no link, no autolink, no raw HTML, no HTML entity, no LaTeX, no Streamlit directive such as
-  ``:red[...]``. The characters that would start one are escaped, so they show as typed.
+  ``:red[...]``. The characters that would start one are escaped, so they show as typed; an
+  invisible word joiner (U+2060) goes inside "//", "www." and before "@", which GitHub-flavored
+  Markdown would otherwise turn into links whatever the escapes.
 - ``html``: the HTML reports and handouts (``html.escape``, quotes included).
 - ``terminal``: what ``brink`` prints. Control characters (C0 and C1, DEL: so every escape
   sequence, ANSI colours, OSC 8 hyperlinks and window titles, bell, backspace, carriage
@@ -46,11 +48,14 @@ _MD_CHARS = {
     "]": "\\]",
     "`": "\\`",     # code spans would show the escapes above literally
     "$": "\\$",     # LaTeX in Streamlit and on GitHub
-    "@": "\\@",     # e-mail autolinks
+    "@": "\u2060@",  # e-mail autolinks (see below)
 }
 _MD_ESCAPE = re.compile("|".join(re.escape(c) for c in _MD_CHARS))
-# autolinks without brackets: "http://" and "www." (GitHub-flavored Markdown), "//host"
-# (linkify in other viewers): the second slash of every pair and the dot after "www" escaped
+# Autolinks without brackets: "http://", "www." and "name@host" (GitHub-flavored Markdown),
+# "//host" (linkify in other viewers). GFM finds them in the text after escapes are resolved
+# (remark-gfm in Streamlit, cmark-gfm on GitHub), so a backslash cannot stop them: an invisible
+# word joiner between the two slashes, after "www" and before "@" does.
+JOINER = "\u2060"
 _MD_SLASHES = re.compile(r"(?<=/)/")
 _MD_WWW = re.compile(r"(?i)\b(www)\.")
 
@@ -58,8 +63,8 @@ _MD_WWW = re.compile(r"(?i)\b(www)\.")
 def markdown(text) -> str:
     """``text`` as Markdown that shows it as typed (formatting aside) and loads nothing."""
     text = _MD_ESCAPE.sub(lambda m: _MD_CHARS[m.group()], str(text))
-    text = _MD_SLASHES.sub(r"\\/", text)
-    return _MD_WWW.sub(r"\1\\.", text)
+    text = _MD_SLASHES.sub(JOINER + "/", text)
+    return _MD_WWW.sub(r"\1" + JOINER + ".", text)
 
 
 def markdown_line(text) -> str:

@@ -130,25 +130,27 @@ def with_control_characters(scenario):
 # --- what a Markdown viewer would make of it -----------------------------------------------------
 
 
-WWW = re.compile(r"(?i)(?:^|[\s*_~(])www\.[a-z0-9]")
+# GitHub-flavored Markdown's literal autolinks, which remark-gfm (Streamlit) and cmark-gfm
+# (GitHub) find in the text once escapes are resolved: a backslash does not stop them
+GFM_AUTOLINK = re.compile(r"(?i)(https?://|www\.)[-\w]|[-.\w+]@[-\w]+(\.[-\w]+)+")
 
 
 def markdown_check(text: str, allowed_images: tuple[str, ...] = ()) -> list[str]:
     """Everything that could fetch or link in ``text`` rendered as Markdown: images (but those
-    whose source starts with one of ``allowed_images``), links, raw HTML, and "www." that
-    GitHub-flavored Markdown would make a link."""
+    whose source starts with one of ``allowed_images``), links, raw HTML, and the text that
+    GitHub-flavored Markdown would make a link (``GFM_AUTOLINK``)."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable(
-        ["table", "strikethrough", "linkify"]).disable("text_join")  # escapes stay apart
-    md.linkify.set({"fuzzy_link": False})  # as GitHub-flavored Markdown: scheme, e-mail...
+        ["table", "strikethrough", "linkify"])
+    md.linkify.set({"fuzzy_link": False})
     md.validateLink = lambda url: True  # a viewer that follows javascript: links too
     found = []
 
     def walk(tokens):
         for t in tokens:
-            if t.type == "text" and WWW.search(t.content):  # ... and "www." (GFM's rule)
-                found.append(f"www {t.content}")
+            if t.type == "text" and GFM_AUTOLINK.search(t.content):  # resolved text
+                found.append(f"autolink {GFM_AUTOLINK.search(t.content).group()}")
             if t.type == "image" and not str(t.attrGet("src")).startswith(allowed_images):
                 found.append(f"image {t.attrGet('src')}")
             elif t.type == "link_open":

@@ -21,7 +21,11 @@ import streamlit as st  # noqa: E402
 
 from ui import state  # noqa: E402
 
-st.set_page_config(page_title="Brink tabletop", page_icon=":material/public:", layout="wide")
+# An emoji, not a ":material/...:" icon: Streamlit fetches a material favicon from Google's
+# font servers on every page load, which an exercise on an air-gapped network must not do (an
+# emoji favicon is drawn from a data: URL; tests/ui/test_e2e_user_text.py checks no request
+# leaves the app).
+st.set_page_config(page_title="Brink tabletop", page_icon="🌐", layout="wide")
 
 pages = {
     "Exercise": [

@@ -47,7 +47,8 @@ def test_markdown_shows_the_text_as_typed():
     md = MarkdownIt("commonmark")
     typed = r"pays $2,000 & 5 < 6 [unverified] `x` \ a@b.example http://x.example www.x.example"
     rendered = md.render(safe_text.markdown(typed))
-    assert rendered == f"<p>{safe_text.html(typed)}</p>\n".replace("&#x27;", "'")
+    assert safe_text.JOINER in rendered  # invisible: it only breaks the autolinks
+    assert rendered.replace(safe_text.JOINER, "") == f"<p>{safe_text.html(typed)}</p>\n"
 
 
 def test_markdown_keeps_light_formatting():
