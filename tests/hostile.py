@@ -105,6 +105,16 @@ def hostile_scenario_data(path: Path, text: str = " ".join(ONE_LINE),
         lever["description"] = f"{JS_LINK} {IMAGE_RELATIVE}"
     for question in data.get("discussion", []):
         question["question"] = f"{question['question']} {IMAGE_HTTPS}"
+    lesson = data.get("lesson")
+    if lesson:
+        lesson["objectives"] = [f"{o} {IMAGE_HTTP}" for o in lesson["objectives"]]
+        lesson["student_briefing"] = paragraph("Students.", *MARKUP)
+        lesson["debrief"] = {k: f"{v} {SCRIPT} {IMAGE_RELATIVE}"
+                             for k, v in lesson["debrief"].items()}
+        for step in lesson.get("teacher_notes", []):
+            step["activity"] = f"{step['activity']} {IMG_ONERROR}"
+        for choice in lesson.get("choices", []):
+            choice["label"] = f"{choice['label']} {IMAGE_HTTPS}"
     return data
 
 

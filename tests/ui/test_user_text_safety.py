@@ -180,3 +180,33 @@ def test_after_action_report_escapes_everything(played):
     page = aar.after_action_report(played, futures=10)
     assert "evil.example" in page
     assert hostile.html_check(page) == []
+
+
+LESSON = DEFAULT_SCENARIO.parent / "lessons" / "do-sanctions-work.yaml"
+
+
+def test_a_lesson_pack_is_shown_inert(db, tmp_path, monkeypatch):
+    """Objectives, student briefing and the class's choices in the library; the choices as
+    buttons in classroom mode; the printable handouts."""
+    path = tmp_path / "lesson.yaml"
+    path.write_text(hostile.hostile_scenario_text(LESSON, names=False), encoding="utf-8")
+    monkeypatch.setattr(core, "lesson_scenarios", lambda: [path])
+    at = ok(new_app().run())
+    ok(at.radio(key="lib_source").set_value("Lessons").run())
+    shown = check_page(at)
+    assert any(t.startswith("Students.") for t in shown)
+
+    ex = Exercise.start(path.read_text(encoding="utf-8"), "lesson.yaml", seed=1,
+                        teams={"west": "human"}, title="Lesson", store=ExerciseStore(db))
+    at = _open(ex, "play", classroom=True)
+    labels = [b.label for b in at.button if b.key and b.key.startswith("choice:")]
+    assert labels
+    assert all("evil.example" in label for label in labels)
+    check_page(at)
+
+    from engine.handout import handout_html
+
+    for teacher in (False, True):
+        page = handout_html(ex.scenario, teacher=teacher)
+        assert "evil.example" in page
+        assert hostile.html_check(page, scripts=0) == []
