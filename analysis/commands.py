@@ -20,10 +20,16 @@ def output_path(default_dir: Path, out: Path | None, fmt: str | None,
     existing folder as ``--out`` gets ``<stem>.<format>`` inside it."""
     if fmt is None:
         fmt = "md" if out is not None and out.suffix.lower() == ".md" else "html"
-    if out is None:
-        out = default_dir / f"{stem}.{fmt}"
-    elif out.is_dir():
-        out = out / f"{stem}.{fmt}"
+    try:
+        if out is None:
+            out = default_dir / f"{stem}.{fmt}"
+        elif out.is_dir():
+            out = out / f"{stem}.{fmt}"
+        if (out.exists() or out.is_symlink()) and not out.is_file():
+            # a FIFO would block the write until someone reads it; a device is not a report
+            raise UsageError(f"cannot write {out}: it exists and is not a regular file")
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
     return out, fmt
 
 

@@ -178,19 +178,22 @@ def part_chunk(name: str) -> int | None:
     return int(stem) if stem.isdigit() and stem.isascii() else None
 
 
-def check_part_identity(part: Path, batch_id: str, table: str) -> None:
+def check_part_identity(part: Path, batch_id: str, table: str, required: bool = True) -> None:
     """Raise PartError unless ``part`` is a readable part of batch ``batch_id``'s ``table``,
-    for the chunk its name says (reads the footer only)."""
+    for the chunk its name says (reads the footer only). With ``required=False`` a part that
+    carries no identity at all passes (the caller checks its rows another way)."""
     try:
         meta = pq.read_schema(part).metadata or {}
     except (OSError, pa.ArrowException) as exc:
         raise PartError(f"{part} is not a readable Parquet part ({_oneline(exc)})") from None
+    if not required and BATCH_KEY not in meta:
+        return
     chunk = part_chunk(part.name)
     found = meta.get(BATCH_KEY, b"").decode(errors="replace")
     if found != batch_id:
-        origin = f"batch {found[:12]}" if found else "no batch identity"
-        raise PartError(f"{part} belongs to another batch ({origin}; this batch is "
-                        f"{batch_id[:12]}): a part copied in from elsewhere?")
+        origin = f"it says batch {found[:12]}" if found else "it carries no batch identity"
+        raise PartError(f"{part} is not a part of this batch ({origin}; this batch is "
+                        f"{batch_id[:12]})")
     if meta.get(CHUNK_KEY) != str(chunk).encode() or meta.get(TABLE_KEY) != table.encode():
         raise PartError(f"{part} holds chunk {meta.get(CHUNK_KEY, b'?').decode(errors='replace')}"
                         f" of {meta.get(TABLE_KEY, b'?').decode(errors='replace')}, not what its "
@@ -274,7 +277,7 @@ class BatchStore:
 
     def _verify(self, plan: dict) -> tuple[set[int], dict[int, str]]:
         """On resume: chunks whose done marker and parts agree, and chunks to redo (why)."""
-        self.batch_id = plan["batch_id"]
+        self.batch_id = plan.get("batch_id") or ""
         n_chunks = -(-plan["total_runs"] // plan["chunk_size"])
         for table in TABLES:
             folder = self.out / table
@@ -327,13 +330,17 @@ class BatchStore:
             except OSError as exc:
                 return f"{part} is unreadable ({exc.strerror})"
             if digest != expected:
+                try:
+                    check_part_identity(part, self.batch_id, table)
+                except PartError as exc:
+                    return str(exc)
                 return f"{part} is damaged (its bytes are not those written)"
         return None
 
     def prepare(self, plan: dict, redo: dict[int, str] | None = None) -> None:
         """Create the folder (remembering what was created) and remove what is left of the
         chunks to redo. Raises StoreError when the folder cannot be written."""
-        self.batch_id = plan["batch_id"]
+        self.batch_id = plan.get("batch_id") or ""
         try:
             missing = []
             p = self.out
