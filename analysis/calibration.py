@@ -659,6 +659,14 @@ def cmd_check_model(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    from engine.batch.runner import MAX_SEED, worker_limit
+
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed must be between 0 and {MAX_SEED:,}")
+    if args.workers is not None and args.workers > worker_limit():  # runs are CPU-bound
+        print(f"brink: note: --workers {args.workers:,} is more than 2 per core; using "
+              f"{worker_limit()}", file=sys.stderr)
+        args.workers = worker_limit()
     if args.screening:
         return _cmd_screening(args)
     if args.model_doc is not None or args.trajectories is not None:
