@@ -81,7 +81,8 @@ def synthetic_batch(out: Path, runs: int, seed_runs: int, workers: int | None) -
     shutil.rmtree(out, ignore_errors=True)
     store = BatchStore(out)
     manifest.update(total_runs=total, runs_per_combination=per_combination,
-                    synthetic_from=str(source), plan_hash="synthetic")
+                    synthetic_from=str(source), plan_hash="synthetic",
+                    batch_id=None)  # its parts are written below without a batch identity
     store.open(manifest, resume=False)
     store.write_manifest(manifest)
 
