@@ -124,9 +124,8 @@ class DaskCluster:
             self.client = _Client(target, timeout=timeout, set_as_default=False)
         except Exception as exc:
             text = " ".join(str(exc).split())[:200]
-            raise ExecutorError(f"cannot use the Dask scheduler at {address} "
-                                f"({type(exc).__name__}: {text}); is it a `dask scheduler`?"
-                                ) from None
+            raise ExecutorError(f"cannot use {address} as a Dask scheduler: it did not answer "
+                                f"as one ({type(exc).__name__}: {text})") from None
         try:
             if not self.client.nthreads():
                 self.client.wait_for_workers(1, timeout=timeout)

@@ -196,8 +196,8 @@ def count_runs(runs: int, combinations: int, sampler: str, k: int,
         per = runs
     total = per * combinations
     if total > MAX_RUNS:
-        how = (f"{_number(per)} runs x {combinations:,} lever combinations"
-               if combinations > 1 else "")
+        how = (f"{_number(per)} run{'s' if per != 1 else ''} x {combinations:,} lever "
+               "combinations" if combinations > 1 else "")
         raise BatchError(f"this request means {_number(total)} runs{f' ({how})' if how else ''}"
                          f"; a batch is limited to {MAX_RUNS:,}: ask for fewer --runs or fewer "
                          "--lever options, or split the study into batches with different "
