@@ -218,7 +218,7 @@ def _read_manifest(path: Path) -> dict:
 
 
 def _brief(value) -> str:
-    text = json.dumps(value, default=str) if not isinstance(value, float) else repr(value)
+    text = json.dumps(value, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -169,8 +169,14 @@ def _int_arg(name: str, value, low: int, high: int | None = None) -> int:
 
 
 def _number(value: int) -> str:
-    text = f"{value:,}"
-    return text if len(text) <= 40 else f"a number of {len(str(abs(value)))} digits"
+    """A count in a message: 1,000,000, or about 3.0 x 10^30 when it is too long to read."""
+    if abs(value) < 10**18:
+        return f"{value:,}"
+    digits = len(str(abs(value))) if abs(value) < 10**4000 else None
+    if digits is None:
+        return "a number of more than 4,000 digits"
+    lead = int(str(abs(value))[:2]) / 10
+    return f"{'-' if value < 0 else ''}about {lead:.1f} x 10^{digits - 1}"
 
 
 def count_runs(runs: int, combinations: int, sampler: str, k: int,
