@@ -37,7 +37,7 @@ def choice_sheet(ex: Exercise, actor: str) -> None:
                     disabled=reason is not None, width="stretch",
                     **action("submit", actor, [order], choice.label, turn=ex.pending_turn,
                              where=f"choices:{actor}",
-                             done=core.as_markdown_text(f"{name} chose: {choice.label}.")))
+                             done=f"{name} chose: {choice.label}."))
         if reason is not None:
             right.caption(f"Not possible now: {core.as_markdown_text(reason)}")
         else:

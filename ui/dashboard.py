@@ -304,8 +304,8 @@ def order_sheet(ex: Exercise, actor: str) -> None:
     turn = ex.pending_turn
     if submitted:
         moves = "; ".join(core.describe_move(m, ex.scenario) for m in submitted["moves"])
-        st.success(f"Orders in for turn {turn}: {moves or 'hold'}. Submitting again "
-                   "replaces them.")
+        st.success(core.as_markdown_text(f"Orders in for turn {turn}: {moves or 'hold'}. "
+                                         "Submitting again replaces them."))
 
     options = [s.type.value for s in ex.move_options(actor)]
     kind = st.selectbox("Move", options, key=f"move:{actor}",
@@ -344,7 +344,7 @@ def order_sheet(ex: Exercise, actor: str) -> None:
         st.caption(f"Not possible as it stands: {core.as_markdown_text(reason)}.")
     if st.button("Check and add to the orders", key=f"add:{actor}"):
         if reason:
-            st.error(f"Refused: {reason}. Nothing was added.")
+            st.error(core.as_markdown_text(f"Refused: {reason}. Nothing was added."))
         else:
             draft.append({"move": kind, "params": params})
             st.rerun()
@@ -353,7 +353,8 @@ def order_sheet(ex: Exercise, actor: str) -> None:
         st.markdown("**Draft orders**")
         for i, move in enumerate(draft):
             c1, c2 = st.columns([6, 1])
-            c1.write(f"{i + 1}. {core.describe_move(move, ex.scenario)}")
+            c1.markdown(f"{i + 1}. " + core.as_markdown_text(core.describe_move(move,
+                                                                              ex.scenario)))
             if c2.button("Remove", key=f"remove:{actor}:{i}"):
                 draft.pop(i)
                 st.rerun()
@@ -435,13 +436,13 @@ def inject_review(ex: Exercise) -> None:
             c1.button(label, key=f"approve:{inj['id']}",
                       **action(_play_inject, inj, Entered(f"inject_text:{inj['id']}", text),
                                where=f"inject:{inj['id']}", done=lambda play, inj=inj: (
-                                   f"Inject approved with your edit: "
-                                   f"{core.as_markdown_text(_short(play))}"
+                                   f"Inject approved with your edit: {_short(play)}"
                                    if play.strip() != inj["original_text"] else
-                                   f"Inject approved: {core.as_markdown_text(_short(play))}")))
+                                   f"Inject approved: {_short(play)}")))
             c2.button("Skip", key=f"skip:{inj['id']}", disabled=inj["status"] == "skipped",
                       **action("decide_inject", inj["id"], False, where=f"inject:{inj['id']}",
-                               done=f"Inject skipped (it will not be played): {short}"))
+                               done=f"Inject skipped (it will not be played): "
+                                    f"{_short(inj['text'])}"))
             said(f"inject:{inj['id']}")
 
     with st.expander("Add an ad-hoc inject"), st.form("adhoc", clear_on_submit=True):

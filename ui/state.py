@@ -73,7 +73,7 @@ def store() -> ExerciseStore | None:
     try:
         return _store(str(default_db_path()))
     except SessionError as exc:
-        st.error(f"{exc}. Set BRINK_DB to a writable file path and restart.")
+        show("error", f"{exc}. Set BRINK_DB to a writable file path and restart.")
         return None
 
 
@@ -101,7 +101,7 @@ def exercise() -> Exercise | None:
     try:
         stored = s.version(ex_id)
     except StoreUnavailable as exc:  # the file is busy or unreadable right now: say so, and
-        st.warning(str(exc))         # show the copy held here (any action will retry the file)
+        show("warning", str(exc))    # show the copy held here (any action will retry the file)
         return ex if ex is not None and ex.id == ex_id else None
     if stored is None:
         close_exercise()
@@ -126,7 +126,7 @@ def _reload(s: ExerciseStore, ex: Exercise | None, ex_id: str) -> Exercise | Non
         fresh = s.load(ex_id)
         fresh.model()  # replay now: a stored log this engine cannot replay is caught here
     except StoreUnavailable as exc:
-        st.warning(str(exc))
+        show("warning", str(exc))
         return ex if ex is not None and ex.id == ex_id else None
     except (SessionError, ScenarioError) as exc:
         close_exercise()
@@ -160,14 +160,27 @@ def _message(exc: Exception) -> str:
     return exc.render() if isinstance(exc, ScenarioError) else str(exc)
 
 
+def show(kind: str, text: str) -> None:
+    """A message box (``st.error``, ``st.warning``, ...) of plain text: messages quote what
+    users typed (names, notes, rationales, file contents), so the text is shown as written and
+    loads nothing (ui.core.as_markdown_text); a scenario's error report, several lines with
+    its YAML, keeps its lines in a code block."""
+    if "\n" in text:
+        first, rest = text.split("\n", 1)
+        getattr(st, kind)(core.as_markdown_text(first) + "\n\n" + core.code_block(rest))
+    else:
+        getattr(st, kind)(core.as_markdown_text(text))
+
+
 def flash(kind: str, text: str) -> None:
-    """A message shown at the top of the next page run (survives ``st.rerun``)."""
+    """A message (plain text, see ``show``) at the top of the next page run (survives
+    ``st.rerun``)."""
     st.session_state.setdefault("flash", []).append((kind, text))
 
 
 def show_flash() -> None:
     for kind, text in st.session_state.pop("flash", []):
-        getattr(st, kind)(text)
+        show(kind, text)
 
 
 def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwargs):
@@ -181,12 +194,12 @@ def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwar
                          "and redo your last action if it is still needed.")
         st.rerun()
     except (SessionError, ScenarioError) as exc:
-        st.error(_message(exc))
+        show("error", _message(exc))
         return None
     except Exception as exc:  # a bug must not reach the room as a traceback
         log.exception("action %s failed", getattr(fn, "__name__", fn))
-        st.error(f"That did not work ({type(exc).__name__}: {exc}). Everything saved before "
-                 "it is intact; the details are in the server log.")
+        show("error", f"That did not work ({type(exc).__name__}: {exc}). Everything saved "
+                      "before it is intact; the details are in the server log.")
         return None
     if done:
         flash("success", done)
@@ -272,7 +285,8 @@ def _perform(ex_id: str, method, args: tuple, kwargs: dict, done,
 
 
 def tell(where: str | None, kind: str, text: str) -> None:
-    """A message for the next page run: at ``said(where)`` if given, else at the top."""
+    """A message (plain text, see ``show``) for the next page run: at ``said(where)`` if
+    given, else at the top."""
     if where is None:
         flash(kind, text)
     else:
@@ -283,7 +297,7 @@ def said(where: str) -> None:
     """Show the message an action left for this place, once."""
     message = st.session_state.get("said", {}).pop(where, None)
     if message is not None:
-        getattr(st, message[0])(message[1])
+        show(*message)
 
 
 def classroom(ex: Exercise) -> bool:
@@ -300,9 +314,10 @@ def set_classroom(ex: Exercise, on: bool) -> None:
 
 
 def status_line(ex: Exercise) -> str:
-    branch = ex.branches[ex.current].name
+    branch = core.as_markdown_text(ex.branches[ex.current].name)
     where = "finished" if ex.finished else f"next: turn {ex.pending_turn}"
-    return f"**{ex.title}**  \nTurn {ex.turn} of {ex.turns} ({where}) · {branch}"
+    return (f"**{core.as_markdown_text(ex.title)}**  \nTurn {ex.turn} of {ex.turns} ({where}) "
+            f"· {branch}")
 
 
 def page_header() -> Exercise | None:
@@ -313,7 +328,8 @@ def page_header() -> Exercise | None:
         if ex is not None:
             st.markdown(status_line(ex))
             teams = ", ".join(ex.names[a] for a in ex.human_teams) or "none (engine only)"
-            st.caption(f"Human teams: {teams}. Seed {ex.seed}. Saved after every action.")
+            st.caption(core.as_markdown_text(f"Human teams: {teams}. Seed {ex.seed}. Saved "
+                                             "after every action."))
             on = st.toggle("Classroom mode", value=classroom(ex), key=f"classroom:{ex.id}",
                            help="Plain-language choices, one sentence under each chart, "
                                 "\"why?\" in plain sentences, the lesson's questions.")

@@ -298,7 +298,7 @@ def test_a_stored_log_that_does_not_replay_is_a_message(db):
     # checked like an imported file when it is read: the message names the action and field
     assert f"Cannot open exercise {ex.id}" in fresh.error[0].value
     assert "actions[2].data.turn: turn 3 is after the exercise's last turn (2)" \
-        in fresh.error[0].value
+        in fresh.error[0].value.replace("\\", "")  # as shown: Markdown escapes resolved
     assert "No exercise open." in _texts(fresh.sidebar.caption)
 
 

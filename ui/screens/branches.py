@@ -41,7 +41,7 @@ with c2:
                           format_func=lambda b: ex.branches[b].name, key="switch_to")
     st.button("Continue on this branch", key="switch", disabled=target == ex.current,
               **state.action("switch", state.Entered("switch_to", target), where="switch",
-                             done=lambda b: f"Now on {core.as_markdown_text(b.name)}."))
+                             done=lambda b: f"Now on {b.name}."))
     state.said("switch")
 
 if len(ex.branches) > 1:

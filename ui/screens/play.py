@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import classroom, dashboard, state
+from ui import classroom, core, dashboard, state
 
 ex = state.require_exercise()
 in_class = state.classroom(ex)
-st.title(ex.title)
+st.title(core.as_markdown_text(ex.title))
 branch = ex.branches[ex.current]
-st.caption(f"{branch.name} · turn {ex.turn} of {ex.turns} played")
+st.caption(core.as_markdown_text(f"{branch.name} · turn {ex.turn} of {ex.turns} played"))
 dashboard.replay_warning(ex)
 
 # The turn's questions come before the next orders: the room discusses, then decides (below
@@ -37,7 +37,8 @@ else:
         # A keyed radio rather than st.tabs: tabs fall back to the first one whenever the page
         # above them changes (a "saved" message appearing or going), which sent the facilitator
         # back to the first team after every submission.
-        actor = st.radio("Team", ex.human_teams, format_func=lambda a: ex.names[a],
+        actor = st.radio("Team", ex.human_teams,
+                         format_func=lambda a: core.as_markdown_text(ex.names[a]),
                          horizontal=True, key=f"team:{ex.id}",
                          label_visibility="collapsed" if len(ex.human_teams) == 1 else "visible")
         if in_class and actor in offered:
@@ -58,13 +59,13 @@ else:
 
     waiting = ex.waiting_for()
     if waiting:
-        st.warning("No orders yet from " + ", ".join(ex.names[a] for a in waiting)
+        state.show("warning", "No orders yet from " + ", ".join(ex.names[a] for a in waiting)
                    + ": adjudicating now means they hold.")
     drafts = dashboard.unsubmitted_drafts(ex)
     drop = True
     if drafts:  # a reviewer lost a team's move this way: drafted, never submitted, adjudicated
-        st.warning(" ".join(f"{ex.names[a]} has {n} move{'s' if n > 1 else ''} drafted but "
-                            "not submitted." for a, n in drafts.items())
+        state.show("warning", " ".join(f"{ex.names[a]} has {n} move{'s' if n > 1 else ''} "
+                                       "drafted but not submitted." for a, n in drafts.items())
                    + " Submit the orders first, or adjudicate without the drafts.")
         drop = st.checkbox("Adjudicate without the drafted moves",
                            key=f"drop_drafts:{ex.id}:{ex.current}:{ex.pending_turn}")
