@@ -698,7 +698,8 @@ def _cmd_screening(args) -> int:
 
     if args.out is not None:
         raise UsageError("--out writes the validation page; with --screening use --model-doc")
-    trajectories = args.trajectories or screening.TRAJECTORIES
+    trajectories = (screening.TRAJECTORIES if args.trajectories is None  # 0 is refused
+                    else args.trajectories)
     t0 = time.perf_counter()
     try:
         table = screening.screen(trajectories=trajectories, workers=args.workers,

@@ -378,6 +378,7 @@ def test_compare_with_a_hand_edited_manifest(capsys, tiny_batch, tmp_path):
     (["--seed", "-1"], "--seed must be between 0 and"),
     (["--workers", "0"], "--workers must be at least 1"),
     (["--screening", "--trajectories", "1"], "--trajectories must be at least 2"),
+    (["--screening", "--trajectories", "0"], "--trajectories must be at least 2, got 0"),
     (["--screening", "--trajectories", str(10**9)], "--trajectories must be at most 50"),
     (["--trajectories", "5"], "--model-doc and --trajectories go with --screening"),
     (["--screening", "--out", "x.md"], "with --screening use --model-doc"),
