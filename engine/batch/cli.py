@@ -8,6 +8,7 @@ from pathlib import Path
 from engine.batch.runner import (
     DEFAULT_CHUNK,
     MAX_CHUNK,
+    MAX_CHUNK_RUN_TURNS,
     MAX_RUNS,
     WORKERS_PER_CORE,
     BatchError,
@@ -50,8 +51,11 @@ def add_parser(sub) -> None:
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted batch in --out without redoing finished chunks")
     p.add_argument("--turns", type=int, help="play fewer turns than the scenario's clock")
-    p.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK,
-                   help=f"runs per chunk (default {DEFAULT_CHUNK}, at most {MAX_CHUNK:,})")
+    p.add_argument("--chunk-size", type=int,
+                   help=f"runs per chunk (default {DEFAULT_CHUNK}, fewer with --per-turn over "
+                        f"more than {MAX_CHUNK_RUN_TURNS // DEFAULT_CHUNK} turns; at most "
+                        f"{MAX_CHUNK:,}, and with --per-turn at most {MAX_CHUNK_RUN_TURNS:,} "
+                        "runs x turns)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_batch)
 

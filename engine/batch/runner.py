@@ -45,7 +45,11 @@ DEFAULT_CHUNK = 200
 # batches with different seeds.
 MAX_RUNS = 2_000_000
 MAX_DESIGN_VALUES = 20_000_000  # runs x (uncertain parameters + levers): ~160 MB of float64
-MAX_CHUNK = 1_000  # with --per-turn a chunk of 1,000 runs holds ~3.3 million rows in a worker
+MAX_CHUNK = 1_000  # runs in a chunk: what a worker holds and returns at once
+# With --per-turn a worker also holds the chunk's per-turn rows (~66 a turn for nk-100k): at
+# most this many run-turns a chunk (1,000 runs of 52 turns, ~3.4 million rows, ~250 MB).
+# Without --chunk-size a long clock gets smaller chunks (200 runs up to 260 turns).
+MAX_CHUNK_RUN_TURNS = 52_000
 MAX_SEED = 2**63 - 1  # a seed that fits every integer column (and brink run --seed)
 WORKERS_PER_CORE = 2
 
@@ -225,7 +229,7 @@ def _read_scenario(scenario_path):
 def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
                levers: dict[str, list] | None = None, grid_levels: int = 3,
                per_turn: bool = False, turns: int | None = None,
-               chunk_size: int = DEFAULT_CHUNK) -> tuple[dict, pd.DataFrame, str]:
+               chunk_size: int | None = None) -> tuple[dict, pd.DataFrame, str]:
     """The manifest's plan, the full design (one row per run) and the scenario text.
 
     Every count is checked before anything is sampled or allocated: the runs the request
@@ -234,9 +238,18 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
     scenario, data = _read_scenario(scenario_path)  # ScenarioError: exit 2 in the CLI
     runs = _int_arg("--runs", runs, 1)
     seed = _int_arg("--seed", seed, 0, MAX_SEED)
-    chunk_size = _int_arg("--chunk-size", chunk_size, 1, MAX_CHUNK)
     if turns is not None:
         turns = _int_arg("--turns", turns, 1, scenario.clock.turns)
+    played = turns or scenario.clock.turns
+    if chunk_size is None:  # the default: smaller chunks for a long clock's per-turn rows
+        chunk_size = min(DEFAULT_CHUNK, max(1, MAX_CHUNK_RUN_TURNS // played)) if per_turn \
+            else DEFAULT_CHUNK
+    chunk_size = _int_arg("--chunk-size", chunk_size, 1, MAX_CHUNK)
+    if per_turn and chunk_size * played > MAX_CHUNK_RUN_TURNS:
+        raise BatchError(f"--chunk-size {chunk_size:,} with --per-turn over {played} turns "
+                         f"keeps {chunk_size * played:,} run-turns in a worker at once; the "
+                         f"limit is {MAX_CHUNK_RUN_TURNS:,}: use --chunk-size "
+                         f"{max(1, MAX_CHUNK_RUN_TURNS // played)} or less")
     if sampler not in SAMPLERS:
         raise BatchError(f"unknown sampler {_show(sampler)}; choose one of "
                          f"{', '.join(SAMPLERS)}")
@@ -289,7 +302,7 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
         "uncertainties": [u.__dict__ for u in unc],
         "grid_levels": grid_levels if sampler == "grid" else None,
         "per_turn": per_turn,
-        "turns": turns or scenario.clock.turns,
+        "turns": played,
         "chunk_size": chunk_size,
         "labels": labels_of(scenario),
     }
@@ -346,7 +359,7 @@ def _executor(workers: int, scheduler: str | None):
 def run_batch(scenario, runs: int = 1000, seed: int = 0, sampler: str = "mc",
               levers: dict[str, list] | None = None, out=None, workers: int | None = None,
               scheduler: str | None = None, per_turn: bool = False, resume: bool = False,
-              turns: int | None = None, grid_levels: int = 3, chunk_size: int = DEFAULT_CHUNK,
+              turns: int | None = None, grid_levels: int = 3, chunk_size: int | None = None,
               progress: bool = False, load: bool = True) -> BatchResult:
     """Run a batch and return its tables as DataFrames.
 

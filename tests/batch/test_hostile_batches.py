@@ -126,6 +126,18 @@ def test_design_values_are_bounded(monkeypatch):
         run_batch(BATCH, runs=17, workers=1)
 
 
+def test_per_turn_chunks_are_bounded_by_run_turns(monkeypatch):
+    """With --per-turn a worker holds chunk x turns run-turns of rows: an explicit
+    --chunk-size beyond the limit is refused, and the default shrinks for a long clock."""
+    monkeypatch.setattr(batch_runner, "MAX_CHUNK_RUN_TURNS", 20)  # 2.5 runs of 8 turns
+    with pytest.raises(BatchError, match=r"--chunk-size 3 with --per-turn over 8 turns keeps "
+                                         r"24 run-turns .* use --chunk-size 2 or less"):
+        run_batch(BATCH, runs=3, workers=1, per_turn=True, chunk_size=3, **ONE)
+    result = run_batch(BATCH, runs=3, workers=1, per_turn=True, **ONE)
+    assert result.manifest["chunk_size"] == 2
+    assert run_batch(BATCH, runs=3, workers=1, **ONE).manifest["chunk_size"] == 200
+
+
 @pytest.mark.parametrize(("kwargs", "expected"), [
     ({"seed": -1}, "--seed must be at least 0"),
     ({"seed": 2**63}, "--seed must be between 0 and 9,223,372,036,854,775,807"),
