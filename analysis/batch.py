@@ -291,8 +291,19 @@ def manifest_problem(m: dict) -> str | None:
 
 def _part_files(path: Path, table: str) -> list[Path]:
     folder = path / table
-    return sorted(p for p in folder.glob("part-*.parquet") if part_chunk(p.name) is not None
-                  ) if folder.is_dir() else []
+    parts = sorted(p for p in folder.glob("part-*.parquet") if part_chunk(p.name) is not None
+                   ) if folder.is_dir() else []
+    for part in parts:
+        _regular(part)
+    return parts
+
+
+def _regular(file: Path) -> None:
+    """Refuse a part that is not a regular file: opening a FIFO would block, a device (even
+    through a symbolic link) would be read without end."""
+    if not file.is_file():
+        raise BatchReadError(f"{file} is not a regular file; a batch's parts are files "
+                             "written by brink batch")
 
 
 def _damaged(part: Path, exc: BaseException) -> BatchReadError:
@@ -326,6 +337,7 @@ def _read_design(path: Path, manifest: dict) -> pd.DataFrame:
     file = path / "design.parquet"
     if not file.exists():
         return pd.DataFrame()
+    _regular(file)
     try:
         meta = pq.read_metadata(file)
     except (OSError, pa.ArrowException) as exc:

@@ -10,9 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from engine.batch.runner import BatchError, BatchResult, plan_batch, run_batch, run_seed
+    from engine.batch.runner import (
+        BatchError,
+        BatchFailed,
+        BatchResult,
+        plan_batch,
+        run_batch,
+        run_seed,
+    )
 
-__all__ = ["BatchError", "BatchResult", "plan_batch", "run_batch", "run_seed"]
+__all__ = ["BatchError", "BatchFailed", "BatchResult", "plan_batch", "run_batch", "run_seed"]
 
 
 def __getattr__(name: str):

@@ -352,6 +352,10 @@ class BatchStore:
                 self.created.append(folder)
             for sub in (*TABLES, "done"):
                 folder = self.out / sub
+                if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+                    raise StoreError(f"{folder} is not a folder; a batch folder holds runs/, "
+                                     "per_turn/, failures/ and done/ folders. Nothing was "
+                                     "changed.")
                 if not folder.exists():
                     folder.mkdir()
                     self.created.append(folder)
@@ -425,8 +429,13 @@ class BatchStore:
 
     def _parts(self, table: str) -> list[Path]:
         folder = self.out / table
-        return sorted(p for p in folder.glob("part-*.parquet") if part_chunk(p.name) is not None
-                      ) if folder.exists() else []
+        parts = sorted(p for p in folder.glob("part-*.parquet") if part_chunk(p.name) is not None
+                       ) if folder.exists() else []
+        for part in parts:
+            if not part.is_file():  # a FIFO would block, a device never end
+                raise PartError(f"{part} is not a regular file; run the same brink batch "
+                                "command with --resume to redo its chunk")
+        return parts
 
     def _read_part(self, part: Path, columns: list[str] | None = None) -> pd.DataFrame:
         try:

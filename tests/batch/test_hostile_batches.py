@@ -9,10 +9,12 @@ damaged part is named, and --resume redoes it; the plan's hash is over the scena
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -268,6 +270,25 @@ def test_a_folder_left_by_an_earlier_failed_request_is_reused(tmp_path):
     (tmp_path / "c" / "runs" / "mine.txt").write_text("x")
     with pytest.raises(BatchError, match="not empty"):
         run_batch(BATCH, runs=2, workers=1, out=tmp_path / "c", **ONE)
+
+
+@contextlib.contextmanager
+def _alarm(seconds: int):
+    """Raise in this thread after ``seconds`` (where the platform has SIGALRM)."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def hung(signum, frame):
+        raise TimeoutError(f"blocked for {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def _fifo(path: Path) -> Path:
@@ -530,3 +551,40 @@ def test_a_different_batch_is_described(tmp_path):
                       encoding="utf-8")
     with pytest.raises(BatchError, match=r"scenario content [0-9a-f]{12} then, [0-9a-f]{12} now"):
         run_batch(edited, runs=2, seed=1, workers=1, out=out, resume=True, **ONE)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_part_that_is_not_a_file_is_refused_unread(pair, tmp_path, kind):
+    """A FIFO in per_turn/ would block the report; a link to /dev/zero would be read without
+    end. The report refuses it by name; --resume replaces it."""
+    one, _ = pair
+    copy = _copy(one, tmp_path)
+    part = copy / "per_turn" / "part-00001.parquet"
+    part.unlink()
+    if kind == "fifo":
+        _fifo(part)
+    elif Path("/dev/zero").exists():
+        part.symlink_to("/dev/zero")
+    else:
+        pytest.skip("no /dev/zero")
+    # in its own process: opening a FIFO blocks in C, where no signal can interrupt it
+    done = subprocess.run([sys.executable, "-m", "analysis.cli", "report", str(copy)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"brink: error: {part} is not a regular file")
+    assert "Traceback" not in done.stderr
+    with _alarm(30):
+        result = run_batch(BATCH, seed=1, out=copy, resume=True, **PLAN)
+    assert f"{part} is missing" in result.manifest["redone"]["1"]
+    assert part.is_file()
+    assert not load_batch(copy).per_turn(["strain"]).empty
+
+
+def test_resume_refuses_a_table_folder_that_is_a_file(pair, tmp_path):
+    one, _ = pair
+    copy = _copy(one, tmp_path)
+    shutil.rmtree(copy / "done")
+    (copy / "done").write_text("not a folder")
+    with pytest.raises(BatchError, match=r"done is not a folder"):
+        run_batch(BATCH, seed=1, out=copy, resume=True, **PLAN)
+    assert (copy / "done").read_text() == "not a folder"
