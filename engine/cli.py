@@ -36,6 +36,8 @@ from engine.safe_text import csv_frame, one_line, terminal
 from engine.scenario import Scenario
 
 EXIT_FAILED = 1
+RUN_FILES = ("per_turn.parquet", "per_turn.csv", "causal_log.csv", "events.csv", "moves.json",
+             "summary.json", "manifest.json")  # what brink run --out writes
 EXIT_USAGE = 2
 MAX_MOVE_LOG_BYTES = 16 << 20  # a 52-turn run's moves.json is ~100 KB; 16 MiB leaves room
 MAX_MESSAGE = 1000  # characters of an error message (they may quote what the user gave)
@@ -153,6 +155,11 @@ def cmd_run(args) -> int:
         raise UsageError(f"--explain must name a played turn, 1 to {turns}; got {args.explain}")
     if args.out is not None and _exists(args.out) and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a folder")
+    if args.out is not None and args.out.is_dir():
+        for name in RUN_FILES:  # writing into a FIFO would block, into a device never end
+            file = args.out / name
+            if file.is_symlink() or (file.exists() and not file.is_file()):
+                raise UsageError(f"--out {args.out}: {name} exists and is not a regular file")
     policies = None
     if args.replay is not None:
         policies = replay_policies(scenario, read_move_log(args.replay, scenario))

@@ -187,6 +187,25 @@ def test_run_out_that_cannot_take_the_results(capsys, files, name, expected):
     refused(capsys, "run", SMALL, "--quiet", "--turns", "1", "--out", path, expected=expected)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_run_out_holding_a_fifo_or_a_link(capsys, tmp_path, kind):
+    """--out DIR whose causal_log.csv is a FIFO (the write would block) or a symbolic link
+    (the write would land elsewhere): refused before playing, nothing written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "causal_log.csv"
+    if kind == "fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs")
+        os.mkfifo(target)
+    else:
+        target.symlink_to(tmp_path / "elsewhere.csv")
+    refused(capsys, "run", SMALL, "--quiet", "--turns", "1", "--out", out,
+            expected=f"--out {out}: causal_log.csv exists and is not a regular file")
+    assert sorted(p.name for p in out.iterdir()) == ["causal_log.csv"]
+    assert not (tmp_path / "elsewhere.csv").exists()
+
+
 # --- validate, schema, moves ----------------------------------------------------------------------
 
 
