@@ -367,6 +367,10 @@ class BatchStore:
                     chunk = part_chunk(part.name)
                     if chunk is not None and not (self.out / "done" / f"{chunk:05d}").exists():
                         part.unlink()
+            for folder in (self.out, *(self.out / t for t in (*TABLES, "done"))):
+                for tmp in folder.glob("*.tmp"):  # a write a kill interrupted: a reader of
+                    if tmp.is_file():             # runs/ as a dataset would trip on it
+                        tmp.unlink()
             probe = self.out / ".brink-write-test"
             probe.write_bytes(b"")
             probe.unlink()

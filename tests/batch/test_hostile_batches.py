@@ -588,3 +588,18 @@ def test_resume_refuses_a_table_folder_that_is_a_file(pair, tmp_path):
     with pytest.raises(BatchError, match=r"done is not a folder"):
         run_batch(BATCH, seed=1, out=copy, resume=True, **PLAN)
     assert (copy / "done").read_text() == "not a folder"
+
+
+def test_resume_removes_writes_a_kill_interrupted(pair, tmp_path):
+    """A kill in the middle of a write leaves a .tmp file; --resume removes it, so that
+    pd.read_parquet(OUT / "runs") reads the parts only."""
+    one, _ = pair
+    copy = _copy(one, tmp_path)
+    (copy / "done" / "00003").unlink()
+    (copy / "runs" / "part-00003.parquet.tmp").write_bytes(b"PAR1 half a part")
+    (copy / "done" / "00003.tmp").write_bytes(b"")
+    run_batch(BATCH, seed=1, out=copy, resume=True, **PLAN)
+    assert not list(copy.rglob("*.tmp"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(copy / "runs").sort_values("run").reset_index(drop=True),
+        pd.read_parquet(one / "runs").sort_values("run").reset_index(drop=True))
