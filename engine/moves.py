@@ -474,8 +474,10 @@ def _in_force(state, move):
 
 
 def _can_tighten(state, move):
-    return any(s.package in PACKAGE_ORDER[:-1]
-               for s in _sanctions_by(state, move.actor, move.params["target"]))
+    # _tighten upgrades the strongest package: with a comprehensive one in force beside a
+    # weaker one (impose may add it) there is nothing above it to upgrade to
+    packages = {s.package for s in _sanctions_by(state, move.actor, move.params["target"])}
+    return PACKAGE_ORDER[-1] not in packages and any(p in packages for p in PACKAGE_ORDER[:-1])
 
 
 def _any_in_force(state, move):
@@ -558,7 +560,7 @@ IN_FORCE = Requirement("package in force", _in_force,
                        "it has no {package} package in force on {target}")
 CAN_TIGHTEN = Requirement(
     "a package below comprehensive is in force", _can_tighten,
-    "no package below comprehensive is in force to tighten")
+    "no package below comprehensive is in force to tighten, or a comprehensive one already is")
 ANY_IN_FORCE = Requirement(
     "sanctions in force", _any_in_force, "it has no sanctions in force on {target}")
 ROUTE_NOT_OWN = Requirement(
