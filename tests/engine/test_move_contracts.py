@@ -37,7 +37,6 @@ from tests.engine.move_contracts import (
 )
 
 GREEN_ABROAD = {"deployed": 10_000, "front": 10_000}  # Green already has troops at the front
-PUBLIC_ON_GREEN = (("green", QUANTITY),)
 
 
 # --- troops --------------------------------------------------------------------------------------
@@ -286,7 +285,7 @@ def test_un_action_against_an_ally_of_a_veto_holder_is_vetoed():
         "red": {"capabilities": frozenset({"belligerent", "nuclear", "un_veto"})},
         "world": {"sanctions": (Sanction("blue", "green", "targeted", 0.6, 0),)}})
     assert turn.changes == {}
-    assert "UN action against Green is vetoed" in turn.events("move")
+    assert any("vetoed" in text for text in turn.events("move"))
     assert turn.points("blue") == 4
 
 
@@ -301,7 +300,7 @@ def test_offer_talks_changes_nothing_but_scores_de_escalation_points():
     """Blue offers Red talks: a signal only, reported in the news; -2 points."""
     turn = play(move("blue", "offer_talks", target="red"))
     assert turn.changes == {}
-    assert "Blue: Offer talks (target: Red)" in turn.events("move")
+    assert any("Offer talks" in text for text in turn.events("move"))
     assert turn.points("blue") == -2
 
 
@@ -538,9 +537,10 @@ def check_refusal(description: str) -> None:
     assert why is not None
     assert reason in why
     refused, untouched = play(submitted, given=given), play(given=given)
-    assert refused.events("rejected") == [
-        f"{refused.state.possessive_of(submitted.actor)} move "
-        f"'{CATALOGUE[submitted.type].label}' refused: {why}"]
+    rejected = refused.events("rejected")
+    assert len(rejected) == 1
+    assert CATALOGUE[submitted.type].label in rejected[0]
+    assert why in rejected[0]
     assert refused.made == []
     assert refused.state == untouched.state
     assert refused.model.log.entries == untouched.model.log.entries
@@ -608,8 +608,9 @@ NO_OP_BY_DESIGN = {
                                   "is a blind military rule)",
     MoveType.OFFER_TALKS: "de-escalation points only (its mutant scores no points)",
 }
-# Moves whose effect sets numbers (reversible), or sets values on actors, sanctions or transfers
-# that a misdirected effect would put somewhere else.
+# Moves whose effect sets numbers (REVERSIBLE: the mutant flips each change's sign), and moves
+# whose effect changes actors, sanctions or transfers (MISDIRECTABLE: the mutant puts the change
+# on another actor).
 REVERSIBLE = {
     MoveType.DEPLOY_TROOPS, MoveType.REINFORCE_TROOPS, MoveType.ROTATE_TROOPS,
     MoveType.WITHDRAW_TROOPS, MoveType.MOBILISE, MoveType.TRANSFER_MUNITIONS, MoveType.INTERDICT,
@@ -664,8 +665,8 @@ def test_the_moves_spared_the_no_op_mutant_have_no_immediate_effect():
     """The moves left out of the no-op mutant are exactly those whose effect is already a
     no-op, and each of them has another mutant that its contract must catch."""
     assert {t for t in MoveType if CATALOGUE[t].effect is _no_effect} == set(NO_OP_BY_DESIGN)
-    mutated = {t for t, _ in MUTANTS}
-    assert set(NO_OP_BY_DESIGN) <= mutated
+    otherwise_mutated = {t for t, mutation in MUTANTS if mutation != "does nothing"}
+    assert set(NO_OP_BY_DESIGN) <= otherwise_mutated
 
 
 @pytest.mark.parametrize("description", list(REFUSALS))
