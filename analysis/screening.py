@@ -29,16 +29,18 @@ import pandas as pd
 
 from engine.batch.executors import InProcess, LocalProcesses
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
+from engine.explain import labels_of, summary_label
 from engine.loader import load_scenario
 from engine.parameters import PARAMETERS
+from engine.variables import VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/nk-100k.yaml"
-OUTPUTS = {
-    "max.world.escalation_level": "peak escalation level (rungs)",
-    "north_korea.strain": "final North Korean economic strain (0..1)",
-    "russia.strain": "final Russian economic strain (0..1)",
-}
+SCREENED = ("max.world.escalation_level", "north_korea.strain", "russia.strain")
+# Each output as the reports name it, with its unit (the table of variables).
+_LABELS = labels_of(load_scenario(ROOT / SCENARIO))
+OUTPUTS = {column: f"{summary_label(column, _LABELS)} "
+                   f"({VARIABLES[column.rsplit('.', 1)[1]].unit})" for column in SCREENED}
 TRAJECTORIES = 20
 # Campolongo's selection with local optimisation grows much faster than the trajectories: on
 # one core 2 s for 20, 13 s for 30, 44 s for 40, 125 s for 50. More is refused (issue 14).

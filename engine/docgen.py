@@ -39,6 +39,7 @@ from engine.moves import (
 )
 from engine.parameters import PARAMETERS
 from engine.scenario import Sector
+from engine.variables import TABLE as VARIABLE_TABLE
 
 MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "reference" / "model.md"
 APPEAL_DIMENSIONS = ("security", "economy", "regime", "reputation")
@@ -216,6 +217,26 @@ def ladder_table() -> str:
                   rows, "Generated from engine/ladder.py.")
 
 
+def variable_table() -> str:
+    """The table of variables (engine/variables.py), one row each."""
+    def flags(v) -> str:
+        return ", ".join(word for word, on in (
+            ("recorded", v.recorded), ("writable", v.writable), ("public", v.public),
+            ("computed", v.computed), ("not a path", not v.path)) if on)
+
+    rows = [(f"`{v.owner}.{v.name}`" if v.path else f"`{v.name}`", v.label, v.plain or "",
+             v.unit, f"{_num(v.range[0])} to {_num(v.range[1])}" if v.range else "",
+             f"`{v.format}`", v.chart, flags(v)) for v in VARIABLE_TABLE]
+    return _table(("variable", "label", "in class", "unit", "range", "format", "chart",
+                   "flags"), rows,
+                  "Generated from engine/variables.py: the one table every view reads. "
+                  "recorded: a row per turn in the per-turn frame; writable: an inject may "
+                  "change it; public: other actors see it without intelligence; computed: "
+                  "derived from the world. Formats: count (whole, thousands separated), percent, "
+                  "bool (yes/no), count_of (how many in force), belief (an estimate with its "
+                  "confidence), otherwise a Python format.")
+
+
 def _mechanism(name: str) -> Callable[[], str]:
     return lambda: mechanism_parameter_table(name)
 
@@ -229,6 +250,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "sanction-packages": package_table,
     "support-kinds": support_table,
     "ladder": ladder_table,
+    "variables": variable_table,
 }
 
 

@@ -14,46 +14,13 @@ from engine.causal import INJECT, MOVE, RANDOM
 from engine.moves import CATALOGUE, PACKAGE_ORDER, support_amount_text
 from engine.safe_text import one_line
 from engine.state import possessive
-from engine.variables import belief_estimate
+from engine.variables import HEADLINES, VARIABLES, belief_estimate, show
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
-HEADLINES = (
-    ("world", "escalation_level", "escalation level (rung)"),
-    ("world", "escalation_score", "escalation score"),
-    ("world", "wider_war_risk", "risk of a wider war"),
-    ("world", "sanctions", "sanctions in force"),
-    ("world", "transfers", "standing transfers"),
-    ("*", "strain", "economic strain"),
-    ("*", "growth", "growth (%/yr)"),
-    ("*", "stability", "stability"),
-    ("*", "forces_home", "troops at home"),
-    ("*", "queued", "troops waiting for transport"),
-    ("*", "in_transit", "troops in transit"),
-    ("*", "deployed", "troops deployed"),
-    ("*", "munitions", "artillery shells in stock"),
-    ("*", "killed", "killed"),
-    ("*", "wounded", "wounded"),
-    ("*", "drawn_in", "drawn into the conflict"),
-    ("theatre", "front_pressure", "front-line pressure"),
-    ("world", "public_beliefs", "public estimates"),
-)
-
-
-# The per-run summary (BrinkModel.summary, one row per run of a batch): what each figure is.
-SUMMARY_FIGURES = {
-    "turns": "turns played",
-    "escalation_rung": "escalation rung",
-    "escalation_level": "escalation level",
-    "wider_war_risk": "risk of a wider war",
-    "humanitarian_toll": "humanitarian toll (civilian casualties and displaced)",
-    "n_drawn_in": "actors drawn into the conflict",
-    "strain": "economic strain",
-    "growth": "growth (%/yr)",
-    "stability": "stability",
-    "troops_abroad": "troops abroad",
-    "casualties": "military casualties",
-    "killed": "soldiers killed",
-}
+# The per-run summary (BrinkModel.summary, one row per run of a batch) names its figures by
+# variable, labelled from the table of variables (engine/variables.py); "turns" is the only
+# figure that is not a variable.
+TURNS_PLAYED = "turns played"
 EXTREMES = {"max": "peak", "min": "lowest"}
 
 
@@ -87,7 +54,7 @@ def summary_label(column: str, labels: dict | None = None) -> str:
         return rest
     extreme = EXTREMES.get(kind)
     owner, _, figure = (rest if extreme else column).rpartition(".")
-    what = SUMMARY_FIGURES.get(figure, figure.replace("_", " "))
+    what = figure_label(figure)
     cumulative = ("casualties", "killed", "turns", "humanitarian_toll", "n_drawn_in")
     when = extreme or ("final" if figure not in cumulative else "")
     what = f"{when} {what}".strip()
@@ -150,7 +117,7 @@ def turn_table(model) -> str:
 def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
     """Each headline figure whose value changed over ``turn``, as ``(headline, [cause, ...])``:
     the facilitator's "why?" (``brink run --explain`` and the dashboard), read from the causal
-    log in the order of HEADLINES.
+    log in the order of the table of variables' ``headline`` ranks.
 
     A figure that the turn's changes left where it was, or moved too little to show at the
     precision used ("2.1% -> 2.1%"), is left out, as classroom mode's plain "why?" leaves out
@@ -165,13 +132,15 @@ def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
     for e in model.log.for_turn(turn):
         chains[(e.target, e.var)].append(e)
     out: list[tuple[str, list[str]]] = []
-    for scope, var, label in HEADLINES:
+    for headline in HEADLINES:
+        var, label, owner = headline.name, headline.label, headline.owner
         for (target, v), chain in chains.items():
-            if v != var or not (target == scope or (scope == "*" and target in names)
-                                or (scope == "theatre" and target.startswith("theatre:"))):
+            if v != var or not ((owner == "world" and target == "world")
+                                or (owner == "actor" and target in names)
+                                or (owner == "theatre" and target.startswith("theatre:"))):
                 continue
             who = names.get(target) or places.get(target, target)
-            subject = label if scope == "world" else f"{who}: {label}"
+            subject = label if owner == "world" else f"{who}: {label}"
             before, after = chain[0].before, chain[-1].after
             if var == "public_beliefs":
                 rows = _belief_changes(before, after, names)
@@ -183,33 +152,19 @@ def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
     return out
 
 
-def show_value(var: str, value) -> str:
-    """A headline figure's value at the precision the dashboard shows it."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if var == "wider_war_risk":
-        return f"{value:.1%}"
-    if var == "escalation_level":
-        return f"{value:.2f}"
-    if var == "escalation_score":
-        return f"{value:.1f}"
-    if var in ("strain", "stability"):
-        return f"{value:.3f}"
-    if var == "growth":
-        return f"{value:+.2f}"
-    if var == "front_pressure":
-        return f"{value:+.2f}"
-    if isinstance(value, int | float):
-        return f"{round(value):,}" if abs(value) >= 100 or float(value).is_integer() \
-            else f"{value:.3g}"
-    return str(value)
+def figure_label(name: str) -> str:
+    """A run summary's figure as people read it: the variable's label, or "turns played"."""
+    if name == "turns":
+        return TURNS_PLAYED
+    var = VARIABLES.get(name)
+    return var.label if var is not None else name.replace("_", " ")
 
 
 def _change(var: str, before, after, names: dict[str, str]) -> str | None:
     """"before -> after" for a figure, or None when it shows no change."""
     if var in ("sanctions", "transfers"):
         return _standing_change(var, before, after, names)
-    old, new = show_value(var, before), show_value(var, after)
+    old, new = show(var, before), show(var, after)
     return None if old == new else f"{old} → {new}"
 
 

@@ -36,28 +36,25 @@ import pandas as pd
 
 from engine.batch.sampling import uncertainties
 from engine.model import BrinkModel
-from engine.policies import HumanPolicy, LogitPolicy, Policy, build_policy
+from engine.policies import Policy, build_engine_policy
 from engine.scenario import Inject, Scenario
 from engine.state import WorldState
-from engine.variables import read
+from engine.variables import FUTURES, read
 
 # Headline figures kept per turn of every future: what the fan charts draw.
-WORLD_VARS = ("escalation_level", "escalation_rung", "wider_war_risk", "humanitarian_toll")
-ACTOR_VARS = ("strain", "troops_abroad", "casualties", "stability")
-FALLBACK_RATIONALITY = 2.0  # logit lambda for an actor whose YAML policy is a human team
+# What each future keeps for every turn: the table of variables' ``futures`` rows.
+WORLD_VARS = FUTURES["world"]
+ACTOR_VARS = FUTURES["actor"]
 CHUNK = 50  # futures per task sent to a worker process
 POOL_THRESHOLD = 20_000  # future-turns below which a pool's overhead is not worth paying
 
 
 def engine_policy(scenario: Scenario, actor_id: str) -> Policy:
     """The policy the engine plays for ``actor_id``: its YAML policy, or, when the YAML says a
-    human team plays it, a bounded-rational logit choice over the default candidate moves with
-    the actor's own utility weights (the engine must be able to play every actor)."""
-    spec = scenario.actor(actor_id)
-    policy = build_policy(spec)
-    if isinstance(policy, HumanPolicy):
-        return LogitPolicy(actor_id, FALLBACK_RATIONALITY, spec.utility, [])
-    return policy
+    human team plays it, the stand-in its policy class declares (``HumanPolicy.stand_in`` in
+    engine/policies.py: a bounded-rational logit choice over the default candidate moves with
+    the actor's own utility weights). The engine must be able to play every actor."""
+    return build_engine_policy(scenario.actor(actor_id))
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,7 @@ def snapshot(model: BrinkModel, scenario_text: str, source: str, seed: int,
     policies = {}
     for actor_id, agent in model.agents_by_actor.items():
         policy = agent.policy
-        if isinstance(policy, HumanPolicy):
+        if policy.classifier.external:  # a team's moves: the engine plays its YAML policy
             policy = engine_policy(model.spec, actor_id)
         policies[actor_id] = copy.deepcopy(policy)
     return Snapshot(scenario_text, source, model.turns, int(seed), state, policies,

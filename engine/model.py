@@ -51,20 +51,12 @@ from engine.state import (
     WorldState,
     source_name,
 )
-from engine.variables import RANGES, belief_estimate, read
+from engine.variables import RANGES, RECORDED, belief_estimate, read
 
-RECORDED_ACTOR_VARS = (
-    "gdp", "growth", "strain", "reserves", "lost_trade", "transfer_relief", "regime_income",
-    "payroll_income", "forces_home", "queued", "in_transit", "deployed", "front", "killed",
-    "wounded", "casualties",
-    "munitions", "readiness", "effectiveness", "stability", "resolve", "credibility",
-    "escalation_points", "drawn_in",
-)
-RECORDED_WORLD_VARS = (
-    "escalation_rung", "escalation_level", "escalation_score", "heat", "wider_war_risk",
-    "civilian_casualties", "displaced", "humanitarian_toll", "n_drawn_in", "sanctions_in_force",
-)
-RECORDED_THEATRE_VARS = ("front_pressure", "intensity", "ceasefire")
+# What the per-turn frame records, in order: the table of variables' ``recorded`` rows.
+RECORDED_ACTOR_VARS = RECORDED["actor"]
+RECORDED_WORLD_VARS = RECORDED["world"]
+RECORDED_THEATRE_VARS = RECORDED["theatre"]
 FRAME_COLUMNS = ["turn", "date", "actor", "variable", "value"]
 INITIAL_BELIEF_SD = 0.2  # the status quo at the start is known with confidence
 

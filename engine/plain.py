@@ -30,7 +30,7 @@ from engine.causal import INJECT, MOVE, RANDOM, LogEntry
 from engine.ladder import RUNG_NAMES, TOP_RUNG
 from engine.moves import CATALOGUE, Category, Move, make_move
 from engine.state import possessive
-from engine.variables import belief_estimate, confidence_label
+from engine.variables import VARIABLES, belief_estimate, confidence_label, show
 
 # --- glossary ------------------------------------------------------------------------------------
 
@@ -124,39 +124,6 @@ def glossary_markdown() -> str:
 
 # --- labels --------------------------------------------------------------------------------------
 
-# variable -> (plain label, how to show its values). Kinds: share (0..1, two decimals), rung
-# (one decimal), count (whole numbers), bn (billions of USD a year), pct (% a year), points,
-# bool, belief (an estimate with a confidence label), count_of (a list: how many are in force).
-VAR_LABELS: dict[str, tuple[str, str]] = {
-    "escalation_level": ("escalation level (rung on Kahn's ladder)", "rung"),
-    "escalation_score": ("escalation score (points a turn)", "points"),
-    "heat": ("escalation heat", "points"),
-    "wider_war_risk": ("risk of a wider war", "share"),
-    "sanctions": ("number of sanctions packages in force", "count_of"),
-    "transfers": ("number of standing transfers", "count_of"),
-    "public_beliefs": ("estimate", "belief"),
-    "beliefs": ("estimate", "belief"),
-    "strain": ("economic strain", "share"),
-    "growth": ("economic growth (% a year)", "pct"),
-    "lost_trade": ("trade lost to sanctions (bn USD a year)", "bn"),
-    "transfer_relief": ("net help from others: received minus paid (bn USD a year)", "bn"),
-    "stability": ("stability", "share"),
-    "credibility": ("credibility", "share"),
-    "resolve": ("resolve", "share"),
-    "forces_home": ("troops at home", "count"),
-    "queued": ("troops waiting to leave", "count"),
-    "in_transit": ("troops on the way", "count"),
-    "deployed": ("troops deployed abroad or at the front", "count"),
-    "killed": ("soldiers killed", "count"),
-    "wounded": ("soldiers wounded", "count"),
-    "munitions": ("artillery shells in stock", "count"),
-    "drawn_in": ("part of the fighting", "bool"),
-    "front_pressure": ("front-line pressure (positive favours the first side)", "signed"),
-    "ceasefire": ("ceasefire in force", "bool"),
-    "civilian_casualties": ("number of civilian casualties", "count"),
-    "displaced": ("number of people displaced", "count"),
-}
-
 # What a rule's name means in plain words.
 RULE_LABELS = {
     "economy": "the economy",
@@ -169,24 +136,6 @@ RULE_LABELS = {
     "attrition": "losses in combat (partly chance)",
     "accident": "an accident or misread signal (chance)",
 }
-
-
-def _fmt(kind: str, value) -> str:
-    """A value as the sentences show it. Tests parse these back, so keep them plain."""
-    if kind == "bool":
-        return "yes" if value else "no"
-    if kind == "count_of":
-        return str(len(value))
-    value = float(value)
-    if kind == "share":
-        return f"{value:.2f}"
-    if kind in ("rung", "points", "pct", "bn"):
-        return f"{value:,.1f}"
-    if kind == "signed":
-        return f"{value:+.2f}"
-    if kind == "count":
-        return f"{round(value):,}"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.2f}"
 
 
 def percent(share: float) -> str:
@@ -319,12 +268,14 @@ def explanations(model, turn: int, variable: str | None = None,
             continue
         if target is not None and e.target != target:
             continue
-        if variable is None and e.var not in VAR_LABELS:
+        if variable is None and not (e.var in VARIABLES and VARIABLES[e.var].explained):
             continue
         chains[(e.target, e.var)].append(e)
     out: list[Explanation] = []
     for (tgt, var), chain in chains.items():
-        label, kind = VAR_LABELS.get(var, (var.replace("_", " "), "number"))
+        row = VARIABLES.get(var)
+        label = row.words if row is not None else var.replace("_", " ")
+        kind = row.format if row is not None else ""
         if kind == "belief":
             # One explanation per estimate: first value before, last value after, and the
             # causes of the entries that moved that estimate.
@@ -351,7 +302,7 @@ def explanations(model, turn: int, variable: str | None = None,
             subject = f"the {label} on the {owner}"
         else:
             subject = f"{possessive(owner)} {label}"
-        before, after = _fmt(kind, chain[0].before), _fmt(kind, chain[-1].after)
+        before, after = show(var, chain[0].before), show(var, chain[-1].after)
         direction = ("changed" if kind == "bool" and before != after else
                      _direction(before, after, *_numeric(kind, chain[0].before,
                                                          chain[-1].after)))

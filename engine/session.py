@@ -41,7 +41,7 @@ from engine.exercise_file import (
     check_structure,
     parse_json,
 )
-from engine.explain import SUMMARY_FIGURES, show_value
+from engine.explain import figure_label
 from engine.futures import Futures, engine_policy, run_futures, snapshot
 from engine.loader import ScenarioError, check_references, parse_scenario
 from engine.model import BrinkModel
@@ -49,6 +49,7 @@ from engine.moves import CATALOGUE, MoveSpec, MoveType, make_move, may_use, vali
 from engine.policies import HumanPolicy, Policy
 from engine.provenance import engine_fingerprint, short
 from engine.scenario import Inject, Scenario
+from engine.variables import show
 
 HUMAN, ENGINE = "human", "engine"
 MODEL_KINDS = ("moves", "inject", "inject_decision", "adjudicate")  # actions the replay reads
@@ -690,18 +691,17 @@ def _difference(turn: int, then: dict, now: dict, model: BrinkModel) -> str:
                           and abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)))
 
     parts = []
-    for key, label in (("escalation_level", "escalation level"),
-                       ("wider_war_risk", "risk of a wider war")):
+    for key in ("escalation_level", "wider_war_risk"):
         if key in then and not same(then[key], now[key]):
-            parts.append(f"{label} {show_value(key, then[key])} then, "
-                         f"{show_value(key, now[key])} now")
+            parts.append(f"{figure_label(key)} {show(key, then[key])} then, "
+                         f"{show(key, now[key])} now")
     for actor, figures in then.get("actors", {}).items():
         for key, value in figures.items():
             current = now["actors"].get(actor, {}).get(key)
             if current is not None and not same(value, current):
                 parts.append(f"{model.state.possessive_of(actor)} "
-                             f"{SUMMARY_FIGURES.get(key, key)} {show_value(key, value)} then, "
-                             f"{show_value(key, current)} now")
+                             f"{figure_label(key)} {show(key, value)} then, "
+                             f"{show(key, current)} now")
     if not parts:
         return ""
     shown = "; ".join(parts[:3]) + (f"; and {len(parts) - 3} more" if len(parts) > 3 else "")

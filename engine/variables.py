@@ -15,49 +15,260 @@ Paths:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-ACTOR_VARS = (
-    "gdp", "growth", "trend_growth", "reserves", "strain", "lost_trade", "transfer_relief",
-    "regime_income", "payroll_income",
-    "forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded", "casualties",
-    "troops_abroad", "mobilised", "munitions", "munitions_production", "readiness",
-    "effectiveness", "stability", "resolve", "credibility", "repression", "intel_quality",
-    "concealment", "escalation_points", "drawn_in", "sanctions_against", "sanctions_imposed",
+
+@dataclass(frozen=True)
+class Variable:
+    """One row of the table of variables: everything Brink says about a variable, in one place.
+
+    ``owner``: actor, world or theatre. ``label``: the analyst's words (the "why?", reports,
+    run summaries, chart titles); ``plain``: the classroom's. ``unit``: what a value is counted
+    in (``axis``: the short y-axis title, the unit unless given). ``format``: how every view
+    writes a value (``show``). ``range``: the values it can take, where bounded (an inject's
+    effect is clipped to it, and an effect that cannot be meant is refused). ``recorded``: a row
+    per turn in the per-turn frame, in this table's order. ``chart``: the chart group it is drawn
+    in. ``path``: named in doctrine conditions, inject effects and outcomes as ``<owner>.<name>``
+    (the standing orders and estimates the causal log also reports are not). ``writable``: an
+    inject may change it; ``public``: other actors see it without intelligence; ``computed``:
+    derived from the world, never stored on the actor. ``explained``: the classroom's "why?"
+    tells it by default; ``headline``: its place in the facilitator's "why?"; ``futures``: kept
+    for every turn of every Monte Carlo future.
+    """
+
+    name: str
+    owner: str
+    label: str
+    plain: str = ""
+    unit: str = ""
+    format: str = ".3g"
+    range: tuple[float, float] | None = None
+    recorded: bool = False
+    chart: str = ""
+    axis: str = ""
+    path: bool = True
+    writable: bool = False
+    public: bool = False
+    computed: bool = False
+    explained: bool = False
+    headline: int | None = None
+    futures: bool = False
+
+    @property
+    def words(self) -> str:
+        """The classroom's label, else the analyst's."""
+        return self.plain or self.label
+
+
+SHARE = (0.0, 1.0)
+V = Variable
+# The rows are in the order the per-turn frame records them (world, then each actor, then each
+# theatre, in that order within each owner).
+TABLE: tuple[Variable, ...] = (
+    # --- the world ---
+    V("escalation_rung", "world", "escalation rung", "escalation rung on Kahn's ladder",
+      unit="rung", format="count", recorded=True, chart="escalation", futures=True),
+    V("escalation_level", "world", "escalation level",
+      "escalation level (rung on Kahn's ladder)", unit="rung", format=".2f", range=(0.0, 44.0),
+      recorded=True, chart="escalation", writable=True, explained=True, headline=1,
+      futures=True),
+    V("escalation_score", "world", "escalation score", "escalation score (points a turn)",
+      unit="points", format=".1f", recorded=True, chart="escalation", explained=True,
+      headline=2),
+    V("heat", "world", "escalation heat", "escalation heat", unit="points", format=".1f",
+      recorded=True, writable=True, explained=True),
+    V("wider_war_risk", "world", "risk of a wider war", "risk of a wider war", unit="risk",
+      format="percent", range=SHARE, recorded=True, chart="escalation", explained=True,
+      headline=3, futures=True),
+    V("civilian_casualties", "world", "civilian casualties", "number of civilian casualties",
+      unit="people", format="count", recorded=True, chart="humanitarian", writable=True,
+      explained=True),
+    V("displaced", "world", "people displaced", "number of people displaced", unit="people",
+      format="count", recorded=True, chart="humanitarian", writable=True, explained=True),
+    V("humanitarian_toll", "world",
+      "humanitarian toll (military and civilian casualties and the displaced)",
+      "humanitarian toll", unit="people", format="count", recorded=True, chart="humanitarian",
+      computed=True, futures=True),
+    V("n_drawn_in", "world", "actors drawn into the conflict", unit="actors", format="count",
+      recorded=True, computed=True),
+    V("sanctions_in_force", "world", "sanctions packages in force", unit="packages",
+      format="count", recorded=True, computed=True),
+    V("sanctions", "world", "sanctions in force", "number of sanctions packages in force",
+      format="count_of", path=False, explained=True, headline=4),
+    V("transfers", "world", "standing transfers", "number of standing transfers",
+      format="count_of", path=False, explained=True, headline=5),
+    V("public_beliefs", "world", "public estimates", "estimate", format="belief", path=False,
+      explained=True, headline=18),
+    # --- each actor ---
+    V("gdp", "actor", "GDP (bn USD a year)", "the size of the economy (bn USD a year)",
+      unit="bn USD a year", format=",.1f", recorded=True, chart="economy", writable=True,
+      public=True),
+    V("growth", "actor", "growth (%/yr)", "economic growth (% a year)", unit="% a year",
+      format="+.2f", recorded=True, chart="economy", public=True, explained=True, headline=7),
+    V("trend_growth", "actor", "trend growth (%/yr)", "growth without the war (% a year)",
+      unit="% a year", format="+.2f", writable=True, public=True),
+    V("strain", "actor", "economic strain", "economic strain", unit="0-1", axis="strain (0-1)",
+      format=".3f", range=SHARE, recorded=True, chart="economy", writable=True, public=True,
+      explained=True, headline=6, futures=True),
+    V("reserves", "actor", "reserves (bn USD)", unit="bn USD", format=",.1f", recorded=True,
+      chart="economy", writable=True),
+    V("lost_trade", "actor", "trade lost to sanctions (bn USD a year)",
+      "trade lost to sanctions (bn USD a year)", unit="bn USD a year", format=",.1f",
+      recorded=True, chart="economy", explained=True),
+    V("transfer_relief", "actor", "net help from others (bn USD a year)",
+      "net help from others: received minus paid (bn USD a year)", unit="bn USD a year",
+      format=",.1f", recorded=True, chart="economy", explained=True),
+    V("regime_income", "actor", "hard currency the regime captures (bn USD a year)",
+      unit="bn USD a year", format=",.1f", recorded=True, chart="economy"),
+    V("payroll_income", "actor", "troop pay received (bn USD a year)", unit="bn USD a year",
+      format=",.1f", recorded=True, chart="economy"),
+    V("forces_home", "actor", "troops at home", "troops at home", unit="troops",
+      format="count", recorded=True, chart="forces", writable=True, explained=True,
+      headline=9),
+    V("queued", "actor", "troops waiting for transport", "troops waiting to leave",
+      unit="troops", format="count", recorded=True, chart="forces", explained=True,
+      headline=10),
+    V("in_transit", "actor", "troops in transit", "troops on the way", unit="troops",
+      format="count", recorded=True, chart="forces", explained=True, headline=11),
+    V("deployed", "actor", "troops deployed", "troops deployed abroad or at the front",
+      unit="troops", format="count", recorded=True, chart="forces", explained=True,
+      headline=12),
+    V("front", "actor", "troops at the front", unit="troops", format="count", recorded=True,
+      chart="forces"),
+    V("killed", "actor", "soldiers killed", "soldiers killed", unit="troops", format="count",
+      recorded=True, chart="forces", explained=True, headline=14),
+    V("wounded", "actor", "soldiers wounded", "soldiers wounded", unit="troops",
+      format="count", recorded=True, chart="forces", explained=True, headline=15),
+    V("casualties", "actor", "military casualties", unit="killed and wounded", format="count",
+      recorded=True, chart="forces", futures=True),
+    V("troops_abroad", "actor", "troops abroad", unit="troops", format="count", chart="forces",
+      futures=True),
+    V("mobilised", "actor", "troops mobilised", unit="troops", format="count"),
+    V("munitions", "actor", "artillery shells in stock", "artillery shells in stock",
+      unit="shells", format="count", recorded=True, chart="forces", writable=True,
+      explained=True, headline=13),
+    V("munitions_production", "actor", "shells produced a turn", unit="shells a turn",
+      format="count", writable=True),
+    V("readiness", "actor", "readiness", unit="0-1", format=".2f", range=SHARE, recorded=True,
+      chart="forces", writable=True),
+    V("effectiveness", "actor", "combat effectiveness", unit="1 = the theatre's norm",
+      format=".2f", recorded=True, chart="forces", writable=True),
+    V("stability", "actor", "stability", "stability", unit="0-1", format=".3f", range=SHARE,
+      recorded=True, chart="politics", writable=True, public=True, explained=True,
+      headline=8, futures=True),
+    V("resolve", "actor", "resolve", "resolve", unit="0-1", format=".2f", range=SHARE,
+      recorded=True, chart="politics", writable=True, public=True, explained=True),
+    V("credibility", "actor", "credibility", "credibility", unit="0-1", format=".2f",
+      range=SHARE, recorded=True, chart="politics", writable=True, public=True,
+      explained=True),
+    V("repression", "actor", "repression capacity", unit="0-1", format=".2f", range=SHARE,
+      writable=True),
+    V("intel_quality", "actor", "intelligence quality", unit="0-1", format=".2f", range=SHARE,
+      writable=True),
+    V("concealment", "actor", "concealment", unit="0-1", format=".2f", range=SHARE,
+      writable=True),
+    V("escalation_points", "actor", "escalation points this turn", unit="points",
+      format=".1f", recorded=True, chart="escalation", public=True),
+    V("drawn_in", "actor", "drawn into the conflict", "part of the fighting", format="bool",
+      recorded=True, public=True, explained=True, headline=16),
+    V("sanctions_against", "actor", "sanctions packages against it", unit="packages",
+      format="count", public=True, computed=True),
+    V("sanctions_imposed", "actor", "sanctions packages it imposes", unit="packages",
+      format="count", public=True, computed=True),
+    V("beliefs", "actor", "estimates", "estimate", format="belief", path=False,
+      explained=True),
+    # --- each theatre ---
+    V("front_pressure", "theatre", "front-line pressure",
+      "front-line pressure (positive favours the first side)", unit="-1 to 1",
+      format="+.2f", range=(-1.0, 1.0), recorded=True, chart="front", writable=True,
+      explained=True, headline=17),
+    V("intensity", "theatre", "intensity of the fighting", unit="0-1", format=".2f",
+      recorded=True, chart="front"),
+    V("base_intensity", "theatre", "intensity without new orders", unit="0-1", format=".2f",
+      range=SHARE, writable=True),
+    V("ceasefire", "theatre", "ceasefire in force", "ceasefire in force", format="bool",
+      recorded=True, chart="front", writable=True, explained=True),
 )
-COMPUTED_ACTOR_VARS = ("sanctions_against", "sanctions_imposed")  # read from the world
+del V
+
+VARIABLES: dict[str, Variable] = {v.name: v for v in TABLE}
+
+
+def _names(owner: str, **flags) -> tuple[str, ...]:
+    return tuple(v.name for v in TABLE if v.owner == owner and v.path
+                 and all(getattr(v, k) == want for k, want in flags.items()))
+
+
+# The vocabulary of paths (doctrine conditions, inject effects, outcomes), read off the table.
+ACTOR_VARS = _names("actor")
+COMPUTED_ACTOR_VARS = _names("actor", computed=True)  # read from the world
 BELIEF_HEADS = ("belief", "belief_sd", "confidence")
-# Variables an inject may change. Troop stocks other than forces_home would break conservation;
-# forces_home changes are booked as mobilisation (see engine/model.py).
-WRITABLE_ACTOR_VARS = (
-    "gdp", "trend_growth", "reserves", "strain", "forces_home", "munitions",
-    "munitions_production", "readiness", "effectiveness", "stability", "resolve", "credibility",
-    "repression", "intel_quality", "concealment",
-)
-WORLD_VARS = (
-    "escalation_rung", "escalation_level", "escalation_score", "heat", "wider_war_risk",
-    "civilian_casualties", "displaced", "humanitarian_toll", "n_drawn_in", "sanctions_in_force",
-)
-WRITABLE_WORLD_VARS = ("escalation_level", "heat", "civilian_casualties", "displaced")
-THEATRE_VARS = ("front_pressure", "intensity", "base_intensity", "ceasefire")
-# The range of each writable variable that has one. An inject's effect is clipped to it
-# (engine/model.py), and an effect that cannot be meant - a "set" outside the range, an "add"
-# larger than the whole range, a negative "mul" - is refused when a scenario or an ad-hoc
-# inject is checked (``effect_problem``): "stability add -5" is a typo for -0.5.
-RANGES: dict[str, tuple[float, float]] = {
-    **dict.fromkeys(("strain", "stability", "resolve", "credibility", "readiness", "repression",
-                     "intel_quality", "concealment", "base_intensity"), (0.0, 1.0)),
-    "front_pressure": (-1.0, 1.0),
-    "escalation_level": (0.0, 44.0),
-}
-WRITABLE_THEATRE_VARS = ("front_pressure", "base_intensity", "ceasefire")
-BELIEF_QUANTITIES = ("troops_abroad",)
+# Troop stocks other than forces_home would break conservation; forces_home changes are booked
+# as mobilisation (see engine/model.py).
+WRITABLE_ACTOR_VARS = _names("actor", writable=True)
+WORLD_VARS = _names("world")
+WRITABLE_WORLD_VARS = _names("world", writable=True)
+THEATRE_VARS = _names("theatre")
+WRITABLE_THEATRE_VARS = _names("theatre", writable=True)
 # What one actor can see of another without intelligence. Everything else about another actor
 # (troops, munitions, transfers, reserves) must be read through belief.<actor>.<quantity>.
-PUBLIC_ACTOR_VARS = (
-    "gdp", "growth", "trend_growth", "strain", "stability", "resolve", "credibility",
-    "drawn_in", "escalation_points", "sanctions_against", "sanctions_imposed",
-)
+PUBLIC_ACTOR_VARS = _names("actor", public=True)
+RECORDED = {owner: tuple(v.name for v in TABLE if v.owner == owner and v.recorded)
+            for owner in ("actor", "world", "theatre")}
+FUTURES = {owner: tuple(v.name for v in TABLE if v.owner == owner and v.futures)
+           for owner in ("actor", "world")}
+HEADLINES = tuple(sorted((v for v in TABLE if v.headline is not None),
+                         key=lambda v: v.headline))
+# An inject's effect is clipped to the range (engine/model.py), and an effect that cannot be
+# meant - a "set" outside the range, an "add" larger than the whole range, a negative "mul" - is
+# refused when a scenario or an ad-hoc inject is checked (``effect_problem``): "stability add
+# -5" is a typo for -0.5.
+RANGES: dict[str, tuple[float, float]] = {v.name: v.range for v in TABLE
+                                          if v.writable and v.range is not None}
+BELIEF_QUANTITIES = ("troops_abroad",)
 CONFIDENCE_ORDER = ("unverified", "probable", "confirmed")
+
+
+def show(name: str, value) -> str:
+    """A value of variable ``name`` as every view writes it (the table's ``format``): the
+    "why?" of both registers, the app's tables, the replay check. Unknown names and values that
+    are not numbers are written plainly."""
+    var = VARIABLES.get(name)
+    fmt = var.format if var is not None else ".3g"
+    if isinstance(value, bool) or fmt == "bool":
+        return "yes" if value else "no"
+    if fmt == "count_of":
+        return str(len(value))
+    if not isinstance(value, int | float):
+        return str(value)
+    if fmt == "count":
+        return f"{round(value):,}"
+    if fmt == "percent":
+        return f"{value:.1%}"
+    if fmt == ".3g":
+        return f"{round(value):,}" if abs(value) >= 100 or float(value).is_integer() \
+            else f"{value:.3g}"
+    return format(value, fmt)
+
+
+D3_COUNT = ",~f"  # whole numbers with thousands separators (d3's "~s" prints "0k" at zero)
+
+
+def d3_format(name: str) -> str | None:
+    """The chart axis number format (d3) for variable ``name``: thousands separators for
+    counts, per cent for shares shown as per cent, Vega-Lite's default otherwise."""
+    var = VARIABLES.get(name)
+    if var is None:
+        return None
+    return {"count": D3_COUNT, "percent": ".1~%"}.get(var.format)
+
+
+def axis_title(name: str) -> str:
+    """The short y-axis title of a chart of ``name``: the row's ``axis``, else its unit."""
+    var = VARIABLES.get(name)
+    if var is None:
+        return name.replace("_", " ")
+    return var.axis or var.unit or var.label
 
 
 def effect_problem(var: str, op: str, value: float) -> str | None:

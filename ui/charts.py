@@ -22,6 +22,8 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
+from engine.variables import D3_COUNT, axis_title, d3_format
+
 WIDTH = 560
 HEIGHT = 240
 FAN_HEIGHT = 280
@@ -37,26 +39,12 @@ PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#72b7b2", "#9d755d", "#f
 # and true number) start from colours the first actors do not take, so that a "score" line
 # does not look like the actor beside it in the strain chart.
 OTHER_PALETTE = ("#3a3a3a", "#e45756", "#72b7b2", "#9d755d")
-COUNT = ",~f"  # whole numbers with thousands separators (d3's "~s" prints "0k" at zero)
+COUNT = D3_COUNT
 MAX_TICKS = 13  # at most about this many labels on a whole-number axis
 
 # What the red line, the dashed line and the bands of a fan chart are (shown under fan charts).
 FAN_KEY = ("Red line: the exercise so far. Dashed line: the median future. Dark band: the "
            "middle 50% of the futures; light band: the middle 90%.")
-
-# Variable -> (short y-axis title, d3 number format or None): the chart title names the subject.
-AXES: dict[str, tuple[str, str | None]] = {
-    "escalation_level": ("rung", None),
-    "escalation_score": ("points", None),
-    "wider_war_risk": ("risk", ".1~%"),
-    "humanitarian_toll": ("people", COUNT),
-    "strain": ("strain (0-1)", None),
-    "troops_abroad": ("troops", COUNT),
-    "casualties": ("killed and wounded", COUNT),
-    "lost_trade": ("bn USD a year", None),
-    "transfer_relief": ("bn USD a year", None),
-}
-
 
 def keyed_colours(labels: Iterable[str]) -> dict[str, str]:
     """A colour for each label by its place in ``labels`` (actors in scenario order, branches
@@ -66,8 +54,9 @@ def keyed_colours(labels: Iterable[str]) -> dict[str, str]:
 
 
 def axis_for(variable: str) -> tuple[str, str | None]:
-    """The short y-axis title and number format for a variable of the tidy frame."""
-    return AXES.get(variable, (variable.replace("_", " "), None))
+    """The short y-axis title and number format for a variable of the tidy frame, from the
+    table of variables (engine/variables.py)."""
+    return axis_title(variable), d3_format(variable)
 
 
 def whole_axis(numbers: Iterable) -> alt.Axis:

@@ -29,9 +29,9 @@ from engine.moves import (
     MoveType,
     ParamSpec,
 )
-from engine.plain import VAR_LABELS
 from engine.scenario import Scenario
 from engine.state import source_name
+from engine.variables import VARIABLES, show
 from ui.charts import keyed_colours
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -442,10 +442,15 @@ def source_id(text: str, names: dict[str, str], known: tuple[str, ...] = ()) -> 
 
 
 def var_label(var: str) -> str:
-    """A state variable as people read it ("forces_home" -> "Troops at home"): its label in
-    engine.plain.VAR_LABELS, else its id with spaces."""
-    label = VAR_LABELS.get(var, (var.replace("_", " "), ""))[0]
+    """A state variable as people read it ("forces_home" -> "Troops at home"): its words in
+    the table of variables (engine/variables.py), else its id with spaces."""
+    label = _words(var)
     return label[:1].upper() + label[1:]
+
+
+def _words(var: str) -> str:
+    row = VARIABLES.get(var)
+    return row.words if row is not None else var.replace("_", " ")
 
 
 def effect_text(effect: dict, names: dict[str, str]) -> str:
@@ -458,7 +463,7 @@ def effect_text(effect: dict, names: dict[str, str]) -> str:
         who = target.split(":", 1)[1].replace("_", " ")
     else:
         who = names.get(target, target.replace("_", " "))
-    what = VAR_LABELS.get(effect["var"], (effect["var"].replace("_", " "), ""))[0]
+    what = _words(effect["var"])
     value = float(effect["value"])
     shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.4g}"
     change = {"set": f"set to {shown}", "add": f"{value:+,.4g}" if not value.is_integer()
@@ -528,14 +533,10 @@ def levers_text(levers: dict, scenario: Scenario | None = None) -> str:
                      for k, v in levers.items())
 
 
-HEADLINE_FIGURES = {
-    "escalation rung": ("world", "escalation_rung"),
-    "escalation score": ("world", "escalation_score"),
-    "risk of a wider war": ("world", "wider_war_risk"),
-    "humanitarian toll": ("world", "humanitarian_toll"),
-    "sanctions in force": ("world", "sanctions_in_force"),
-    "actors drawn in": ("world", "n_drawn_in"),
-}
+# What the branch comparison shows: these world figures, then these figures of each actor.
+COMPARED_WORLD = ("escalation_rung", "escalation_score", "wider_war_risk", "humanitarian_toll",
+                  "sanctions_in_force", "n_drawn_in")
+COMPARED_ACTOR = ("strain", "casualties")
 
 
 def common_turn(ex, branches: list[int]) -> int:
@@ -553,13 +554,18 @@ def branch_comparison(ex, branches: list[int], turn: int | None = None) -> pd.Da
         frame = model.frame()
         at = frame[frame["turn"] == turn].set_index(["actor", "variable"])["value"]
         values = {"turns played": float(model.state.turn)}
-        for label, key in HEADLINE_FIGURES.items():
-            values[label] = float(at[key])
+        shown = {"turns played": "turns"}
+        for var in COMPARED_WORLD:
+            values[VARIABLES[var].label] = float(at[("world", var)])
+            shown[VARIABLES[var].label] = var
         for a in model.state.actors.values():
-            values[f"{a.name}: strain"] = float(at[(a.id, "strain")])
-            values[f"{a.name}: casualties"] = float(at[(a.id, "casualties")])
+            for var in COMPARED_ACTOR:
+                values[f"{a.name}: {VARIABLES[var].label}"] = float(at[(a.id, var)])
+                shown[f"{a.name}: {VARIABLES[var].label}"] = var
         columns[ex.branches[b].name] = values
-    return pd.DataFrame(columns)
+    table = pd.DataFrame(columns)
+    table.attrs["variables"] = shown  # each row's variable, for its format (comparison_text)
+    return table
 
 
 def comparison_note(ex, branches: list[int]) -> str:
@@ -573,18 +579,15 @@ def comparison_note(ex, branches: list[int]) -> str:
 
 
 def comparison_text(table: pd.DataFrame) -> pd.DataFrame:
-    """``branch_comparison`` as people read it, each row in its own format: whole numbers with
-    thousands separators, the risk in per cent, score and strain with their decimals."""
-    def fmt(label: str, value: float) -> str:
-        if label == "risk of a wider war":
-            return f"{value:.1%}"
-        if label == "escalation score":
-            return f"{value:.1f}"
-        if label.endswith(": strain"):
-            return f"{value:.3f}"
-        return f"{value:,.0f}"
+    """``branch_comparison`` as people read it, each row in its variable's format (the table
+    of variables: counts with thousands separators, the risk in per cent, ...)."""
+    shown = table.attrs.get("variables", {})
 
-    return pd.DataFrame({c: [fmt(str(label), v) for label, v in table[c].items()]
+    def fmt(label, value: float) -> str:
+        var = shown.get(label, "")
+        return show(var, value) if var in VARIABLES else f"{value:,.0f}"
+
+    return pd.DataFrame({c: [fmt(label, v) for label, v in table[c].items()]
                          for c in table.columns}, index=table.index)
 
 

@@ -30,6 +30,7 @@ from analysis.report import (
     ranking,
     with_interval,
 )
+from engine.variables import VARIABLES
 
 SECTIONS = ("Summary", "Batch", "Outcome probabilities", "Over time", "Policy comparison",
             "Sensitivity", "Scenario discovery", "Convergence")
@@ -363,7 +364,7 @@ def test_markdown_report_names_everything_in_words(nk_batch, tmp_path):
     assert f"**By {lever} (probability and 95% interval)**" in text
     assert f"**{lever}: options ranked, lowest first**" in text
     assert "| median peak escalation level |" in text
-    assert "| median humanitarian toll (civilian casualties and displaced) |" in text
+    assert f"| median {VARIABLES['humanitarian_toll'].label} |" in text
     assert "| P(Public estimate above 30,000) |" in _section(text, "Policy comparison")
     assert "| peak escalation level | " in _section(text, "Sensitivity")
     assert "Peak escalation level depends most on " in _section(text, "Summary")

@@ -19,7 +19,6 @@ from engine.model import BrinkModel
 from engine.plain import (
     CAPTION_KINDS,
     GLOSSARY,
-    VAR_LABELS,
     available_choices,
     chart_caption,
     choice_move,
@@ -29,7 +28,7 @@ from engine.plain import (
     questions_for,
 )
 from engine.policies import HumanPolicy
-from engine.variables import belief_estimate
+from engine.variables import TABLE, belief_estimate
 from tests.conftest import DEFAULT_SCENARIO, ROOT
 from tests.lessons.test_lessons import LESSONS, lesson, played
 
@@ -40,11 +39,15 @@ HEADLINE = re.compile(r" (rose|fell|changed) from (?:about )?(\S+) to (?:about )
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "").rstrip("."))
+    text = text.replace(",", "").rstrip(".")
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
 
 
 def _decimals(text: str) -> int:
-    return len(text.split(".")[1]) if "." in text else 0
+    """Decimals of the number as a plain number (a per cent has two more)."""
+    text = text.rstrip(".")
+    per_cent = 2 if text.endswith("%") else 0
+    return per_cent + (len(text.rstrip("%").split(".")[1]) if "." in text else 0)
 
 
 def _raw(ex, entry: LogEntry, which: str) -> float:
@@ -111,7 +114,7 @@ def test_why_for_one_actor_and_variable():
     sentences = plain_why(model, 5, "strain", "russia")
     before, after = float(strain["before"].iloc[0]), float(strain["after"].iloc[-1])
     assert after > before
-    assert sentences[0] == (f"Russia's economic strain rose from {before:.2f} to {after:.2f} "
+    assert sentences[0] == (f"Russia's economic strain rose from {before:.3f} to {after:.3f} "
                             "in turn 5.")
     assert all(s.startswith("Because") for s in sentences[1:])
     assert plain_why(model, 5, "strain", "narnia") == []
@@ -133,12 +136,14 @@ def test_why_labels_an_estimate_with_its_confidence():
                for s in heads)
 
 
-def test_every_plain_label_is_a_variable_the_log_uses():
-    """A label for a variable nobody writes would never be shown: catch typos."""
+def test_every_explained_variable_is_one_the_log_uses():
+    """A variable the classroom "why?" tells by default that nobody writes would never be
+    shown: catch typos in the table of variables."""
     written = set()
     for path in LESSONS:
         written |= set(played(path.name, 1).log_frame()["var"])
-    assert set(VAR_LABELS) - written <= {"transfers", "drawn_in", "beliefs", "resolve",
+    explained = {v.name for v in TABLE if v.explained}
+    assert explained - written <= {"transfers", "drawn_in", "beliefs", "resolve",
                                           "civilian_casualties", "displaced", "ceasefire",
                                           "credibility", "killed", "wounded", "in_transit",
                                           "forces_home", "deployed", "front_pressure"}

@@ -19,6 +19,7 @@ from engine.loader import load_scenario
 from engine.model import BrinkModel
 from engine.moves import CATALOGUE, MoveType
 from engine.session import Exercise, ExerciseStore
+from engine.variables import VARIABLES
 from tests.apptest import new_app, ok, texts
 from tests.ui.apptest_helpers import open_exercise as _open
 from ui import charts, core
@@ -28,6 +29,7 @@ DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
 TEXT = DEFAULT.read_text(encoding="utf-8")
 NK = "north_korea"
 WEST = "The West (US, EU, UK, ROK, Japan)"
+TOLL = VARIABLES["humanitarian_toll"].label  # a row of the branch comparison
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -298,7 +300,7 @@ def test_compare_default_includes_the_current_branch_and_its_line(db):
     assert list(table.columns) == ["Main line", "Third", "Fourth"]
     # formatted as on the dashboard: per cent for the risk, thousands separators for the toll
     assert all(re.fullmatch(r"\d+\.\d%", v) for v in table.loc["risk of a wider war"])
-    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", v) for v in table.loc["humanitarian toll"])
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*", v) for v in table.loc[TOLL])
 
 
 # --- 8. wording and formatting -------------------------------------------------------------------
@@ -521,13 +523,14 @@ def test_branches_are_compared_at_the_latest_turn_they_all_reached(db):
     for b, column in ((1, "Main line"), (2, "Second")):
         frame = ex.model(b).frame()
         toll = frame[(frame["turn"] == 2) & (frame["variable"] == "humanitarian_toll")]
-        assert table.loc["humanitarian toll", column] == f"{toll['value'].iloc[0]:,.0f}"
+        assert table.loc[TOLL, column] == f"{toll['value'].iloc[0]:,.0f}"
         strain = frame[(frame["turn"] == 2) & (frame["actor"] == "russia")
                        & (frame["variable"] == "strain")]
-        assert table.loc["Russia: strain", column] == f"{strain['value'].iloc[0]:.3f}"
+        assert table.loc[f"Russia: {VARIABLES['strain'].label}", column] == \
+            f"{strain['value'].iloc[0]:.3f}"
     main = ex.model(1).frame()
     late = main[(main["turn"] == 3) & (main["variable"] == "humanitarian_toll")]["value"]
-    assert table.loc["humanitarian toll", "Main line"] != f"{late.iloc[0]:,.0f}"
+    assert table.loc[TOLL, "Main line"] != f"{late.iloc[0]:,.0f}"
 
 
 def test_the_report_compares_branches_at_a_common_turn_on_a_fitted_axis(db):
