@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.cli import UsageError
+from engine.safe_text import one_line
 
 FORMATS = ("html", "md")
 
@@ -105,8 +106,8 @@ def cmd_compare(args) -> int:
     a, b = load_batch(args.a), load_batch(args.b)
     table = compare_batches(a, b)
     first, second = labels(a, b)
-    print(f"A = {first} ({len(a.runs):,} runs), B = {second} ({len(b.runs):,} runs), "
-          f"scenario {a.title}")
+    print(f"A = {one_line(first)} ({len(a.runs):,} runs), B = {one_line(second)} "
+          f"({len(b.runs):,} runs), scenario {one_line(a.title)}")
     print(text_table(difference_table(table, column_label(a))))
     if args.out is not None or args.format is not None:
         out, fmt = output_path(Path.cwd(), args.out, args.format, "comparison")
