@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 from engine import moves as catalogue
 from engine.levers import lever_values, put, references, substitute
 from engine.parameters import PARAMETERS
+from engine.policies import POLICIES, PolicyRefs
 from engine.scenario import LIMITS, REST_OF_WORLD, Scenario
 from engine.variables import check_variable_path, effect_problem
 
@@ -52,7 +53,6 @@ _CHECKED_SCALARS = {  # scalars whose construction can fail after they match YAM
     "tag:yaml.org,2002:int": "a whole number",
     "tag:yaml.org,2002:float": "a number",
 }
-_POLICY_TAGS = {"scripted", "doctrine", "logit", "human"}
 
 
 @dataclass(frozen=True)
@@ -510,7 +510,7 @@ def _render_path(path) -> str:
 def _clean_loc(loc) -> tuple:
     """Drop pydantic's internal loc entries (union tags, validator names)."""
     return tuple(p for p in loc
-                 if not (isinstance(p, str) and (p in _POLICY_TAGS or "[" in p or "-" in p)))
+                 if not (isinstance(p, str) and (p in POLICIES or "[" in p or "-" in p)))
 
 
 def _line_for(path, lines) -> int | None:
@@ -679,47 +679,27 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
         actors, {a.id: {str(c) for c in a.capabilities} for a in s.actors}, theatres,
         {r.id for r in s.routes}, {r.id: r.actor for r in s.routes})
 
-    def check_order(path, actor, order):
+    def order_problems(path, actor, order) -> list[tuple[tuple, str]]:
         for name, value in order.params.items():  # check_static fails on nan and inf
             if isinstance(value, float) and not math.isfinite(value):
-                problems.append(((*path, name), f"'{name}' must be a finite number, got {value}"))
-                return
+                return [((*path, name), f"'{name}' must be a finite number, got {value}")]
         problem = catalogue.check_static(refs, actor, order.move, order.params)
         if problem:
             field, msg = problem
-            problems.append(((*path, field) if field not in ("", "actor") else path, msg))
+            return [((*path, field) if field not in ("", "actor") else path, msg)]
+        return []
 
-    for i, actor in enumerate(s.actors):
-        base = ("actors", i, "policy")
-        policy = actor.policy
-        if policy.kind == "scripted":
-            for k, turn in enumerate(policy.schedule):
-                for m, order in enumerate(turn.moves):
-                    check_order((*base, "schedule", k, "moves", m), actor.id, order)
-        elif policy.kind == "doctrine":
-            names: set[str] = set()
-            for k, rule in enumerate(policy.rules):
-                if rule.name in names:
-                    problems.append(((*base, "rules", k, "name"),
-                                     f"duplicate rule name '{rule.name}' (names tell 'once' "
-                                     "rules apart)"))
-                names.add(rule.name)
-                for c, cond in enumerate(rule.when):
-                    if cond.confidence and not cond.var.startswith("belief."):
-                        problems.append(((*base, "rules", k, "when", c, "confidence"),
-                                         "'confidence' applies only to belief.<actor>.<quantity>"
-                                         f" variables, not '{cond.var}'"))
-                    msg = check_variable_path(cond.var, actors, theatres, allow_self=True,
-                                              observer=actor.id)
-                    if msg:
-                        problems.append(((*base, "rules", k, "when", c, "var"), msg))
-                for m, order in enumerate(rule.then):
-                    check_order((*base, "rules", k, "then", m), actor.id, order)
-            for m, order in enumerate(policy.every_turn):
-                check_order((*base, "every_turn", m), actor.id, order)
-        elif policy.kind == "logit":
-            for m, order in enumerate(policy.candidates):
-                check_order((*base, "candidates", m), actor.id, order)
+    def check_order(path, actor, order):
+        problems.extend(order_problems(path, actor, order))
+
+    for i, actor in enumerate(s.actors):  # each policy class checks its own spec
+        policy_refs = PolicyRefs(
+            actor.id,
+            order=lambda path, order, a=actor.id: order_problems(path, a, order),
+            variable=lambda var, a=actor.id: check_variable_path(
+                var, actors, theatres, allow_self=True, observer=a))
+        for path, msg in POLICIES[actor.policy.kind].check(actor.policy, policy_refs):
+            problems.append((("actors", i, "policy", *path), msg))
     for i, inject in enumerate(s.injects):
         if inject.turn > s.clock.turns:
             problems.append((("injects", i, "turn"),

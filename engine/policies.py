@@ -1,6 +1,25 @@
 """Policies: how an actor chooses its moves each turn, from what it believes.
 
-One class per policy kind, registered in ``POLICIES`` with a classifier (after Axelrod):
+One class per policy kind, after Axelrod's strategies. A policy is declared once, by its class:
+
+    spec        the pydantic model of its YAML (``kind: <name>`` and its own fields); the
+                scenario schema's ``policy`` field is the union of the registered classes' specs
+                (``PolicySpec``), so the loader, ``brink schema`` and editors all read it here
+    kind        the YAML name, read from ``spec``'s ``kind``
+    classifier  what it is and what it reads (``Classifier``, below)
+    from_spec   its constructor from an actor's YAML (``build_policy`` looks the kind up)
+    check       its cross-reference checks at load time (its moves, its condition paths), with
+                the loader's own checkers handed in (``PolicyRefs``)
+    stand_in    for a policy whose moves come from outside the engine (a human team), the spec
+                of the policy the engine plays in its place ("What happens from here?")
+    reset, decide(obs, rng) -> list[Move]
+
+``POLICIES`` (kind -> class) is the registry; ``classified(...)`` filters it by classifier. A
+new policy is a new class added to ``POLICIES``: the schema, the loader, ``build_policy`` and
+the contract tests (tests/engine/test_policy_contract.py, run over every registered class) take
+it from there.
+
+The kinds:
     scripted  a move schedule from YAML (also used to replay a recorded move log)
     doctrine  condition -> move rules from YAML, plus moves made every turn
     logit     bounded-rational choice over candidate moves (McKelvey & Palfrey 1995):
@@ -13,7 +32,22 @@ One class per policy kind, registered in ``POLICIES`` with a classifier (after A
     human     moves supplied from outside, one turn at a time (tabletop app, tests)
 
 Policies see an ``Observation``: their own state, public world variables and their own beliefs.
-Reading another actor's hidden variables through it raises ``HiddenVariable``.
+Reading another actor's hidden variables through it raises ``HiddenVariable``: no policy ever
+reads another actor's hidden truth, whatever its classifier says. The classifier says which
+parts of what it may see a policy does read, and is a promise where it says no (the contract
+tests hold every policy to it):
+
+    stochastic      draws from the generator it is given (else it never touches it)
+    reads_state     reads its actor's own state, the world, the theatres or other actors'
+                    public variables through the Observation (else only ``obs.turn``)
+    reads_beliefs   reads its actor's beliefs: estimates of other actors' hidden quantities and
+                    their confidence labels. They are private to its actor (no other actor's
+                    policy can read them) but they are not the truth.
+    uses_utilities  reads its actor's ``utility`` weights from the scenario
+    memory_depth    how many of its own past turns can change a decision: 0 none, ``math.inf``
+                    unbounded (a doctrine rule that fires once remembers it for good)
+    external        its moves come from outside the engine (a human team); ``stand_in`` says
+                    what the engine plays instead
 """
 
 from __future__ import annotations
@@ -21,7 +55,11 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from typing import ClassVar, NamedTuple
+from dataclasses import dataclass, fields
+from functools import reduce
+from typing import Annotated, ClassVar, Literal, NamedTuple, get_args
+
+from pydantic import Field
 
 from engine.moves import (
     CATALOGUE,
@@ -32,6 +70,7 @@ from engine.moves import (
     may_use,
     validate,
 )
+from engine.spec_base import MoveOrder, Strict
 from engine.state import Belief, WorldState
 from engine.variables import (
     COMPUTED_ACTOR_VARS,
@@ -127,44 +166,167 @@ def _order_to_move(actor: str, order, source: str) -> Move:
     return make_move(actor, order.move, order.params, source=source)
 
 
-class Policy:
-    """Base class. Subclasses set ``name`` and ``classifier`` and implement ``decide``."""
+# --- what every policy declares -------------------------------------------------------------
 
-    name: ClassVar[str] = ""
-    classifier: ClassVar[dict] = {}
+
+@dataclass(frozen=True)
+class Classifier:
+    """What a policy is and what it reads (after Axelrod's classifier); see the module docstring.
+
+    A ``False`` (or a finite ``memory_depth``) is a promise the contract tests check; a ``True``
+    says the policy may do it (a doctrine reads beliefs only if a rule's condition names one).
+    """
+
+    stochastic: bool
+    reads_state: bool
+    reads_beliefs: bool
+    uses_utilities: bool
+    memory_depth: float  # 0: none; math.inf: unbounded
+    external: bool = False
+
+    @property
+    def has_memory(self) -> bool:
+        return self.memory_depth > 0
+
+    def as_dict(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class PolicySpec(Strict):
+    """A policy as written in YAML: ``kind`` names the policy class, the rest are its settings."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class PolicyRefs:
+    """What a policy's ``check`` is handed by the loader: whose policy it is, and the loader's
+    own checks, so that its moves and conditions are checked like every other in the file.
+
+    ``order(path, order)``: the problems of one move order, as ``(path, message)`` pairs, the
+    path extending ``path`` to the field at fault. ``variable(path)``: why this actor may not
+    read a variable path in a condition (unknown, or another actor's hidden variable), or None.
+    """
+
+    actor: str
+    order: Callable[[tuple, MoveOrder], list[tuple[tuple, str]]]
+    variable: Callable[[str], str | None]
+
+
+class Policy:
+    """Base class. A subclass declares ``spec``, ``classifier`` and ``from_spec`` and implements
+    ``decide``; one with memory implements ``reset``, one with cross references ``check``; an
+    external one takes its moves from ``submit(moves)`` and names its ``stand_in``."""
+
+    spec: ClassVar[type[PolicySpec]] = PolicySpec
+    kind: ClassVar[str] = ""  # the YAML name: spec's kind (set for each subclass)
+    name: ClassVar[str] = ""  # the same, under its older name
+    classifier: ClassVar[Classifier]
+    stand_in: ClassVar[PolicySpec | None] = None  # what the engine plays for an external one
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "spec" in cls.__dict__:  # a concrete policy kind: its name is its spec's tag
+            (cls.kind,) = get_args(cls.spec.model_fields["kind"].annotation)
+            cls.name = cls.kind
 
     def __init__(self, actor_id: str):
         self.actor_id = actor_id
+
+    @classmethod
+    def from_spec(cls, actor_spec) -> Policy:
+        """The policy of an actor's YAML (``actor_spec``: engine.scenario.Actor; its
+        ``policy`` is an instance of ``cls.spec``)."""
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, spec: PolicySpec, refs: PolicyRefs) -> list[tuple[tuple, str]]:
+        """Problems with the cross references of ``spec`` (moves, variable paths), as
+        ``(path within the policy, message)`` pairs; the loader adds where the policy is."""
+        return []
 
     def decide(self, obs: Observation, rng) -> list[Move]:
         raise NotImplementedError
 
     def reset(self) -> None:
-        """Forget any memory (fired rules, pending moves)."""
+        """Forget any memory (fired rules, pending moves): decide as a new policy would."""
+
+
+# --- the policies ---------------------------------------------------------------------------
+
+
+class ScriptedTurn(Strict):
+    turn: int = Field(ge=1)
+    moves: list[MoveOrder]
+
+
+class ScriptedSpec(PolicySpec):
+    """A fixed schedule: turn -> moves."""
+
+    kind: Literal["scripted"]
+    schedule: list[ScriptedTurn] = Field(default_factory=list)
 
 
 class ScriptedPolicy(Policy):
-    name = "scripted"
-    classifier: ClassVar[dict] = {"stochastic": False, "uses_beliefs": False, "memory": 0}
+    spec = ScriptedSpec
+    classifier = Classifier(stochastic=False, reads_state=False, reads_beliefs=False,
+                            uses_utilities=False, memory_depth=0)
 
     def __init__(self, actor_id: str, schedule: dict[int, list[Move]]):
         super().__init__(actor_id)
         self.schedule = schedule
 
     @classmethod
-    def from_spec(cls, actor_id: str, spec) -> ScriptedPolicy:
+    def from_spec(cls, actor_spec) -> ScriptedPolicy:
         schedule: dict[int, list[Move]] = {}
-        for turn in spec.schedule:
+        for turn in actor_spec.policy.schedule:
             schedule.setdefault(turn.turn, []).extend(
-                _order_to_move(actor_id, o, "policy") for o in turn.moves)
-        return cls(actor_id, schedule)
+                _order_to_move(actor_spec.id, o, "policy") for o in turn.moves)
+        return cls(actor_spec.id, schedule)
+
+    @classmethod
+    def check(cls, spec, refs):
+        return [problem for k, turn in enumerate(spec.schedule)
+                for m, order in enumerate(turn.moves)
+                for problem in refs.order(("schedule", k, "moves", m), order)]
 
     def decide(self, obs, rng):
         return list(self.schedule.get(obs.turn, []))
 
 
+Op = Literal[">", ">=", "<", "<=", "==", "!="]
+ConfidenceLabel = Literal["unverified", "probable", "confirmed"]
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
         "==": operator.eq, "!=": operator.ne}
+
+
+class Condition(Strict):
+    """``var op value``. ``var`` paths: ``self.strain``, ``world.escalation_rung``,
+    ``theatre.kursk.front_pressure``, ``belief.north_korea.troops_abroad``, ``turn``."""
+
+    var: str
+    op: Op
+    value: float
+    confidence: ConfidenceLabel | None = Field(
+        None, description="For belief.* variables: the least confidence required"
+    )
+
+
+class DoctrineRule(Strict):
+    name: str
+    when: list[Condition] = Field(min_length=1)
+    then: list[MoveOrder] = Field(min_length=1)
+    once: bool = Field(True, description="Fire only the first time the condition holds")
+
+
+class DoctrineSpec(PolicySpec):
+    """Condition -> move rules, and moves made every turn."""
+
+    kind: Literal["doctrine"]
+    rules: list[DoctrineRule] = Field(default_factory=list)
+    every_turn: list[MoveOrder] = Field(
+        default_factory=list, description="Moves made every turn, besides any rule that fires"
+    )
 
 
 class _Rule(NamedTuple):
@@ -178,8 +340,9 @@ class _Rule(NamedTuple):
 
 
 class DoctrinePolicy(Policy):
-    name = "doctrine"
-    classifier: ClassVar[dict] = {"stochastic": False, "uses_beliefs": True, "memory": 1}
+    spec = DoctrineSpec
+    classifier = Classifier(stochastic=False, reads_state=True, reads_beliefs=True,
+                            uses_utilities=False, memory_depth=math.inf)
 
     def __init__(self, actor_id: str, rules, every_turn: list[Move]):
         super().__init__(actor_id)
@@ -194,9 +357,33 @@ class DoctrinePolicy(Policy):
         self.fired: set[str] = set()
 
     @classmethod
-    def from_spec(cls, actor_id: str, spec) -> DoctrinePolicy:
-        return cls(actor_id, list(spec.rules),
-                   [_order_to_move(actor_id, o, "policy") for o in spec.every_turn])
+    def from_spec(cls, actor_spec) -> DoctrinePolicy:
+        spec = actor_spec.policy
+        return cls(actor_spec.id, list(spec.rules),
+                   [_order_to_move(actor_spec.id, o, "policy") for o in spec.every_turn])
+
+    @classmethod
+    def check(cls, spec, refs):
+        problems: list[tuple[tuple, str]] = []
+        names: set[str] = set()
+        for k, rule in enumerate(spec.rules):
+            if rule.name in names:
+                problems.append((("rules", k, "name"), f"duplicate rule name '{rule.name}' "
+                                 "(names tell 'once' rules apart)"))
+            names.add(rule.name)
+            for c, cond in enumerate(rule.when):
+                if cond.confidence and not cond.var.startswith("belief."):
+                    problems.append((("rules", k, "when", c, "confidence"),
+                                     "'confidence' applies only to belief.<actor>.<quantity>"
+                                     f" variables, not '{cond.var}'"))
+                msg = refs.variable(cond.var)
+                if msg:
+                    problems.append((("rules", k, "when", c, "var"), msg))
+            for m, order in enumerate(rule.then):
+                problems += refs.order(("rules", k, "then", m), order)
+        for m, order in enumerate(spec.every_turn):
+            problems += refs.order(("every_turn", m), order)
+        return problems
 
     def reset(self):
         self.fired = set()
@@ -225,9 +412,20 @@ class DoctrinePolicy(Policy):
         return moves
 
 
+class LogitSpec(PolicySpec):
+    """A bounded-rational (logit) choice of one move per turn, by the actor's utility weights."""
+
+    kind: Literal["logit"]
+    rationality: float = Field(2.0, ge=0, le=100, description="Logit lambda; 0 = uniform")
+    candidates: list[MoveOrder] = Field(
+        default_factory=list, description="Moves to choose among; empty = a default set"
+    )
+
+
 class LogitPolicy(Policy):
-    name = "logit"
-    classifier: ClassVar[dict] = {"stochastic": True, "uses_beliefs": True, "memory": 0}
+    spec = LogitSpec
+    classifier = Classifier(stochastic=True, reads_state=True, reads_beliefs=True,
+                            uses_utilities=True, memory_depth=0)
 
     def __init__(self, actor_id: str, rationality: float, weights, candidates: list[Move]):
         super().__init__(actor_id)
@@ -236,9 +434,15 @@ class LogitPolicy(Policy):
         self.candidates = candidates
 
     @classmethod
-    def from_spec(cls, actor_id: str, spec, weights) -> LogitPolicy:
-        return cls(actor_id, spec.rationality, weights,
-                   [_order_to_move(actor_id, o, "policy") for o in spec.candidates])
+    def from_spec(cls, actor_spec) -> LogitPolicy:
+        spec = actor_spec.policy
+        return cls(actor_spec.id, spec.rationality, actor_spec.utility,
+                   [_order_to_move(actor_spec.id, o, "policy") for o in spec.candidates])
+
+    @classmethod
+    def check(cls, spec, refs):
+        return [problem for m, order in enumerate(spec.candidates)
+                for problem in refs.order(("candidates", m), order)]
 
     def default_candidates(self, obs: Observation) -> list[Move]:
         me = obs.me
@@ -304,13 +508,28 @@ class LogitPolicy(Policy):
         return [options[-1][0]]
 
 
+class HumanSpec(PolicySpec):
+    """A team plays this actor: its moves are submitted from outside, turn by turn."""
+
+    kind: Literal["human"]
+
+
 class HumanPolicy(Policy):
-    name = "human"
-    classifier: ClassVar[dict] = {"stochastic": False, "uses_beliefs": True, "memory": 0}
+    spec = HumanSpec
+    classifier = Classifier(stochastic=False, reads_state=False, reads_beliefs=False,
+                            uses_utilities=False, memory_depth=0, external=True)
+    # The engine must be able to play every actor (the futures of "What happens from here?"):
+    # for a team it plays a bounded-rational choice over the default candidate moves, with the
+    # actor's own utility weights.
+    stand_in = LogitSpec(kind="logit", rationality=2.0)
 
     def __init__(self, actor_id: str):
         super().__init__(actor_id)
         self.pending: list[Move] = []
+
+    @classmethod
+    def from_spec(cls, actor_spec) -> HumanPolicy:
+        return cls(actor_spec.id)
 
     def submit(self, moves: list[Move]) -> None:
         self.pending = list(moves)
@@ -323,21 +542,77 @@ class HumanPolicy(Policy):
         return moves
 
 
-POLICIES: dict[str, type[Policy]] = {
-    cls.name: cls for cls in (ScriptedPolicy, DoctrinePolicy, LogitPolicy, HumanPolicy)
-}
+# --- the registry ---------------------------------------------------------------------------
+
+
+def _registry(*classes: type[Policy]) -> dict[str, type[Policy]]:
+    registry: dict[str, type[Policy]] = {}
+    for cls in classes:
+        if not cls.kind or cls.kind in registry:
+            raise TypeError(f"{cls.__name__}: a policy needs a spec with a kind of its own")
+        registry[cls.kind] = cls
+    return registry
+
+
+POLICIES: dict[str, type[Policy]] = _registry(
+    ScriptedPolicy, DoctrinePolicy, LogitPolicy, HumanPolicy)
+
+# The scenario schema's ``policy`` field: one of the registered specs, told apart by ``kind``.
+AnyPolicySpec = Annotated[reduce(operator.or_, (cls.spec for cls in POLICIES.values())),
+                        Field(discriminator="kind")]
+
+
+def default_policy_spec() -> PolicySpec:
+    """The policy of an actor whose YAML gives none: a doctrine with no rules (it does
+    nothing)."""
+    return DoctrineSpec(kind="doctrine")
+
+
+def classified(**criteria) -> list[type[Policy]]:
+    """The registered policy classes whose classifier has every value given, e.g.
+    ``classified(stochastic=False)``."""
+    return [cls for cls in POLICIES.values()
+            if all(getattr(cls.classifier, k) == v for k, v in criteria.items())]
 
 
 def build_policy(actor_spec) -> Policy:
     """The policy an actor's YAML asks for."""
-    spec = actor_spec.policy
-    if spec.kind == "scripted":
-        return ScriptedPolicy.from_spec(actor_spec.id, spec)
-    if spec.kind == "doctrine":
-        return DoctrinePolicy.from_spec(actor_spec.id, spec)
-    if spec.kind == "logit":
-        return LogitPolicy.from_spec(actor_spec.id, spec, actor_spec.utility)
-    return HumanPolicy(actor_spec.id)
+    return POLICIES[actor_spec.policy.kind].from_spec(actor_spec)
 
 
-__all__ = ["POLICIES", "HiddenVariable", "Observation", "Policy", "build_policy"]
+def build_engine_policy(actor_spec) -> Policy:
+    """The policy the engine plays for an actor: the one its YAML asks for, or, if that one's
+    moves come from outside the engine (a human team), the stand-in its class declares."""
+    stand_in = POLICIES[actor_spec.policy.kind].stand_in
+    if stand_in is None:
+        return build_policy(actor_spec)
+    return build_policy(actor_spec.model_copy(update={"policy": stand_in}))
+
+
+def classifier_table() -> str:
+    """The registry as a Markdown table (docs/reference/model.md, "Decisions")."""
+    names = [f.name for f in fields(Classifier)]
+    rows = ["| kind | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for kind, cls in POLICIES.items():
+        values = ["∞" if v == math.inf else ("yes" if v is True else "no" if v is False
+                                                else f"{v:g}")
+                  for v in cls.classifier.as_dict().values()]
+        rows.append(f"| `{kind}` | " + " | ".join(values) + " |")
+    return "\n".join(rows) + "\n"
+
+
+__all__ = [
+    "POLICIES",
+    "AnyPolicySpec",
+    "Classifier",
+    "HiddenVariable",
+    "Observation",
+    "Policy",
+    "PolicyRefs",
+    "PolicySpec",
+    "build_engine_policy",
+    "build_policy",
+    "classified",
+    "classifier_table",
+    "default_policy_spec",
+]

@@ -4,6 +4,10 @@ Field names carry their units (``gdp_bn``: billions of USD per year). ``extra="f
 everywhere, so a misspelt field is an error rather than a silently ignored default. Cross
 references (actor ids, theatres, routes, moves) are checked by ``check_references`` in
 engine/loader.py, which can name the exact field path of the culprit.
+
+The schema of an actor's ``policy`` is not declared here: each policy class in
+engine/policies.py declares its own (``Policy.spec``), and ``AnyPolicySpec`` is the union of
+those of the registered policies, told apart by ``kind``.
 """
 
 from __future__ import annotations
@@ -13,8 +17,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
+
+from engine.policies import AnyPolicySpec, default_policy_spec
+from engine.spec_base import Id, MoveOrder, Strict
 
 
 @dataclass(frozen=True)
@@ -47,13 +54,7 @@ class ScenarioLimits:
 
 LIMITS = ScenarioLimits()
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class Strict(BaseModel):
-    # No NaN or infinity anywhere: they would poison every sum they enter.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Capability(StrEnum):
@@ -128,80 +129,6 @@ class UtilityWeights(Strict):
     escalation_aversion: float = Field(1.0, ge=0, le=10)
 
 
-class MoveOrder(BaseModel):
-    """A move as written in YAML: ``{move: impose_sanctions, target: russia, package: ...}``.
-
-    Parameters other than ``move`` (and ``actor`` in injects) are checked against the move
-    catalogue by the loader, so this model allows them as extras.
-    """
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-    move: str
-    actor: Id | None = None
-
-    @property
-    def params(self) -> dict:
-        return dict(self.model_extra or {})
-
-
-Op = Literal[">", ">=", "<", "<=", "==", "!="]
-ConfidenceLabel = Literal["unverified", "probable", "confirmed"]
-
-
-class Condition(Strict):
-    """``var op value``. ``var`` paths: ``self.strain``, ``world.escalation_rung``,
-    ``theatre.kursk.front_pressure``, ``belief.north_korea.troops_abroad``, ``turn``."""
-
-    var: str
-    op: Op
-    value: float
-    confidence: ConfidenceLabel | None = Field(
-        None, description="For belief.* variables: the least confidence required"
-    )
-
-
-class DoctrineRule(Strict):
-    name: str
-    when: list[Condition] = Field(min_length=1)
-    then: list[MoveOrder] = Field(min_length=1)
-    once: bool = Field(True, description="Fire only the first time the condition holds")
-
-
-class ScriptedTurn(Strict):
-    turn: int = Field(ge=1)
-    moves: list[MoveOrder]
-
-
-class ScriptedPolicy(Strict):
-    kind: Literal["scripted"]
-    schedule: list[ScriptedTurn] = Field(default_factory=list)
-
-
-class DoctrinePolicy(Strict):
-    kind: Literal["doctrine"]
-    rules: list[DoctrineRule] = Field(default_factory=list)
-    every_turn: list[MoveOrder] = Field(
-        default_factory=list, description="Moves made every turn, besides any rule that fires"
-    )
-
-
-class LogitPolicy(Strict):
-    kind: Literal["logit"]
-    rationality: float = Field(2.0, ge=0, le=100, description="Logit lambda; 0 = uniform")
-    candidates: list[MoveOrder] = Field(
-        default_factory=list, description="Moves to choose among; empty = a default set"
-    )
-
-
-class HumanPolicy(Strict):
-    kind: Literal["human"]
-
-
-Policy = Annotated[
-    ScriptedPolicy | DoctrinePolicy | LogitPolicy | HumanPolicy, Field(discriminator="kind")
-]
-
-
 class Actor(Strict):
     id: Id
     name: str = Field(min_length=1)
@@ -212,7 +139,7 @@ class Actor(Strict):
     politics: Politics = Politics()
     intelligence: Intelligence = Intelligence()
     utility: UtilityWeights = UtilityWeights()
-    policy: Policy = Field(default_factory=lambda: DoctrinePolicy(kind="doctrine"))
+    policy: AnyPolicySpec = Field(default_factory=default_policy_spec)
 
 
 class Alliance(Strict):

@@ -1,82 +1,49 @@
-"""Policy contract tests (every registered policy) and behaviour as move tables."""
+"""Policy behaviour as move tables. The contract every registered policy keeps (determinism,
+reset, pickling, what it reads) is in test_policy_contract.py."""
 
-import pickle
-
-import numpy as np
-import pytest
+import math
 
 from engine.model import BrinkModel
 from engine.moves import MoveType, make_move
 from engine.policies import (
     POLICIES,
     DoctrinePolicy,
-    HumanPolicy,
     LogitPolicy,
     Observation,
     ScriptedPolicy,
+    build_policy,
 )
-from engine.scenario import DoctrinePolicy as DoctrineSpec
 from engine.scenario import UtilityWeights
+from engine.state import Belief
 from tests.engine.builders import mini_model
 
 
-def _policy(name, actor="red"):
-    if name == "scripted":
-        return ScriptedPolicy(actor, {1: [make_move(actor, "hold")],
-                                      2: [make_move(actor, "offer_talks", {"target": "blue"})]})
-    if name == "doctrine":
-        spec = DoctrineSpec.model_validate({
-            "kind": "doctrine",
-            "every_turn": [{"move": "defensive_operation"}],
-            "rules": [{"name": "talk when strained",
-                       "when": [{"var": "self.strain", "op": ">=", "value": 0.0}],
-                       "then": [{"move": "offer_talks", "target": "blue"}]}]})
-        return DoctrinePolicy.from_spec(actor, spec)
-    if name == "logit":
-        return LogitPolicy(actor, 2.0, UtilityWeights(), [])
-    return HumanPolicy(actor)
+def _policy(model, actor: str, spec: dict):
+    """The policy ``spec`` (YAML as a dict) asks for, for ``actor`` of ``model``'s scenario."""
+    kind = POLICIES[spec["kind"]]
+    actor_spec = model.spec.actor(actor).model_copy(
+        update={"policy": kind.spec.model_validate(spec)})
+    return build_policy(actor_spec)
 
 
-@pytest.mark.parametrize("name", sorted(POLICIES))
-def test_registered_with_a_classifier(name):
-    """Every policy is in the registry under its name and declares what it is."""
-    cls = POLICIES[name]
-    assert cls.name == name
-    assert {"stochastic", "uses_beliefs", "memory"} <= set(cls.classifier)
+def _scripted(actor="red"):
+    return ScriptedPolicy(actor, {1: [make_move(actor, "hold")],
+                                  2: [make_move(actor, "offer_talks", {"target": "blue"})]})
 
 
-@pytest.mark.parametrize("name", sorted(POLICIES))
-def test_same_seed_same_play_and_pickle_round_trip(name):
-    """Policies are deterministic given their generator, and survive pickling."""
-    model = mini_model()
-    model.state.turn = 1
-    obs = Observation(model.state, "red")
-    a, b = _policy(name), pickle.loads(pickle.dumps(_policy(name)))
-    if name == "human":
-        a.submit([make_move("red", "hold")])
-        b.submit([make_move("red", "hold")])
-    play_a = [a.decide(obs, np.random.default_rng(9)) for _ in range(3)]
-    play_b = [b.decide(obs, np.random.default_rng(9)) for _ in range(3)]
-    assert play_a == play_b
-
-
-@pytest.mark.parametrize("name", sorted(POLICIES))
-def test_reset_forgets_memory(name):
-    """After reset a policy plays as if new."""
-    model = mini_model()
-    model.state.turn = 1
-    obs = Observation(model.state, "red")
-    used, fresh = _policy(name), _policy(name)
-    used.decide(obs, np.random.default_rng(1))
-    used.reset()
-    assert used.decide(obs, np.random.default_rng(2)) == fresh.decide(obs,
-                                                                       np.random.default_rng(2))
+def _doctrine(model, actor="red"):
+    return _policy(model, actor, {
+        "kind": "doctrine",
+        "every_turn": [{"move": "defensive_operation"}],
+        "rules": [{"name": "talk when strained",
+                   "when": [{"var": "self.strain", "op": ">=", "value": 0.0}],
+                   "then": [{"move": "offer_talks", "target": "blue"}]}]})
 
 
 def test_scripted_plays_its_schedule():
     """A move table: hold, then offer talks, then nothing."""
     model = mini_model()
-    policy = _policy("scripted")
+    policy = _scripted()
     plays = []
     for turn in (1, 2, 3):
         model.state.turn = turn
@@ -88,7 +55,7 @@ def test_doctrine_fires_once_rules_once():
     """A once-rule fires the first time its condition holds, every_turn moves always."""
     model = mini_model()
     model.state.turn = 1
-    policy = _policy("doctrine")
+    policy = _doctrine(model)
     first = [m.type for m in policy.decide(Observation(model.state, "red"), None)]
     second = [m.type for m in policy.decide(Observation(model.state, "red"), None)]
     assert first == [MoveType.DEFENSIVE_OPERATION, MoveType.OFFER_TALKS]
@@ -97,18 +64,15 @@ def test_doctrine_fires_once_rules_once():
 
 def test_doctrine_waits_for_the_required_confidence():
     """'if confirmed troops > 5,000': an unverified estimate does not trigger the rule."""
-    spec = DoctrineSpec.model_validate({
+    model = mini_model()
+    policy = _policy(model, "blue", {
         "kind": "doctrine",
         "rules": [{"name": "secondary sanctions",
                    "when": [{"var": "belief.green.troops_abroad", "op": ">", "value": 5000,
                              "confidence": "confirmed"}],
                    "then": [{"move": "impose_sanctions", "target": "green",
                              "package": "secondary"}]}]})
-    policy = DoctrinePolicy.from_spec("blue", spec)
-    model = mini_model()
-    import math
-
-    from engine.state import Belief
+    assert isinstance(policy, DoctrinePolicy)
     beliefs = model.state.actors["blue"].beliefs
     beliefs[("green", "troops_abroad")] = Belief(math.log1p(20_000), 1.0, 1)  # unverified
     assert policy.decide(Observation(model.state, "blue"), None) == []
@@ -119,13 +83,12 @@ def test_doctrine_waits_for_the_required_confidence():
 
 def test_doctrine_reads_beliefs_not_the_truth():
     """Changing the hidden truth without changing beliefs changes no decision."""
-    spec = DoctrineSpec.model_validate({
+    model = mini_model()
+    policy = _policy(model, "blue", {
         "kind": "doctrine",
         "rules": [{"name": "react", "once": False,
                    "when": [{"var": "belief.green.troops_abroad", "op": ">", "value": 5000}],
                    "then": [{"move": "diplomatic_protest", "target": "green"}]}]})
-    policy = DoctrinePolicy.from_spec("blue", spec)
-    model = mini_model()
     before = policy.decide(Observation(model.state, "blue"), None)
     model.state.actors["green"].deployed = 90_000  # the truth moves, beliefs do not
     assert policy.decide(Observation(model.state, "blue"), None) == before
