@@ -41,8 +41,8 @@ from engine.scenario import Inject, Scenario
 from engine.state import WorldState
 from engine.variables import FUTURES, read
 
-# Headline figures kept per turn of every future: what the fan charts draw.
-# What each future keeps for every turn: the table of variables' ``futures`` rows.
+# Headline figures kept per turn of every future (what the fan charts draw): the table of
+# variables' ``futures`` rows.
 WORLD_VARS = FUTURES["world"]
 ACTOR_VARS = FUTURES["actor"]
 CHUNK = 50  # futures per task sent to a worker process
@@ -94,7 +94,7 @@ def snapshot(model: BrinkModel, scenario_text: str, source: str, seed: int,
             policy = engine_policy(model.spec, actor_id)
         policies[actor_id] = copy.deepcopy(policy)
     return Snapshot(scenario_text, source, model.turns, int(seed), state, policies,
-                    dict(model.extremes), dict(model.outcomes_hit), model.initially_drawn,
+                    dict(model.extremes), dict(model.outcomes_hit), model.state.initially_drawn,
                     {t: list(v) for t, v in model.extra_injects.items()},
                     frozenset(model.skipped_injects),
                     pickle.dumps((state, policies), protocol=pickle.HIGHEST_PROTOCOL),
@@ -139,7 +139,6 @@ def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
     model.params = state.params
     model.extremes = dict(snap.extremes)
     model.outcomes_hit = dict(snap.outcomes_hit)
-    model.initially_drawn = snap.initially_drawn
     model.extra_injects = snap.extra_injects  # read-only during play
     model.skipped_injects = set(snap.skipped_injects)
     model.running = state.turn < snap.turns

@@ -37,10 +37,11 @@ from engine.moves import (
 )
 from engine.parameters import resolve
 from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
-from engine.rules.intelligence import QUANTITY, label, watched
+from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
 from engine.scenario import Inject, Scenario
 from engine.state import (
     ActorState,
+    BeforeRules,
     Belief,
     Cohort,
     RouteState,
@@ -58,6 +59,10 @@ RECORDED_ACTOR_VARS = RECORDED["actor"]
 RECORDED_WORLD_VARS = RECORDED["world"]
 RECORDED_THEATRE_VARS = RECORDED["theatre"]
 FRAME_COLUMNS = ["turn", "date", "actor", "variable", "value"]
+# The adjudication rules in the DESIGN.md order, each ``engine.rules.<phase>(state, params,
+# rng) -> changes`` (intelligence runs earlier, before decisions). Looked up by name each turn,
+# so that a test can replace one.
+RULE_ORDER = ("logistics", "economy", "military", "politics", "escalation")
 INITIAL_BELIEF_SD = 0.2  # the status quo at the start is known with confidence
 
 
@@ -179,7 +184,7 @@ class BrinkModel(mesa.Model):
         for actor_spec, prng in zip(scenario.actors, policy_rngs, strict=True):
             policy = policies.get(actor_spec.id) or build_policy(actor_spec)
             StateAgent(self, actor_spec.id, policy, prng)
-        self.initially_drawn = len(self.state.drawn_in)
+        self.state.initially_drawn = len(self.state.drawn_in)
         self._extreme_keys = [(a, f"max.{a}.strain", f"min.{a}.stability",
                                f"max.{a}.troops_abroad") for a in self.state.actors]
         self._record()
@@ -275,7 +280,8 @@ class BrinkModel(mesa.Model):
         return changes
 
     def _intelligence_phase(self) -> None:
-        changes, reports = rules.intelligence(self.state, self.rng)
+        changes = rules.intelligence(self.state, self.state.params, self.rng)
+        reports = observation_reports(self.state, changes) if self.record else []
         self._apply(changes, "intelligence")
         for r in reports:
             self._event("report", r["text"], r["observer"], "private")
@@ -308,19 +314,20 @@ class BrinkModel(mesa.Model):
                 self._event("move", f"UN action against "
                             f"{s.actors[move.params['target']].name} is vetoed",
                             move.actor)
-        drawn_before = set(s.drawn_in)
-        casualties_before = {a.id: a.casualties for a in s.actors.values()}
+        # the rules' inputs from this turn: the orders adjudicated and where the rules began
+        s.orders = tuple(orders)
+        s.before_rules = BeforeRules({a.id: a.casualties for a in s.actors.values()},
+                                     s.drawn_in)
         level_before = s.escalation_rung
-        self._apply(rules.logistics(s), "logistics")
-        self._apply(rules.economy(s), "economy")
-        self._apply(rules.military(s, orders, self.rng), "military")
-        casualties = {a.id: a.casualties - casualties_before[a.id] for a in s.actors.values()}
-        self._apply(rules.politics(s, casualties), "politics")
-        newly = [a for a in s.drawn_in if a not in drawn_before]
-        for a in newly:
-            self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict", a)
-        self._apply(rules.escalation(s, orders, self.rng, newly, self.initially_drawn),
-                    "escalation")
+        params, rng = s.params, self.rng
+        for phase in RULE_ORDER:
+            if phase == "escalation":
+                for a in s.drawn_in:
+                    if a not in s.before_rules.drawn:
+                        self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict",
+                                    a)
+            self._apply(getattr(rules, phase)(s, params, rng), phase)
+        s.orders, s.before_rules = (), BeforeRules({}, ())
         for entry in self.log.entries[-3:]:
             if entry.kind == "random" and entry.ref == "accident":
                 self._event("accident", entry.why)

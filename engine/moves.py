@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
+from engine import caching
 from engine.causal import MOVE, Cause, Change
 from engine.state import Cohort, Sanction, Transfer, WorldState
 
@@ -850,9 +851,10 @@ def with_defaults(move_type: MoveType, params: dict) -> dict:
 
 def validate(state: WorldState, move: Move) -> str | None:
     """Why ``move`` may not be made now, or None if it may. Never applies anything."""
-    refs = state.memo.get("refs")
+    memo = caching.memo(state)
+    refs = memo.get("refs")
     if refs is None:
-        refs = state.memo["refs"] = Refs.from_state(state)
+        refs = memo["refs"] = Refs.from_state(state)
     try:
         key = (move.actor, move.type, tuple(move.params.items()))
         problem = refs.checked[key]

@@ -61,6 +61,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple, get_args
 
 from pydantic import Field
 
+from engine import caching
 from engine.moves import (
     CATALOGUE,
     SANCTION_PACKAGES,
@@ -108,9 +109,13 @@ class Observation:
 
     def read(self, path: str) -> float:
         try:
+            if not caching.ENABLED:
+                raise KeyError(path)
             own = _ACCESS[(self.actor_id, path)]
         except KeyError:
-            own = _ACCESS[(self.actor_id, path)] = _access(self.actor_id, path)
+            own = _access(self.actor_id, path)
+            if caching.ENABLED:
+                _ACCESS[(self.actor_id, path)] = own
         if own is None:
             raise HiddenVariable(f"{self.actor_id} cannot see {path}")
         if own:  # own state, read directly

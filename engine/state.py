@@ -53,6 +53,14 @@ class TradeFlow(NamedTuple):
     sectors: tuple[tuple[str, float], ...]
 
 
+class BeforeRules(NamedTuple):
+    """What the turn's rules compare with: each actor's casualties and who was drawn in when
+    the moves had been applied and the rules began (the model takes this snapshot)."""
+
+    casualties: dict[str, int]
+    drawn: tuple[str, ...]
+
+
 class Belief(NamedTuple):
     """A Gaussian belief over log(1 + quantity), with the number of observations fused."""
 
@@ -163,7 +171,15 @@ class WorldState:
     transfers: tuple[Transfer, ...]
     ceasefire_offers: tuple[tuple[str, str, int], ...]  # (from, theatre, turn)
     public_beliefs: dict[tuple[str, str], Belief]
-    # fixed for the run: parameters, relations and the clock step
+    # this turn's inputs to the rules, set by the model while they run and cleared after: the
+    # moves adjudicated (accepted) and the snapshot taken when the rules began. Not needed to
+    # continue a game, so not compared.
+    orders: tuple = field(default=(), compare=False)
+    before_rules: BeforeRules = field(default_factory=lambda: BeforeRules({}, ()),
+                                      compare=False)
+    # fixed for the run: how many actors were drawn in at the start, parameters, relations
+    # and the clock step
+    initially_drawn: int = 0
     params: dict[str, float] = field(default_factory=dict)
     alliances: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> allies
     hostility: dict[tuple[str, str], float] = field(default_factory=dict)  # both orders

@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from engine import caching
+
 
 @dataclass(frozen=True)
 class Variable:
@@ -289,13 +291,13 @@ def effect_problem(var: str, op: str, value: float) -> str | None:
 
 def split_path(path: str) -> tuple[str, ...]:
     """``theatre:kursk.front_pressure`` and ``theatre.kursk.front_pressure`` are the same."""
-    parts = _SPLIT.get(path)
+    parts = _SPLIT.get(path) if caching.ENABLED else None
     if parts is None:  # a scenario names few paths, read many times a run: split each once
         if path.startswith("theatre:"):
             parts = tuple(("theatre." + path[len("theatre:"):]).split("."))
         else:
             parts = tuple(path.split("."))
-        if len(_SPLIT) < 10_000:
+        if len(_SPLIT) < 10_000 and caching.ENABLED:
             _SPLIT[path] = parts
     return parts
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from engine import caching
 from engine.causal import RULE, Cause, Change
 from engine.moves import SANCTION_PACKAGES
 from engine.rules.numbers import clip, larger
@@ -50,7 +51,7 @@ def delivered_share(state: WorldState, transfer) -> float:
 
 def _secondary_enforcement(state: WorldState) -> dict[str, float]:
     """The strongest secondary enforcement on each actor, memoised per set of sanctions."""
-    memo = state.memo
+    memo = caching.memo(state)
     last = memo.get("secondary_enforcement")  # (sanctions, result): they rarely change
     if last is not None and last[0] is state.sanctions:
         return last[1]
@@ -72,7 +73,7 @@ def _transfer_terms(state: WorldState) -> list[tuple]:
     """(value, cost, share delivered) of each standing transfer this turn, value and cost
     already multiplied by the share; (None, None, share) for payroll, whose value follows the
     troops abroad. Memoised while the transfers and the sanctions stay the same."""
-    memo = state.memo
+    memo = caching.memo(state)
     last = memo.get("transfer_terms")
     if last is not None and last[0] is state.transfers and last[1] is state.sanctions:
         return last[2]
@@ -119,18 +120,20 @@ def blocked_trade(state: WorldState) -> tuple[dict[str, float], dict[str, float]
     result is memoised: for the run (the last result; sanctions change a few times a run) and
     for the process (runs of a batch meet the same sets of sanctions again and again).
     """
-    memo = state.memo
+    memo = caching.memo(state)
     last = memo.get("blocked_trade")
     if last is not None and last[0] is state.sanctions and last[1] == state.explain:
         return last[2]
     p = state.params
     key = (state.sanctions, state.trade, p["secondary_leak_cut"], p["sender_cost_share"],
            p["leakage_max"], state.explain)
-    cached = _BLOCKED.get(key)
+    cached = _BLOCKED.get(key) if caching.ENABLED else None
     if cached is None:
         if len(_BLOCKED) >= 1024:  # bounded: a long-lived process meets many scenarios
             _BLOCKED.clear()
-        cached = _BLOCKED[key] = _blocked_trade(state)
+        cached = _blocked_trade(state)
+        if caching.ENABLED:
+            _BLOCKED[key] = cached
     memo["blocked_trade"] = (state.sanctions, state.explain, cached)
     return cached
 
@@ -143,7 +146,7 @@ _BLOCKED: dict[tuple, tuple[dict[str, float], dict[str, float], dict]] = {}
 def _lost_trade(state: WorldState, lost_target, lost_sender) -> dict[str, tuple[float, float]]:
     """Per actor: (trade lost as a target and as a sender, the same rounded as recorded), bn
     USD/yr. Like blocked_trade, it changes only with the sanctions in force."""
-    memo = state.memo
+    memo = caching.memo(state)
     last = memo.get("lost_trade")
     if last is not None and last[0] is lost_target and last[1] is lost_sender:
         return last[2]
@@ -276,8 +279,9 @@ def _blocked_share(sectors, packages) -> float:
     return total
 
 
-def economy(state: WorldState) -> list[Change]:
-    p = state.params
+def economy(state: WorldState, params, rng) -> list[Change]:
+    """Trade lost to sanctions, transfers, growth, reserves and strain. Draws nothing."""
+    p = params
     explain = state.explain
     dt = state.days_per_turn / 365
     weeks = state.days_per_turn / 7

@@ -49,9 +49,12 @@ def move_points(state: WorldState, move) -> float:
     return spec.points * weight
 
 
-def escalation(state: WorldState, orders, rng, newly_drawn, initially_drawn: int
-               ) -> list[Change]:
-    p = state.params
+def escalation(state: WorldState, params, rng) -> list[Change]:
+    p = params
+    orders = state.orders
+    drawn_before = state.before_rules.drawn
+    newly_drawn = [a for a in state.drawn_in if a not in drawn_before]
+    initially_drawn = state.initially_drawn
     explain = state.explain
     n = max(len(state.actors), 1)
     by_actor: dict[str, float] = dict.fromkeys(state.actors, 0.0)

@@ -92,22 +92,57 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
                ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
         return new, ""
+    return new, _report_text(state, old, new, who, target.name)
+
+
+def _report_text(state: WorldState, old: Belief, new: Belief, who: str, target_name: str
+                 ) -> str:
+    """The labelled report a new observation makes, or "" when it is not news: the confidence
+    label is unchanged and the estimate moved by at most a quarter (of at least 500)."""
+    if new.observations == old.observations:
+        return ""
     old_label, new_label = label(state, old), label(state, new)
     moved = abs(belief_estimate(new) - belief_estimate(old)) > 0.25 * max(
         belief_estimate(old), 500)
     if new_label == old_label and not moved:
-        return new, ""
-    return new, (f"[{new_label}] {who} estimates {target.name} has {describe(new)} "
-                       "troops abroad")
+        return ""
+    return (f"[{new_label}] {who} estimates {target_name} has {describe(new)} "
+            "troops abroad")
 
 
-def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
-    """Observation phase. Returns changes and labelled reports for the event feed."""
-    p = state.params
+def observation_reports(state: WorldState, changes: list[Change]) -> list[dict]:
+    """The labelled reports of the intelligence phase, for the event feed, read from its
+    ``changes`` (before they are applied to ``state``): one for each observer's new look at a
+    watched actor that is news (``_report_text``), the public's last."""
+    reports = []
+    for target, var, beliefs, _cause in changes:
+        if var not in ("beliefs", "public_beliefs"):
+            continue
+        observer = "public" if var == "public_beliefs" else target
+        old = state.public_beliefs if observer == "public" else state.actors[target].beliefs
+        who = ("Open-source reporting" if observer == "public"
+               else state.actors[observer].name)
+        for t_id in watched(state):
+            key = (t_id, QUANTITY)
+            if t_id == observer or key not in beliefs:
+                continue
+            text = _report_text(state, old[key], beliefs[key], who, state.actors[t_id].name)
+            if text:
+                new = beliefs[key]
+                reports.append({"turn": state.turn, "observer": observer, "about": t_id,
+                                "quantity": QUANTITY, "estimate": belief_estimate(new),
+                                "label": label(state, new), "text": text})
+    return reports
+
+
+def intelligence(state: WorldState, params, rng) -> list[Change]:
+    """Observation phase: each observer's (and the public's) look at every watched actor.
+    The labelled reports for the event feed are read from these changes
+    (``observation_reports``)."""
+    p = params
     explain = state.explain
     targets = watched(state)
     changes: list[Change] = []
-    reports: list[dict] = []
     for observer in state.actors.values():
         beliefs = dict(observer.beliefs)
         notes = []
@@ -116,12 +151,9 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                 continue
             target = state.actors[t_id]
             new, text = _observe(state, beliefs[(t_id, QUANTITY)], target,
-                                         observer.intel_quality, observer.name, rng)
+                                 observer.intel_quality, observer.name, rng)
             beliefs[(t_id, QUANTITY)] = new
             if text:
-                reports.append({"turn": state.turn, "observer": observer.id, "about": t_id,
-                                "quantity": QUANTITY, "estimate": belief_estimate(new),
-                                "label": label(state, new), "text": text})
                 notes.append(text)
         if beliefs != observer.beliefs:
             cause = Cause(RANDOM, "observation", "; ".join(notes) if notes
@@ -133,12 +165,9 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
     for t_id in targets:
         target = state.actors[t_id]
         new, text = _observe(state, public[(t_id, QUANTITY)], target,
-                                     p["public_osint_quality"], "Open-source reporting", rng)
+                             p["public_osint_quality"], "Open-source reporting", rng)
         public[(t_id, QUANTITY)] = new
         if text:
-            reports.append({"turn": state.turn, "observer": "public", "about": t_id,
-                            "quantity": QUANTITY, "estimate": belief_estimate(new),
-                            "label": label(state, new), "text": text})
             notes.append(text)
     changes.append(("world", "public_beliefs", public, Cause(
         RANDOM, "observation", "; ".join(notes) or "Public estimates drift")
@@ -158,7 +187,7 @@ def intelligence(state: WorldState, rng) -> tuple[list[Change], list[dict]]:
                     f"confirms {describe(b)} troops abroad")),
                 (t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
             ]
-    return changes, reports
+    return changes
 
 
 def disclosure_changes(state: WorldState, move) -> list[Change]:

@@ -18,7 +18,9 @@ INTERDICTION_DECAY = 0.1
 QUIET = Cause(RULE, "logistics", "")  # the cause of lean runs, which log nothing
 
 
-def logistics(state: WorldState) -> list[Change]:
+def logistics(state: WorldState, params, rng) -> list[Change]:
+    """Troops board, travel, train and return along their routes. Reads no parameter and draws
+    nothing (route capacities and lags are the scenario's)."""
     changes: list[Change] = []
     for actor in state.actors.values():
         if not actor.pipeline:

@@ -34,8 +34,9 @@ QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothin
 QUIET_ATTRITION = Cause(RANDOM, "attrition", "")
 
 
-def military(state: WorldState, orders, rng) -> list[Change]:
-    p = state.params
+def military(state: WorldState, params, rng) -> list[Change]:
+    p = params
+    orders = state.orders
     weeks = state.days_per_turn / 7
     explain = state.explain
     shells_per_soldier = p["shells_per_soldier_week"]

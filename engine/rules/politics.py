@@ -20,13 +20,16 @@ from engine.state import WorldState
 QUIET = Cause(RULE, "politics", "")  # the cause of lean runs, which log nothing
 
 
-def politics(state: WorldState, casualties: dict[str, int]) -> list[Change]:
-    p = state.params
+def politics(state: WorldState, params, rng) -> list[Change]:
+    """Stability moves with strain, this turn's casualties (since the rules began), payments
+    and reversion to its baseline. Draws nothing from ``rng``."""
+    p = params
+    before = state.before_rules.casualties
     weeks = state.days_per_turn / 7
     changes: list[Change] = []
     for a in state.actors.values():
         damping = 1.0 - 0.5 * a.repression
-        lost = casualties.get(a.id, 0)
+        lost = a.casualties - before.get(a.id, a.casualties)
         committed = a.deployed + lost
         strain_term = -p["stability_strain_weight"] * a.strain * damping * weeks
         resolve_damping = 1.0 - 0.5 * a.resolve  # a resolute public bears losses better

@@ -593,8 +593,13 @@ def _replace_spec(mp: pytest.MonkeyPatch, move_type: MoveType, **fields) -> None
 def _blind_military_rule(mp: pytest.MonkeyPatch, move_type: MoveType) -> None:
     real = rules.military
 
-    def military(state, orders, rng):
-        return real(state, [m for m in orders if m.type is not move_type], rng)
+    def military(state, params, rng):
+        seen = state.orders
+        state.orders = tuple(m for m in seen if m.type is not move_type)
+        try:
+            return real(state, params, rng)
+        finally:
+            state.orders = seen
     mp.setattr(rules, "military", military)
 
 

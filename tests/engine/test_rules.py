@@ -11,7 +11,7 @@ from engine import rules
 from engine.model import BrinkModel
 from engine.moves import CATALOGUE, make_move
 from engine.rules.intelligence import fuse
-from engine.state import Belief, Sanction, Transfer
+from engine.state import BeforeRules, Belief, Sanction, Transfer
 from tests.engine.builders import BASE, mini, mini_model
 
 
@@ -30,25 +30,19 @@ def _step(model, moves=()):
 @pytest.mark.parametrize("rule", ["logistics", "economy", "military", "politics", "escalation",
                                   "intelligence"])
 def test_rules_do_not_mutate_their_input(rule):
-    """Rules are pure: they return changes and leave the state as it was."""
+    """Rules are pure, with one signature: ``rule(state, params, rng)`` returns changes and
+    leaves the state (and the parameters) as they were."""
     model = mini_model()
     _step(model, [make_move("green", "deploy_troops", {"troops": 8000})])
     state = model.state
-    before = state.copy()
-    rng = np.random.default_rng(0)
-    fn = getattr(rules, rule)
-    if rule == "military":
-        out = fn(state, [], rng)
-    elif rule == "politics":
-        out = fn(state, {})
-    elif rule == "escalation":
-        out = fn(state, [], rng, [], 0)
-    elif rule == "intelligence":
-        out, _reports = fn(state, rng)
-    else:
-        out = fn(state)
+    state.orders = (make_move("red", "deep_strike", {"target": "blue"}),)
+    before, params = state.copy(), dict(state.params)
+    out = getattr(rules, rule)(state, state.params, np.random.default_rng(0))
     assert isinstance(out, list)
+    assert all(len(change) == 4 for change in out)
     assert state == before
+    assert state.orders == before.orders
+    assert state.params == params
 
 
 # --- logistics ---------------------------------------------------------------------------------
@@ -365,8 +359,11 @@ def test_accidents_only_near_the_top():
 def test_horizontal_escalation_when_an_actor_joins():
     """A newly drawn-in actor adds heat."""
     model = mini_model()
-    base = model.state.heat
-    changes = rules.escalation(model.state, [], np.random.default_rng(0), ["green"], 2)
+    s = model.state
+    base = s.heat
+    s.actors["green"].drawn_in = True  # drawn in during this turn's rules
+    s.before_rules = BeforeRules({}, tuple(a for a in s.drawn_in if a != "green"))
+    changes = rules.escalation(s, s.params, np.random.default_rng(0))
     heat = next(value for _target, var, value, _cause in changes if var == "heat")
     assert heat - base == pytest.approx(model.state.params["horizontal_points"])
 
