@@ -129,3 +129,52 @@ def test_logit_policy_plays_a_whole_game(default_scenario):
     b = BrinkModel(default_scenario, rng=4, turns=10, policies=policies).run()
     assert a.rows == b.rows
     assert len({m.type for m in a.move_log}) > 3
+
+
+def _problems(policy: dict) -> list[tuple[tuple, str]]:
+    """The loader's cross-reference problems when red plays ``policy`` in the mini scenario."""
+    from engine.loader import check_references
+    from tests.engine.builders import mini
+
+    spec = POLICIES[policy["kind"]].spec.model_validate(policy)
+    scenario = mini()
+    return check_references(scenario.model_copy(update={"actors": [
+        a.model_copy(update={"policy": spec}) if a.id == "red" else a
+        for a in scenario.actors]}))
+
+
+def test_each_policy_checks_its_own_references():
+    """The loader hands each policy's spec to its class's check, and places what it finds."""
+    bad_move = {"move": "impose_sanctions", "target": "nobody", "package": "targeted"}
+    assert [p for p, _ in _problems({"kind": "scripted", "schedule": [
+        {"turn": 1, "moves": [{"move": "hold"}, bad_move]}]})] == [
+        ("actors", 0, "policy", "schedule", 0, "moves", 1, "target")]
+    assert [p for p, _ in _problems({"kind": "logit", "candidates": [bad_move]})] == [
+        ("actors", 0, "policy", "candidates", 0, "target")]
+    doctrine = _problems({"kind": "doctrine", "every_turn": [bad_move], "rules": [
+        {"name": "a", "when": [{"var": "self.strain", "op": ">", "value": 0,
+                                "confidence": "probable"}], "then": [{"move": "hold"}]},
+        {"name": "a", "when": [{"var": "blue.deployed", "op": ">", "value": 0}],
+         "then": [bad_move]}]})
+    assert [p for p, _ in doctrine] == [
+        ("actors", 0, "policy", "rules", 0, "when", 0, "confidence"),
+        ("actors", 0, "policy", "rules", 1, "name"),
+        ("actors", 0, "policy", "rules", 1, "when", 0, "var"),
+        ("actors", 0, "policy", "rules", 1, "then", 0, "target"),
+        ("actors", 0, "policy", "every_turn", 0, "target")]
+    assert "hidden from red" in doctrine[2][1]
+    assert _problems({"kind": "human"}) == []
+
+
+def test_a_human_team_is_played_by_its_stand_in():
+    """The engine plays a human team's actor with the stand-in its class declares (futures)."""
+    from engine.futures import engine_policy
+    from engine.policies import HumanPolicy
+    from tests.engine.builders import mini
+
+    scenario = mini()
+    policy = engine_policy(scenario, "red")
+    assert isinstance(policy, POLICIES[HumanPolicy.stand_in.kind])
+    assert policy.rationality == HumanPolicy.stand_in.rationality
+    assert policy.weights == scenario.actor("red").utility
+    assert isinstance(build_policy(scenario.actor("red")), HumanPolicy)
