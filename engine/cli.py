@@ -1,7 +1,7 @@
 """The ``brink`` command line.
 
     brink run FILE [--seed N] [--turns N] [--out DIR] [--explain TURN] [--replay MOVES]
-    brink validate FILE...
+    brink validate FILE... [--play [--seeds N,N,...] [--turns N]]
     brink schema
     brink moves
 
@@ -41,6 +41,7 @@ RUN_FILES = ("per_turn.parquet", "per_turn.csv", "causal_log.csv", "events.csv",
 EXIT_USAGE = 2
 MAX_MOVE_LOG_BYTES = 16 << 20  # a 52-turn run's moves.json is ~100 KB; 16 MiB leaves room
 MAX_MESSAGE = 1000  # characters of an error message (they may quote what the user gave)
+MAX_CHECK_SEEDS = 20  # seeds of brink validate --play (each plays about seven games)
 
 AddParser = Callable[[argparse._SubParsersAction], None]
 
@@ -122,6 +123,15 @@ def _parser(commands: Iterable[AddParser] = ()) -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check scenario files")
     validate.add_argument("files", nargs="+")
+    validate.add_argument("--play", action="store_true",
+                          help="also play each file and run the conformance checks "
+                          "(invariants, determinism across processes, move-log replay, "
+                          "forks, an inert actor); exit status 2 when one fails")
+    validate.add_argument("--seeds", type=_seed_list, metavar="N,N,...",
+                          help="with --play: the seeds to play (default 7,2024; at most "
+                          f"{MAX_CHECK_SEEDS})")
+    validate.add_argument("--turns", type=int,
+                          help="with --play: play only the first TURNS turns")
     validate.set_defaults(func=cmd_validate)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
@@ -278,25 +288,79 @@ def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
 # --- validate, schema, moves -------------------------------------------------------------------
 
 
+def _seed_list(text: str) -> tuple[int, ...]:
+    """--seeds: whole numbers from 0 to 2^63 - 1, separated by commas."""
+    try:
+        seeds = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected whole numbers separated by commas, e.g. 7,2024; got {text!r}") from None
+    if not 1 <= len(seeds) <= MAX_CHECK_SEEDS:
+        raise argparse.ArgumentTypeError(f"give 1 to {MAX_CHECK_SEEDS} seeds, got {len(seeds)}")
+    bad = next((s for s in seeds if not 0 <= s <= MAX_SEED), None)
+    if bad is not None:
+        raise argparse.ArgumentTypeError(f"seeds must lie in 0..{MAX_SEED:,} (2^63 - 1), "
+                                         f"got {bad}")
+    return seeds
+
+
 def cmd_validate(args) -> int:
     """Each file's verdict; status 2 when any file is bad (the loader's messages), else 0.
-    Every file is checked, whatever happened to the one before."""
+    Every file is checked, whatever happened to the one before. With --play, each valid file
+    is also played and put through the conformance checks (engine/conformance.py): one line
+    per failed check, then a summary line; status 2 when a check fails."""
+    if not args.play and (args.seeds is not None or args.turns is not None):
+        raise UsageError("--seeds and --turns go with --play")
     status = 0
-    for name in args.files:
-        try:
-            scenario = load_scenario(name)
-        except ScenarioError as exc:
-            print(exc.render(), file=sys.stderr)
-            status = EXIT_USAGE
-            continue
-        except Exception as exc:  # the loader promises ScenarioError; this is a bug
-            print(one_line(f"{name}: cannot check: unexpected {type(exc).__name__}: {exc}")
-                  [:MAX_MESSAGE], file=sys.stderr)
-            status = max(status, EXIT_FAILED)
-            continue
-        print(f"{one_line(name)}: ok ({one_line(scenario.id)}, {len(scenario.actors)} actors, "
-              f"{scenario.clock.turns} turns)")
+    process = None
+    try:
+        for name in args.files:
+            try:
+                scenario = load_scenario(name)
+            except ScenarioError as exc:
+                print(exc.render(), file=sys.stderr)
+                status = EXIT_USAGE
+                continue
+            except Exception as exc:  # the loader promises ScenarioError; this is a bug
+                print(one_line(f"{name}: cannot check: unexpected {type(exc).__name__}: "
+                               f"{exc}")[:MAX_MESSAGE], file=sys.stderr)
+                status = max(status, EXIT_FAILED)
+                continue
+            print(f"{one_line(name)}: ok ({one_line(scenario.id)}, {len(scenario.actors)} "
+                  f"actors, {scenario.clock.turns} turns)")
+            if args.play:
+                from engine.conformance import OtherProcess
+
+                process = process or OtherProcess()
+                status = max(status, _play_checks(name, scenario, args, process))
+    finally:
+        if process is not None:
+            process.close()
     return status
+
+
+def _play_checks(name: str, scenario: Scenario, args, process) -> int:
+    """brink validate --play for one valid file: the failed checks and a summary."""
+    from engine.conformance import DEFAULT_SEEDS, check_scenario
+
+    turns = args.turns
+    if turns is not None and not 1 <= turns <= scenario.clock.turns:
+        print(one_line(f"{name}: --turns must be between 1 and {scenario.clock.turns}, got "
+                       f"{turns}"), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = check_scenario(name, args.seeds or DEFAULT_SEEDS, turns, process=process)
+    except ScenarioError as exc:  # the file changed since it was validated
+        print(exc.render(), file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # the checker's own failure, not the scenario's
+        print(one_line(f"{name}: cannot play the checks: unexpected {type(exc).__name__}: "
+                       f"{exc}")[:MAX_MESSAGE], file=sys.stderr)
+        return EXIT_FAILED
+    for result in report.failures:
+        print(one_line(f"{name}: FAIL {result.name}: {result.message}"))
+    print(one_line(f"{name}: {report.summary()}"))
+    return 0 if report.ok else EXIT_USAGE
 
 
 def schema_json() -> str:
