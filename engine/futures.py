@@ -21,14 +21,13 @@ No rule is re-implemented here: a future is the engine's ``step`` repeated.
 from __future__ import annotations
 
 import atexit
-import copy
 import multiprocessing
 import os
 import pickle
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -37,8 +36,8 @@ import pandas as pd
 from engine.batch.sampling import uncertainties
 from engine.model import BrinkModel
 from engine.policies import Policy, build_engine_policy
-from engine.scenario import Inject, Scenario
-from engine.state import WorldState
+from engine.scenario import Scenario
+from engine.state import GameState, WorldState
 from engine.variables import FUTURES, read
 
 # Headline figures kept per turn of every future (what the fan charts draw): the table of
@@ -59,45 +58,48 @@ def engine_policy(scenario: Scenario, actor_id: str) -> Policy:
 
 @dataclass(frozen=True)
 class Snapshot:
+    """A game in progress, frozen for its futures: the game as one value (``GameState``; the
+    engine plays every actor, human teams by their stand-in), pickled once, and what a future
+    needs to rebuild the scenario and draw its own parameters."""
+
     scenario_text: str
     source: str
-    turns: int  # the exercise's last turn
     seed: int  # root of the futures' seeds
-    state: WorldState  # after the last adjudicated turn; memo emptied
-    policies: dict[str, Policy]  # engine policies, with their memory (fired doctrine rules)
-    extremes: dict[str, float]
-    outcomes_hit: dict[str, bool]
-    initially_drawn: int
-    extra_injects: dict[int, list[Inject]] = field(default_factory=dict)
-    skipped_injects: frozenset[str] = frozenset()
-    # The state and policies pickled once: unpickling a copy per future is several times
-    # cheaper than copy.deepcopy, which was a sixth of a future's cost.
+    game: GameState  # after the last adjudicated turn; its cache emptied
+    # The game pickled once: unpickling a copy per future is several times cheaper than
+    # copy.deepcopy, which was a sixth of a future's cost.
     blob: bytes = b""
     levers: tuple = ()  # the exercise's lever choices, ((name, value), ...)
     uncertain: tuple = ()  # engine.batch.sampling.Uncertain: parameters each future draws
 
     @property
+    def state(self) -> WorldState:
+        return self.game.world
+
+    @property
+    def policies(self) -> dict[str, Policy]:
+        return self.game.policies
+
+    @property
     def turn(self) -> int:
-        return self.state.turn
+        return self.game.world.turn
+
+    @property
+    def turns(self) -> int:
+        return self.game.turns
 
 
 def snapshot(model: BrinkModel, scenario_text: str, source: str, seed: int,
              levers: dict | None = None, uncertain: bool = False) -> Snapshot:
     """Freeze ``model`` (any policies) into a snapshot whose futures the engine plays; with
     ``uncertain``, each future draws the scenario's uncertain parameters."""
-    state = model.state.copy()
-    state.memo = {}  # a cache; each future rebuilds its own
-    policies = {}
-    for actor_id, agent in model.agents_by_actor.items():
-        policy = agent.policy
+    game = model.game_state()
+    game.generators = None  # every future has its own seed
+    for actor_id, policy in game.policies.items():
         if policy.classifier.external:  # a team's moves: the engine plays its YAML policy
-            policy = engine_policy(model.spec, actor_id)
-        policies[actor_id] = copy.deepcopy(policy)
-    return Snapshot(scenario_text, source, model.turns, int(seed), state, policies,
-                    dict(model.extremes), dict(model.outcomes_hit), model.state.initially_drawn,
-                    {t: list(v) for t, v in model.extra_injects.items()},
-                    frozenset(model.skipped_injects),
-                    pickle.dumps((state, policies), protocol=pickle.HIGHEST_PROTOCOL),
+            game.policies[actor_id] = engine_policy(model.spec, actor_id)
+    return Snapshot(scenario_text, source, int(seed), game,
+                    pickle.dumps(game, protocol=pickle.HIGHEST_PROTOCOL),
                     tuple(sorted((levers or {}).items())),
                     tuple(uncertainties(model.spec)) if uncertain else ())
 
@@ -121,13 +123,12 @@ def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
     """A lean model that continues the snapshot's game with ``seed``.
 
     ``memo``: a ``WorldState.memo`` to share between futures of one snapshot. It only caches
-    results that depend on fixed data and standing orders (engine/state.py), which all futures
-    of a snapshot share, so sharing it changes no result and saves rebuilding it per future."""
+    results that depend on fixed data and standing orders (engine/caching.py), which all
+    futures of a snapshot share, so sharing it changes no result and saves rebuilding it per
+    future."""
     scenario = scenario or _scenario(snap.scenario_text, snap.source, snap.levers)
-    state, policies = pickle.loads(snap.blob)  # fresh copies: a future must not touch the snap
-    model = BrinkModel(scenario, rng=seed, policies=policies, turns=snap.turns, record=False,
-                       frame=False)
-    state.explain = False
+    game = pickle.loads(snap.blob)  # a fresh copy: a future must not touch the snapshot
+    state = game.world
     if snap.uncertain:
         # this future's own draw of what nobody knows, from a stream apart from the model's
         u = np.random.default_rng([seed, 1]).random(len(snap.uncertain))
@@ -135,14 +136,7 @@ def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
                                            for p, x in zip(snap.uncertain, u, strict=True)}}
     elif memo is not None:  # memos hold results that depend on the parameters: share only
         state.memo = memo   # between futures that keep the same ones
-    model.state = state
-    model.params = state.params
-    model.extremes = dict(snap.extremes)
-    model.outcomes_hit = dict(snap.outcomes_hit)
-    model.extra_injects = snap.extra_injects  # read-only during play
-    model.skipped_injects = set(snap.skipped_injects)
-    model.running = state.turn < snap.turns
-    return model
+    return BrinkModel(scenario, rng=seed, record=False, frame=False, game=game)
 
 
 def _headlines(state: WorldState, actors: list[str]) -> list[float]:

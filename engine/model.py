@@ -14,6 +14,7 @@ policies reproduces the adjudication draws exactly.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import replace
 from datetime import timedelta
@@ -44,6 +45,7 @@ from engine.state import (
     BeforeRules,
     Belief,
     Cohort,
+    GameState,
     RouteState,
     Sanction,
     TheatreState,
@@ -155,15 +157,25 @@ class BrinkModel(mesa.Model):
     def __init__(self, scenario: Scenario, rng=None, parameters: dict[str, float] | None = None,
                  policies: dict[str, Policy] | None = None, turns: int | None = None,
                  record: bool = True, frame: bool | None = None,
-                 frame_vars: frozenset[str] | None = None):
+                 frame_vars: frozenset[str] | None = None, game: GameState | None = None):
+        """A new game of ``scenario`` at turn 0, or, with ``game``, that game continued (it is
+        taken over, not copied): with a new ``rng`` as a new future; with ``rng=None`` and the
+        generators' states the game holds, exactly as it would have gone on."""
         super().__init__(rng=rng)
         self.spec = scenario  # Mesa reserves `scenario`
-        overrides = {k: v.value for k, v in scenario.parameters.items()}
-        overrides.update(parameters or {})
-        self.params = resolve(overrides)
-        self.state = initial_state(scenario, self.params)
+        fresh = game is None
+        if fresh:
+            overrides = {k: v.value for k, v in scenario.parameters.items()}
+            overrides.update(parameters or {})
+            world = initial_state(scenario, resolve(overrides))
+            world.initially_drawn = len(world.drawn_in)
+            chosen = policies or {}
+            game = GameState(
+                world, turns if turns is not None else scenario.clock.turns,
+                {a.id: chosen.get(a.id) or build_policy(a) for a in scenario.actors},
+                outcomes_hit={o.id: False for o in scenario.outcomes})
+        self.game = game
         self.state.explain = record
-        self.turns = turns if turns is not None else scenario.clock.turns
         self.record = record  # causal log, event feed and their sentences
         self.keep_frame = record if frame is None else frame  # the per-turn rows
         # which variables the per-turn rows keep (every estimate is always kept): a batch with
@@ -171,23 +183,66 @@ class BrinkModel(mesa.Model):
         self._frame_vars = tuple(
             names if frame_vars is None else tuple(n for n in names if n in frame_vars)
             for names in (RECORDED_ACTOR_VARS, RECORDED_WORLD_VARS, RECORDED_THEATRE_VARS))
-        self.extremes: dict[str, float] = {}
         self.log = CausalLog()
         self.move_log: list[Move] = []
         self.events: list[dict] = []
         self.rows: list[tuple] = []
-        self.extra_injects: dict[int, list[Inject]] = {}
-        self.skipped_injects: set[str] = set()
-        self.outcomes_hit: dict[str, bool] = {o.id: False for o in scenario.outcomes}
         policy_rngs = self.rng.spawn(len(scenario.actors))
-        policies = policies or {}
+        if rng is None and game.generators is not None:  # continue the game's own streams
+            self.rng.bit_generator.state = game.generators[0]
+            for actor_spec, prng in zip(scenario.actors, policy_rngs, strict=True):
+                prng.bit_generator.state = game.generators[1][actor_spec.id]
         for actor_spec, prng in zip(scenario.actors, policy_rngs, strict=True):
-            policy = policies.get(actor_spec.id) or build_policy(actor_spec)
-            StateAgent(self, actor_spec.id, policy, prng)
-        self.state.initially_drawn = len(self.state.drawn_in)
+            StateAgent(self, actor_spec.id, game.policies[actor_spec.id], prng)
         self._extreme_keys = [(a, f"max.{a}.strain", f"min.{a}.stability",
                                f"max.{a}.troops_abroad") for a in self.state.actors]
-        self._record()
+        self.running = self.state.turn < self.turns
+        if fresh:
+            self._record()
+
+    # --- the game's state: one value (GameState), read through these names ----------------
+
+    @property
+    def state(self) -> WorldState:
+        return self.game.world
+
+    @property
+    def params(self) -> dict[str, float]:
+        return self.game.world.params
+
+    @property
+    def turns(self) -> int:
+        return self.game.turns
+
+    @property
+    def extremes(self) -> dict[str, float]:
+        return self.game.extremes
+
+    @property
+    def outcomes_hit(self) -> dict[str, bool]:
+        return self.game.outcomes_hit
+
+    @property
+    def extra_injects(self) -> dict[int, list[Inject]]:
+        return self.game.extra_injects
+
+    @property
+    def skipped_injects(self) -> set[str]:
+        return self.game.skipped_injects
+
+    def game_state(self) -> GameState:
+        """This game as one value, a copy that shares nothing with the model: what
+        ``BrinkModel(scenario, game=...)`` continues, exactly (the generators' states are
+        kept) or as a new future (with a new ``rng``). The world's cache is left behind."""
+        memo, self.state.memo = self.state.memo, {}
+        try:
+            game = copy.deepcopy(self.game)
+        finally:
+            self.state.memo = memo
+        game.generators = (copy.deepcopy(self.rng.bit_generator.state),
+                           {a.actor_id: copy.deepcopy(a.policy_rng.bit_generator.state)
+                            for a in self.agents})
+        return game
 
     # --- public API -----------------------------------------------------------------------
 

@@ -228,6 +228,26 @@ class WorldState:
         return tuple([a.id for a in self.actors.values() if a.drawn_in])
 
 
+@dataclass
+class GameState:
+    """Everything needed to continue a game, as one value: the world, the game's length, each
+    actor's policy with its memory, the run's bookkeeping (extremes and named outcomes so
+    far), the injects still to come beyond the scenario's own and those skipped, and
+    (optionally) the generators' states. ``BrinkModel(scenario, game=...)`` continues it: with
+    the generators' states exactly as it would have gone on, with a new ``rng`` as a new
+    future (the futures, a fork). ``BrinkModel.game_state()`` takes one from a model."""
+
+    world: WorldState
+    turns: int  # the game's last turn
+    policies: dict  # actor id -> engine.policies.Policy
+    extremes: dict[str, float] = field(default_factory=dict)
+    outcomes_hit: dict[str, bool] = field(default_factory=dict)
+    extra_injects: dict[int, list] = field(default_factory=dict)  # turn -> [Inject, ...]
+    skipped_injects: set[str] = field(default_factory=set)
+    # (the model generator's state, {actor: its policy generator's state}); None: not kept
+    generators: tuple | None = None
+
+
 def source_name(source: str, names: dict[str, str]) -> str:
     """Who an inject is from, as people read it: an actor by its name, anything else by its
     id with spaces ("white_cell" -> "White cell", "press" -> "Press")."""

@@ -8,7 +8,8 @@ so that a rebuild of the engine's core can prove that nothing else changed (issu
 
 The cases: every shipped scenario, calibration episode and lesson, played by the engine with
 two seeds each; an exercise with human moves, an ad-hoc inject, an edited inject and a rewind;
-and a small batch over nk-100k's uncertain parameters and one lever. For each, the tables a
+Monte Carlo futures of that exercise (with and without parameter draws); and a small batch
+over nk-100k's uncertain parameters and one lever. For each, the tables a
 user sees: the summary, the per-turn frame, the event feed, the move log and the causal log
 without its cause columns (which are allowed to gain references), and for the batch its runs
 table. Values must be identical, bit for bit.
@@ -87,6 +88,25 @@ def _exercise() -> dict[str, dict[str, pd.DataFrame]]:
     return {f"exercise-branch{b}": _tables(ex.model(b)) for b in ex.branches}
 
 
+def _futures() -> dict[str, dict[str, pd.DataFrame]]:
+    """Futures of an exercise at turn 3, with and without parameter draws (in-process)."""
+    from engine.session import Exercise
+
+    path = ROOT / "scenarios" / "nk-100k.yaml"
+    ex = Exercise.start(path.read_text(encoding="utf-8"), path.name, seed=9,
+                        teams={"west": "human"}, turns=12)
+    for _ in range(3):
+        ex.adjudicate()
+    out = {}
+    for uncertain in (True, False):
+        futures = ex.futures(n=30, workers=1, uncertain=uncertain)
+        cube = pd.concat([futures.per_turn(actor, variable) for actor, variable in
+                          sorted(futures.labels)], ignore_index=True)
+        out[f"futures-{'drawn' if uncertain else 'fixed'}"] = {
+            "runs": futures.runs.sort_index(axis=1), "cube": cube}
+    return out
+
+
 def _batch() -> dict[str, dict[str, pd.DataFrame]]:
     from engine.batch.runner import run_batch
 
@@ -102,14 +122,15 @@ def _batch() -> dict[str, dict[str, pd.DataFrame]]:
 
 def current() -> dict[str, dict[str, pd.DataFrame]]:
     """Every case's tables, as the engine gives them now."""
-    return {**_runs(), **_exercise(), **_batch()}
+    return {**_runs(), **_exercise(), **_futures(), **_batch()}
 
 
 def write() -> None:
+    now = current()  # everything first: a failure leaves the fixture as it was
     FIXTURE.mkdir(parents=True, exist_ok=True)
     for old in FIXTURE.glob("*.parquet"):
         old.unlink()
-    for case, tables in current().items():
+    for case, tables in now.items():
         for name, table in tables.items():
             table.to_parquet(FIXTURE / f"{case}.{name}.parquet", index=False)
 
