@@ -20,6 +20,7 @@ from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
 from engine import caching
+from engine.beliefs import denial_changes, disclosure_changes
 from engine.causal import MOVE, Cause, Change
 from engine.state import Cohort, Sanction, Transfer, WorldState
 
@@ -363,14 +364,10 @@ def _un_action(state: WorldState, move: Move) -> list[Change]:
 
 
 def _disclose(state: WorldState, move: Move) -> list[Change]:
-    from engine.rules.intelligence import disclosure_changes  # the rule owns the belief algebra
-
     return disclosure_changes(state, move)
 
 
 def _deny(state: WorldState, move: Move) -> list[Change]:
-    from engine.rules.intelligence import denial_changes
-
     return denial_changes(state, move)
 
 

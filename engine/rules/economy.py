@@ -34,7 +34,7 @@ from collections import defaultdict
 from engine import caching
 from engine.causal import RULE, Cause, Change
 from engine.moves import SANCTION_PACKAGES
-from engine.rules.numbers import clip, larger
+from engine.numbers import clip, larger
 from engine.state import WorldState
 
 WEEKS_PER_MONTH = 52 / 12

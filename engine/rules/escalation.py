@@ -35,7 +35,7 @@ from engine.ladder import (
     next_threshold_above,
 )
 from engine.moves import CATALOGUE, Category, Visibility
-from engine.rules.numbers import clip, larger, per_turn
+from engine.numbers import clip, larger, per_turn
 from engine.state import WorldState
 
 NUCLEAR_THRESHOLD = 21

@@ -22,57 +22,28 @@ from __future__ import annotations
 
 import math
 
-from engine.causal import MOVE, RANDOM, RULE, Cause, Change
-from engine.rules.numbers import clip, larger, smaller
+from engine.beliefs import (  # the belief algebra, shared with the disclose and deny moves
+    CONCEALMENT_BOOST,
+    MAX_SIGMA,
+    QUANTITY,
+    ceiling_of,
+    describe,
+    fuse,
+    label,
+)
+from engine.causal import RANDOM, RULE, Cause, Change
+from engine.numbers import clip, larger, smaller
 from engine.state import Belief, WorldState, possessive
-from engine.variables import belief_estimate, confidence_label
+from engine.variables import belief_estimate
 
-QUANTITY = "troops_abroad"
-CONCEALMENT_BOOST = 0.15
-CONCEALMENT_TURNS = 4
-SURPRISE_SIGMAS2 = 16.0  # a 4-sigma innovation: about 1 in 16,000 looks by chance
-MAX_SIGMA = 1.5  # log-units: even the weakest observer is off by at most a factor ~4.5 (1 sd)
-DENIAL_PULL = 0.2  # share of the log-estimate a fully credible denial removes
-DENIAL_DOUBT = 0.5  # variance a denial by a non-credible actor adds (log-units^2)
+__all__ = ["QUANTITY", "fuse", "intelligence", "label", "observation_reports", "watched"]
+
 QUIET = Cause(RANDOM, "observation", "")  # the cause of lean runs, which log nothing
 
 
 def watched(state: WorldState) -> list[str]:
     """Actors whose troops abroad others try to estimate."""
     return [a.id for a in state.actors.values() if "expeditionary" in a.capabilities]
-
-
-def fuse(belief: Belief, y: float, obs_var: float, drift: float = 0.0,
-         ceiling: float = math.inf) -> Belief:
-    """One Kalman step on log(1 + x), widening first when the observation is a surprise.
-
-    A surprise (innovation beyond 4 sigma) means the quantity has changed: the prior variance
-    is widened to the innovation beyond observation noise. ``ceiling`` bounds the estimate by
-    what is publicly known (the target's whole force).
-    """
-    v = belief.var + drift
-    z = y - belief.mean
-    if z * z > SURPRISE_SIGMAS2 * (v + obs_var):
-        v = larger(v, z * z - obs_var)
-    gain = v / (v + obs_var)
-    mean = clip(belief.mean + gain * z, 0.0, ceiling)
-    return Belief(mean, (1 - gain) * v, belief.observations + 1)
-
-
-def ceiling_of(target) -> float:
-    """An estimate never exceeds the target's whole force, which is public knowledge."""
-    return math.log1p(target.initial_forces + target.mobilised)
-
-
-def label(state: WorldState, belief: Belief) -> str:
-    return confidence_label(belief, state.params["probable_sd"], state.params["confirmed_sd"])
-
-
-def describe(belief: Belief) -> str:
-    sd = math.sqrt(belief.var)
-    low = max(0.0, math.expm1(belief.mean - 1.645 * sd))
-    high = math.expm1(belief.mean + 1.645 * sd)
-    return f"~{belief_estimate(belief):,.0f} (90% range {low:,.0f}-{high:,.0f})"
 
 
 def _observe(state: WorldState, old: Belief, target, quality: float, who: str, rng):
@@ -187,56 +158,4 @@ def intelligence(state: WorldState, params, rng) -> list[Change]:
                     f"confirms {describe(b)} troops abroad")),
                 (t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
             ]
-    return changes
-
-
-def disclosure_changes(state: WorldState, move) -> list[Change]:
-    """Effect of disclose_intelligence: allies and the public fuse the discloser's estimate,
-    weighted by its spread and by the discloser's credibility."""
-    about = move.params["about"]
-    me = state.actors[move.actor]
-    mine = me.beliefs[(about, QUANTITY)]
-    obs_var = (mine.var + state.params["disclosure_noise"] ** 2) / max(me.credibility, 0.05)
-    ceiling = ceiling_of(state.actors[about])
-    why = (f"{me.name} discloses its estimate that {state.actors[about].name} has "
-           f"{describe(mine)} troops abroad [{label(state, mine)}]")
-    cause = Cause(MOVE, move.id or move.type.value, why)
-    changes = []
-    for ally in sorted(state.alliances.get(me.id, ())):
-        beliefs = dict(state.actors[ally].beliefs)
-        if (about, QUANTITY) in beliefs and ally != about:
-            beliefs[(about, QUANTITY)] = fuse(beliefs[(about, QUANTITY)], mine.mean, obs_var,
-                                              ceiling=ceiling)
-            changes.append((ally, "beliefs", beliefs, cause))
-    public = dict(state.public_beliefs)
-    public[(about, QUANTITY)] = fuse(public[(about, QUANTITY)], mine.mean, obs_var,
-                                     ceiling=ceiling)
-    changes.append(("world", "public_beliefs", public, cause))
-    return changes
-
-
-def denial_changes(state: WorldState, move) -> list[Change]:
-    """Effect of deny_conceal: the subject is harder to observe for a while, and the public
-    hears a denial. A denial sows doubt rather than conviction: it pulls the public estimate
-    down in proportion to the denier's credibility and widens it in proportion to its lack::
-
-        m' = m x (1 - DENIAL_PULL x credibility);  v' = v + DENIAL_DOUBT x (1 - credibility)
-    """
-    me = state.actors[move.actor]
-    about = move.params.get("about") or me.id
-    subject = state.actors[about]
-    cause = Cause(MOVE, move.id or move.type.value,
-                  f"{me.name} denies that {'it' if about == me.id else subject.name} has "
-                  f"troops abroad and "
-                  f"{'steps up concealment' if about == me.id else 'helps hide them'} "
-                  f"(credibility {me.credibility:.2f})")
-    changes = [(about, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
-               (me.id, "denied", True, cause)]
-    if (about, QUANTITY) in state.public_beliefs:
-        public = dict(state.public_beliefs)
-        b = public[(about, QUANTITY)]
-        public[(about, QUANTITY)] = b._replace(
-            mean=b.mean * (1 - DENIAL_PULL * me.credibility),
-            var=b.var + DENIAL_DOUBT * (1 - me.credibility))
-        changes.append(("world", "public_beliefs", public, cause))
     return changes

@@ -11,7 +11,7 @@ served. Interdiction decays by 0.1 a turn.
 from __future__ import annotations
 
 from engine.causal import RULE, Cause, Change
-from engine.rules.numbers import smaller
+from engine.numbers import smaller
 from engine.state import Cohort, WorldState
 
 INTERDICTION_DECAY = 0.1

@@ -27,7 +27,7 @@ import math
 
 from engine.causal import RANDOM, RULE, Cause, Change
 from engine.moves import CATALOGUE, Category, MoveType
-from engine.rules.numbers import clip, per_turn, smaller
+from engine.numbers import clip, per_turn, smaller
 from engine.state import WorldState, possessive
 
 QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothing

@@ -14,7 +14,7 @@ resolve damps the erosion from casualties.
 from __future__ import annotations
 
 from engine.causal import RULE, Cause, Change
-from engine.rules.numbers import clip, per_turn
+from engine.numbers import clip, per_turn
 from engine.state import WorldState
 
 QUIET = Cause(RULE, "politics", "")  # the cause of lean runs, which log nothing

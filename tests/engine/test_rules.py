@@ -426,3 +426,21 @@ def test_mini_scenario_is_playable():
     """The builder's scenario plays a full game with human (empty) moves."""
     model = BrinkModel(mini(), rng=3).run()
     assert model.state.turn == 20
+
+
+def test_the_move_catalogue_does_not_import_the_rules():
+    """The rules read the catalogue; the catalogue never reaches back into the rules, at
+    import or later (the belief algebra both need lives in engine/beliefs.py)."""
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, engine.moves; print(any(m.startswith('engine.rules') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "False"
+    source = (Path(__file__).resolve().parents[2] / "engine" / "moves.py").read_text()
+    imported = [n.module for n in ast.walk(ast.parse(source))
+                if isinstance(n, ast.ImportFrom) and n.module]
+    assert not [m for m in imported if m.startswith("engine.rules")]
