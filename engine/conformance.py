@@ -17,8 +17,9 @@ The checks, each over every seed (``brink validate --play FILE`` runs them from 
                   log, event feed, move log and summary, bit for bit
     replay        the game's move log, written as moves.json and read back, replayed by
                   scripted policies (``brink run --replay``) gives the same game
-    fork          a snapshot of the middle turn, forked and given the game's own generator
-                  states, continues exactly as the game did; two futures of the snapshot with
+    fork          the game taken at the middle turn (``model.game_state()``) and continued
+                  records what the game recorded; the futures' fork of that turn, given the
+                  game's generator states, plays on exactly as the game did; two futures with
                   the same seed are equal; a fork of turn 0 equals a fresh game of that seed
     inert_actor   an added actor with no trade, no doctrine, no theatre and no capabilities
                   changes no named outcome and no figure of the summary
@@ -27,18 +28,19 @@ Each failure says what failed, where (seed, turn, actor, variable) and the likel
 list of invariants lives here (``INVARIANTS``, ``violations``): the property tests and the
 shipped-scenario tests check the same list.
 
-What a fork can reproduce: ``engine.futures.fork(snapshot, seed)`` starts fresh generators from
-``seed`` (a snapshot carries no generator state), so a future is a new draw of the dice, not
-the game's own continuation. The fork check therefore gives the fork the game's generator
-states (``model.rng`` and each agent's ``policy_rng``) before comparing it with the game's
-continuation: it proves that the snapshot carries everything else the game needs (state,
-policies and their memory, extremes, outcomes, injects) and that a lean (``record=False``)
-game plays as a recorded one.
+What a fork can reproduce: ``engine.futures.fork(snapshot, seed)`` starts new generators from
+``seed`` (a snapshot keeps no generator state: every future is a new draw of the dice), so a
+fork is not the game's own continuation. ``BrinkModel(scenario, game=model.game_state())`` is:
+the game state keeps the generators' states. The fork check tests both: the continuation
+against the game, and the fork given the game's generator states (``model.rng`` and each
+agent's ``policy_rng``) against the game, which proves that the snapshot carries everything
+else the game needs and that a lean (``record=False``) game plays as a recorded one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import json
 import math
@@ -400,12 +402,23 @@ def trace(model) -> Trace:
                  move_log_json(model.move_log), model.summary())
 
 
+def engine_policies(scenario) -> dict:
+    """The policies the engine plays every actor with, as futures do: its YAML policy, or for
+    an actor a human team plays, that policy's stand-in (a team that submits nothing would
+    leave the actor idle, and a fork would hand it to the stand-in anyway)."""
+    from engine.futures import engine_policy
+
+    return {a.id: engine_policy(scenario, a.id) for a in scenario.actors}
+
+
 def _remote_trace(text: str, source: str, seed: int, turns: int) -> Trace:
     """Play a game (in the other process: the determinism check's second game)."""
     from engine.loader import parse_scenario
     from engine.model import BrinkModel
 
-    return trace(BrinkModel(parse_scenario(text, source), rng=seed, turns=turns).run())
+    scenario = parse_scenario(text, source)
+    return trace(BrinkModel(scenario, rng=seed, turns=turns,
+                            policies=engine_policies(scenario)).run())
 
 
 class OtherProcess:
@@ -665,16 +678,22 @@ def state_difference(a: WorldState, b: WorldState, here: str = "here",
     return None
 
 
-def _generators(model) -> tuple[dict, dict[str, dict]]:
-    """The states of a model's generators: adjudication (``model.rng``) and each policy's."""
-    return (model.rng.bit_generator.state,
-            {agent.actor_id: agent.policy_rng.bit_generator.state for agent in model.agents})
-
-
 def _set_generators(model, states: tuple[dict, dict[str, dict]]) -> None:
+    """Give ``model`` these generator states: (adjudication's ``model.rng``, {actor: its
+    policy's generator}), as ``GameState.generators`` holds them."""
     model.rng.bit_generator.state = states[0]
     for agent in model.agents:
         agent.policy_rng.bit_generator.state = states[1][agent.actor_id]
+
+
+def _after_turn(t: Trace, turn: int) -> Trace:
+    """The part of a game's trace after ``turn`` (what a continuation of it records)."""
+    frame, log = t.frame, t.log
+    return Trace(frame[frame["turn"] > turn].reset_index(drop=True),
+                 log[log["turn"] > turn].reset_index(drop=True),
+                 [e for e in t.events if e["turn"] > turn],
+                 [m for m in t.moves if int(str(m["id"]).split(".")[0][1:]) > turn],
+                 t.summary)
 
 
 @dataclass
@@ -688,6 +707,7 @@ class _Game:
     crash: str = ""
     snap0: object = None  # snapshot of turn 0
     snap: object = None  # snapshot of the fork turn
+    game_k: object = None  # the game at the fork turn (a GameState, generators kept)
     generators: tuple | None = None  # generator states at the fork turn
     states: dict[int, WorldState] = dataclasses.field(default_factory=dict)  # after the fork
 
@@ -700,7 +720,7 @@ def _play(scenario, text: str, source: str, seed: int, turns: int, fork_turn: in
     game = _Game(seed)
     turn = 0
     try:
-        model = BrinkModel(scenario, rng=seed, turns=turns)
+        model = BrinkModel(scenario, rng=seed, turns=turns, policies=engine_policies(scenario))
         game.model = model
         game.violations += [f"seed {seed}, turn 0: {v}" for v in violations(model.state)]
         while model.running:
@@ -709,7 +729,8 @@ def _play(scenario, text: str, source: str, seed: int, turns: int, fork_turn: in
                 game.snap0 = snapshot(model, text, source, seed)
             if want_fork and turn == fork_turn:
                 game.snap = snapshot(model, text, source, seed)
-                game.generators = _generators(model)
+                game.game_k = model.game_state()
+                game.generators = copy.deepcopy(game.game_k.generators)
             model.step()
             turn = model.state.turn
             game.violations += [f"seed {seed}, turn {turn}: {v}" for v in violations(model.state)]
@@ -721,6 +742,10 @@ def _play(scenario, text: str, source: str, seed: int, turns: int, fork_turn: in
         game.trace = trace(model)
     except Exception as exc:  # a crash is a finding, not the checker's end
         game.crash = f"seed {seed}, turn {turn + 1}: the game crashed: {_exception(exc)}"
+        if game.model is not None:  # what was already wrong when it crashed names the fix
+            broken = violations(game.model.state)
+            if broken:
+                game.crash += f"; the state as it crashed: {broken[0]}"
     return game
 
 
@@ -751,7 +776,7 @@ def _check_invariants(games: list[_Game], turns: int) -> CheckResult:
                            f"{len(INVARIANTS)} invariants hold at every turn 0..{turns}")
     first = findings[0]
     more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-    if any(g.crash for g in games):
+    if any(g.crash for g in games) and "; the state as it crashed: " not in first:
         return CheckResult("invariants", "fail",
                            f"{first}{more}. Likely fix: if `brink validate` accepts the file, "
                            "the engine should play it: " + ENGINE_BUG + " (BRINK_TRACEBACK=1 "
@@ -834,14 +859,29 @@ def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
         "and summary", fix)
 
 
-def _check_fork(games: list[_Game], fork_turn: int) -> CheckResult:
+def _check_fork(games: list[_Game], scenario, fork_turn: int) -> CheckResult:
     from engine.futures import fork, future_seeds, run_future
+    from engine.model import BrinkModel
 
+    k = fork_turn
     findings = []
     for g in games:
         s = g.seed
         try:
-            # 1. the fork of the middle turn, with the game's generators, is its continuation
+            # 1. the game taken at turn k (model.game_state(), generators kept) and continued
+            #    records exactly what the game recorded after turn k
+            cont = BrinkModel(scenario, game=g.game_k).run()
+            diffs = trace_differences(_after_turn(g.trace, k), trace(cont), "in the game",
+                                      "in the continuation")
+            if diffs:
+                findings.append(
+                    f"seed {s}: the game taken at turn {k} (game_state()) and continued with "
+                    f"its generators differs from the game: {'; '.join(diffs)}; GameState "
+                    "leaves out part of the game (the world, the policies and their memory, "
+                    "extremes, outcomes, injects, the generators) or BrinkModel(game=...) "
+                    "restores it differently")
+            # 2. the futures' fork of turn k, given the game's generators, is the game's
+            #    continuation (a lean game, the snapshot's pickled copy)
             model = fork(g.snap, seed=s)
             _set_generators(model, g.generators)
             while model.running:
@@ -850,31 +890,30 @@ def _check_fork(games: list[_Game], fork_turn: int) -> CheckResult:
                                      "in the fork")
                 if d is not None:
                     findings.append(
-                        f"seed {s}: a fork of turn {fork_turn} given the game's generator "
-                        f"states differs from the game at turn {model.state.turn}: {d}; the "
-                        "snapshot leaves out part of the game (engine/futures.py snapshot: "
-                        "the state, the policies and their memory, extremes, outcomes, "
-                        "injects) or a lean game (record=False) plays differently")
+                        f"seed {s}: a fork of turn {k} given the game's generator states "
+                        f"differs from the game at turn {model.state.turn}: {d}; the snapshot "
+                        "leaves out part of the game (engine/futures.py snapshot, fork) or a "
+                        "lean game (record=False) plays differently")
                     break
             else:
                 diffs = summary_differences(g.trace.summary, model.summary(), "in the game",
                                             "in the fork")
                 if diffs:
                     findings.append(
-                        f"seed {s}: a fork of turn {fork_turn} ends with a different summary "
+                        f"seed {s}: a fork of turn {k} ends with a different summary "
                         f"({'; '.join(diffs[:3])}): the snapshot leaves out run-long "
                         "bookkeeping (extremes, outcomes met before the fork)")
-            # 2. two futures with the same seed are equal
+            # 3. two futures with the same seed are equal
             seed = future_seeds(g.snap, 1)[0]
             a, b = run_future(g.snap, 0, seed), run_future(g.snap, 0, seed)
             diffs = summary_differences(a[0], b[0], "in one", "in the other")
             if diffs or not np.array_equal(a[1], b[1], equal_nan=True):
                 findings.append(
-                    f"seed {s}: two futures of turn {fork_turn} with seed {seed} differ "
+                    f"seed {s}: two futures of turn {k} with seed {seed} differ "
                     f"({'; '.join(diffs[:3]) or 'their per-turn headlines'}): a future "
                     "shares mutable state with the snapshot or an earlier future (its "
                     "policies, memo or injects), or draws from global randomness")
-            # 3. a fork of turn 0 is the fresh game of the same seed
+            # 4. a fork of turn 0 is the fresh game of the same seed
             zero = fork(g.snap0, seed=s)
             while zero.running:
                 zero.step()
@@ -890,9 +929,10 @@ def _check_fork(games: list[_Game], fork_turn: int) -> CheckResult:
             findings.append(f"seed {s}: forking failed: {_exception(exc)}")
     return _result(
         "fork", findings,
-        f"a fork of turn {fork_turn} given the game's generators continues it exactly; two "
-        "futures with one seed are equal; a fork of turn 0 is the fresh game",
-        "see engine/futures.py (snapshot, fork): " + ENGINE_BUG)
+        f"the game taken at turn {k} and continued, and a fork of turn {k} given the game's "
+        "generators, play on exactly as the game did; two futures with one seed are equal; "
+        "a fork of turn 0 is the fresh game",
+        "see engine/futures.py (snapshot, fork) and BrinkModel.game_state: " + ENGINE_BUG)
 
 
 def inert_scenario(text: str, source: str):
@@ -1006,7 +1046,8 @@ def _check_inert(games: list[_Game], scenario, text: str, source: str,
     causes: dict[str, str] = {}
     for g in games:
         try:
-            other = BrinkModel(augmented, rng=g.seed, turns=turns).run()
+            other = BrinkModel(augmented, rng=g.seed, turns=turns,
+                               policies=engine_policies(augmented)).run()
         except Exception as exc:
             findings.append(f"seed {g.seed}: the game with an inert actor crashed: "
                             f"{_exception(exc)}")
@@ -1111,7 +1152,7 @@ def check_scenario(path: str | Path, seeds: Iterable[int] = DEFAULT_SEEDS,
             elif name == "replay":
                 results.append(_check_replay(games, scenario, turns))
             elif name == "fork":
-                results.append(_check_fork(games, fork_turn))
+                results.append(_check_fork(games, scenario, fork_turn))
             else:
                 results.append(_check_inert(games, scenario, text, source, turns))
     finally:
@@ -1142,6 +1183,7 @@ __all__ = [
     "Violation",
     "check_scenario",
     "check_scenarios",
+    "engine_policies",
     "inert_scenario",
     "violations",
 ]
