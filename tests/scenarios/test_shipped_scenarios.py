@@ -4,8 +4,12 @@ Parametrised over ``scenarios/**/*.yaml`` (so lesson packs added under ``scenari
 are covered without touching this file; the JSON schema is not YAML and is not collected) and
 over ``tests/scenarios/fixtures/*.yaml``. For each file: it validates (through ``brink
 validate``), has a briefing, plays to its last turn for two seeds with the model's invariants
-holding at every recorded turn, gives identical frames and causal logs for the same seed, and
-differs somewhere for different seeds.
+(engine/conformance.py's one list) holding at every recorded turn, differs somewhere for
+different seeds, and passes each check of the conformance checker (``check_scenario``: the
+invariants, determinism across two processes, move-log replay, forks, an inert actor), one test
+per file and check. The checks the model does not pass yet are strict expected failures that
+must fail for the causes named: a fix makes them pass (XPASS), or changes their cause, and
+either fails the suite until KNOWN_FAILURES is brought up to date.
 
 The fixtures are pure data: a 2-actor and a 12-actor world (the West split into its parts,
 China, South Korea and Japan added) prove that the number and kind of actors is a YAML matter.
@@ -21,6 +25,7 @@ import pandas as pd
 import pytest
 
 from engine.cli import main as brink
+from engine.conformance import CHECKS, CheckReport, OtherProcess, check_scenario, violations
 from engine.loader import load_scenario
 from engine.model import BrinkModel
 
@@ -32,62 +37,19 @@ FIXTURES = sorted(FIXTURE_DIR.glob("*.yaml"))
 ALL = SHIPPED + FIXTURES
 SEEDS = (7, 2024)
 
-# Troop and stock variables that can never be negative (mobilised is a flow and may be).
-NON_NEGATIVE = ("forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded",
-                "munitions", "munitions_production", "reserves")
-SHARES = ("strain", "stability", "readiness", "resolve", "credibility")
-
 
 def _name(path: Path) -> str:
     return str(path.relative_to(ROOT))
-
-
-def violations(model: BrinkModel) -> list[str]:
-    """Every invariant broken by the model's current state (empty when all hold)."""
-    s = model.state
-    out = []
-    if not 0.0 <= s.escalation_level <= 44.0:
-        out.append(f"escalation_level {s.escalation_level} outside [0, 44]")
-    if not 0.0 <= s.wider_war_risk <= 1.0:
-        out.append(f"wider_war_risk {s.wider_war_risk} outside [0, 1]")
-    if s.civilian_casualties < 0 or s.displaced < 0:
-        out.append(f"negative humanitarian toll ({s.civilian_casualties}, {s.displaced})")
-    for a in s.actors.values():
-        for var in NON_NEGATIVE:
-            if getattr(a, var) < 0:
-                out.append(f"{a.id}.{var} = {getattr(a, var)} < 0")
-        for var in SHARES:
-            value = getattr(a, var)
-            if not 0.0 <= value <= 1.0:
-                out.append(f"{a.id}.{var} = {value} outside [0, 1]")
-        if not (a.gdp > 0 and math.isfinite(a.gdp)):
-            out.append(f"{a.id}.gdp = {a.gdp}")
-        if a.front > a.deployed:
-            out.append(f"{a.id}: front {a.front} > deployed {a.deployed}")
-        accounted = (a.forces_home + a.queued + a.in_transit + a.deployed + a.killed
-                     + a.wounded)
-        if accounted != a.initial_forces + a.mobilised:
-            out.append(f"{a.id}: troops not conserved: home {a.forces_home} + queued "
-                       f"{a.queued} + transit "
-                       f"{a.in_transit} + deployed {a.deployed} + killed {a.killed} + wounded "
-                       f"{a.wounded} = {accounted} != initial {a.initial_forces} + mobilised "
-                       f"{a.mobilised}")
-    for th in s.theatres.values():
-        if not -1.0 <= th.front_pressure <= 1.0:
-            out.append(f"theatre {th.id} front_pressure {th.front_pressure} outside [-1, 1]")
-        if not 0.0 <= th.intensity <= 1.0:
-            out.append(f"theatre {th.id} intensity {th.intensity} outside [0, 1]")
-    return out
 
 
 @functools.cache
 def play(path: Path, seed: int) -> tuple[BrinkModel, tuple[str, ...]]:
     """Play ``path`` to the end, one step at a time, checking the invariants after each."""
     model = BrinkModel(load_scenario(path), rng=seed)
-    problems = [f"turn 0: {v}" for v in violations(model)]
+    problems = [f"turn 0: {v}" for v in violations(model.state)]
     while model.running:
         model.step()
-        problems += [f"turn {model.state.turn}: {v}" for v in violations(model)]
+        problems += [f"turn {model.state.turn}: {v}" for v in violations(model.state)]
     return model, tuple(problems)
 
 
@@ -127,14 +89,68 @@ def test_plays_to_the_end_with_invariants_at_every_turn(path, seed):
     assert not problems, "\n".join(problems[:20])
 
 
-@pytest.mark.parametrize("path", ALL, ids=_name)
-def test_same_seed_gives_the_same_frame_and_causal_log(path):
-    """A second, independent run with the same seed reproduces the first exactly."""
-    first, _ = play(path, SEEDS[0])
-    again = BrinkModel(load_scenario(path), rng=SEEDS[0]).run()
-    pd.testing.assert_frame_equal(first.frame(), again.frame())
-    pd.testing.assert_frame_equal(first.log_frame(), again.log_frame())
-    assert first.events == again.events
+# --- the conformance checker over every file (engine/conformance.py) -----------------------------
+
+# What the inert-actor check finds today (issue 15, "actors"): the escalation score is a sum
+# of points divided by the number of actors, so an actor that does nothing lowers it; and an
+# added actor's intelligence looks draw from the model's one random stream, so every later
+# draw of the same seed is dealt differently (per-seed comparisons of two variants fail even
+# where the spread over many seeds is the same). The lessons and fixtures say the same.
+DILUTION = "the escalation score is averaged over all actors"
+REDEAL = "the inert actor draws from the model's one random stream"
+BOTH = (DILUTION, REDEAL)
+# Refused moves are not in moves.json, so a replay has no refusals in its event feed and
+# numbers the later moves of that turn differently (the frame and summary agree).
+REFUSALS = "moves.json keeps only the moves that were made"
+KNOWN_FAILURES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("scenarios/nk-100k.yaml", "inert_actor"): BOTH,
+    ("scenarios/nk-historical-2024.yaml", "inert_actor"): BOTH,
+    ("scenarios/sanctions-china-channel.yaml", "inert_actor"): (DILUTION,),
+    ("scenarios/sanctions-china-channel.yaml", "replay"): (REFUSALS,),
+    ("scenarios/lessons/do-sanctions-work.yaml", "inert_actor"): BOTH,
+    ("scenarios/lessons/escalation-ladders.yaml", "inert_actor"): BOTH,
+    ("scenarios/lessons/unverified-reports.yaml", "inert_actor"): BOTH,
+    ("tests/scenarios/fixtures/two-actors.yaml", "inert_actor"): (DILUTION,),
+    ("tests/scenarios/fixtures/twelve-actors.yaml", "inert_actor"): BOTH,
+}
+_REPORTS: dict[Path, CheckReport] = {}
+
+
+@pytest.fixture(scope="module")
+def other_process():
+    """One second process for the determinism checks of every file."""
+    with OtherProcess() as process:
+        yield process
+
+
+def _conformance_cases():
+    for path in ALL:
+        for check in CHECKS:
+            causes = KNOWN_FAILURES.get((_name(path), check))
+            marks = [pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+                f"known: {'; '.join(causes)}"))] if causes else []
+            yield pytest.param(path, check, marks=marks, id=f"{_name(path)}-{check}")
+
+
+def test_known_failures_name_files_and_checks_that_exist():
+    names = {_name(p) for p in ALL}
+    for name, check in KNOWN_FAILURES:
+        assert name in names, name
+        assert check in CHECKS, check
+
+
+@pytest.mark.parametrize(("path", "check"), list(_conformance_cases()))
+def test_conforms(path, check, other_process):
+    """check_scenario(path, SEEDS): every check passes, or fails for exactly the known causes
+    (an expected failure; any other failure, or a known one for other causes, fails)."""
+    if path not in _REPORTS:
+        _REPORTS[path] = check_scenario(path, SEEDS, process=other_process)
+    result = _REPORTS[path][check]
+    causes = KNOWN_FAILURES.get((_name(path), check), ())
+    if result.status == "fail" and causes and not all(c in result.message for c in causes):
+        pytest.fail(f"{check} fails for other causes than KNOWN_FAILURES says "
+                    f"({'; '.join(causes)}): {result.message}")
+    assert result.status == "pass", result.message
 
 
 @pytest.mark.parametrize("path", ALL, ids=_name)
