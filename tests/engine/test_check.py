@@ -538,3 +538,24 @@ def test_validate_play_checks_nothing_in_a_bad_file(capsys, tmp_path):
 def test_load_scenario_of_the_doubles_is_valid(tmp_path):
     for path in (quiet(tmp_path), watched(tmp_path)):
         assert load_scenario(path).id == "two_actors"
+
+
+def test_the_play_example_in_write_a_scenario_is_what_brink_prints(capsys, tmp_path,
+                                                                   monkeypatch):
+    """docs/how-to/write-a-scenario.md shows `brink validate --play` on its complete example;
+    the lines are brink's own (the long one abbreviated with '...')."""
+    guide = (ROOT / "docs" / "how-to" / "write-a-scenario.md").read_text(encoding="utf-8")
+    example = re.search(r"<!-- complete example -->\n```yaml\n(.*?)```", guide, re.DOTALL)
+    shown = re.search(r"### Play it: `brink validate --play`.*?\n```\n(.*?)```\n.*?```\n"
+                      r"(.*?)```", guide, re.DOTALL).group(2).splitlines()
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "border-surge.yaml").write_text(example.group(1))
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = _cli(capsys, "validate", "--play", "scenarios/border-surge.yaml")
+    printed = out.splitlines()
+    assert status == 2
+    assert len(printed) == len(shown) == 3
+    assert printed[0] == shown[0]
+    assert printed[2] == shown[2]
+    for part in shown[1].split("..."):
+        assert part.strip(" .") in printed[1], part
