@@ -46,6 +46,7 @@ import json
 import math
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
@@ -426,17 +427,18 @@ class OtherProcess:
     request, for the determinism check. It is a plain subprocess talking pickles over its
     stdin and stdout, not multiprocessing: it works from any script, without the
     ``if __name__ == "__main__"`` guard a spawned pool needs. It imports the engine this
-    process runs (its folder first on PYTHONPATH) with this process's environment.
+    process runs (its folder first on PYTHONPATH) with this process's environment. Jobs are
+    written and results read by threads of their own, so this process plays on meanwhile.
 
     Use it as a context manager, or call ``close``; one instance can serve many checks.
     """
 
     def __init__(self) -> None:
         self._proc: subprocess.Popen | None = None
+        self._jobs: queue.SimpleQueue | None = None
         self._pending: dict[int, Future] = {}
         self._next = 0
         self._lock = threading.Lock()
-        self._stderr = None
 
     def __enter__(self) -> OtherProcess:
         return self
@@ -447,20 +449,34 @@ class OtherProcess:
     def _start(self) -> None:
         root = str(Path(__file__).resolve().parents[1])
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [root, *filter(None, [env.get("PYTHONPATH")])])
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+        errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the reader thread)
         self._proc = subprocess.Popen(
             [sys.executable, "-c", "from engine.conformance import _serve; _serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env)
-        threading.Thread(target=self._read, args=(self._proc,), daemon=True).start()
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)
+        self._jobs = queue.SimpleQueue()
+        self._pending = {}  # this process's jobs not answered yet
+        threading.Thread(target=self._write, args=(self._proc, self._jobs),
+                         daemon=True).start()
+        threading.Thread(target=self._read, args=(self._proc, errors, self._pending),
+                         daemon=True).start()
 
-    def _read(self, proc: subprocess.Popen) -> None:
+    def _write(self, proc: subprocess.Popen, jobs: queue.SimpleQueue) -> None:
+        while (job := jobs.get()) is not None:
+            try:
+                pickle.dump(job, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+                proc.stdin.flush()
+            except OSError:  # the process ended: the reader fails what is pending
+                break
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+
+    def _read(self, proc: subprocess.Popen, errors, pending: dict[int, Future]) -> None:
         try:
             while True:
                 job, ok, value = pickle.load(proc.stdout)
                 with self._lock:
-                    future = self._pending.pop(job)
+                    future = pending.pop(job)
                 if ok:
                     future.set_result(value)
                 else:
@@ -469,18 +485,17 @@ class OtherProcess:
             pass
         status = proc.wait()
         tail = ""
-        if self._stderr is not None:
-            try:
-                self._stderr.seek(0)
-                tail = " ".join(self._stderr.read().decode("utf-8", "replace").split())[-300:]
-            except (OSError, ValueError):
-                pass
+        with contextlib.suppress(OSError, ValueError):
+            errors.seek(0)
+            tail = " ".join(errors.read().decode("utf-8", "replace").split())[-300:]
+        errors.close()
         with self._lock:
-            pending, self._pending = self._pending, {}
-        for future in pending.values():
+            left = list(pending.values())
+            pending.clear()
+        for future in left:
             future.set_exception(RuntimeError(
-                f"the other process ended (exit status {status})" + (f": {tail}" if tail
-                                                                     else "")))
+                f"the other process ended (exit status {status})"
+                + (f": {tail}" if tail else "")))
 
     def submit(self, text: str, source: str, seed: int, turns: int) -> Future:
         """Play ``seed`` of the scenario ``text`` for ``turns`` turns there; a Future of its
@@ -492,29 +507,21 @@ class OtherProcess:
             job = self._next
             self._next += 1
             self._pending[job] = future
-        try:
-            pickle.dump((job, text, source, seed, turns), self._proc.stdin,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            self._proc.stdin.flush()
-        except OSError as exc:
-            with self._lock:
-                self._pending.pop(job, None)
-            future.set_exception(RuntimeError(f"cannot reach the other process: {exc}"))
+            self._jobs.put((job, text, source, seed, turns))
         return future
 
     def close(self) -> None:
-        proc, self._proc = self._proc, None
+        """Let the process finish what it was given, then end it (killed after 30 s)."""
+        with self._lock:
+            proc, jobs, self._proc, self._jobs = self._proc, self._jobs, None, None
         if proc is None:
             return
-        with contextlib.suppress(OSError):
-            proc.stdin.close()
+        jobs.put(None)  # the writer closes stdin: the process ends after its last job
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if self._stderr is not None:
-            self._stderr.close()
 
 
 def _serve() -> None:
@@ -1139,8 +1146,10 @@ def check_scenario(path: str | Path, seeds: Iterable[int] = DEFAULT_SEEDS,
     try:
         games = [_play(scenario, text, source, s, turns, fork_turn, "fork" in wanted)
                  for s in seeds]
-        results = [_check_invariants(games, turns)] if "invariants" in wanted else []
         crashed = next((g for g in games if g.crash), None)
+        # a crash is reported by the invariants check, asked for or not
+        results = ([_check_invariants(games, turns)]
+                   if "invariants" in wanted or crashed is not None else [])
         for name in CHECKS[1:]:
             if name not in wanted:
                 continue

@@ -190,6 +190,11 @@ def test_a_crash_is_a_failed_check_with_seed_and_turn(monkeypatch):
         "seed 7, turn 3: the game crashed: ZeroDivisionError: float division by zero")
     assert "report it with the file and the seed" in report["invariants"].message
     assert [r.status for r in report.results] == ["fail", "skip", "skip"]
+    # asked for other checks only, the crash is still reported, by the invariants check
+    report = check_scenario(TWO_ACTORS, seeds=(7,), turns=4, checks=["fork"])
+    assert [(r.name, r.status) for r in report.results] == [("invariants", "fail"),
+                                                            ("fork", "skip")]
+    assert not report.ok
 
 
 # --- determinism across processes, replay and forks: rules that break them ---------------------
@@ -268,6 +273,19 @@ def test_a_rule_that_depends_on_the_process_fails_determinism_only(tmp_path, mon
     assert "world.heat" in report["determinism"].message
     assert report["replay"].status == "pass"
     assert report["fork"].status == "pass"
+
+
+def test_a_second_process_that_dies_fails_determinism_and_says_how(tmp_path, monkeypatch):
+    folder = tmp_path / "dying"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(
+        "import os, sys\nsys.stderr.write('no engine today')\nos._exit(3)\n")
+    monkeypatch.setenv("PYTHONPATH", str(folder))
+    result = check_scenario(TWO_ACTORS, seeds=(7,), turns=2,
+                            checks=["determinism"])["determinism"]
+    assert result.status == "fail"
+    assert result.message.startswith("seed 7: the second process failed: RuntimeError: the "
+                                      "other process ended (exit status 3): no engine today")
 
 
 def test_replay_fails_when_the_move_log_loses_a_move(monkeypatch):
