@@ -14,12 +14,30 @@ from typing import Any, NamedTuple
 MOVE, INJECT, RANDOM, RULE = "move", "inject", "random", "rule"
 
 
+class Ref(NamedTuple):
+    """A typed reference from a change to what it came from: ``Ref("var", "russia.lost_trade")``
+    (the value a rule read: the latest change of that variable before this one), ``Ref("move",
+    "t2.west.1")``, ``Ref("inject", "inj_07")``. Following them from any change leads back,
+    through the rules that read other values, to the decisions and events behind it
+    (``engine.explain.chain``)."""
+
+    kind: str  # var | move | inject
+    id: str  # "<target>.<var>" (target an actor id, world, theatre:<id> or route:<id>), or an id
+
+
 class Cause(NamedTuple):
-    """Why a value changed: a move, an inject, a random draw, or a rule driven by the state."""
+    """Why a value changed: a move, an inject, a random draw, or a rule driven by the state;
+    ``refs``: what else it came from (the values a rule read, the moves it counted)."""
 
     kind: str  # move | inject | random | rule
     ref: str  # move id, inject id, draw name or rule name
     why: str  # one plain sentence with the numbers that drove it
+    refs: tuple[Ref, ...] = ()
+
+
+def reads(*paths: str) -> tuple[Ref, ...]:
+    """``Ref("var", path)`` for each ``"<target>.<var>"`` path a rule read."""
+    return tuple(Ref("var", p) for p in paths)
 
 
 # A change sets ``target.var`` to ``value`` because of ``cause``; ``target`` is an actor id,
@@ -39,6 +57,7 @@ class LogEntry(NamedTuple):
     kind: str
     ref: str
     why: str
+    refs: tuple[Ref, ...] = ()
 
 
 LOG_COLUMNS = list(LogEntry._fields)
@@ -76,4 +95,4 @@ def apply_changes(state, changes, log: CausalLog | None, turn: int, phase: str) 
             continue
         setattr(obj, var, value)
         append(LogEntry(turn, phase, target, var, before, value, cause.kind, cause.ref,
-                        cause.why))
+                        cause.why, cause.refs))

@@ -114,41 +114,73 @@ def turn_table(model) -> str:
     return "\n".join(out)
 
 
-def headline_changes(model, turn: int) -> list[tuple[str, list[str]]]:
+def headline_changes(model, turn: int, behind: bool = False) -> list[tuple[str, list]]:
     """Each headline figure whose value changed over ``turn``, as ``(headline, [cause, ...])``:
     the facilitator's "why?" (``brink run --explain`` and the dashboard), read from the causal
-    log in the order of the table of variables' ``headline`` ranks.
+    log in the order of the table of variables' ``headline`` ranks. With ``behind``, each
+    cause is ``(0, sentence)`` followed by the chain behind it (``chain``: ``(level,
+    "because ...")``), back to the moves and injects that set it off.
 
     A figure that the turn's changes left where it was, or moved too little to show at the
     precision used ("2.1% -> 2.1%"), is left out, as classroom mode's plain "why?" leaves out
     the figures that stayed. Causes are sentences ("North Korea's move: Reinforce a
     deployment. ..."), not the log's internal tags.
     """
+    names = {a.id: a.name for a in model.state.actors.values()}
+    moves = {m.id: m for m in model.move_log}
+    index = _Index(model) if behind else None
+    out: list[tuple[str, list]] = []
+    for text, entries in _headlines(model, turn):
+        causes: list = list(dict.fromkeys(_cause_text(e, names, moves) for e in entries))
+        if behind:
+            causes = _with_chains(model, entries, names, moves, index)
+        out.append((text, causes))
+    return out
+
+
+def _headlines(model, turn: int) -> list[tuple[str, list]]:
+    """``(headline, the turn's log entries of its figure)`` for each headline figure that
+    visibly changed in ``turn``, in the order of the headline ranks."""
     state = model.state
     names = {a.id: a.name for a in state.actors.values()}
     places = {f"theatre:{t.id}": t.name for t in state.theatres.values()}
-    moves = {m.id: m for m in model.move_log}
     chains: dict[tuple[str, str], list] = defaultdict(list)
     for e in model.log.for_turn(turn):
         chains[(e.target, e.var)].append(e)
-    out: list[tuple[str, list[str]]] = []
+    out: list[tuple[str, list]] = []
     for headline in HEADLINES:
         var, label, owner = headline.name, headline.label, headline.owner
-        for (target, v), chain in chains.items():
+        for (target, v), entries in chains.items():
             if v != var or not ((owner == "world" and target == "world")
                                 or (owner == "actor" and target in names)
                                 or (owner == "theatre" and target.startswith("theatre:"))):
                 continue
             who = names.get(target) or places.get(target, target)
             subject = label if owner == "world" else f"{who}: {label}"
-            before, after = chain[0].before, chain[-1].after
+            before, after = entries[0].before, entries[-1].after
             if var == "public_beliefs":
                 rows = _belief_changes(before, after, names)
             else:
                 change = _change(var, before, after, names)
                 rows = [(subject, change)] if change else []
-            causes = list(dict.fromkeys(_cause_text(e, names, moves) for e in chain))
-            out += [(f"{what}: {change}", causes) for what, change in rows]
+            out += [(f"{what}: {change}", entries) for what, change in rows]
+    return out
+
+
+def _with_chains(model, entries, names, moves, index) -> list[tuple[int, str]]:
+    """Each entry's cause sentence (level 0), then what it came from (``chain``), each line
+    once."""
+    out: list[tuple[int, str]] = []
+    shown: set[str] = set()
+    for e in entries:
+        text = _cause_text(e, names, moves)
+        if text not in shown:
+            shown.add(text)
+            out.append((0, text))
+        for level, line in chain(model, e, index=index):
+            if line not in shown:
+                shown.add(line)
+                out.append((level, line))
     return out
 
 
@@ -259,11 +291,151 @@ def _cause_text(entry, names: dict[str, str], moves: dict) -> str:
 
 
 
+class _Index:
+    """Where each variable changed in a model's causal log, to follow references back."""
+
+    def __init__(self, model):
+        self.entries = model.log.entries
+        self.where: dict[int, int] = {id(e): i for i, e in enumerate(self.entries)}
+        self.by_var: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, e in enumerate(self.entries):
+            self.by_var[(e.target, e.var)].append(i)
+        self.moves = {m.id: m for m in model.move_log}
+
+    def before(self, target: str, var: str, index: int):
+        """The last change of ``target.var`` logged before position ``index``, or None."""
+        found = None
+        for i in self.by_var.get((target, var), ()):
+            if i >= index:
+                break
+            found = i
+        return None if found is None else self.entries[found]
+
+
+def chain(model, entry, depth: int = 4, index: _Index | None = None,
+          reached: set[str] | None = None) -> list[tuple[int, str]]:
+    """What a logged change came from, followed back through its references (engine.causal
+    ``Ref``): the values the rule read, when they last changed and why, down to the moves and
+    injects behind them. ``(level, sentence)`` pairs, level 1 for what the change read
+    directly. A run of changes a rule made to a value from its own earlier value (troops
+    moving along a route turn after turn) is passed through to where the run began.
+    ``reached`` collects the ids of the moves the chain leads to."""
+    index = index or _Index(model)
+    names = {a.id: a.name for a in model.state.actors.values()}
+    places = {f"theatre:{t.id}": t.name for t in model.state.theatres.values()}
+    out: list[tuple[int, str]] = []
+    seen: set = set()
+
+    def follow(e, level: int) -> None:
+        if level > depth:
+            return
+        at = index.where.get(id(e), len(index.entries))
+        for ref in e.refs:
+            if ref.kind == "move":
+                move = index.moves.get(ref.id)
+                if reached is not None and move is not None:
+                    reached.add(ref.id)
+                if move is not None and ("move", ref.id) not in seen:
+                    seen.add(("move", ref.id))
+                    out.append((level, _move_origin(move, names)))
+                continue
+            if ref.kind == "inject":
+                if ("inject", ref.id) not in seen:
+                    seen.add(("inject", ref.id))
+                    out.append((level, f"because of inject {ref.id}"))
+                continue
+            target, _, var = ref.id.rpartition(".")
+            up = index.before(target, var, at)
+            # pass through a run of the same rule moving the value from its own earlier value
+            hops = 0
+            while (up is not None and up.kind == "rule" and hops < 1000
+                   and any(r.kind == "var" and r.id == ref.id for r in up.refs)
+                   and len(up.refs) == 1):
+                earlier = index.before(target, var, index.where[id(up)])
+                if earlier is None:
+                    break
+                up, hops = earlier, hops + 1
+            if up is None or id(up) in seen:
+                continue
+            seen.add(id(up))
+            if reached is not None and up.kind == MOVE:
+                reached.add(up.ref)
+            line = _change_origin(up, names, places, index)
+            if line:
+                out.append((level, line))
+                follow(up, level + 1)
+
+    follow(entry, 1)
+    return out
+
+
+def consequences(model, turns_after: int = 3) -> dict[str, list[str]]:
+    """What each move set off: for every move in the log, the headline changes of its turn
+    and the ``turns_after`` turns that follow whose causes lead back to it (``chain``), as
+    "turn 3: Russia: economic strain: 0.101 → 0.102". The after-action report's "what each
+    decision set off"."""
+    index = _Index(model)
+    out: dict[str, list[str]] = defaultdict(list)
+    turn_of = {m.id: int(m.id.split(".")[0][1:]) for m in model.move_log if m.id}
+    for turn in range(1, model.state.turn + 1):
+        for text, entries in _headlines(model, turn):
+            reached: set[str] = set()
+            for e in entries:
+                if e.kind == MOVE:
+                    reached.add(e.ref)
+                chain(model, e, index=index, reached=reached)
+            for move_id in sorted(reached):
+                if 0 <= turn - turn_of.get(move_id, turn) <= turns_after:
+                    out[move_id].append(f"turn {turn}: {text}")
+    return dict(out)
+
+
+def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Index) -> str:
+    """"because Russia's trade lost to sanctions rose 40.0 → 100.0 in turn 3 (the economy)",
+    or, for a move or inject that set the value, the decision itself."""
+    if e.kind == MOVE and e.ref in index.moves:
+        return _move_origin(index.moves[e.ref], names)
+    who = names.get(e.target) or places.get(e.target) or (
+        "" if e.target == "world" else e.target.replace("_", " "))
+    label = VARIABLES[e.var].label if e.var in VARIABLES else e.var.replace("_", " ")
+    subject = f"{possessive(who)} {label}" if who else f"the {label}"
+    if e.var in ("sanctions", "transfers"):
+        change = _standing_change(e.var, e.before, e.after, names) or "changed"
+        moved = f"changed ({change})"
+    elif e.var in ("beliefs", "public_beliefs"):
+        moved = "changed"
+    else:
+        old, new = show(e.var, e.before), show(e.var, e.after)
+        if old == new:
+            return ""  # too small to show at the figure's precision: not worth a line
+        try:
+            verb = "rose" if float(e.after) > float(e.before) else "fell"
+        except (TypeError, ValueError):
+            verb = "changed"
+        moved = f"{verb} {old} → {new}"
+    source = {"inject": "an inject", "random": "chance"}.get(e.kind, e.ref.replace("_", " "))
+    return f"because {subject} {moved} in turn {e.turn} ({source})"
+
+
+def _move_origin(move, names: dict[str, str]) -> str:
+    """"because the West chose Impose a sanctions package (comprehensive on Russia) on turn 2
+    (team: 'make Moscow pay')": the decision at the end of a chain, with the team's reason."""
+    turn = move.id.split(".")[0].lstrip("t") if move.id else "?"
+    params = ", ".join(f"{k} {names.get(v, v) if isinstance(v, str) else v}"
+                       for k, v in move.params.items())
+    who = names.get(move.actor, move.actor)
+    made = {"human": f"team {who}", "inject": "made by an inject"}.get(move.source,
+                                                                         "played by the engine")
+    rationale = f": '{move.rationale}'" if move.rationale else ""
+    return (f"because {who} chose {CATALOGUE[move.type].label}"
+            + (f" ({params})" if params else "") + f" on turn {turn} ({made}{rationale})")
+
+
 def explain_turn(model, turn: int) -> str:
     """``brink run --explain``: the same figures and causes as the app's "why?"."""
     head = f"Why things changed in turn {turn}"
     lines = []
-    for headline, causes in headline_changes(model, turn):
+    for headline, causes in headline_changes(model, turn, behind=True):
         lines.append(f"* {one_line(headline)}")
-        lines += [f"    - {one_line(cause)}" for cause in causes]
+        lines += [f"    {'  ' * level}- {one_line(cause)}" for level, cause in causes]
     return "\n".join([head, "=" * len(head), *(lines or ["Nothing changed."])])

@@ -446,7 +446,8 @@ class BrinkModel(mesa.Model):
 
     def log_frame(self) -> pd.DataFrame:
         """The causal log; non-numeric before/after values become short text."""
-        rows = [e._replace(before=_show(e.before), after=_show(e.after))
+        rows = [e._replace(before=_show(e.before), after=_show(e.after),
+                           refs="; ".join(f"{r.kind}:{r.id}" for r in e.refs))
                 for e in self.log.entries]
         return pd.DataFrame(rows, columns=LOG_COLUMNS)
 

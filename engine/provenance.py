@@ -32,6 +32,16 @@ def _module_file(root: Path, dotted: str) -> Path | None:
     return None
 
 
+def _imports(tree: ast.Module):
+    """Every node of ``tree`` except those inside a module-level ``__getattr__`` (PEP 562):
+    a package's lazy public exports (``from engine import check_scenario``) are conveniences
+    for users, not code the batch engine runs."""
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "__getattr__":
+            continue
+        yield from ast.walk(node)
+
+
 def engine_sources(root: Path | None = None) -> list[str]:
     """Paths (relative to the repository) of the engine modules the batch engine imports."""
     root = root or ROOT
@@ -47,7 +57,7 @@ def engine_sources(root: Path | None = None) -> list[str]:
             init = root.joinpath(*package[:parent], "__init__.py")
             if init.is_file():
                 todo.append(init)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]

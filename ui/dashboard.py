@@ -121,12 +121,13 @@ def why(model, turn: int) -> None:
     """The facilitator's "why?": one expander per headline figure that changed in ``turn``,
     the moves, injects, chance draws and rules that moved it inside."""
     st.markdown(f"**Why? What changed in turn {turn}**")
-    changes = headline_changes(model, turn)
+    changes = headline_changes(model, turn, behind=True)
     if not changes:
         st.caption(f"No headline figure changed in turn {turn}.")
-    for headline, causes in changes:
+    for headline, causes in changes:  # each cause, and nested below it what it came from
         with st.expander(core.as_markdown_text(headline)):
-            st.markdown("\n".join(f"- {core.as_markdown_text(c)}" for c in causes))
+            st.markdown("\n".join(f"{'    ' * level}- {core.as_markdown_text(c)}"
+                                   for level, c in causes))
 
 
 def _chart(wide, y_title: str, y_format: str | None = None, height: int = SMALL,

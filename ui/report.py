@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.fans import fan
 from analysis.render import Figure, Notice, Report, Section, Table, render_html
-from engine.explain import notable_events
+from engine.explain import consequences, notable_events
 from engine.ladder import RUNG_NAMES
 from engine.plain import percent
 from engine.session import Exercise
@@ -45,6 +45,26 @@ def timeline(ex: Exercise, branch: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def decision_effects(ex: Exercise, branch: int | None = None, most: int = 8) -> pd.DataFrame:
+    """Each team move on the line played, with what it set off (engine.explain.consequences):
+    turn, team, move, rationale, and at most ``most`` headline changes traced back to it."""
+    model = ex.model(branch)
+    effects = consequences(model)
+    names = ex.names
+    rows = []
+    for move in model.move_log:
+        if move.source != "human":
+            continue
+        found = effects.get(move.id, [])
+        shown = "; ".join(found[:most]) + (f"; and {len(found) - most} more"
+                                            if len(found) > most else "")
+        rows.append({"turn": int(move.id.split(".")[0][1:]), "team": names[move.actor],
+                     "move": core.describe_move({"move": move.type.value,
+                                                 "params": move.params}, ex.scenario),
+                     "rationale": move.rationale, "what it set off": shown or "nothing yet"})
+    return pd.DataFrame(rows)
+
+
 def after_action_report(ex: Exercise, futures: int = 100) -> str:
     """The report of the current branch; ``futures`` > 0 adds that many futures from turn 0."""
     model = ex.model()
@@ -71,6 +91,13 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
     sections.append(Section("Decisions", [
         Table(_text(decisions)) if len(decisions) else "No team decisions were recorded "
         "(the engine played every actor)."]))
+    effects = decision_effects(ex)
+    if len(effects):
+        sections.append(Section("What each decision set off", [
+            "Each team move, and the headline figures of its turn and the three that follow "
+            "whose causes lead back to it through the causal log (the figures the rules "
+            "computed from what the move changed). A figure usually has several causes; this "
+            "lists where this move is one of them.", Table(_text(effects))]))
     injects = core.inject_log(ex)
     sections.append(Section("Injects", [Table(_text(injects)) if len(injects)
                                         else "No injects were played."]))

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from engine import caching
-from engine.causal import RULE, Cause, Change
+from engine.causal import RULE, Cause, Change, reads
 from engine.moves import SANCTION_PACKAGES
 from engine.numbers import clip, larger
 from engine.state import WorldState
@@ -350,19 +350,26 @@ def economy(state: WorldState, params, rng) -> list[Change]:
             why = (f"{a.name}: pressure {pressure:+.1%} of GDP/yr"
                    + (" (" + "; ".join(parts) + ")" if parts else "")
                    + f"; strain {a.strain:.3f} -> {strain:.3f}, growth {growth:+.2f}%/yr")
-        cause = Cause(RULE, "economy", why) if explain else QUIET
+        if explain:  # what each figure came from: the flows from the standing orders, strain
+            # and what follows it from the flows (engine.explain.chain follows them back)
+            cause = Cause(RULE, "economy", why, reads(f"{aid}.lost_trade",
+                                                     f"{aid}.transfer_relief"))
+            trade_cause = Cause(RULE, "economy", why, reads("world.sanctions"))
+            help_cause = Cause(RULE, "economy", why, reads("world.transfers"))
+        else:
+            cause = trade_cause = help_cause = QUIET
         # the flows often stay as they were: record only those that moved
         relief = _round6(relief)
         income = _round6(regime_cash.get(aid, 0.0) / dt)
         if lost_recorded != a.lost_trade:
-            changes.append((aid, "lost_trade", lost_recorded, cause))
+            changes.append((aid, "lost_trade", lost_recorded, trade_cause))
         if relief != a.transfer_relief:
-            changes.append((aid, "transfer_relief", relief, cause))
+            changes.append((aid, "transfer_relief", relief, help_cause))
         if income != a.regime_income:
-            changes.append((aid, "regime_income", income, cause))
+            changes.append((aid, "regime_income", income, help_cause))
         payroll = _round6(payroll_in.get(aid, 0.0) / dt)
         if payroll != a.payroll_income:
-            changes.append((aid, "payroll_income", payroll, cause))
+            changes.append((aid, "payroll_income", payroll, help_cause))
         changes += [
             (aid, "strain", strain, cause),
             (aid, "growth", growth, cause),

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 
-from engine.causal import RANDOM, RULE, Cause, Change
+from engine.causal import RANDOM, RULE, Cause, Change, Ref, reads
 from engine.ladder import (
     RUNG_NAMES,
     THRESHOLD_BARRIERS,
@@ -74,7 +74,8 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
             continue  # unchanged: no record needed (the log keeps changes only)
         changes.append((actor_id, "escalation_points", points, Cause(
             RULE, "escalation", f"{state.possessive_of(actor_id)} moves this turn score "
-            f"{points:g} points") if explain else QUIET))
+            f"{points:g} points", tuple(Ref("move", m.id) for m in orders
+                                        if m.actor == actor_id)) if explain else QUIET))
     horizontal = p["horizontal_points"] * len(newly_drawn)
     heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
     target = state.reference_rung + heat / p["points_per_rung"]
@@ -112,7 +113,10 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
                 notes.append(f"held at rung {int(new_level)} while the fighting in {war.name} "
                              "goes on")
     new_level = clip(new_level, 0.0, float(TOP_RUNG))
-    cause = Cause(RULE, "escalation", "; ".join(notes)) if explain else QUIET
+    # the level comes from this turn's moves (their points) and who was drawn in
+    cause = Cause(RULE, "escalation", "; ".join(notes),
+                  tuple(Ref("move", m.id) for m in orders if CATALOGUE[m.type].points)
+                  + reads(*(f"{a}.drawn_in" for a in newly_drawn))) if explain else QUIET
     changes.append(("world", "escalation_score", score, cause))
     changes.append(("world", "heat", heat, cause))
     changes.append(("world", "escalation_level", new_level, cause))
@@ -142,7 +146,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     changes.append(("world", "wider_war_risk", risk_war, Cause(
         RULE, "escalation", f"at rung {new_level:.1f}, with "
         f"{_more_actors(drawn - initially_drawn)} drawn in than at the start, the risk of a "
-        f"wider war is {risk_war:.1%}") if explain else QUIET))
+        f"wider war is {risk_war:.1%}", reads("world.escalation_level")) if explain else QUIET))
     return changes
 
 

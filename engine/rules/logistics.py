@@ -10,7 +10,7 @@ served. Interdiction decays by 0.1 a turn.
 
 from __future__ import annotations
 
-from engine.causal import RULE, Cause, Change
+from engine.causal import RULE, Cause, Change, reads
 from engine.numbers import smaller
 from engine.state import Cohort, WorldState
 
@@ -102,8 +102,8 @@ def logistics(state: WorldState, params, rng) -> list[Change]:
             if waiting:
                 parts.append(f"{sum(c.troops for c in waiting):,} still waiting for route "
                              "capacity")
-        cause = (Cause(RULE, "logistics", f"{actor.name}: " + "; ".join(parts or ["in transit"]))
-                 if state.explain else QUIET)
+        cause = (Cause(RULE, "logistics", f"{actor.name}: " + "; ".join(parts or ["in transit"]),
+                       reads(f"{actor.id}.pipeline")) if state.explain else QUIET)
         # only the stocks that moved (most turns, nobody comes home)
         if home != actor.forces_home:
             changes.append((actor.id, "forces_home", home, cause))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 
-from engine.causal import RANDOM, RULE, Cause, Change
+from engine.causal import RANDOM, RULE, Cause, Change, Ref, reads
 from engine.moves import CATALOGUE, Category, MoveType
 from engine.numbers import clip, per_turn, smaller
 from engine.state import WorldState, possessive
@@ -64,8 +64,8 @@ def military(state: WorldState, params, rng) -> list[Change]:
         ceasefire = th.ceasefire and not attackers
         if th.ceasefire and attackers:
             changes.append((f"theatre:{th.id}", "ceasefire", False, Cause(
-                "move", "offensive", f"An offensive by {', '.join(attackers)} breaks the "
-                f"ceasefire in {th.name}")))
+                RULE, "military", f"An offensive by {', '.join(attackers)} breaks the "
+                f"ceasefire in {th.name}", _moves_of(orders, attackers))))
         intensity = th.base_intensity
         if attackers:
             intensity = max(intensity, max([offensive[a] for a in attackers]))
@@ -76,7 +76,7 @@ def military(state: WorldState, params, rng) -> list[Change]:
                      else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
             changes.append((f"theatre:{th.id}", "intensity", intensity, Cause(
                 RULE, "military", f"{th.name} intensity {intensity:.2f} ({why_i})"
-                if explain else "")))
+                if explain else "", _moves_of(orders, attackers) if explain else ())))
         power = {}
         fire = {}
         for a in members:
@@ -102,7 +102,8 @@ def military(state: WorldState, params, rng) -> list[Change]:
                 cause = Cause(RANDOM, "attrition", (
                     f"{a.name} loses {casualties:,} at the front in {th.name} "
                     f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
-                    f"intensity {intensity:.2f}, enemy/own combat power {ratio ** 2:.2f})")
+                    f"intensity {intensity:.2f}, enemy/own combat power {ratio ** 2:.2f})"),
+                    reads(f"theatre:{th.id}.intensity", f"{a.id}.front")
                     ) if explain else QUIET_ATTRITION
                 changes += [
                     (a.id, "front", a.front - casualties, cause),
@@ -121,7 +122,9 @@ def military(state: WorldState, params, rng) -> list[Change]:
                                      * th.front_pressure
                                      + p["front_gain"] * weeks * intensity * balance))
             cause = Cause(RULE, "military", _front_note(state, th, side_a, side_b, intensity,
-                                                        pressure)) if explain else QUIET
+                                                        pressure),
+                          reads(*(f"{m.id}.front" for m in members))
+                          + _moves_of(orders, defending)) if explain else QUIET
             changes.append((f"theatre:{th.id}", "front_pressure", pressure, cause))
             moved = abs(pressure - th.front_pressure)
             if moved > 0:
@@ -140,8 +143,16 @@ def military(state: WorldState, params, rng) -> list[Change]:
                 RULE, "military", f"{possessive(a.name)} troops are now fighting: it is drawn in")))
         elif a.id in violent:
             changes.append((a.id, "drawn_in", True, Cause(
-                "move", "violent move", f"{a.name} makes a violent move: it is drawn in")))
+                RULE, "military", f"{a.name} makes a violent move: it is drawn in",
+                tuple(Ref("move", m.id) for m in orders if m.actor == a.id
+                      and CATALOGUE[m.type].category >= Category.VIOLENT))))
     return changes
+
+
+def _moves_of(orders, actors) -> tuple[Ref, ...]:
+    """References to the moves of ``actors`` among this turn's orders that a rule acted on."""
+    return tuple(Ref("move", m.id) for m in orders if m.actor in actors
+                 and m.type in (MoveType.OFFENSIVE_OPERATION, MoveType.DEFENSIVE_OPERATION))
 
 
 def _front_note(state: WorldState, th, side_a: float, side_b: float, intensity: float,

@@ -13,7 +13,7 @@ resolve damps the erosion from casualties.
 
 from __future__ import annotations
 
-from engine.causal import RULE, Cause, Change
+from engine.causal import RULE, Cause, Change, reads
 from engine.numbers import clip, per_turn
 from engine.state import WorldState
 
@@ -43,6 +43,8 @@ def politics(state: WorldState, params, rng) -> list[Change]:
         cause = Cause(RULE, "politics", (
             f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
             f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
-            f"{payment_term:+.3f}, reversion {reversion:+.3f}")) if state.explain else QUIET
+            f"{payment_term:+.3f}, reversion {reversion:+.3f}"), reads(
+                f"{a.id}.strain", f"{a.id}.killed", f"{a.id}.wounded",
+                f"{a.id}.regime_income")) if state.explain else QUIET
         changes.append((a.id, "stability", stability, cause))
     return changes

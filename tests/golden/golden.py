@@ -28,7 +28,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 SEEDS = (1, 2)
-CAUSE_COLUMNS = ("kind", "ref", "why")  # the cause: may gain references; the rest stays equal
+CAUSE_COLUMNS = ("kind", "ref", "why", "refs")  # the cause: gains references; the rest is equal
 
 
 def scenario_files() -> list[Path]:

@@ -140,15 +140,17 @@ def test_why_lists_only_figures_that_changed_with_readable_causes():
 def test_why_on_the_dashboard_shows_those_figures(db):
     at, ex = _open(db, played=3)
     model = ex.model()
-    changes = explain.headline_changes(model, 3)
+    changes = explain.headline_changes(model, 3, behind=True)
     labels = [e.label for e in at.expander]
     first = labels.index(core.as_markdown_text(changes[0][0]))
     shown = labels[first:first + len(changes)]
     assert shown == [core.as_markdown_text(h) for h, _ in changes]
     assert not [x for x in labels if _same_both_sides(x)]
     box = at.expander[first]
+    # each cause, and nested below it what it came from (the chain back to the moves)
     assert box.markdown[0].value == "\n".join(
-        f"- {core.as_markdown_text(c)}" for c in changes[0][1])
+        f"{'    ' * level}- {core.as_markdown_text(c)}" for level, c in changes[0][1])
+    assert any(level > 0 for level, _ in changes[0][1])
 
 
 def test_standing_sanctions_say_what_changed():
