@@ -289,8 +289,8 @@ class BrinkModel(mesa.Model):
     # --- phases ---------------------------------------------------------------------------
 
     def _apply(self, changes: list[Change], phase: str) -> None:
-        apply_changes(self.state, changes, self.log if self.record else None, self.state.turn,
-                      phase)
+        world = self.game.world
+        apply_changes(world, changes, self.log if self.record else None, world.turn, phase)
 
     def _event(self, kind: str, text: str, actor: str = "", visibility: str = "public") -> None:
         if self.record:
