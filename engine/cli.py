@@ -102,11 +102,19 @@ def _silence_stdout() -> None:
         pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (what is wrong and where to read more), not
+    the usage block; exit status 2 as argparse's."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser(commands: Iterable[AddParser] = ()) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="brink", description="Sanctions-and-escalation scenario game engine.")
     parser.add_argument("--version", action="version", version=f"brink {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="play a scenario with the engine playing every actor")
     run.add_argument("scenario", help="scenario YAML file")
@@ -170,6 +178,11 @@ def cmd_run(args) -> int:
             file = args.out / name
             if file.is_symlink() or (file.exists() and not file.is_file()):
                 raise UsageError(f"--out {args.out}: {name} exists and is not a regular file")
+    if args.out is not None:  # before a game is played: it would be lost at the end
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
     policies = None
     if args.replay is not None:
         policies = replay_policies(scenario, read_move_log(args.replay, scenario))

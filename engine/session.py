@@ -374,7 +374,7 @@ class Exercise:
             self.branches[branch.id] = branch
         self.current = current
 
-    def _expect(self, turn: int | None = None, branch: int | None = None) -> None:
+    def expect(self, turn: int | None = None, branch: int | None = None) -> None:
         """Refuse an action drafted for another moment of the game (``Overtaken``): the branch
         it was written on is no longer the current one, or its turn has been played (or undone
         by a rewind) since, in another window. Nothing is filed on anyone's behalf."""
@@ -405,7 +405,7 @@ class Exercise:
         an empty list holds. Raises ``Overtaken`` when ``turn`` is no longer the pending turn
         (it was played in another window: the submission is refused, never filed for the next
         turn) and ``MoveRefused`` naming the first move that is not allowed."""
-        self._expect(turn, branch)
+        self.expect(turn, branch)
         self._open()
         if len(moves) > LIMITS.moves_per_submission:
             raise SessionError(f"{len(moves)} moves in one submission; the limit is "
@@ -432,7 +432,7 @@ class Exercise:
                    to: list[str] | None = None, *, branch: int | None = None) -> Action:
         """An ad-hoc inject for ``turn`` (default: the pending turn), checked like an MSEL
         inject in a scenario file (same messages)."""
-        self._expect(branch=branch)
+        self.expect(branch=branch)
         self._open()
         turn = self.pending_turn if turn is None else _whole(turn, "the inject's turn")
         if len(str(text)) > LIMITS.text_chars:
@@ -463,7 +463,7 @@ class Exercise:
     def decide_inject(self, inject_id: str, approve: bool = True,
                       text: str | None = None, *, branch: int | None = None) -> Action:
         """Approve (optionally with edited text) or skip a scheduled inject not yet played."""
-        self._expect(branch=branch)
+        self.expect(branch=branch)
         self._open()
         inj = next((i for i in self.scenario.injects if i.id == inject_id), None)
         if inj is None:
@@ -482,7 +482,7 @@ class Exercise:
              branch: int | None = None) -> Action:
         """A facilitator note (or the room's answer to a discussion question) about ``turn``
         (default: the last played turn)."""
-        self._expect(branch=branch)
+        self.expect(branch=branch)
         text = str(text).strip()
         if not text:
             raise SessionError("a note needs some text")
@@ -518,7 +518,7 @@ class Exercise:
         so a later replay can tell whether it still gives the same game. ``turn`` (and
         ``branch``): the turn the facilitator meant; ``Overtaken`` when another window has
         played it already, so that two clicks never play two turns."""
-        self._expect(turn, branch)
+        self.expect(turn, branch)
         self._open()
         turn = self.pending_turn
         log = self.branch_actions(kinds=MODEL_KINDS)
@@ -533,7 +533,7 @@ class Exercise:
                branch: int | None = None) -> Branch:
         """Branch off the current line at the end of ``turn`` (0 = before the first turn).
         The original line is kept; the new branch becomes current."""
-        self._expect(branch=branch)
+        self.expect(branch=branch)
         turn = _whole(turn, "the turn")
         if not 0 <= turn <= self.turn:
             raise SessionError(f"you can rewind to a turn from 0 to {self.turn}, not {turn}")
@@ -558,7 +558,7 @@ class Exercise:
     def switch(self, to: int, *, branch: int | None = None) -> Branch:
         """Continue on branch ``to``; returns it. ``branch``: the branch the request was made
         on (``Overtaken`` if another window has switched since)."""
-        self._expect(branch=branch)
+        self.expect(branch=branch)
         if to not in self.branches:
             raise SessionError(f"no branch {to}")
         self._commit([], current=int(to))
@@ -610,7 +610,7 @@ class Exercise:
         except ExerciseFileError as exc:
             raise SessionError(str(exc)) from None
         e = checked.header
-        ex = cls(id=e.id, title=e.title, scenario_text=e.scenario_text, source=e.source,
+        ex = cls(id=e.id, title=e.title.strip(), scenario_text=e.scenario_text, source=e.source,
                  seed=e.seed, teams=dict(e.teams), turns=e.turns, levers=dict(e.levers),
                  created=e.created, engine_version=e.engine_version, current=e.current,
                  branches={b.id: Branch(b.id, b.name, b.parent, b.fork_turn, b.created)
@@ -623,6 +623,8 @@ class Exercise:
         except ExerciseFileError as exc:
             raise SessionError(str(exc)) from None
         ex.teams = {a.id: ex.teams.get(a.id, ENGINE) for a in ex.scenario.actors}
+        if not ex.title:  # as at set-up: an exercise without a name takes its scenario's
+            ex.title = _shortened(ex.scenario.title, LIMITS.name_chars)
         if check:
             for b in ex.branches:
                 try:

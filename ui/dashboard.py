@@ -18,7 +18,7 @@ from engine.session import Exercise
 from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
 from ui import charts, core
 from ui import classroom as classroom_views
-from ui.state import Entered, action, said
+from ui.state import Entered, action, cleared, said
 
 DEFAULT = "(default)"
 SMALL, LARGE = 300, 320  # chart heights: room for the axis labels and a legend below
@@ -434,19 +434,23 @@ def inject_review(ex: Exercise) -> None:
             text = st.text_area("Text to play", inj["text"], key=f"inject_text:{inj['id']}")
             c1, c2 = st.columns(2)
             label, _ = _approve_button(inj, text)
+            text_key = f"inject_text:{inj['id']}"
             c1.button(label, key=f"approve:{inj['id']}",
-                      **action(_play_inject, inj, Entered(f"inject_text:{inj['id']}", text),
-                               where=f"inject:{inj['id']}", done=lambda play, inj=inj: (
+                      **action(_play_inject, inj, Entered(text_key, text),
+                               turn=ex.pending_turn, where=f"inject:{inj['id']}",
+                               overtaken=lambda _fresh, k=text_key: _quoted(k),
+                               done=lambda play, inj=inj: (
                                    f"Inject approved with your edit: {_short(play)}"
                                    if play.strip() != inj["original_text"] else
                                    f"Inject approved: {_short(play)}")))
             c2.button("Skip", key=f"skip:{inj['id']}", disabled=inj["status"] == "skipped",
-                      **action("decide_inject", inj["id"], False, where=f"inject:{inj['id']}",
+                      **action(_skip_inject, inj["id"], turn=ex.pending_turn,
+                               where=f"inject:{inj['id']}",
                                done=f"Inject skipped (it will not be played): "
                                     f"{_short(inj['text'])}"))
             said(f"inject:{inj['id']}")
 
-    with st.expander("Add an ad-hoc inject"), st.form("adhoc", clear_on_submit=True):
+    with st.expander("Add an ad-hoc inject"), st.form("adhoc"):
         st.text_area("What happens (read out to the teams)", key="adhoc_text")
         c1, c2 = st.columns(2)
         c1.text_input("From", core.source_name(core.WHITE_CELL, {}), key="adhoc_from",
@@ -467,21 +471,37 @@ def inject_review(ex: Exercise) -> None:
         c3.selectbox("Operation", list(ADHOC_OPERATIONS), key="adhoc_op",
                      format_func=ADHOC_OPERATIONS.get)
         c4.number_input("Value", value=0.0, key="adhoc_value", format="%g")
-        st.form_submit_button("Add inject",
-                              **action(_add_inject, where="adhoc", done="Inject added."))
+        st.form_submit_button("Add inject", **action(
+            _add_inject, turn=ex.pending_turn, where="adhoc", done="Inject added.",
+            after=cleared("adhoc_text")))
     said("adhoc")
 
 
-def _play_inject(ex: Exercise, inj: dict, text: str, *, branch: int) -> str:
+def _play_inject(ex: Exercise, inj: dict, text: str, *, branch: int, turn: int) -> str:
     """Approve a scheduled inject with the text in its box when the button was clicked (the
-    label was chosen from the text as drawn; see _approve_button). Returns the text played."""
+    label was chosen from the text as drawn; see _approve_button). Returns the text played.
+    Refused (``Overtaken``) when the turn it was reviewed for has been played elsewhere."""
+    ex.expect(turn=turn, branch=branch)
     play = _approve_button(inj, text)[1]
     ex.decide_inject(inj["id"], True, play, branch=branch)
     return play
 
 
-def _add_inject(ex: Exercise, *, branch: int):
-    """The ad-hoc inject form as submitted (its widgets' values when the button was clicked)."""
+def _skip_inject(ex: Exercise, inject_id: str, *, branch: int, turn: int):
+    ex.expect(turn=turn, branch=branch)
+    return ex.decide_inject(inject_id, False, branch=branch)
+
+
+def _quoted(key: str) -> str:
+    text = str(st.session_state.get(key) or "").strip()
+    return f'The text you had in the box was: "{text}".' if text else ""
+
+
+def _add_inject(ex: Exercise, *, branch: int, turn: int):
+    """The ad-hoc inject form as submitted (its widgets' values when the button was clicked),
+    refused (``Overtaken``, the text kept in its box) when the turn the form was written at
+    has been played elsewhere since."""
+    ex.expect(turn=turn, branch=branch)
     value = st.session_state
     effects = ([] if value["adhoc_target"] == "(none)" else
                [{"target": value["adhoc_target"], "var": value["adhoc_var"],
@@ -536,10 +556,10 @@ def discussion(ex: Exercise, turn: int | None, key: str, heading: str = "") -> N
         st.markdown(f"**{core.as_markdown_text(core.question_text(q, heading))}**")
         for a in answered.get(q, []):
             st.caption(f"noted: {core.as_markdown_text(a)}")
-        with st.form(f"{key}:{i}", clear_on_submit=True):
+        with st.form(f"{key}:{i}"):
             answer_key = f"{key}:answer:{i}"
             st.text_area("The room's answer", key=answer_key)
             st.form_submit_button("Record answer", **action(
                 "note", Entered(answer_key, ""), turn, question=q, where=f"{key}:{i}",
-                done="Answer recorded."))
+                done="Answer recorded.", after=cleared(answer_key)))
         said(f"{key}:{i}")

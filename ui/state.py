@@ -268,7 +268,12 @@ def _perform(ex_id: str, method, args: tuple, kwargs: dict, done,
                 return
         except Overtaken as exc:
             kept = overtaken(ex) if overtaken is not None else ""
-            tell(where, "warning", f"Not done: {exc}. {kept}".strip())
+            message = f"Not done: {exc}. {kept}".strip()
+            # at the top too: the place it was written for may no longer be drawn (an inject
+            # of a turn now played), and the page has moved on under the reader
+            flash("warning", message)
+            if where is not None:
+                tell(where, "warning", message)
             return
         except (SessionError, ScenarioError) as exc:
             tell(where, "error", _message(exc))
@@ -282,6 +287,16 @@ def _perform(ex_id: str, method, args: tuple, kwargs: dict, done,
         flash("success", done(result) if callable(done) else done)
     if after is not None:
         after(result)
+
+
+def cleared(*keys: str) -> Callable[[Any], None]:
+    """An ``after`` that empties these widgets once the action has succeeded: a form's text
+    stays in its box when the action fails or is refused, so nothing typed is lost (a form's
+    own clear_on_submit would empty it either way)."""
+    def clear(_result) -> None:
+        for key in keys:
+            st.session_state[key] = ""
+    return clear
 
 
 def tell(where: str | None, kind: str, text: str) -> None:

@@ -441,3 +441,26 @@ def test_brink_traceback_shows_where(capsys, monkeypatch):
     monkeypatch.setenv("BRINK_TRACEBACK", "1")
     with pytest.raises(RuntimeError, match="boom"):
         main(["moves"])
+
+
+@pytest.mark.parametrize("argv", [["batch", "scenarios/nk-100k.yaml", "--sampler", "garbage"],
+                                  ["batch", "scenarios/nk-100k.yaml", "--runs", "abc"],
+                                  ["run", "scenarios/nk-100k.yaml", "--seed", "1e3"],
+                                  ["nonsense"], []])
+def test_a_bad_argument_is_one_line(argv, capsys, monkeypatch):
+    """argparse's usage block is not printed: one line says what is wrong, exit status 2."""
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "--help" in err
+
+
+def test_run_refuses_an_unwritable_out_before_playing(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["run", "scenarios/nk-100k.yaml", "--turns", "2", "--out", "/proc/brink"]) == 2
+    captured = capsys.readouterr()
+    assert "cannot write to /proc/brink" in captured.err
+    assert "turn" not in captured.out  # no game was played (its table was never printed)

@@ -247,3 +247,12 @@ def test_an_exercise_started_with_hostile_settings_is_refused(tmp_path):
         with pytest.raises(SessionError, match=expected):
             Exercise.start(text, "nk-100k.yaml", store=store, **settings)
     assert store.list() == []
+
+
+def test_an_exercise_without_a_title_takes_its_scenarios(store):
+    doc = full_export()
+    doc["exercise"]["title"] = "   "
+    imported = store.import_json(json.dumps(doc))
+    # the store already holds an exercise of that title: told apart as an import
+    assert imported.title == f"{imported.scenario.title} (imported)"
+    assert store.load(imported.id).title == imported.title

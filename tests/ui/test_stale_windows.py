@@ -123,3 +123,47 @@ def test_a_note_typed_before_a_branch_switch_is_refused_not_filed_elsewhere(db):
     stored = ExerciseStore(db).load(ex.id)
     assert not stored.notes(1)
     assert not stored.notes(2)
+
+
+def test_a_note_refused_by_a_locked_store_stays_in_its_box(db):
+    """The reviewer's note vanished from its box when the save failed (the form cleared on
+    submit): it stays until it is saved."""
+    at, ex = open_exercise(db, played=1)
+    at.text_area(key="note_text").input("the room wants talks")
+    with held(db, "write"):
+        at.button[[b.label for b in at.button].index("Save note")].click()
+        ok(at.run())
+        assert any("Nothing was saved" in e for e in texts(at.error))
+    assert at.text_area(key="note_text").value == "the room wants talks"
+    at.button[[b.label for b in at.button].index("Save note")].click()
+    ok(at.run())
+    assert "Note saved." in texts(at.success)
+    assert at.text_area(key="note_text").value == ""
+    assert [n.data["text"] for n in ExerciseStore(db).load(ex.id).notes()] == [
+        "the room wants talks"]
+
+
+def test_an_inject_edited_for_a_turn_played_elsewhere_is_refused_and_quoted(db):
+    at, ex = open_exercise(db)
+    due = ex.injects_for(1)
+    scheduled = next(i for i in due if i["scheduled"])
+    key = f"inject_text:{scheduled['id']}"
+    at.text_area(key=key).input("An edited report that was never played.")
+    ExerciseStore(db).load(ex.id).adjudicate(turn=1)
+    ok(at.button(key=f"approve:{scheduled['id']}").click().run())
+    said = warnings(at)
+    assert "written for turn 1, which has since been adjudicated" in said
+    assert '"An edited report that was never played."' in said
+    stored = ExerciseStore(db).load(ex.id)
+    assert not [a for a in stored.actions if a.kind == "inject_decision"]
+
+
+def test_an_adhoc_inject_for_a_turn_played_elsewhere_is_refused_and_kept(db):
+    at, ex = open_exercise(db)
+    at.text_area(key="adhoc_text").input("A ferry is stopped.")
+    ExerciseStore(db).load(ex.id).adjudicate(turn=1)
+    at.button[[b.label for b in at.button].index("Add inject")].click()
+    ok(at.run())
+    assert "written for turn 1, which has since been adjudicated" in warnings(at)
+    assert at.text_area(key="adhoc_text").value == "A ferry is stopped."
+    assert not [a for a in ExerciseStore(db).load(ex.id).actions if a.kind == "inject"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine.loader import ScenarioError
 from engine.session import SessionError
 from ui import core, state
 
@@ -42,7 +43,11 @@ st.subheader("Import")
 # a new key after each import empties the uploader: pressing Import again makes no second copy
 imports = st.session_state.get("imports", 0)
 upload = st.file_uploader("Exercise file (JSON)", type=["json"],
-                          key="import_file" if not imports else f"import_file:{imports}")
+                          key="import_file" if not imports else f"import_file:{imports}",
+                          help="A file written by Export, at most 20 MB (larger files are not "
+                               "taken; docs/reference/limits.md).")
+st.caption("Exercise files up to 20 MB; a larger one is refused by the uploader (its red mark "
+           "says so).")
 
 
 def _import(data: bytes, filename: str):
@@ -52,6 +57,9 @@ def _import(data: bytes, filename: str):
         return s.import_json(data)
     except SessionError as exc:
         raise SessionError(core.import_problem(filename, str(exc))) from None
+    except ScenarioError as exc:  # the scenario the file carries
+        raise SessionError(core.import_problem(
+            filename, f"the scenario inside it does not load: {exc.render()}")) from None
 
 
 if upload is not None and st.button("Import", key="import"):

@@ -24,11 +24,11 @@ st.subheader("Facilitator notes")
 for n in ex.notes():
     prefix = f"Q: {n.data['question']} - " if n.data.get("question") else ""
     st.markdown(f"- turn {n.data['turn']}: {core.as_markdown_text(prefix + n.data['text'])}")
-with st.form("hotwash_note", clear_on_submit=True):
+with st.form("hotwash_note"):
     st.text_area("Add a note", key="hotwash_note_text")
     st.form_submit_button("Save note", **state.action(
         "note", state.Entered("hotwash_note_text", ""), where="hotwash_note",
-        done="Note saved."))
+        done="Note saved.", after=state.cleared("hotwash_note_text")))
 state.said("hotwash_note")
 
 st.subheader("Decisions")

@@ -81,8 +81,9 @@ st.divider()
 st.subheader("Situation")
 dashboard.dashboard(ex, classroom=in_class)
 
-with st.expander("Facilitator note"), st.form("note", clear_on_submit=True):
+with st.expander("Facilitator note"), st.form("note"):
     st.text_area("Note (saved with the exercise and printed in the report)", key="note_text")
     st.form_submit_button("Save note", **state.action("note", state.Entered("note_text", ""),
-                                                      where="note", done="Note saved."))
+                                                      where="note", done="Note saved.",
+                                                      after=state.cleared("note_text")))
 state.said("note")
