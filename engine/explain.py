@@ -13,7 +13,7 @@ from collections import defaultdict
 from engine.causal import INJECT, MOVE, RANDOM
 from engine.moves import CATALOGUE, PACKAGE_ORDER, support_amount_text
 from engine.safe_text import one_line
-from engine.state import possessive
+from engine.state import in_sentence, possessive, short_name
 from engine.variables import HEADLINES, VARIABLES, belief_estimate, show
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
@@ -313,15 +313,18 @@ class _Index:
 
 
 def chain(model, entry, depth: int = 4, index: _Index | None = None,
-          reached: set[str] | None = None) -> list[tuple[int, str]]:
+          reached: set[str] | None = None, plain: bool = False) -> list[tuple[int, str]]:
     """What a logged change came from, followed back through its references (engine.causal
     ``Ref``): the values the rule read, when they last changed and why, down to the moves and
     injects behind them. ``(level, sentence)`` pairs, level 1 for what the change read
     directly. A run of changes a rule made to a value from its own earlier value (troops
     moving along a route turn after turn) is passed through to where the run began.
-    ``reached`` collects the ids of the moves the chain leads to."""
+    ``reached`` collects the ids of the moves the chain leads to. ``plain``: the classroom's
+    register (plain labels, names without their brackets, no rule names or move parameters;
+    estimates left out)."""
     index = index or _Index(model)
-    names = {a.id: a.name for a in model.state.actors.values()}
+    names = {a.id: short_name(a.name) if plain else a.name
+             for a in model.state.actors.values()}
     places = {f"theatre:{t.id}": t.name for t in model.state.theatres.values()}
     out: list[tuple[int, str]] = []
     seen: set = set()
@@ -337,7 +340,7 @@ def chain(model, entry, depth: int = 4, index: _Index | None = None,
                     reached.add(ref.id)
                 if move is not None and ("move", ref.id) not in seen:
                     seen.add(("move", ref.id))
-                    out.append((level, _move_origin(move, names)))
+                    out.append((level, _move_origin(move, names, plain)))
                 continue
             if ref.kind == "inject":
                 if ("inject", ref.id) not in seen:
@@ -360,7 +363,7 @@ def chain(model, entry, depth: int = 4, index: _Index | None = None,
             seen.add(id(up))
             if reached is not None and up.kind == MOVE:
                 reached.add(up.ref)
-            line = _change_origin(up, names, places, index)
+            line = _change_origin(up, names, places, index, plain)
             if line:
                 out.append((level, line))
                 follow(up, level + 1)
@@ -390,14 +393,21 @@ def consequences(model, turns_after: int = 3) -> dict[str, list[str]]:
     return dict(out)
 
 
-def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Index) -> str:
+def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Index,
+                   plain: bool = False) -> str:
     """"because Russia's trade lost to sanctions rose 40.0 → 100.0 in turn 3 (the economy)",
-    or, for a move or inject that set the value, the decision itself."""
+    or, for a move or inject that set the value, the decision itself ("" for a line not worth
+    reading: a change too small to show, an estimate in the classroom)."""
     if e.kind == MOVE and e.ref in index.moves:
-        return _move_origin(index.moves[e.ref], names)
+        return _move_origin(index.moves[e.ref], names, plain)
+    if plain and e.var in ("beliefs", "public_beliefs"):
+        return ""
     who = names.get(e.target) or places.get(e.target) or (
         "" if e.target == "world" else e.target.replace("_", " "))
-    label = VARIABLES[e.var].label if e.var in VARIABLES else e.var.replace("_", " ")
+    row = VARIABLES.get(e.var)
+    label = (row.words if plain else row.label) if row else e.var.replace("_", " ")
+    if plain:
+        who = in_sentence(who)
     subject = f"{possessive(who)} {label}" if who else f"the {label}"
     if e.var in ("sanctions", "transfers"):
         change = _standing_change(e.var, e.before, e.after, names) or "changed"
@@ -412,15 +422,22 @@ def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Ind
             verb = "rose" if float(e.after) > float(e.before) else "fell"
         except (TypeError, ValueError):
             verb = "changed"
-        moved = f"{verb} {old} → {new}"
+        moved = f"{verb} from {old} to {new}" if plain else f"{verb} {old} → {new}"
+    if plain:
+        return f"because {subject} {moved} in turn {e.turn}"
     source = {"inject": "an inject", "random": "chance"}.get(e.kind, e.ref.replace("_", " "))
     return f"because {subject} {moved} in turn {e.turn} ({source})"
 
 
-def _move_origin(move, names: dict[str, str]) -> str:
+def _move_origin(move, names: dict[str, str], plain: bool = False) -> str:
     """"because the West chose Impose a sanctions package (comprehensive on Russia) on turn 2
-    (team: 'make Moscow pay')": the decision at the end of a chain, with the team's reason."""
+    (team: 'make Moscow pay')": the decision at the end of a chain, with the team's reason;
+    in the classroom without the parameters ("because the West chose Impose a sanctions
+    package in turn 2")."""
     turn = move.id.split(".")[0].lstrip("t") if move.id else "?"
+    if plain:
+        return (f"because {in_sentence(names.get(move.actor, move.actor))} chose "
+                f"{CATALOGUE[move.type].label} in turn {turn}")
     params = ", ".join(f"{k} {names.get(v, v) if isinstance(v, str) else v}"
                        for k, v in move.params.items())
     who = names.get(move.actor, move.actor)

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from engine.causal import INJECT, MOVE, RANDOM, LogEntry
+from engine.explain import chain as cause_chain
 from engine.ladder import RUNG_NAMES, TOP_RUNG
 from engine.moves import CATALOGUE, Category, Move, make_move
-from engine.state import possessive
+from engine.state import in_sentence, possessive, short_name
 from engine.variables import VARIABLES, belief_estimate, confidence_label, show
 
 # --- glossary ------------------------------------------------------------------------------------
@@ -161,11 +162,6 @@ def _moved(first: float, last: float) -> str:
     return f"{verb} from {first:.{digits}f} to {last:.{digits}f}"
 
 
-def in_sentence(name: str) -> str:
-    """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
-    return "the" + name[3:] if name.startswith("The ") else name
-
-
 # --- "why?" --------------------------------------------------------------------------------------
 
 
@@ -196,7 +192,8 @@ class Explanation:
 
 
 def _names(model) -> dict[str, str]:
-    names = {a.id: a.name for a in model.state.actors.values()}
+    """Names as the classroom reads them: without what their brackets add."""
+    names = {a.id: short_name(a.name) for a in model.state.actors.values()}
     for th in model.state.theatres.values():
         names[f"theatre:{th.id}"] = th.name
     names["world"] = "the world"
@@ -204,23 +201,32 @@ def _names(model) -> dict[str, str]:
 
 
 def _cause_sentence(model, entry: LogEntry, names: dict[str, str], moves: dict) -> str:
-    why = entry.why.strip().rstrip(".")
-    working = f" The model's working: {why}." if why else ""
+    """A cause as a class reads it: who chose what, which event, or which part of the world
+    and what it came from (the causal log's references, ``engine.explain.chain`` in the plain
+    register: "Because of the economy: Russia's trade lost to sanctions rose from 12.4 to 53.7
+    in turn 2, because the West chose Impose a sanctions package in turn 2."). Never the
+    model's working, which is the analyst's (``engine.explain``)."""
     if entry.kind == MOVE:
         move = moves.get(entry.ref)
         if move is not None:
             who = in_sentence(names.get(move.actor, move.actor))
             label = CATALOGUE[move.type].label
             how = " (an event in the scenario made it)" if move.source == "inject" else ""
-            return f"Because {who} chose: {label}{how}.{working}"
-        return f"Because of a move ({entry.ref}).{working}"
+            return f"Because {who} chose: {label}{how}."
+        return "Because of a move."
     if entry.kind == INJECT:
         inject = next((i for i in model.spec.injects if i.id == entry.ref), None)
         text = inject.text if inject is not None else entry.why
         return f"Because of an event: {text.strip()}"
     what = RULE_LABELS.get(entry.ref, entry.ref.replace("_", " "))
     chance = " and chance" if entry.kind == RANDOM and "chance" not in what else ""
-    return f"Because of {what}{chance}.{working}"
+    behind = [line for level, line in cause_chain(model, entry, depth=2, plain=True)
+              if level <= 2]
+    if not behind:
+        return f"Because of {what}{chance}."
+    return f"Because of {what}{chance}: " + ", ".join(
+        line.removeprefix("because ") if i == 0 else line
+        for i, line in enumerate(behind[:2])) + "."
 
 
 def _belief_parts(model, entry: LogEntry, names: dict[str, str]):

@@ -257,6 +257,18 @@ def source_name(source: str, names: dict[str, str]) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_sentence(name: str) -> str:
+    """A name inside a sentence: "The West (...)" reads "the West (...)" there."""
+    return "the" + name[3:] if name.startswith("The ") else name
+
+
+def short_name(name: str) -> str:
+    """A name without what its brackets add, for the classroom: "The West (US, EU, UK, South
+    Korea, Japan)" reads "The West"."""
+    cut = name.find(" (")
+    return name[:cut] if cut > 0 and name.endswith(")") else name
+
+
 def possessive(name: str) -> str:
     """A name in the possessive for sentences: "Russia's", "United States'"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -28,7 +28,7 @@ from engine.plain import (
     questions_for,
 )
 from engine.policies import HumanPolicy
-from engine.variables import TABLE, belief_estimate
+from engine.variables import TABLE, belief_estimate, show
 from tests.conftest import DEFAULT_SCENARIO, ROOT
 from tests.lessons.test_lessons import LESSONS, lesson, played
 
@@ -70,6 +70,11 @@ CASES = [(path.name, seed) for path in LESSONS for seed in (1, 7)]
 @pytest.mark.parametrize(("name", "seed"), CASES)
 def test_every_number_in_a_why_sentence_comes_from_the_log(name, seed):
     model = played(name, seed)
+    # a cause may quote what it came from: a value the log recorded, as it is shown, in the
+    # turn it changed (engine.explain.chain in the plain register)
+    logged = {show(e.var, v) for e in model.log.entries for v in (e.before, e.after)
+              if isinstance(v, int | float)}
+    turns = {str(t) for t in range(model.state.turn + 1)}
     checked = 0
     for turn in range(1, model.state.turn + 1):
         for ex in explanations(model, turn):
@@ -94,7 +99,9 @@ def test_every_number_in_a_why_sentence_comes_from_the_log(name, seed):
             for sentence, entry in zip(ex.causes, ex.entries, strict=True):
                 inject = next((i.text for i in model.spec.injects if i.id == entry.ref), "")
                 for token in NUMBER.findall(sentence):
-                    assert token in entry.why or token in inject, (token, sentence)
+                    token = token.rstrip(",")  # "in turn 1, because ..."
+                    assert (token in entry.why or token in inject or token in logged
+                            or token in turns), (token, sentence)
             checked += 1
     assert checked > 50
 
@@ -104,8 +111,7 @@ def test_why_names_the_move_and_the_actor():
     sentences = plain_why(model, 2, "sanctions")
     assert sentences[0] == ("The number of sanctions packages in force rose from 2 to 3 in "
                             "turn 2.")
-    assert sentences[1].startswith("Because the West (US, EU, UK, South Korea, Japan) chose: "
-                                   "Impose a sanctions package.")
+    assert sentences[1].startswith("Because the West chose: Impose a sanctions package.")
 
 
 def test_why_for_one_actor_and_variable():
