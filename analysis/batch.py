@@ -49,7 +49,7 @@ from engine.batch.store import (
     read_json_file,
 )
 from engine.cli import UsageError
-from engine.explain import summary_label
+from engine.narrate.explain import summary_label
 
 # Keys every manifest written by engine.batch.runner.plan_batch carries; a JSON file without
 # them is not a batch manifest.
@@ -93,7 +93,7 @@ class Batch:
     def label(self, column: str) -> str:
         """A runs-table column in words: "outcome.wider_war" -> the outcome's name,
         "lever.west_package" -> the lever's label, "max.world.escalation_level" -> "peak
-        escalation level" (engine.explain.summary_label)."""
+        escalation level" (engine.narrate.explain.summary_label)."""
         return summary_label(column, self.labels)
 
     def actor_name(self, actor_id: str) -> str:

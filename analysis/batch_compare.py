@@ -31,7 +31,7 @@ from analysis.report import (
     measure_label,
     pct,
 )
-from engine.safe_text import one_line
+from engine.narrate.safe_text import one_line
 
 BATCH = "batch"
 
@@ -102,7 +102,7 @@ def difference_table(table: pd.DataFrame, label: Callable[[str], str] | None = N
 
 def text_table(frame: pd.DataFrame) -> str:
     """The table for the terminal; each cell on one line with its control characters shown
-    as escapes (measures are named from the scenario: ``engine.safe_text.one_line``)."""
+    as escapes (measures are named from the scenario: ``engine.narrate.safe_text.one_line``)."""
     frame = frame.map(one_line).set_axis([one_line(c) for c in frame.columns], axis=1)
     widths = [max(len(c), *(len(v) for v in frame[c])) for c in frame.columns]
 

@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from engine.batch.runner import run_batch
-from engine.loader import load_scenario
-from engine.parameters import PARAMETERS
-from engine.provenance import engine_sources, hash_files
+from engine.core.parameters import PARAMETERS
+from engine.core.provenance import engine_sources, hash_files
+from engine.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION_MD = ROOT / "docs" / "reference" / "validation.md"
@@ -75,7 +75,7 @@ class Batch:
     path: str
     runs: pd.DataFrame
     per_turn: pd.DataFrame | None
-    scenario: object  # engine.scenario.Scenario
+    scenario: object  # engine.scenario.schema.Scenario
 
 
 @dataclass(frozen=True)
@@ -579,7 +579,7 @@ def fit_scalar(target: Target, parameter: str, grid, runs: int = 200, seed: int 
                workers: int | None = None) -> pd.DataFrame:
     """Grid search: the target's model median for each value of ``parameter`` (set as a
     scenario-level override with no uncertainty), so a fitted value can be read off and the
-    fit reproduced. Used for the fitted values named in engine/parameters.py."""
+    fit reproduced. Used for the fitted values named in engine/core/parameters.py."""
     rows = []
     for value in grid:
         results = _run_with_override(target, parameter, float(value), runs, seed, workers)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.cli import UsageError
-from engine.safe_text import one_line
+from engine.narrate.safe_text import one_line
 
 FORMATS = ("html", "md")
 

@@ -9,7 +9,7 @@ Charts stay interactive (tooltips, legend highlighting, zoom).
 
 Markdown: one PNG per figure (vl-convert renders it without a browser) in a ``<stem>_files``
 folder beside the ``.md`` file, linked relatively so the folder can be moved as a whole. Every
-piece of text goes through ``engine.safe_text.markdown`` (titles, cells and captions on one
+piece of text goes through ``engine.narrate.safe_text.markdown`` (titles, cells and captions on one
 line): names, outcome and lever labels come from the scenario, and a Markdown viewer must show
 them as written, not run raw HTML or fetch an image or link they spell. The figures' own
 links are the only ones in the file (an image per figure).
@@ -26,7 +26,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from engine.safe_text import markdown, markdown_line
+from engine.narrate.safe_text import markdown, markdown_line
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Screening: which model parameters drive escalation and strain (Morris elementary effects).
 
-Every parameter of engine/parameters.py is moved across its stated plausible range along
+Every parameter of engine/core/parameters.py is moved across its stated plausible range along
 Morris trajectories (SALib: ``SALib.sample.morris.sample`` with Campolongo's optimised
 trajectories, ``SALib.analyze.morris.analyze``). Each design point is played with the same few
 seeds (common random numbers), and the output is their mean, so an elementary effect is the
@@ -29,10 +29,10 @@ import pandas as pd
 
 from engine.batch.executors import InProcess, LocalProcesses
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
-from engine.explain import labels_of, summary_label
-from engine.loader import load_scenario
-from engine.parameters import PARAMETERS
-from engine.variables import VARIABLES
+from engine.core.parameters import PARAMETERS
+from engine.core.variables import VARIABLES
+from engine.narrate.explain import labels_of, summary_label
+from engine.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/nk-100k.yaml"

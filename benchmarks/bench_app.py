@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine import futures as F  # noqa: E402
-from engine.explain import headline_changes  # noqa: E402
-from engine.session import Exercise, ExerciseStore  # noqa: E402
+from engine.exercise.session import Exercise, ExerciseStore  # noqa: E402
+from engine.narrate.explain import headline_changes  # noqa: E402
+from engine.sim import futures as F  # noqa: E402
 from ui import core  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"

@@ -37,9 +37,9 @@ import mesa
 import pandas as pd
 
 from engine.batch import run_seed
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.provenance import interpreter
+from engine.core.provenance import interpreter
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"

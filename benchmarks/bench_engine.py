@@ -21,9 +21,9 @@ from pathlib import Path
 
 import mesa
 
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.provenance import interpreter
+from engine.core.provenance import interpreter
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "nk-100k.yaml"
 

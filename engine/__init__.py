@@ -2,14 +2,14 @@
 
 __version__ = "0.1.0"
 
-# The public conformance checker (engine/conformance.py), imported on first use so that
+# The public conformance checker (engine/sim/conformance.py), imported on first use so that
 # `import engine` stays light: `from engine import check_scenario`.
 _CONFORMANCE = ("check_scenario", "CheckReport", "ConformanceError", "INVARIANTS")
 
 
 def __getattr__(name: str):
     if name in _CONFORMANCE:
-        from engine import conformance
+        from engine.sim import conformance
 
         return getattr(conformance, name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

@@ -29,11 +29,11 @@ from engine import __version__
 from engine.batch.cli import add_parser as add_batch_parser
 from engine.batch.runner import MAX_SEED, BatchError, BatchFailed
 from engine.batch.store import PartError, read_limited
-from engine.loader import ScenarioError, load_scenario
-from engine.moves import CATALOGUE, Move, MoveType, Refs, check_static, needs
-from engine.provenance import engine_fingerprint
-from engine.safe_text import csv_frame, one_line, terminal
-from engine.scenario import Scenario
+from engine.core.provenance import engine_fingerprint
+from engine.moves.catalogue import CATALOGUE, Move, MoveType, Refs, check_static, needs
+from engine.narrate.safe_text import csv_frame, one_line, terminal
+from engine.scenario.loader import ScenarioError, load_scenario
+from engine.scenario.schema import Scenario
 
 EXIT_FAILED = 1
 RUN_FILES = ("per_turn.parquet", "per_turn.csv", "causal_log.csv", "events.csv", "moves.json",
@@ -158,8 +158,8 @@ def _parser(commands: Iterable[AddParser] = ()) -> argparse.ArgumentParser:
 
 
 def cmd_run(args) -> int:
-    from engine.explain import explain_turn, turn_table
-    from engine.model import BrinkModel, replay_policies
+    from engine.narrate.explain import explain_turn, turn_table
+    from engine.sim.model import BrinkModel, replay_policies
 
     if args.seed < 0:  # numpy refuses negative seeds with a traceback
         raise UsageError(f"--seed must be 0 or more, got {args.seed}")
@@ -216,7 +216,8 @@ def write_run(model, out: Path, scenario_path, seed: int) -> None:
         out.mkdir(parents=True, exist_ok=True)
         frame = model.frame()
         frame.to_parquet(out / "per_turn.parquet", index=False)
-        # CSV for spreadsheets: no text cell may start a formula (engine.safe_text.csv_frame)
+        # CSV for spreadsheets: no text cell may start a formula
+        # (engine.narrate.safe_text.csv_frame)
         csv_frame(frame).to_csv(out / "per_turn.csv", index=False)
         csv_frame(model.log_frame()).to_csv(out / "causal_log.csv", index=False)
         csv_frame(model.events_frame()).to_csv(out / "events.csv", index=False)
@@ -320,7 +321,7 @@ def _seed_list(text: str) -> tuple[int, ...]:
 def cmd_validate(args) -> int:
     """Each file's verdict; status 2 when any file is bad (the loader's messages), else 0.
     Every file is checked, whatever happened to the one before. With --play, each valid file
-    is also played and put through the conformance checks (engine/conformance.py): one line
+    is also played and put through the conformance checks (engine/sim/conformance.py): one line
     per failed check, then a summary line; status 2 when a check fails."""
     if not args.play and (args.seeds is not None or args.turns is not None):
         raise UsageError("--seeds and --turns go with --play")
@@ -342,7 +343,7 @@ def cmd_validate(args) -> int:
             print(f"{one_line(name)}: ok ({one_line(scenario.id)}, {len(scenario.actors)} "
                   f"actors, {scenario.clock.turns} turns)")
             if args.play:
-                from engine.conformance import OtherProcess
+                from engine.sim.conformance import OtherProcess
 
                 process = process or OtherProcess()
                 status = max(status, _play_checks(name, scenario, args, process))
@@ -354,7 +355,7 @@ def cmd_validate(args) -> int:
 
 def _play_checks(name: str, scenario: Scenario, args, process) -> int:
     """brink validate --play for one valid file: the failed checks and a summary."""
-    from engine.conformance import DEFAULT_SEEDS, check_scenario
+    from engine.sim.conformance import DEFAULT_SEEDS, check_scenario
 
     turns = args.turns
     if turns is not None and not 1 <= turns <= scenario.clock.turns:
@@ -402,7 +403,7 @@ def moves_table() -> str:
 
 def moves_notes() -> str:
     """What the kind- and package-valued parameters mean."""
-    from engine.moves import SANCTION_PACKAGES, SUPPORT_KINDS
+    from engine.moves.catalogue import SANCTION_PACKAGES, SUPPORT_KINDS
 
     lines = ["", "pay_support kinds (amount per turn):"]
     lines += [f"  {kind:11s} {low:g}..{high:g} {unit}" for kind, (low, high, unit)

@@ -61,19 +61,9 @@ from typing import Annotated, ClassVar, Literal, NamedTuple, get_args
 
 from pydantic import Field
 
-from engine import caching
-from engine.moves import (
-    CATALOGUE,
-    SANCTION_PACKAGES,
-    Move,
-    MoveType,
-    make_move,
-    may_use,
-    validate,
-)
-from engine.spec_base import MoveOrder, Strict
-from engine.state import Belief, WorldState
-from engine.variables import (
+from engine.core import caching
+from engine.core.state import Belief, WorldState
+from engine.core.variables import (
     COMPUTED_ACTOR_VARS,
     CONFIDENCE_ORDER,
     PUBLIC_ACTOR_VARS,
@@ -82,6 +72,16 @@ from engine.variables import (
     read,
     split_path,
 )
+from engine.moves.catalogue import (
+    CATALOGUE,
+    SANCTION_PACKAGES,
+    Move,
+    MoveType,
+    make_move,
+    may_use,
+    validate,
+)
+from engine.scenario.spec_base import MoveOrder, Strict
 
 
 class HiddenVariable(Exception):
@@ -154,7 +154,7 @@ class Observation:
 
 def _access(actor_id: str, path: str) -> str | None:
     """How ``actor_id`` may read ``path``: None (hidden from it), the name of one of its own
-    stored variables (read directly), or "" (read through engine/variables.py)."""
+    stored variables (read directly), or "" (read through engine/core/variables.py)."""
     head, _, var = path.partition(".")
     if (head not in ("self", "world", "theatre", "belief", "belief_sd", "confidence",
                      "turn", actor_id)
@@ -240,7 +240,7 @@ class Policy:
 
     @classmethod
     def from_spec(cls, actor_spec) -> Policy:
-        """The policy of an actor's YAML (``actor_spec``: engine.scenario.Actor; its
+        """The policy of an actor's YAML (``actor_spec``: engine.scenario.schema.Actor; its
         ``policy`` is an instance of ``cls.spec``)."""
         raise NotImplementedError
 

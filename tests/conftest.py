@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.loader import load_scenario
+from engine.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"

@@ -10,19 +10,19 @@ import sys
 import pytest
 import yaml
 
-from engine import docgen
-from engine.loader import ScenarioError, parse_scenario
-from engine.model import BrinkModel
-from engine.moves import MoveType
-from engine.parameters import PARAMETERS
+from engine.core.parameters import PARAMETERS
+from engine.core.variables import ACTOR_VARS, THEATRE_VARS, WORLD_VARS
+from engine.moves.catalogue import MoveType
+from engine.narrate import docgen
 from engine.policies import POLICIES
-from engine.scenario import Capability, Scenario
-from engine.variables import ACTOR_VARS, THEATRE_VARS, WORLD_VARS
+from engine.scenario.loader import ScenarioError, parse_scenario
+from engine.scenario.schema import Capability, Scenario
+from engine.sim.model import BrinkModel
 from tests.conftest import ROOT
 
 MODEL_MD = ROOT / "docs" / "reference" / "model.md"
 SCENARIOS_MD = ROOT / "docs" / "how-to" / "write-a-scenario.md"
-STALE = "docs/reference/model.md is stale: run `.venv/bin/python -m engine.docgen`"
+STALE = "docs/reference/model.md is stale: run `.venv/bin/python -m engine.narrate.docgen`"
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_every_parameter_belongs_to_one_mechanism():
     """The per-mechanism parameter tables cover the whole parameter table, once each."""
     listed = [n for names in docgen.MECHANISM_PARAMETERS.values() for n in names]
     assert sorted(listed) == sorted(PARAMETERS), (
-        "update MECHANISM_PARAMETERS in engine/docgen.py")
+        "update MECHANISM_PARAMETERS in engine/narrate/docgen.py")
 
 
 def test_every_move_type_appears(model_md):
@@ -103,15 +103,15 @@ def test_update_text_rejects_missing_and_unknown_sections():
 
 
 def test_docgen_check_mode_reports_fresh_docs():
-    """`python -m engine.docgen --check` exits 0 on the committed docs."""
-    result = subprocess.run([sys.executable, "-m", "engine.docgen", "--check"], cwd=ROOT,
+    """`python -m engine.narrate.docgen --check` exits 0 on the committed docs."""
+    result = subprocess.run([sys.executable, "-m", "engine.narrate.docgen", "--check"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
 
 
 def test_docgen_depends_on_engine_only():
-    """engine/docgen.py imports nothing from ui/ or analysis/."""
-    tree = ast.parse((ROOT / "engine" / "docgen.py").read_text(encoding="utf-8"))
+    """engine/narrate/docgen.py imports nothing from ui/ or analysis/."""
+    tree = ast.parse((ROOT / "engine" / "narrate" / "docgen.py").read_text(encoding="utf-8"))
     modules = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                for alias in node.names]
     modules += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]

@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-from engine.loader import load_scenario
+from engine.scenario.loader import load_scenario
 from tests.conftest import ROOT
 
 TUTORIAL = ROOT / "docs" / "tutorials" / "first-scenario.py"

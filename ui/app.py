@@ -2,7 +2,7 @@
 
 The entry point only sets the page up and names the pages (st.navigation). Each page under
 ui/screens/ is a thin script: the exercise itself (moves, injects, adjudication, branches,
-futures, saving) lives in engine/session.py, and ui/dashboard.py and ui/core.py draw it.
+futures, saving) lives in engine/exercise/session.py, and ui/dashboard.py and ui/core.py draw it.
 """
 
 from __future__ import annotations

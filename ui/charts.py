@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
-from engine.variables import D3_COUNT, axis_title, d3_format
+from engine.core.variables import D3_COUNT, axis_title, d3_format
 
 WIDTH = 560
 HEIGHT = 240
@@ -55,7 +55,7 @@ def keyed_colours(labels: Iterable[str]) -> dict[str, str]:
 
 def axis_for(variable: str) -> tuple[str, str | None]:
     """The short y-axis title and number format for a variable of the tidy frame, from the
-    table of variables (engine/variables.py)."""
+    table of variables (engine/core/variables.py)."""
     return axis_title(variable), d3_format(variable)
 
 
@@ -144,7 +144,8 @@ def share_text(value: float, decimals: int) -> str:
 
 
 def fan_caption(fans: pd.DataFrame, label: str, variable: str) -> str:
-    """The classroom sentence under a fan chart (as ``engine.plain.chart_caption("fan", ...)``
+    """The classroom sentence under a fan chart (as
+    ``engine.narrate.plain.chart_caption("fan", ...)``
     words it), its numbers in the chart's own units: a share in per cent with the decimals it
     needs ("0.34%", not "0.00"), counts whole with thousands separators."""
     end = fans.sort_values("turn").iloc[-1]

@@ -1,7 +1,8 @@
 """Streamlit views for classroom mode: the lesson's plain-language choices, "why?" in plain
 sentences, the lesson's briefing and handouts, the glossary.
 
-Every sentence shown here comes from engine/plain.py, which builds it from the game's causal log
+Every sentence shown here comes from engine/narrate/plain.py, which builds it from the game's
+causal log
 and per-turn frame (or from the lesson file and the glossary): nothing is written here that
 could contradict the numbers beside it.
 """
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import plain
-from engine.handout import handout_html, terms_used
-from engine.scenario import Scenario
-from engine.session import Exercise
+from engine.exercise.session import Exercise
+from engine.narrate import plain
+from engine.narrate.handout import handout_html, terms_used
+from engine.scenario.schema import Scenario
 from ui import core
 from ui.state import action, said
 
@@ -47,7 +48,7 @@ def choice_sheet(ex: Exercise, actor: str) -> None:
 
 
 def why(model, turn: int) -> None:
-    """What changed in ``turn`` and why, as plain sentences (engine.plain.explanations, the
+    """What changed in ``turn`` and why, as plain sentences (engine.narrate.plain.explanations, the
     same sentences as ``plain_why``): one expander per figure, its causes inside."""
     st.markdown(f"**Why? What changed in turn {turn}**")
     shown = [e for e in plain.explanations(model, turn) if e.direction != "stayed"]
@@ -91,7 +92,7 @@ def handout_buttons(scenario: Scenario, key: str) -> None:
 
 
 def glossary(scenario: Scenario | None, find: str = "") -> None:
-    """The glossary (engine.plain.GLOSSARY), the open lesson's words first."""
+    """The glossary (engine.narrate.plain.GLOSSARY), the open lesson's words first."""
     used = terms_used(scenario) if scenario is not None and scenario.lesson is not None else []
     needle = find.strip().lower()
 

@@ -16,12 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.probabilities import outcome_probabilities
-from engine import safe_text
-from engine.explain import NOTABLE_KINDS, explain_turn, turn_table
-from engine.explain import lever_label as engine_lever_label
-from engine.loader import ScenarioError, parse_scenario
-from engine.model import BrinkModel
-from engine.moves import (
+from engine.core.state import source_name
+from engine.core.variables import VARIABLES, show
+from engine.moves.catalogue import (
     CATALOGUE,
     SUPPORT_KINDS,
     Category,
@@ -29,9 +26,12 @@ from engine.moves import (
     MoveType,
     ParamSpec,
 )
-from engine.scenario import Scenario
-from engine.state import source_name
-from engine.variables import VARIABLES, show
+from engine.narrate import safe_text
+from engine.narrate.explain import NOTABLE_KINDS, explain_turn, turn_table
+from engine.narrate.explain import lever_label as engine_lever_label
+from engine.scenario.loader import ScenarioError, parse_scenario
+from engine.scenario.schema import Scenario
+from engine.sim.model import BrinkModel
 from ui.charts import keyed_colours
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -204,7 +204,7 @@ def estimated(frame: pd.DataFrame, names: dict[str, str]) -> list[str]:
 
 def estimate_series(frame: pd.DataFrame, about: str) -> pd.DataFrame:
     """The public's estimate of ``about``'s troops abroad beside the true number, per turn
-    (what ``engine.plain.chart_caption("estimate", ...)`` describes)."""
+    (what ``engine.narrate.plain.chart_caption("estimate", ...)`` describes)."""
     public = _wide(frame, False, actor=["public"], variable=[f"belief.{about}.troops_abroad"])
     true = _wide(frame, False, actor=[about], variable=["in_transit", "deployed"]).sum(axis=1)
     return pd.DataFrame({"public estimate": public.iloc[:, 0], "true number": true})
@@ -252,7 +252,8 @@ def event_table(events: pd.DataFrame, names: dict[str, str], view: str = "notabl
 def as_markdown_text(text: str) -> str:
     """Text for anything Streamlit reads as Markdown (st.markdown, captions, messages, widget
     labels, help, st.table cells): shown as written, light formatting aside, and loading
-    nothing: no image, link, raw HTML or LaTeX (``engine.safe_text.markdown``). Every piece of
+    nothing: no image, link, raw HTML or LaTeX (``engine.narrate.safe_text.markdown``). Every piece
+    of
     user text on a page goes through it."""
     return safe_text.markdown(text)
 
@@ -443,7 +444,7 @@ def source_id(text: str, names: dict[str, str], known: tuple[str, ...] = ()) -> 
 
 def var_label(var: str) -> str:
     """A state variable as people read it ("forces_home" -> "Troops at home"): its words in
-    the table of variables (engine/variables.py), else its id with spaces."""
+    the table of variables (engine/core/variables.py), else its id with spaces."""
     label = _words(var)
     return label[:1].upper() + label[1:]
 

@@ -1,6 +1,7 @@
 """Streamlit views shared by the pages: the dashboard, the team order sheet, inject review.
 
-Views only draw and collect input; every rule, check and change goes through engine/session.py
+Views only draw and collect input; every rule, check and change goes through
+engine/exercise/session.py
 (via ui.state.act) and every number comes from the replayed model.
 """
 
@@ -10,12 +11,12 @@ import re
 
 import streamlit as st
 
-from engine import plain
-from engine.explain import headline_changes
-from engine.ladder import RUNG_NAMES
-from engine.moves import CATALOGUE, MoveType, ParamSpec, open_choices, param_spec
-from engine.session import Exercise
-from engine.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
+from engine.core.ladder import RUNG_NAMES
+from engine.core.variables import WRITABLE_ACTOR_VARS, WRITABLE_THEATRE_VARS, WRITABLE_WORLD_VARS
+from engine.exercise.session import Exercise
+from engine.moves.catalogue import CATALOGUE, MoveType, ParamSpec, open_choices, param_spec
+from engine.narrate import plain
+from engine.narrate.explain import headline_changes
 from ui import charts, core
 from ui import classroom as classroom_views
 from ui.state import Entered, action, cleared, said
@@ -41,7 +42,7 @@ def replay_warning(ex: Exercise) -> None:
 
 def dashboard(ex: Exercise, classroom: bool = False) -> None:
     """The situation after the last adjudicated turn. In ``classroom`` mode every chart has
-    its one-sentence caption and "why?" is told in plain sentences (engine.plain)."""
+    its one-sentence caption and "why?" is told in plain sentences (engine.narrate.plain)."""
     model = ex.model()
     names = ex.names
     frame = model.frame()
@@ -191,7 +192,8 @@ FLOW_TITLES = {"lost_trade": "Trade lost to sanctions",
 
 
 def _classroom_charts(model, frame, names: dict[str, str]) -> None:
-    """The dashboard's charts, each with the sentence ``engine.plain.chart_caption`` computes
+    """The dashboard's charts, each with the sentence ``engine.narrate.plain.chart_caption``
+    computes
     from the numbers it plots."""
     left, right = st.columns(2)
     with left:
@@ -258,7 +260,8 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str,
     one. The catalogue's spec decides the field: whole numbers with a step of 1 for an ``int``
     parameter, a float field showing only the digits typed for a ``float`` one (Streamlit's
     number field cannot show thousands separators: the help gives the range with them).
-    ``choices``: the values the engine would accept now (``engine.moves.open_choices``), if
+    ``choices``: the values the engine would accept now (``engine.moves.catalogue.open_choices``),
+    if
     the situation narrows them."""
     label = core.param_label(spec)
     if spec.kind in ("int", "float"):

@@ -14,10 +14,10 @@ import pandas as pd
 
 from analysis.fans import fan
 from analysis.render import Figure, Notice, Report, Section, Table, render_html
-from engine.explain import consequences, notable_events
-from engine.ladder import RUNG_NAMES
-from engine.plain import percent
-from engine.session import Exercise
+from engine.core.ladder import RUNG_NAMES
+from engine.exercise.session import Exercise
+from engine.narrate.explain import consequences, notable_events
+from engine.narrate.plain import percent
 from ui import charts, core
 
 REPLAY_TITLE = "Differences from the game as played"
@@ -46,7 +46,8 @@ def timeline(ex: Exercise, branch: int | None = None) -> pd.DataFrame:
 
 
 def decision_effects(ex: Exercise, branch: int | None = None, most: int = 8) -> pd.DataFrame:
-    """Each team move on the line played, with what it set off (engine.explain.consequences):
+    """Each team move on the line played, with what it set off
+    (engine.narrate.explain.consequences):
     turn, team, move, rationale, and at most ``most`` headline changes traced back to it."""
     model = ex.model(branch)
     effects = consequences(model)

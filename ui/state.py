@@ -1,4 +1,5 @@
-"""Streamlit glue between the pages and engine/session.py: the store, the open exercise, and
+"""Streamlit glue between the pages and engine/exercise/session.py: the store, the open exercise,
+and
 running a facilitator action so that no mistake reaches the screen as a traceback.
 
 The exercise being run is named in the session and in the URL (``?exercise=<id>``), so a
@@ -22,16 +23,15 @@ from typing import Any
 
 import streamlit as st
 
-from engine.loader import ScenarioError
-from engine.session import (
+from engine.exercise.session import (
     Exercise,
-    ExerciseStore,
     Overtaken,
     SessionError,
     StaleExercise,
     StoreUnavailable,
-    default_db_path,
 )
+from engine.exercise.store import ExerciseStore, default_db_path
+from engine.scenario.loader import ScenarioError
 from ui import core
 
 log = logging.getLogger(__name__)

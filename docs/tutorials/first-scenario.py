@@ -18,10 +18,10 @@ import altair as alt
 from analysis.fans import fan
 from analysis.probabilities import outcome_probabilities
 from engine.batch import run_batch
-from engine.explain import turn_table
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.plain import chart_caption, plain_why
+from engine.narrate.explain import turn_table
+from engine.narrate.plain import chart_caption, plain_why
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 
 # The scenarios live in the Brink folder; find it from where this file is, so the script
 # works from any folder.

@@ -19,8 +19,8 @@ from engine.batch.runner import (
 )
 from engine.batch.sampling import SAMPLERS
 from engine.batch.store import MANIFEST, BatchStore
-from engine.explain import summary_label
-from engine.safe_text import one_line
+from engine.narrate.explain import summary_label
+from engine.narrate.safe_text import one_line
 
 
 def add_parser(sub) -> None:

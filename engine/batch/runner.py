@@ -33,9 +33,9 @@ from engine.batch.executors import DaskCluster, ExecutorError, InProcess, LocalP
 from engine.batch.sampling import SAMPLERS, SamplingError, sample, uncertainties
 from engine.batch.store import BatchStore, PartError, StoreError, read_limited
 from engine.batch.worker import ChunkTask, RunSpec, run_chunk
-from engine.explain import labels_of
-from engine.loader import MAX_BYTES, load_scenario, parse_scenario
-from engine.provenance import engine_fingerprint, interpreter
+from engine.core.provenance import engine_fingerprint, interpreter
+from engine.narrate.explain import labels_of
+from engine.scenario.loader import MAX_BYTES, load_scenario, parse_scenario
 
 DEFAULT_CHUNK = 200
 # Limits on what one batch may plan (docs/reference/limits.md, "Batches"). The design is built

@@ -31,7 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from engine.provenance import short
+from engine.core.provenance import short
 
 MANIFEST = "manifest.json"
 TABLES = ("runs", "per_turn", "failures")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from engine.batch.store import part_identity, per_turn_part
-from engine.model import BrinkModel
+from engine.sim.model import BrinkModel
 
 # Variables kept per turn with --per-turn: the headline figures, not the whole frame, plus every
 # estimate (belief.*, belief_sd.*) held by an actor or the public. The calibration suite
@@ -58,7 +58,7 @@ class ChunkResult:
 
 @lru_cache(maxsize=16)
 def _scenario(text: str, source: str, levers: tuple):
-    from engine.loader import parse_scenario
+    from engine.scenario.loader import parse_scenario
 
     return parse_scenario(text, source, levers=dict(levers))
 

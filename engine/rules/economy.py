@@ -31,11 +31,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from engine import caching
-from engine.causal import RULE, Cause, Change, reads
-from engine.moves import SANCTION_PACKAGES
-from engine.numbers import clip, larger
-from engine.state import WorldState
+from engine.core import caching
+from engine.core.causal import RULE, Cause, Change, reads
+from engine.core.numbers import clip, larger
+from engine.core.state import WorldState
+from engine.moves.catalogue import SANCTION_PACKAGES
 
 WEEKS_PER_MONTH = 52 / 12
 # How exposed each kind of transfer is to secondary sanctions (assumed; docs/reference/model.md).
@@ -351,7 +351,7 @@ def economy(state: WorldState, params, rng) -> list[Change]:
                    + (" (" + "; ".join(parts) + ")" if parts else "")
                    + f"; strain {a.strain:.3f} -> {strain:.3f}, growth {growth:+.2f}%/yr")
         if explain:  # what each figure came from: the flows from the standing orders, strain
-            # and what follows it from the flows (engine.explain.chain follows them back)
+            # and what follows it from the flows (engine.narrate.explain.chain follows them back)
             cause = Cause(RULE, "economy", why, reads(f"{aid}.lost_trade",
                                                      f"{aid}.transfer_relief"))
             trade_cause = Cause(RULE, "economy", why, reads("world.sanctions"))

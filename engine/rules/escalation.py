@@ -26,17 +26,17 @@ from __future__ import annotations
 
 import math
 
-from engine.causal import RANDOM, RULE, Cause, Change, Ref, reads
-from engine.ladder import (
+from engine.core.causal import RANDOM, RULE, Cause, Change, Ref, reads
+from engine.core.ladder import (
     RUNG_NAMES,
     THRESHOLD_BARRIERS,
     THRESHOLD_RUNGS,
     TOP_RUNG,
     next_threshold_above,
 )
-from engine.moves import CATALOGUE, Category, Visibility
-from engine.numbers import clip, larger, per_turn
-from engine.state import WorldState
+from engine.core.numbers import clip, larger, per_turn
+from engine.core.state import WorldState
+from engine.moves.catalogue import CATALOGUE, Category, Visibility
 
 NUCLEAR_THRESHOLD = 21
 NUCLEAR_POINTS = int(Category.NUCLEAR)

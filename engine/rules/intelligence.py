@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 
-from engine.beliefs import (  # the belief algebra, shared with the disclose and deny moves
+from engine.core.beliefs import (  # the belief algebra, shared with the disclose and deny moves
     CONCEALMENT_BOOST,
     MAX_SIGMA,
     QUANTITY,
@@ -31,10 +31,10 @@ from engine.beliefs import (  # the belief algebra, shared with the disclose and
     fuse,
     label,
 )
-from engine.causal import RANDOM, RULE, Cause, Change
-from engine.numbers import clip, larger, smaller
-from engine.state import Belief, WorldState, possessive
-from engine.variables import belief_estimate
+from engine.core.causal import RANDOM, RULE, Cause, Change
+from engine.core.numbers import clip, larger, smaller
+from engine.core.state import Belief, WorldState, possessive
+from engine.core.variables import belief_estimate
 
 __all__ = ["QUANTITY", "fuse", "intelligence", "label", "observation_reports", "watched"]
 

@@ -10,9 +10,9 @@ served. Interdiction decays by 0.1 a turn.
 
 from __future__ import annotations
 
-from engine.causal import RULE, Cause, Change, reads
-from engine.numbers import smaller
-from engine.state import Cohort, WorldState
+from engine.core.causal import RULE, Cause, Change, reads
+from engine.core.numbers import smaller
+from engine.core.state import Cohort, WorldState
 
 INTERDICTION_DECAY = 0.1
 QUIET = Cause(RULE, "logistics", "")  # the cause of lean runs, which log nothing

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import math
 
-from engine.causal import RANDOM, RULE, Cause, Change, Ref, reads
-from engine.moves import CATALOGUE, Category, MoveType
-from engine.numbers import clip, per_turn, smaller
-from engine.state import WorldState, possessive
+from engine.core.causal import RANDOM, RULE, Cause, Change, Ref, reads
+from engine.core.numbers import clip, per_turn, smaller
+from engine.core.state import WorldState, possessive
+from engine.moves.catalogue import CATALOGUE, Category, MoveType
 
 QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothing
 QUIET_ATTRITION = Cause(RANDOM, "attrition", "")

@@ -13,9 +13,9 @@ resolve damps the erosion from casualties.
 
 from __future__ import annotations
 
-from engine.causal import RULE, Cause, Change, reads
-from engine.numbers import clip, per_turn
-from engine.state import WorldState
+from engine.core.causal import RULE, Cause, Change, reads
+from engine.core.numbers import clip, per_turn
+from engine.core.state import WorldState
 
 QUIET = Cause(RULE, "politics", "")  # the cause of lean runs, which log nothing
 

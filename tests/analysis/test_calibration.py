@@ -100,10 +100,10 @@ def test_fingerprint_changes_with_settings_and_sources(tmp_path, monkeypatch):
 
 def test_engine_sources_follow_the_imports_of_the_batch_engine():
     sources = calibration.engine_sources()
-    for needed in ("engine/model.py", "engine/parameters.py", "engine/rules/military.py",
-                   "engine/batch/worker.py", "engine/loader.py"):
+    for needed in ("engine/sim/model.py", "engine/core/parameters.py", "engine/rules/military.py",
+                   "engine/batch/worker.py", "engine/scenario/loader.py"):
         assert needed in sources
-    assert "engine/docgen.py" not in sources
+    assert "engine/narrate/docgen.py" not in sources
     assert "engine/cli.py" not in sources
 
 

@@ -30,7 +30,7 @@ from analysis.report import (
     ranking,
     with_interval,
 )
-from engine.variables import VARIABLES
+from engine.core.variables import VARIABLES
 
 SECTIONS = ("Summary", "Batch", "Outcome probabilities", "Over time", "Policy comparison",
             "Sensitivity", "Scenario discovery", "Convergence")

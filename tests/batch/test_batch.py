@@ -17,7 +17,7 @@ import pytest
 from engine.batch import BatchError, run_batch, run_seed
 from engine.batch import worker as batch_worker
 from engine.cli import main
-from engine.provenance import engine_fingerprint
+from engine.core.provenance import engine_fingerprint
 from tests.batch.conftest import FIXTURES, SMALL
 from tests.conftest import ROOT
 
@@ -60,8 +60,8 @@ def test_levers_share_the_sampled_worlds():
 
 def test_a_run_replays_from_its_stored_seed_and_parameters():
     """The stored seed and parameters reproduce a run exactly outside the batch."""
-    from engine.loader import parse_scenario
-    from engine.model import BrinkModel
+    from engine.scenario.loader import parse_scenario
+    from engine.sim.model import BrinkModel
 
     runs = run_batch(BATCH, runs=4, seed=9, workers=1,
                      levers={"blue_package": ["sectoral"]}).runs

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from engine.loader import check_references
-from engine.model import BrinkModel
-from engine.scenario import Scenario
+from engine.scenario.loader import check_references
+from engine.scenario.schema import Scenario
+from engine.sim.model import BrinkModel
 
 BASE = {
     "id": "mini",

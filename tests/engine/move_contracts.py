@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from engine.causal import MOVE, Cause, Change
-from engine.loader import check_references
-from engine.model import BrinkModel
-from engine.moves import Effect, Move, make_move
-from engine.scenario import Scenario
-from engine.state import WorldState
+from engine.core.causal import MOVE, Cause, Change
+from engine.core.state import WorldState
+from engine.moves.catalogue import Effect, Move, make_move
+from engine.scenario.loader import check_references
+from engine.scenario.schema import Scenario
+from engine.sim.model import BrinkModel
 from tests.engine.builders import BASE
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from engine.moves import CATALOGUE, SUPPORT_KINDS, MoveType, make_move
-from engine.parameters import PARAMETERS
+from engine.core.parameters import PARAMETERS
+from engine.moves.catalogue import CATALOGUE, SUPPORT_KINDS, MoveType, make_move
 
 
 @st.composite

@@ -1,11 +1,11 @@
 """Caches change nothing (issue 15): the golden comparison's games, played with every cache
-bypassed (engine/caching.py), give the fixture's outputs bit for bit."""
+bypassed (engine/core/caching.py), give the fixture's outputs bit for bit."""
 
 from __future__ import annotations
 
 import importlib
 
-from engine import caching
+from engine.core import caching
 from tests.golden import golden
 
 economy = importlib.import_module("engine.rules.economy")  # the module, not the rule
@@ -22,8 +22,8 @@ def test_caches_off_really_bypasses_them(monkeypatch):
     written, and the game's memo keeps nothing."""
     planted = {}
     monkeypatch.setattr(economy, "_BLOCKED", planted)
-    from engine.loader import load_scenario
-    from engine.model import BrinkModel
+    from engine.scenario.loader import load_scenario
+    from engine.sim.model import BrinkModel
     from tests.conftest import DEFAULT_SCENARIO
 
     with caching.caches_off():

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.causal import Ref
-from engine.explain import chain, consequences, explain_turn
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.moves import make_move
+from engine.core.causal import Ref
+from engine.moves.catalogue import make_move
+from engine.narrate.explain import chain, consequences, explain_turn
 from engine.policies import HumanPolicy
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 from tests.conftest import SCENARIOS
 
 RATIONALE = "cut the revenue that pays for the war"
@@ -81,7 +81,8 @@ def test_a_chain_without_references_stops_at_the_rule(sanctioned, monkeypatch):
 
 
 def test_the_after_action_report_says_what_each_decision_set_off(tmp_path):
-    from engine.session import Exercise, ExerciseStore
+    from engine.exercise.session import Exercise
+    from engine.exercise.store import ExerciseStore
     from ui import report
 
     path = SCENARIOS / "nk-100k.yaml"

@@ -1,4 +1,4 @@
-"""The conformance checker (engine/conformance.py) catches what it claims to catch.
+"""The conformance checker (engine/sim/conformance.py) catches what it claims to catch.
 
 Each check is shown to fail on a bad input, with a message that says where and what to do:
 test doubles break one thing at a time (a rule that drives a stock negative or crashes, a rule
@@ -23,11 +23,13 @@ import pytest
 import yaml
 
 import engine
-import engine.futures
-import engine.model
 import engine.rules
+import engine.sim.futures
+import engine.sim.model
 from engine.cli import main as brink
-from engine.conformance import (
+from engine.core.state import Cohort, Sanction
+from engine.scenario.loader import ScenarioError, load_scenario
+from engine.sim.conformance import (
     CHECKS,
     INVARIANTS,
     CheckReport,
@@ -38,8 +40,6 @@ from engine.conformance import (
     inert_scenario,
     violations,
 )
-from engine.loader import ScenarioError, load_scenario
-from engine.state import Cohort, Sanction
 from tests.engine.builders import mini_model
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def test_invariants_check_names_seed_turn_place_and_fix(monkeypatch):
 
 
 def conformance_cause():
-    from engine.causal import RULE, Cause
+    from engine.core.causal import RULE, Cause
 
     return Cause(RULE, "test double", "a test double")
 
@@ -289,12 +289,12 @@ def test_a_second_process_that_dies_fails_determinism_and_says_how(tmp_path, mon
 
 
 def test_replay_fails_when_the_move_log_loses_a_move(monkeypatch):
-    real = engine.model.replay_policies
+    real = engine.sim.model.replay_policies
 
     def lossy(scenario, moves):
         return real(scenario, [m for m in moves if not m.id.startswith("t2.")])
 
-    monkeypatch.setattr(engine.model, "replay_policies", lossy)
+    monkeypatch.setattr(engine.sim.model, "replay_policies", lossy)
     result = check_scenario(TWO_ACTORS, seeds=(7,), turns=4, checks=["replay"])["replay"]
     assert result.status == "fail"
     assert result.message.startswith("seed 7: the replay differs from the game: per-turn "
@@ -305,14 +305,14 @@ def test_replay_fails_when_the_move_log_loses_a_move(monkeypatch):
 
 def test_fork_fails_when_the_snapshot_leaves_out_part_of_the_state(monkeypatch):
     """A fork that gets the escalation heat wrong (as if the snapshot had lost it)."""
-    real = engine.futures.fork
+    real = engine.sim.futures.fork
 
     def forgetful(*args, **kwargs):
         model = real(*args, **kwargs)
         model.state.heat += 1.0
         return model
 
-    monkeypatch.setattr(engine.futures, "fork", forgetful)
+    monkeypatch.setattr(engine.sim.futures, "fork", forgetful)
     result = check_scenario(TWO_ACTORS, seeds=(7,), turns=6, checks=["fork"])["fork"]
     assert result.status == "fail"
     assert result.message.startswith("seed 7: a fork of turn 3 given the game's generator "
@@ -323,14 +323,14 @@ def test_fork_fails_when_the_snapshot_leaves_out_part_of_the_state(monkeypatch):
 
 def test_fork_fails_when_the_game_state_leaves_out_part_of_the_game(monkeypatch):
     """model.game_state() that gets the escalation heat wrong."""
-    real = engine.model.BrinkModel.game_state
+    real = engine.sim.model.BrinkModel.game_state
 
     def forgetful(self):
         game = real(self)
         game.world.heat += 1.0
         return game
 
-    monkeypatch.setattr(engine.model.BrinkModel, "game_state", forgetful)
+    monkeypatch.setattr(engine.sim.model.BrinkModel, "game_state", forgetful)
     result = check_scenario(TWO_ACTORS, seeds=(7,), turns=6, checks=["fork"])["fork"]
     assert result.status == "fail"
     assert result.message.startswith(
@@ -341,14 +341,14 @@ def test_fork_fails_when_the_game_state_leaves_out_part_of_the_game(monkeypatch)
 
 def test_fork_fails_when_two_futures_of_one_seed_differ(monkeypatch):
     """Futures that leak into each other: each one's level is raised by those before it."""
-    real, calls = engine.futures.run_future, itertools.count()
+    real, calls = engine.sim.futures.run_future, itertools.count()
 
     def leaky(*args, **kwargs):
         summary, rows = real(*args, **kwargs)
         return ({**summary, "world.escalation_level": summary["world.escalation_level"]
                  + next(calls)}, rows)
 
-    monkeypatch.setattr(engine.futures, "run_future", leaky)
+    monkeypatch.setattr(engine.sim.futures, "run_future", leaky)
     result = check_scenario(TWO_ACTORS, seeds=(7,), turns=4, checks=["fork"])["fork"]
     assert result.status == "fail"
     assert re.match(r"seed 7: two futures of turn 2 with seed \d+ differ "
@@ -358,8 +358,8 @@ def test_fork_fails_when_two_futures_of_one_seed_differ(monkeypatch):
 
 def test_fork_fails_when_a_fork_of_turn_0_is_not_the_fresh_game(monkeypatch):
     """fork() that seeds its model from another seed than the one it is given."""
-    real = engine.futures.fork
-    monkeypatch.setattr(engine.futures, "fork",
+    real = engine.sim.futures.fork
+    monkeypatch.setattr(engine.sim.futures, "fork",
                         lambda snap, seed, *args, **kwargs: real(snap, seed + 1, *args, **kwargs))
     result = check_scenario(TWO_ACTORS, seeds=(7,), turns=4, checks=["fork"])["fork"]
     assert result.status == "fail"

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from engine.cli import main
-from engine.moves import MoveType
-from engine.provenance import engine_fingerprint
+from engine.core.provenance import engine_fingerprint
+from engine.moves.catalogue import MoveType
 from tests.conftest import DEFAULT_SCENARIO
 
 RUN_FILES = ("per_turn.parquet", "per_turn.csv", "causal_log.csv", "events.csv", "moves.json",

@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 
-from engine.model import BrinkModel
+from engine.sim.model import BrinkModel
 from tests.conftest import DEFAULT_SCENARIO, ROOT
 
 

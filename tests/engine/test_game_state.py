@@ -7,8 +7,8 @@ import pickle
 
 import pytest
 
-from engine.model import BrinkModel
-from engine.state import GameState
+from engine.core.state import GameState
+from engine.sim.model import BrinkModel
 from tests.conftest import SCENARIOS
 
 CASES = ["nk-100k.yaml", "lessons/do-sanctions-work.yaml", "sanctions-china-channel.yaml"]
@@ -20,7 +20,7 @@ def _later_rows(model: BrinkModel, after: int) -> list[tuple]:
 
 @pytest.mark.parametrize("name", CASES)
 def test_a_game_continued_from_its_state_goes_on_exactly_as_the_original(name):
-    from engine.loader import load_scenario
+    from engine.scenario.loader import load_scenario
 
     scenario = load_scenario(SCENARIOS / name)
     original = BrinkModel(scenario, rng=11)
@@ -41,7 +41,7 @@ def test_a_game_continued_from_its_state_goes_on_exactly_as_the_original(name):
 
 
 def test_the_state_taken_from_a_model_shares_nothing_with_it():
-    from engine.loader import load_scenario
+    from engine.scenario.loader import load_scenario
 
     scenario = load_scenario(SCENARIOS / "nk-100k.yaml")
     model = BrinkModel(scenario, rng=3, turns=8)
@@ -54,7 +54,7 @@ def test_the_state_taken_from_a_model_shares_nothing_with_it():
 
 
 def test_a_new_seed_makes_a_new_future_from_the_same_state():
-    from engine.loader import load_scenario
+    from engine.scenario.loader import load_scenario
 
     scenario = load_scenario(SCENARIOS / "nk-100k.yaml")
     model = BrinkModel(scenario, rng=3)

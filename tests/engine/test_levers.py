@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.loader import ScenarioError, parse_scenario
+from engine.scenario.loader import ScenarioError, parse_scenario
 from tests.conftest import DEFAULT_SCENARIO
 
 TEXT = DEFAULT_SCENARIO.read_text()

@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.cli import main
-from engine.loader import (
+from engine.core.parameters import PARAMETERS
+from engine.moves.catalogue import CATALOGUE, MoveType
+from engine.scenario.loader import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
@@ -30,9 +32,7 @@ from engine.loader import (
     load_scenario,
     parse_scenario,
 )
-from engine.moves import CATALOGUE, MoveType
-from engine.parameters import PARAMETERS
-from engine.scenario import Scenario
+from engine.scenario.schema import Scenario
 from tests.conftest import DEFAULT_SCENARIO
 
 TEXT = DEFAULT_SCENARIO.read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """The scenario loader's limits (issue 14, items 5 and 10).
 
-Input above a limit of ``engine.scenario.LIMITS`` is refused at once, with one line that names
+Input above a limit of ``engine.scenario.schema.LIMITS`` is refused at once, with one line that
+names
 the field and the limit, through ``parse_scenario``, ``load_scenario``, ``brink validate`` (exit
 status 2) and the app's upload (``ui.core.read_scenario``). The inputs are built up to the 5 MB
 upload limit, so a refusal that came only after building them would make this file crawl: most
@@ -20,11 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine import loader
 from engine.cli import main
-from engine.loader import MAX_PROBLEMS, ScenarioError, load_scenario, parse_scenario
-from engine.model import BrinkModel
-from engine.scenario import LIMITS, Clock, Lever
+from engine.scenario import loader
+from engine.scenario.loader import MAX_PROBLEMS, ScenarioError, load_scenario, parse_scenario
+from engine.scenario.schema import LIMITS, Clock, Lever
+from engine.sim.model import BrinkModel
 from tests.conftest import DEFAULT_SCENARIO, ROOT, SCENARIOS
 
 TEXT = DEFAULT_SCENARIO.read_text(encoding="utf-8")

@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from engine.causal import INJECT, MOVE, RANDOM, RULE
-from engine.loader import load_scenario
-from engine.model import BrinkModel, GameOver, StateAgent, replay_policies
-from engine.moves import make_move
+from engine.core.causal import INJECT, MOVE, RANDOM, RULE
+from engine.moves.catalogue import make_move
 from engine.policies import HumanPolicy
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel, GameOver, StateAgent, replay_policies
 from tests.conftest import DEFAULT_SCENARIO
 
 
@@ -206,7 +206,7 @@ def test_sentences_speak_words_not_model_terms():
 def test_batch_columns_read_as_people_say_them():
     """A batch's runs table names figures by column ("max.world.escalation_level"); reports
     show them in words, with actors, outcomes and levers by their scenario names."""
-    from engine.explain import summary_label
+    from engine.narrate.explain import summary_label
 
     labels = {"actors": {"russia": "Russia", "united_states": "United States"},
               "outcomes": {"wider_war": "A wider war"}, "levers": {"west_package": "West's move"}}

@@ -21,11 +21,11 @@ from dataclasses import replace
 
 import pytest
 
-import engine.model
+import engine.sim.model
 from engine import rules
-from engine.moves import CATALOGUE, Category, MoveType, _no_effect, validate
+from engine.core.state import Belief, Cohort, Sanction, Transfer
+from engine.moves.catalogue import CATALOGUE, Category, MoveType, _no_effect, validate
 from engine.rules.intelligence import QUANTITY
-from engine.state import Belief, Cohort, Sanction, Transfer
 from tests.engine.move_contracts import (
     does_nothing,
     does_something,
@@ -681,8 +681,8 @@ def test_a_refused_move_let_through_fails_its_refusal_contract(description, monk
     its effect (disclosing an estimate that does not exist): that fails the test as surely."""
     move_type = REFUSALS[description][0].type
     check_refusal(description)
-    real = engine.model.validate
-    monkeypatch.setattr(engine.model, "validate",
+    real = engine.sim.model.validate
+    monkeypatch.setattr(engine.sim.model, "validate",
                         lambda state, m: None if m.type is move_type else real(state, m))
     with pytest.raises(Exception):  # noqa: B017, PT011 -- any failure is the point
         check_refusal(description)

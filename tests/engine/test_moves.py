@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.model import BrinkModel
-from engine.moves import CATALOGUE, Category, MoveType, Visibility, make_move, validate
+from engine.moves.catalogue import CATALOGUE, Category, MoveType, Visibility, make_move, validate
+from engine.sim.model import BrinkModel
 
 DESIGN_MOVES = {
     "deploy_troops", "reinforce_troops", "rotate_troops", "withdraw_troops",

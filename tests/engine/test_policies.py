@@ -3,8 +3,8 @@ reset, pickling, what it reads) is in test_policy_contract.py."""
 
 import math
 
-from engine.model import BrinkModel
-from engine.moves import MoveType, make_move
+from engine.core.state import Belief
+from engine.moves.catalogue import MoveType, make_move
 from engine.policies import (
     POLICIES,
     DoctrinePolicy,
@@ -13,8 +13,8 @@ from engine.policies import (
     ScriptedPolicy,
     build_policy,
 )
-from engine.scenario import UtilityWeights
-from engine.state import Belief
+from engine.scenario.schema import UtilityWeights
+from engine.sim.model import BrinkModel
 from tests.engine.builders import mini_model
 
 
@@ -133,7 +133,7 @@ def test_logit_policy_plays_a_whole_game(default_scenario):
 
 def _problems(policy: dict) -> list[tuple[tuple, str]]:
     """The loader's cross-reference problems when red plays ``policy`` in the mini scenario."""
-    from engine.loader import check_references
+    from engine.scenario.loader import check_references
     from tests.engine.builders import mini
 
     spec = POLICIES[policy["kind"]].spec.model_validate(policy)
@@ -168,8 +168,8 @@ def test_each_policy_checks_its_own_references():
 
 def test_a_human_team_is_played_by_its_stand_in():
     """The engine plays a human team's actor with the stand-in its class declares (futures)."""
-    from engine.futures import engine_policy
     from engine.policies import HumanPolicy
+    from engine.sim.futures import engine_policy
     from tests.engine.builders import mini
 
     scenario = mini()

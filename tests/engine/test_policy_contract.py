@@ -27,9 +27,7 @@ from typing import get_args
 import numpy as np
 import pytest
 
-from engine.loader import check_references, load_scenario
-from engine.model import BrinkModel
-from engine.moves import make_move
+from engine.moves.catalogue import make_move
 from engine.policies import (
     POLICIES,
     Classifier,
@@ -42,7 +40,9 @@ from engine.policies import (
     classified,
     classifier_table,
 )
-from engine.scenario import Actor, Scenario
+from engine.scenario.loader import check_references, load_scenario
+from engine.scenario.schema import Actor, Scenario
+from engine.sim.model import BrinkModel
 from tests.conftest import ROOT, SCENARIOS
 
 # Specs worth playing besides the bare one and the shipped ones (moves the actor may not make

@@ -3,10 +3,10 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.conformance import violations
-from engine.loader import load_scenario
-from engine.model import BrinkModel
 from engine.policies import HumanPolicy
+from engine.scenario.loader import load_scenario
+from engine.sim.conformance import violations
+from engine.sim.model import BrinkModel
 from tests.conftest import DEFAULT_SCENARIO
 from tests.engine.builders import mini
 from tests.engine.strategies import moves_for, parameter_overrides
@@ -15,7 +15,7 @@ SCENARIOS = {"mini": mini(), "default": load_scenario(DEFAULT_SCENARIO)}
 
 
 def check_invariants(model) -> None:
-    """The one list of invariants (engine/conformance.py INVARIANTS) holds."""
+    """The one list of invariants (engine/sim/conformance.py INVARIANTS) holds."""
     broken = violations(model.state)
     assert not broken, "\n".join(f"turn {model.state.turn}: {v}" for v in broken)
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from engine import rules
-from engine.model import BrinkModel
-from engine.moves import CATALOGUE, make_move
+from engine.core.state import BeforeRules, Belief, Sanction, Transfer
+from engine.moves.catalogue import CATALOGUE, make_move
 from engine.rules.intelligence import fuse
-from engine.state import BeforeRules, Belief, Sanction, Transfer
+from engine.sim.model import BrinkModel
 from tests.engine.builders import BASE, mini, mini_model
 
 
@@ -430,17 +430,18 @@ def test_mini_scenario_is_playable():
 
 def test_the_move_catalogue_does_not_import_the_rules():
     """The rules read the catalogue; the catalogue never reaches back into the rules, at
-    import or later (the belief algebra both need lives in engine/beliefs.py)."""
+    import or later (the belief algebra both need lives in engine/core/beliefs.py)."""
     import ast
     import subprocess
     import sys
     from pathlib import Path
 
-    code = "import sys, engine.moves; print(any(m.startswith('engine.rules') for m in sys.modules))"
+    code = ("import sys, engine.moves.catalogue; "
+            "print(any(m.startswith('engine.rules') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "False"
-    source = (Path(__file__).resolve().parents[2] / "engine" / "moves.py").read_text()
+    source = (Path(__file__).resolve().parents[2] / "engine" / "moves" / "catalogue.py").read_text()
     imported = [n.module for n in ast.walk(ast.parse(source))
                 if isinstance(n, ast.ImportFrom) and n.module]
     assert not [m for m in imported if m.startswith("engine.rules")]

@@ -1,4 +1,5 @@
-"""engine.safe_text: user text made harmless for Markdown, HTML, terminals and CSV (issue 14,
+"""engine.narrate.safe_text: user text made harmless for Markdown, HTML, terminals and CSV
+(issue 14,
 items 7-9), and ``brink run``'s terminal output and CSV files with hostile names and injects."""
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ import html.parser
 import pandas as pd
 import pytest
 
-from engine import cli, safe_text
-from engine.explain import explain_turn, turn_table
-from engine.model import BrinkModel
+from engine import cli
+from engine.narrate import safe_text
+from engine.narrate.explain import explain_turn, turn_table
+from engine.sim.model import BrinkModel
 from tests import hostile
 from tests.conftest import DEFAULT_SCENARIO
 

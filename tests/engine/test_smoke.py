@@ -1,6 +1,6 @@
 """The default scenario plays end to end."""
 
-from engine.model import BrinkModel
+from engine.sim.model import BrinkModel
 
 
 def test_default_scenario_plays_all_turns(default_scenario):

@@ -9,7 +9,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from engine.session import Exercise
+from engine.exercise.session import Exercise
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"

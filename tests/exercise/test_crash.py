@@ -19,7 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"

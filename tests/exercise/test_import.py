@@ -15,9 +15,10 @@ import time
 
 import pytest
 
-from engine.exercise_file import LIMITS
-from engine.loader import ScenarioError
-from engine.session import Exercise, ExerciseStore, SessionError
+from engine.exercise.file import LIMITS
+from engine.exercise.session import Exercise, SessionError
+from engine.exercise.store import ExerciseStore
+from engine.scenario.loader import ScenarioError
 from tests.exercise.files import full_export, index_of
 
 

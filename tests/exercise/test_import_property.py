@@ -17,8 +17,9 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.loader import ScenarioError
-from engine.session import ExerciseStore, SessionError
+from engine.exercise.session import SessionError
+from engine.exercise.store import ExerciseStore
+from engine.scenario.loader import ScenarioError
 from tests.exercise.files import full_export
 from tests.exercise.test_records import record
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.session import (
+from engine.exercise.session import (
     Exercise,
-    ExerciseStore,
     Overtaken,
     SessionError,
     StaleExercise,
     StoreUnavailable,
 )
+from engine.exercise.store import ExerciseStore
 from tests.exercise.locks import held
 
 ROOT = Path(__file__).resolve().parents[2]

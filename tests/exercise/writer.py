@@ -8,7 +8,8 @@ from __future__ import annotations
 import random
 import sys
 
-from engine.session import ExerciseStore, MoveRefused, StoreUnavailable
+from engine.exercise.session import MoveRefused, StoreUnavailable
+from engine.exercise.store import ExerciseStore
 
 SANCTION = {"move": "impose_sanctions", "params": {"target": "russia", "package": "targeted"}}
 

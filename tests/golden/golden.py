@@ -52,8 +52,8 @@ def _tables(model) -> dict[str, pd.DataFrame]:
 
 
 def _runs() -> dict[str, dict[str, pd.DataFrame]]:
-    from engine.loader import load_scenario
-    from engine.model import BrinkModel
+    from engine.scenario.loader import load_scenario
+    from engine.sim.model import BrinkModel
 
     out = {}
     for path in scenario_files():
@@ -66,7 +66,7 @@ def _runs() -> dict[str, dict[str, pd.DataFrame]]:
 
 
 def _exercise() -> dict[str, dict[str, pd.DataFrame]]:
-    from engine.session import Exercise
+    from engine.exercise.session import Exercise
 
     path = ROOT / "scenarios" / "nk-100k.yaml"
     ex = Exercise.start(path.read_text(encoding="utf-8"), path.name, seed=9,
@@ -90,7 +90,7 @@ def _exercise() -> dict[str, dict[str, pd.DataFrame]]:
 
 def _futures() -> dict[str, dict[str, pd.DataFrame]]:
     """Futures of an exercise at turn 3, with and without parameter draws (in-process)."""
-    from engine.session import Exercise
+    from engine.exercise.session import Exercise
 
     path = ROOT / "scenarios" / "nk-100k.yaml"
     ex = Exercise.start(path.read_text(encoding="utf-8"), path.name, seed=9,

@@ -13,10 +13,10 @@ import re
 
 import pytest
 
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.plain import GLOSSARY, available_choices, choice_move, explanations
+from engine.narrate.plain import GLOSSARY, available_choices, choice_move, explanations
 from engine.policies import HumanPolicy
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 from tests.conftest import SCENARIOS
 
 LESSONS = sorted((SCENARIOS / "lessons").glob("*.yaml"))

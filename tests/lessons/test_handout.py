@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from engine.handout import NotALesson, handout_html, terms_used
-from engine.loader import load_scenario
-from engine.plain import GLOSSARY
+from engine.narrate.handout import NotALesson, handout_html, terms_used
+from engine.narrate.plain import GLOSSARY
+from engine.scenario.loader import load_scenario
 from tests.conftest import DEFAULT_SCENARIO
 from tests.lessons.test_lessons import LESSONS
 
@@ -120,14 +120,15 @@ def test_a_scenario_without_a_lesson_has_no_handout():
 
 
 def test_handout_command(tmp_path):
-    """`python -m engine.handout FILE` prints the page; bad input exits 2 without a traceback."""
+    """`python -m engine.narrate.handout FILE` prints the page; bad input exits 2 without a
+    traceback."""
     import subprocess
     import sys
 
     from tests.conftest import ROOT
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "engine.handout", *map(str, args)],
+        return subprocess.run([sys.executable, "-m", "engine.narrate.handout", *map(str, args)],
                               cwd=ROOT, capture_output=True, text=True, timeout=120,
                               check=False)
 

@@ -12,8 +12,8 @@ import copy
 import pytest
 import yaml
 
-from engine.loader import parse_scenario
-from engine.scenario import Scenario
+from engine.scenario.loader import parse_scenario
+from engine.scenario.schema import Scenario
 from tests.engine.test_loader import assert_refused, dump, line_of
 from tests.lessons.test_lessons import LESSON_DIR
 

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.moves import make_move
-from engine.plain import confidence_by_turn
+from engine.core.variables import CONFIDENCE_ORDER, belief_estimate
+from engine.moves.catalogue import make_move
+from engine.narrate.plain import confidence_by_turn
 from engine.policies import HumanPolicy
-from engine.variables import CONFIDENCE_ORDER, belief_estimate
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 
 LESSON_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "lessons"
 LESSONS = sorted(LESSON_DIR.glob("*.yaml"))
@@ -91,7 +91,7 @@ def test_class_plan_fits_a_45_to_50_minute_lesson(path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_every_choice_is_a_valid_move_at_turn_1(path):
-    """engine.moves validation (catalogue rules and preconditions) on the turn-1 state."""
+    """engine.moves.catalogue validation (catalogue rules and preconditions) on the turn-1 state."""
     s = load_scenario(path)
     model = BrinkModel(s, rng=1)
     for choice in s.lesson.choices:

@@ -3,7 +3,7 @@
 For every pack under scenarios/lessons/: open it from the Library's "Lessons" group (objectives,
 student briefing, handouts), set up a class (classroom mode on, the class's actor a human
 team), and play every turn by picking one of the lesson's plain-language choices. Each turn the
-page must show exactly what engine/plain.py computes from the exercise's own replayed model:
+page must show exactly what engine/narrate/plain.py computes from the exercise's own replayed model:
 the chart captions, the "why?" sentences, the discussion questions, and which choices are
 refused and why. At the end the hotwash asks the pack's closing questions.
 """
@@ -17,10 +17,16 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
-from engine.handout import handout_html
-from engine.loader import load_scenario
-from engine.plain import available_choices, chart_caption, explanations, plain_why, questions_for
-from engine.session import ExerciseStore
+from engine.exercise.store import ExerciseStore
+from engine.narrate.handout import handout_html
+from engine.narrate.plain import (
+    available_choices,
+    chart_caption,
+    explanations,
+    plain_why,
+    questions_for,
+)
+from engine.scenario.loader import load_scenario
 from tests.apptest import APP, ok
 from tests.apptest import texts as _texts
 from ui import core
@@ -50,7 +56,7 @@ def _open_lesson(path: Path) -> AppTest:
 
 
 def _check_screen(at: AppTest, ex, actor: str) -> int:
-    """What the Play page shows after ``ex.turn`` turns equals what engine/plain.py computes
+    """What the Play page shows after ``ex.turn`` turns equals what engine/narrate/plain.py computes
     from the exercise's model. Returns how many choices were shown refused."""
     model = ex.model()
     turn = model.state.turn
@@ -218,7 +224,7 @@ def test_classroom_mode_can_be_switched_off_in_the_sidebar(db):
 
 def test_branch_comparison_charts_carry_their_sentences_in_classroom_mode(db):
     """Rewind a class's game on the Rewind page: each comparison chart gets the sentence
-    engine/plain.py computes from the branches' own series; switched off, none."""
+    engine/narrate/plain.py computes from the branches' own series; switched off, none."""
     path = next(p for p in LESSONS if p.name == "escalation-ladders.yaml")
     at = _open_lesson(path)
     _ok(at.button(key="lib_use").click().run())

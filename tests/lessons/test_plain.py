@@ -13,10 +13,9 @@ import re
 import pandas as pd
 import pytest
 
-from engine.causal import LogEntry
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.plain import (
+from engine.core.causal import LogEntry
+from engine.core.variables import TABLE, belief_estimate, show
+from engine.narrate.plain import (
     CAPTION_KINDS,
     GLOSSARY,
     available_choices,
@@ -28,7 +27,8 @@ from engine.plain import (
     questions_for,
 )
 from engine.policies import HumanPolicy
-from engine.variables import TABLE, belief_estimate, show
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 from tests.conftest import DEFAULT_SCENARIO, ROOT
 from tests.lessons.test_lessons import LESSONS, lesson, played
 
@@ -71,7 +71,7 @@ CASES = [(path.name, seed) for path in LESSONS for seed in (1, 7)]
 def test_every_number_in_a_why_sentence_comes_from_the_log(name, seed):
     model = played(name, seed)
     # a cause may quote what it came from: a value the log recorded, as it is shown, in the
-    # turn it changed (engine.explain.chain in the plain register)
+    # turn it changed (engine.narrate.explain.chain in the plain register)
     logged = {show(e.var, v) for e in model.log.entries for v in (e.before, e.after)
               if isinstance(v, int | float)}
     turns = {str(t) for t in range(model.state.turn + 1)}
@@ -445,7 +445,8 @@ def test_unknown_caption_kind_is_refused():
 def test_glossary_doc_is_generated_from_the_data():
     doc = (ROOT / "docs" / "reference" / "glossary.md").read_text(encoding="utf-8")
     assert doc.rstrip("\n") == glossary_markdown().rstrip("\n"), \
-        "docs/reference/glossary.md is stale: .venv/bin/python -m engine.plain glossary > " \
+        "docs/reference/glossary.md is stale: .venv/bin/python -m engine.narrate.plain " \
+        "glossary > " \
         "docs/reference/glossary.md"
     for term in GLOSSARY:
         assert f"**{term}**" in doc

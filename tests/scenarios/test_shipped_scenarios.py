@@ -4,7 +4,7 @@ Parametrised over ``scenarios/**/*.yaml`` (so lesson packs added under ``scenari
 are covered without touching this file; the JSON schema is not YAML and is not collected) and
 over ``tests/scenarios/fixtures/*.yaml``. For each file: it validates (through ``brink
 validate``), has a briefing, plays to its last turn for two seeds with the model's invariants
-(engine/conformance.py's one list) holding at every recorded turn, differs somewhere for
+(engine/sim/conformance.py's one list) holding at every recorded turn, differs somewhere for
 different seeds, and passes each check of the conformance checker (``check_scenario``: the
 invariants, determinism across two processes, move-log replay, forks, an inert actor), one test
 per file and check. The checks the model does not pass yet are strict expected failures that
@@ -25,9 +25,9 @@ import pandas as pd
 import pytest
 
 from engine.cli import main as brink
-from engine.conformance import CHECKS, CheckReport, OtherProcess, check_scenario, violations
-from engine.loader import load_scenario
-from engine.model import BrinkModel
+from engine.scenario.loader import load_scenario
+from engine.sim.conformance import CHECKS, CheckReport, OtherProcess, check_scenario, violations
+from engine.sim.model import BrinkModel
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = ROOT / "scenarios"
@@ -89,7 +89,8 @@ def test_plays_to_the_end_with_invariants_at_every_turn(path, seed):
     assert not problems, "\n".join(problems[:20])
 
 
-# --- the conformance checker over every file (engine/conformance.py) -----------------------------
+# --- the conformance checker over every file (engine/sim/conformance.py)
+# -----------------------------
 
 # What the inert-actor check finds today (issue 15, "actors"): the escalation score is a sum
 # of points divided by the number of actors, so an actor that does nothing lowers it; and an

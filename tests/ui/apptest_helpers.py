@@ -8,7 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
 from tests.apptest import new_app, ok
 from tests.conftest import DEFAULT_SCENARIO
 

@@ -95,9 +95,9 @@ def test_fans_start_from_the_last_point_of_the_path():
 
 
 def test_headline_changes_pair_each_figure_with_its_causes():
-    from engine import explain
-    from engine.loader import load_scenario
-    from engine.model import BrinkModel
+    from engine.narrate import explain
+    from engine.scenario.loader import load_scenario
+    from engine.sim.model import BrinkModel
 
     model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=2).run()
     changes = explain.headline_changes(model, 2)

@@ -11,11 +11,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.fans import fan
-from engine.handout import terms_used
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.plain import GLOSSARY, chart_caption, explanations
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
+from engine.narrate.handout import terms_used
+from engine.narrate.plain import GLOSSARY, chart_caption, explanations
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 from tests.apptest import APP
 from tests.apptest import ok as _ok
 from tests.apptest import texts as _texts
@@ -141,7 +142,7 @@ def test_futures_charts_carry_their_sentence_in_classroom_mode(db):
                                        "escalation_level"),
                     charts.fan_caption(bands["wider_war_risk"], "Risk of a wider war",
                                        "wider_war_risk")]
-    # engine.plain's sentence; the risk in per cent, not "a median of 0.10"
+    # engine.narrate.plain's sentence; the risk in per cent, not "a median of 0.10"
     assert fans[0] == chart_caption("fan", bands["escalation_level"], label="Escalation level")
     assert all(f" at turn {ex.turns} has a median of " in c for c in fans)
     assert re.search(r"median of \d+\.\d+%, .* between \d+\.\d+% and \d+\.\d+%\.$", fans[1])

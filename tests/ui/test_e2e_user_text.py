@@ -5,7 +5,8 @@ draw no image, link or element from that text."""
 
 from __future__ import annotations
 
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
 from tests import hostile
 from tests.conftest import DEFAULT_SCENARIO
 from tests.ui.test_e2e import ARGS, CHROMIUM, _chromium, server  # noqa: F401 (fixtures)

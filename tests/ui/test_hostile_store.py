@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from engine.session import ExerciseStore
+from engine.exercise.store import ExerciseStore
 from tests.apptest import new_app, ok, texts
 from tests.exercise.files import full_export
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
 from tests.apptest import new_app as _app
 from tests.apptest import ok as _ok
 from tests.apptest import texts as _texts
@@ -309,7 +310,7 @@ def test_futures_follow_the_exercise_levers():
     other = next(o for o in lever.options if o != lever.default)
     ex = Exercise.start(TEXT, DEFAULT.name, seed=2, turns=4, levers={name: other})
     ex.adjudicate()
-    from engine.futures import _scenario, snapshot
+    from engine.sim.futures import _scenario, snapshot
 
     snap = snapshot(ex.model(), ex.scenario_text, ex.source, ex.seed, ex.levers)
     assert snap.levers == ((name, other),)

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.plain import percent
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
+from engine.narrate.plain import percent
 from tests.apptest import new_app, ok, texts
 from tests.conftest import DEFAULT_SCENARIO
 from tests.ui.apptest_helpers import TEXT, switch

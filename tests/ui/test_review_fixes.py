@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.moves import SUPPORT_KINDS, open_choices, param_spec
-from engine.plain import chart_caption
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
+from engine.moves.catalogue import SUPPORT_KINDS, open_choices, param_spec
+from engine.narrate.plain import chart_caption
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 from tests.apptest import new_app, ok, texts
 from tests.conftest import ROOT
 from tests.ui.apptest_helpers import open_exercise as _open
@@ -69,7 +70,7 @@ def test_lifting_says_so_when_nothing_is_in_force_on_the_target(db):
 
 
 def test_the_engine_narrows_a_choice_to_what_it_would_accept():
-    """engine.moves.open_choices: the order sheet offers the values the move's own checks
+    """engine.moves.catalogue.open_choices: the order sheet offers the values the move's own checks
     accept (lift a package in force, impose one that is not); nothing is narrowed where the
     choice decides nothing."""
     model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=2)
@@ -163,7 +164,8 @@ def test_payroll_amount_reads_as_a_share_of_the_going_rate():
 
 
 def test_the_amount_paid_for_support_takes_the_bounds_of_its_kind():
-    """engine.moves.param_spec: a payroll is a share of the going rate (0..1), cash up to 2,000
+    """engine.moves.catalogue.param_spec: a payroll is a share of the going rate (0..1), cash up
+    to 2,000
     USD M a turn; the catalogue's own spec (0..2,000) stands until a kind is chosen."""
     assert param_spec("pay_support", "amount", {}).high == 2000.0
     payroll = param_spec("pay_support", "amount", {"kind": "payroll"})

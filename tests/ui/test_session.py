@@ -1,4 +1,5 @@
-"""engine/session.py (the exercise as an event log) and engine/futures.py (forked futures)."""
+"""engine/exercise/session.py (the exercise as an event log) and engine/sim/futures.py (forked
+futures)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from engine import futures as F
-from engine.loader import ScenarioError, load_scenario
-from engine.model import BrinkModel
-from engine.session import (
-    Exercise,
-    ExerciseStore,
-    MoveRefused,
-    SessionError,
-    StaleExercise,
-    default_db_path,
-)
+from engine.exercise.session import Exercise, MoveRefused, SessionError, StaleExercise
+from engine.exercise.store import ExerciseStore, default_db_path
+from engine.scenario.loader import ScenarioError, load_scenario
+from engine.sim import futures as F
+from engine.sim.model import BrinkModel
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"

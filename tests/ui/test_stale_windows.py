@@ -7,7 +7,7 @@ a second turn played; a store that cannot be written leaves nothing half done.
 
 from __future__ import annotations
 
-from engine.session import ExerciseStore
+from engine.exercise.store import ExerciseStore
 from tests.apptest import new_app, ok, texts
 from tests.exercise.locks import held
 from tests.ui.apptest_helpers import open_exercise
@@ -80,7 +80,7 @@ def test_two_adjudicate_clicks_for_one_turn_play_it_once(db):
 
 
 def test_a_classroom_choice_for_a_played_turn_is_refused(db):
-    from engine.session import Exercise
+    from engine.exercise.session import Exercise
     from tests.conftest import SCENARIOS
 
     text = (SCENARIOS / "lessons" / "do-sanctions-work.yaml").read_text(encoding="utf-8")

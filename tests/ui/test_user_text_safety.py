@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.session import Exercise, ExerciseStore
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
 from tests import hostile
 from tests.apptest import new_app, ok
 from tests.conftest import DEFAULT_SCENARIO
@@ -204,7 +205,7 @@ def test_a_lesson_pack_is_shown_inert(db, tmp_path, monkeypatch):
     assert all("evil.example" in label for label in labels)
     check_page(at)
 
-    from engine.handout import handout_html
+    from engine.narrate.handout import handout_html
 
     for teacher in (False, True):
         page = handout_html(ex.scenario, teacher=teacher)

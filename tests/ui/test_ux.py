@@ -13,13 +13,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import explain
-from engine.explain import explain_turn
-from engine.loader import load_scenario
-from engine.model import BrinkModel
-from engine.moves import CATALOGUE, MoveType
-from engine.session import Exercise, ExerciseStore
-from engine.variables import VARIABLES
+from engine.core.variables import VARIABLES
+from engine.exercise.session import Exercise
+from engine.exercise.store import ExerciseStore
+from engine.moves.catalogue import CATALOGUE, MoveType
+from engine.narrate import explain
+from engine.narrate.explain import explain_turn
+from engine.scenario.loader import load_scenario
+from engine.sim.model import BrinkModel
 from tests.apptest import new_app, ok, texts
 from tests.ui.apptest_helpers import open_exercise as _open
 from ui import charts, core
@@ -154,7 +155,7 @@ def test_why_on_the_dashboard_shows_those_figures(db):
 
 
 def test_standing_sanctions_say_what_changed():
-    from engine.state import Sanction
+    from engine.core.state import Sanction
 
     before = (Sanction("west", "russia", "sectoral", 0.6, 0),)
     same_count = (Sanction("west", "russia", "sectoral", 0.75, 0),)
@@ -396,7 +397,7 @@ def test_the_team_picked_stays_picked_after_a_submission(db):
 
 
 def test_a_tightened_package_is_not_reported_as_lifted():
-    from engine.state import Sanction
+    from engine.core.state import Sanction
 
     names = {"west": "The West", "russia": "Russia"}
     before = (Sanction("west", "russia", "sectoral", 0.6, 0),)

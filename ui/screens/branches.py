@@ -1,13 +1,14 @@
 """Rewind and branch: return to any turn and branch off, keeping the original line; compare.
 
-In classroom mode each comparison chart has its sentence (``engine.plain.chart_caption``)."""
+In classroom mode each comparison chart has its sentence
+(``engine.narrate.plain.chart_caption``)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from engine import plain
+from engine.narrate import plain
 from ui import charts, core, state
 
 COMPARE_HEIGHT = 360  # the charts' whole height: title, plot, axis and legend

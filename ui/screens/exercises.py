@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine.loader import ScenarioError
-from engine.session import SessionError
+from engine.exercise.session import SessionError
+from engine.scenario.loader import ScenarioError
 from ui import core, state
 
 open_ex = state.page_header()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analysis.charts import probability_chart
 from analysis.fans import fan
-from engine import plain
+from engine.narrate import plain
 from ui import charts, core, state
 
 ex = state.require_exercise()
@@ -82,5 +82,5 @@ for label in picked:
     st.altair_chart(charts.fan_with_path(core.anchored(bands, path), path, y_title,
                                          title=label, y_format=y_format, colour=colour),
                     width="stretch")
-    if in_class and len(bands):  # engine.plain's sentence, numbers in the chart's units
+    if in_class and len(bands):  # engine.narrate.plain's sentence, numbers in the chart's units
         st.caption(core.as_markdown_text(charts.fan_caption(bands, label, variable)))

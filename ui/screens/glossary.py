@@ -1,4 +1,4 @@
-"""Glossary: the words Brink's lessons use, in plain definitions (engine.plain.GLOSSARY)."""
+"""Glossary: the words Brink's lessons use, in plain definitions (engine.narrate.plain.GLOSSARY)."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.futures import warm_up
-from engine.session import ENGINE, HUMAN, Exercise
+from engine.exercise.session import ENGINE, HUMAN, Exercise
+from engine.sim.futures import warm_up
 from ui import core, dashboard, state
 
 state.page_header()

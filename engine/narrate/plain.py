@@ -15,7 +15,7 @@ The classroom mode of the app is meant to call:
 * ``available_choices(model, actor)``, ``choice_move(choice)``, ``questions_for(scenario,
   turn)`` - the lesson's menu of moves and its questions;
 * ``GLOSSARY`` / ``glossary_markdown()`` - terms and plain definitions;
-* ``handout_html(scenario)`` in engine/handout.py - a printable lesson handout.
+* ``handout_html(scenario)`` in engine/narrate/handout.py - a printable lesson handout.
 """
 
 from __future__ import annotations
@@ -26,17 +26,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from engine.causal import INJECT, MOVE, RANDOM, LogEntry
-from engine.explain import chain as cause_chain
-from engine.ladder import RUNG_NAMES, TOP_RUNG
-from engine.moves import CATALOGUE, Category, Move, make_move
-from engine.state import in_sentence, possessive, short_name
-from engine.variables import VARIABLES, belief_estimate, confidence_label, show
+from engine.core.causal import INJECT, MOVE, RANDOM, LogEntry
+from engine.core.ladder import RUNG_NAMES, TOP_RUNG
+from engine.core.state import in_sentence, possessive, short_name
+from engine.core.variables import VARIABLES, belief_estimate, confidence_label, show
+from engine.moves.catalogue import CATALOGUE, Category, Move, make_move
+from engine.narrate.explain import chain as cause_chain
 
 # --- glossary ------------------------------------------------------------------------------------
 
 # Term -> plain definition. docs/reference/glossary.md is generated from this
-# (``python -m engine.plain glossary``) and a test keeps the two equal; the handout prints the
+# (``python -m engine.narrate.plain glossary``) and a test keeps the two equal; the handout prints
+# the
 # terms a lesson uses.
 GLOSSARY: dict[str, str] = {
     "actor": "A government or group that makes choices in the game, such as Russia or the "
@@ -112,7 +113,8 @@ def glossary_markdown() -> str:
     lines = [
         "# Glossary",
         "",
-        "<!-- Generated from engine/plain.py GLOSSARY by `python -m engine.plain glossary "
+        "<!-- Generated from engine/narrate/plain.py GLOSSARY by "
+        "`python -m engine.narrate.plain glossary "
         "> docs/reference/glossary.md`; do not edit by hand. -->",
         "",
         "Plain definitions of the words Brink's lessons use. The classroom handouts print the "
@@ -202,10 +204,11 @@ def _names(model) -> dict[str, str]:
 
 def _cause_sentence(model, entry: LogEntry, names: dict[str, str], moves: dict) -> str:
     """A cause as a class reads it: who chose what, which event, or which part of the world
-    and what it came from (the causal log's references, ``engine.explain.chain`` in the plain
+    and what it came from (the causal log's references, ``engine.narrate.explain.chain`` in the
+    plain
     register: "Because of the economy: Russia's trade lost to sanctions rose from 12.4 to 53.7
     in turn 2, because the West chose Impose a sanctions package in turn 2."). Never the
-    model's working, which is the analyst's (``engine.explain``)."""
+    model's working, which is the analyst's (``engine.narrate.explain``)."""
     if entry.kind == MOVE:
         move = moves.get(entry.ref)
         if move is not None:
@@ -651,6 +654,6 @@ if __name__ == "__main__":  # pragma: no cover - used to regenerate docs/referen
     if sys.argv[1:] == ["glossary"]:
         print(glossary_markdown(), end="")
     else:
-        print("usage: python -m engine.plain glossary > docs/reference/glossary.md",
+        print("usage: python -m engine.narrate.plain glossary > docs/reference/glossary.md",
               file=sys.stderr)
         sys.exit(2)

@@ -1,7 +1,7 @@
 """Explicit world state: actors, theatres, routes and the world's public variables.
 
 State objects are plain mutable dataclasses so that the model can apply changes to them; the
-rules never mutate them (they return changes, see engine/causal.py). Standing orders
+rules never mutate them (they return changes, see engine/core/causal.py). Standing orders
 (sanctions in force, transfers, troop cohorts) are immutable tuples replaced as a whole.
 """
 
@@ -31,7 +31,7 @@ class Transfer(NamedTuple):
     payer: str
     recipient: str
     kind: str  # cash | oil | food | technology | payroll | military_aid
-    amount: float  # per turn, in the kind's unit (see engine/moves.py)
+    amount: float  # per turn, in the kind's unit (see engine/moves/catalogue.py)
     since: int
 
 

@@ -1,7 +1,8 @@
 """Load scenario files safely, and explain every problem with file, field path and line.
 
 Defences, in order: size limit (5 MB), strict UTF-8, empty file, then one pass over the YAML
-event stream that checks syntax and the structural limits of ``engine.scenario.LIMITS`` (nesting
+event stream that checks syntax and the structural limits of ``engine.scenario.schema.LIMITS``
+(nesting
 depth, items per list, keys per mapping, characters per text and key, values in the file as
 written and with aliases expanded - the "billion laughs" bomb) and stops at the first one passed,
 before any node is built; then a single document, no tags beyond YAML's core types
@@ -28,12 +29,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from engine import moves as catalogue
-from engine.levers import lever_values, put, references, substitute
-from engine.parameters import PARAMETERS
+from engine.core.parameters import PARAMETERS
+from engine.core.variables import check_variable_path, effect_problem
+from engine.moves import catalogue as catalogue
 from engine.policies import POLICIES, PolicyRefs
-from engine.scenario import LIMITS, REST_OF_WORLD, Scenario
-from engine.variables import check_variable_path, effect_problem
+from engine.scenario.levers import lever_values, put, references, substitute
+from engine.scenario.schema import LIMITS, REST_OF_WORLD, Scenario
 
 MAX_BYTES = LIMITS.bytes
 MAX_NODES = LIMITS.nodes  # nodes in the file, with aliases expanded

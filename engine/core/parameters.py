@@ -13,7 +13,7 @@ Kinds:
                 target and how);
     assumed  -- a modelling judgement, varied in sensitivity analysis.
 
-Provenance, rendered into docs/reference/model.md by engine/docgen.py:
+Provenance, rendered into docs/reference/model.md by engine/narrate/docgen.py:
     row        -- the row of shared/reference/calibration.md the value comes from (section and
                   row text), or "none" for a pure assumption;
     fit        -- for a fitted value, the target and the method; for others, the calibration

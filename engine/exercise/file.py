@@ -361,9 +361,9 @@ def check_against(checked: Checked, scenario) -> None:
     """Every reference into the exercise's scenario resolves: teams name its actors, the turns
     fit its clock, submitted moves are catalogue moves a human team may make, ad-hoc injects
     are valid injects of this scenario, decisions name its scheduled injects."""
-    from engine.loader import check_references
-    from engine.moves import Refs, check_static
-    from engine.scenario import Inject
+    from engine.moves.catalogue import Refs, check_static
+    from engine.scenario.loader import check_references
+    from engine.scenario.schema import Inject
 
     header = checked.header
     ids = [a.id for a in scenario.actors]

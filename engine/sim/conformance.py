@@ -1,7 +1,7 @@
 """A conformance checker for scenarios, after Gymnasium's ``check_env``: play a scenario and
 check what every game of it must honour, whatever its actors, rules of thumb and numbers.
 
-    from engine.conformance import check_scenario
+    from engine.sim.conformance import check_scenario
 
     report = check_scenario("scenarios/border-surge.yaml", seeds=(7, 2024))
     report.ok                 # True when no check failed
@@ -28,7 +28,7 @@ Each failure says what failed, where (seed, turn, actor, variable) and the likel
 list of invariants lives here (``INVARIANTS``, ``violations``): the property tests and the
 shipped-scenario tests check the same list.
 
-What a fork can reproduce: ``engine.futures.fork(snapshot, seed)`` starts new generators from
+What a fork can reproduce: ``engine.sim.futures.fork(snapshot, seed)`` starts new generators from
 ``seed`` (a snapshot keeps no generator state: every future is a new draw of the dice), so a
 fork is not the game's own continuation. ``BrinkModel(scenario, game=model.game_state())`` is:
 the game state keeps the generators' states. The fork check tests both: the continuation
@@ -61,8 +61,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from engine.ladder import TOP_RUNG
-from engine.state import WorldState
+from engine.core.ladder import TOP_RUNG
+from engine.core.state import WorldState
 
 DEFAULT_SEEDS = (7, 2024)
 CHECKS = ("invariants", "determinism", "replay", "fork", "inert_actor")
@@ -282,7 +282,7 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("pipeline_adds_up",
               "the troop pipeline's cohorts = queued + in transit + in training",
               "the logistics rule or a troop move changed a stock without its cohort "
-              "(engine/rules/logistics.py, engine/moves.py): " + ENGINE_BUG, _pipeline),
+              "(engine/rules/logistics.py, engine/moves/catalogue.py): " + ENGINE_BUG, _pipeline),
     Invariant("troops_abroad_adds_up", "troops_abroad = in_transit + deployed",
               "troops_abroad must be derived from the stocks: " + ENGINE_BUG, _abroad),
     Invariant("theatre_bounds", "front_pressure in [-1, 1], intensity in [0, 1]",
@@ -407,15 +407,15 @@ def engine_policies(scenario) -> dict:
     """The policies the engine plays every actor with, as futures do: its YAML policy, or for
     an actor a human team plays, that policy's stand-in (a team that submits nothing would
     leave the actor idle, and a fork would hand it to the stand-in anyway)."""
-    from engine.futures import engine_policy
+    from engine.sim.futures import engine_policy
 
     return {a.id: engine_policy(scenario, a.id) for a in scenario.actors}
 
 
 def _remote_trace(text: str, source: str, seed: int, turns: int) -> Trace:
     """Play a game (in the other process: the determinism check's second game)."""
-    from engine.loader import parse_scenario
-    from engine.model import BrinkModel
+    from engine.scenario.loader import parse_scenario
+    from engine.sim.model import BrinkModel
 
     scenario = parse_scenario(text, source)
     return trace(BrinkModel(scenario, rng=seed, turns=turns,
@@ -447,12 +447,12 @@ class OtherProcess:
         self.close()
 
     def _start(self) -> None:
-        root = str(Path(__file__).resolve().parents[1])
+        root = str(Path(__file__).resolve().parents[2])  # the folder that holds engine/
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
         errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the reader thread)
         self._proc = subprocess.Popen(
-            [sys.executable, "-c", "from engine.conformance import _serve; _serve()"],
+            [sys.executable, "-c", "from engine.sim.conformance import _serve; _serve()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)
         self._jobs = queue.SimpleQueue()
         self._pending = {}  # this process's jobs not answered yet
@@ -721,8 +721,8 @@ class _Game:
 
 def _play(scenario, text: str, source: str, seed: int, turns: int, fork_turn: int,
           want_fork: bool) -> _Game:
-    from engine.futures import snapshot
-    from engine.model import BrinkModel
+    from engine.sim.futures import snapshot
+    from engine.sim.model import BrinkModel
 
     game = _Game(seed)
     turn = 0
@@ -819,7 +819,7 @@ def _refused(events: list[dict]) -> list[dict]:
 
 def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
     from engine.cli import move_log_json, read_move_log
-    from engine.model import BrinkModel, replay_policies
+    from engine.sim.model import BrinkModel, replay_policies
 
     findings = []
     refusals = None  # (seed, the game's first refusal the replay does not have)
@@ -856,7 +856,7 @@ def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
                "refusals and it numbers the later moves of that turn differently. In the "
                "engine, keep refused moves in the move log, marked refused, and replay them so "
                "that they are refused again; or number only accepted moves and record "
-               "refusals apart (engine/model.py _adjudicate and replay_policies, "
+               "refusals apart (engine/sim/model.py _adjudicate and replay_policies, "
                "engine/cli.py move_log_json). In the scenario, a doctrine rule that fires a "
                "move its actor may not make at that point (brink run --explain TURN shows "
                "the refusal) is the trigger")
@@ -867,8 +867,8 @@ def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
 
 
 def _check_fork(games: list[_Game], scenario, fork_turn: int) -> CheckResult:
-    from engine.futures import fork, future_seeds, run_future
-    from engine.model import BrinkModel
+    from engine.sim.futures import fork, future_seeds, run_future
+    from engine.sim.model import BrinkModel
 
     k = fork_turn
     findings = []
@@ -899,7 +899,7 @@ def _check_fork(games: list[_Game], scenario, fork_turn: int) -> CheckResult:
                     findings.append(
                         f"seed {s}: a fork of turn {k} given the game's generator states "
                         f"differs from the game at turn {model.state.turn}: {d}; the snapshot "
-                        "leaves out part of the game (engine/futures.py snapshot, fork) or a "
+                        "leaves out part of the game (engine/sim/futures.py snapshot, fork) or a "
                         "lean game (record=False) plays differently")
                     break
             else:
@@ -939,13 +939,13 @@ def _check_fork(games: list[_Game], scenario, fork_turn: int) -> CheckResult:
         f"the game taken at turn {k} and continued, and a fork of turn {k} given the game's "
         "generators, play on exactly as the game did; two futures with one seed are equal; "
         "a fork of turn 0 is the fresh game",
-        "see engine/futures.py (snapshot, fork) and BrinkModel.game_state: " + ENGINE_BUG)
+        "see engine/sim/futures.py (snapshot, fork) and BrinkModel.game_state: " + ENGINE_BUG)
 
 
 def inert_scenario(text: str, source: str):
     """The scenario of ``text`` with one more actor that does nothing: no trade, no doctrine
     rules, no theatre, no capabilities, no relations. Returns (scenario, the actor's id)."""
-    from engine.loader import parse_scenario
+    from engine.scenario.loader import parse_scenario
 
     document = yaml.safe_load(text)
     taken = {a.get("id") for a in document["actors"]}
@@ -1039,8 +1039,8 @@ def _causes(turn: int, pairs: list, n: int) -> dict[str, str]:
 
 def _check_inert(games: list[_Game], scenario, text: str, source: str,
                  turns: int) -> CheckResult:
-    from engine.loader import ScenarioError
-    from engine.model import BrinkModel
+    from engine.scenario.loader import ScenarioError
+    from engine.sim.model import BrinkModel
 
     try:
         augmented, inert = inert_scenario(text, source)
@@ -1119,7 +1119,7 @@ def check_scenario(path: str | Path, seeds: Iterable[int] = DEFAULT_SEEDS,
     validate`` refuses raises ``ScenarioError``; ``seeds`` or ``turns`` out of range raise
     ValueError; everything else, a crash of the game included, is a result.
     """
-    from engine.loader import load_scenario
+    from engine.scenario.loader import load_scenario
 
     started = time.perf_counter()
     seeds = tuple(int(s) for s in seeds)

@@ -1,9 +1,9 @@
 """Generated reference tables for docs/reference/model.md.
 
 The tables are rendered from the engine's own data, so the documentation cannot drift from the
-code: the parameter table (engine/parameters.py), the move catalogue and its escalation
-categories (engine/moves.py), the sanctions packages and support kinds, and Kahn's ladder
-(engine/ladder.py).
+code: the parameter table (engine/core/parameters.py), the move catalogue and its escalation
+categories (engine/moves/catalogue.py), the sanctions packages and support kinds, and Kahn's ladder
+(engine/core/ladder.py).
 
 Each table lives in docs/reference/model.md between two marker comments::
 
@@ -11,8 +11,8 @@ Each table lives in docs/reference/model.md between two marker comments::
     ...
     <!-- END GENERATED: parameters -->
 
-``python -m engine.docgen`` rewrites the text between every pair of markers;
-``python -m engine.docgen --check`` only reports whether the file is stale (exit status 1).
+``python -m engine.narrate.docgen`` rewrites the text between every pair of markers;
+``python -m engine.narrate.docgen --check`` only reports whether the file is stale (exit status 1).
 tests/test_docs.py fails when the committed file differs from a fresh render.
 
 This module depends on engine/ only (never on ui/ or analysis/).
@@ -26,8 +26,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from engine.ladder import RUNG_NAMES, THRESHOLD_BARRIERS, UNITS, unit_of
-from engine.moves import (
+from engine.core.ladder import RUNG_NAMES, THRESHOLD_BARRIERS, UNITS, unit_of
+from engine.core.parameters import PARAMETERS
+from engine.core.variables import TABLE as VARIABLE_TABLE
+from engine.moves.catalogue import (
     CATALOGUE,
     ENFORCE_STEP,
     INITIAL_ENFORCEMENT,
@@ -37,11 +39,9 @@ from engine.moves import (
     MoveSpec,
     needs,
 )
-from engine.parameters import PARAMETERS
-from engine.scenario import Sector
-from engine.variables import TABLE as VARIABLE_TABLE
+from engine.scenario.schema import Sector
 
-MODEL_MD = Path(__file__).resolve().parent.parent / "docs" / "reference" / "model.md"
+MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "reference" / "model.md"
 APPEAL_DIMENSIONS = ("security", "economy", "regime", "reputation")
 
 # Which mechanism section of docs/reference/model.md explains each parameter. Every parameter
@@ -124,7 +124,7 @@ def _category(category: Category) -> str:
 
 
 def parameter_table() -> str:
-    """Every entry of ``engine.parameters.PARAMETERS``, in table order, with its provenance:
+    """Every entry of ``engine.core.parameters.PARAMETERS``, in table order, with its provenance:
     the calibration row it comes from, whether it was taken from a source, derived, fitted or
     assumed, the target that fits or checks it, and why its plausible range is what it is."""
     rows = [(f"`{p.name}`", _num(p.value), p.unit, p.kind, p.row,
@@ -133,7 +133,7 @@ def parameter_table() -> str:
             for p in PARAMETERS.values()]
     return _table(("name", "value", "unit", "kind", "source row (calibration.md)",
                    "fitted to / checked by", "plausible range and why", "note"), rows,
-                  "Generated from engine/parameters.py by `python -m engine.docgen`; "
+                  "Generated from engine/core/parameters.py by `python -m engine.narrate.docgen`; "
                   "do not edit by hand. Kinds: sourced (read from the row), derived "
                   "(arithmetic on it, see the note), fitted (chosen to reproduce a target), "
                   "assumed (a judgement).")
@@ -147,7 +147,7 @@ def mechanism_parameter_table(mechanism: str) -> str:
         rows.append((f"`{p.name}`", _num(p.value), p.unit, p.kind,
                      f"{_num(p.low)} to {_num(p.high)}", p.source))
     return _table(("parameter", "value", "unit", "kind", "plausible range", "source"), rows,
-                  "Generated from engine/parameters.py; notes on each value are in the full "
+                  "Generated from engine/core/parameters.py; notes on each value are in the full "
                   "table under Parameters.")
 
 
@@ -158,7 +158,7 @@ def category_table() -> str:
         members = [f"`{s.type.value}`" for s in CATALOGUE.values() if s.category == category]
         rows.append((_category(category), str(int(category)), ", ".join(members) or "none"))
     return _table(("category", "points", "moves"), rows,
-                  "Generated from engine/moves.py (Category, CATALOGUE).")
+                  "Generated from engine/moves/catalogue.py (Category, CATALOGUE).")
 
 
 def move_table() -> str:
@@ -170,7 +170,8 @@ def move_table() -> str:
                      _category(spec.category), str(spec.points), pre, spec.effect_text))
     return _table(("id", "who may use it", "parameters and bounds", "visibility", "category",
                    "points", "preconditions", "effect"), rows,
-                  "Generated from engine/moves.py (CATALOGUE); `brink moves` prints the same "
+                  "Generated from engine/moves/catalogue.py (CATALOGUE); `brink moves` prints the "
+                  "same "
                   "catalogue.")
 
 
@@ -182,7 +183,7 @@ def appeal_table() -> str:
                       for d in APPEAL_DIMENSIONS)
         rows.append((f"`{spec.type.value}`", *cells, str(spec.points)))
     return _table(("move", *APPEAL_DIMENSIONS, "points"), rows,
-                  "Generated from engine/moves.py (MoveSpec.appeal).")
+                  "Generated from engine/moves/catalogue.py (MoveSpec.appeal).")
 
 
 def package_table() -> str:
@@ -191,7 +192,8 @@ def package_table() -> str:
     rows = [(f"`{sector.value}`", *(f"{SANCTION_PACKAGES[k].get(sector.value, 0.0):g}"
                                     for k in packages)) for sector in Sector]
     table = _table(("sector", *packages), rows,
-                   "Generated from engine/moves.py (SANCTION_PACKAGES): the share of each "
+                   "Generated from engine/moves/catalogue.py (SANCTION_PACKAGES): the share of "
+                   "each "
                    "sector's trade a package blocks at full enforcement.")
     return table + (f"\nA package starts at enforcement {INITIAL_ENFORCEMENT:g}; each "
                     f"`enforce_sanctions` adds {ENFORCE_STEP:g} (up to 1).\n")
@@ -202,7 +204,7 @@ def support_table() -> str:
     rows = [(f"`{kind}`", f"{_num(low)} to {_num(high)}", unit)
             for kind, (low, high, unit) in SUPPORT_KINDS.items()]
     return _table(("kind", "amount per turn", "unit"), rows,
-                  "Generated from engine/moves.py (SUPPORT_KINDS).")
+                  "Generated from engine/moves/catalogue.py (SUPPORT_KINDS).")
 
 
 def ladder_table() -> str:
@@ -214,11 +216,11 @@ def ladder_table() -> str:
         barrier = str(THRESHOLD_BARRIERS[rung]) if rung in THRESHOLD_BARRIERS else ""
         rows.append((str(rung), name, unit_of(rung), threshold, barrier))
     return _table(("rung", "name", "unit", "threshold crossed to enter", "barrier (points)"),
-                  rows, "Generated from engine/ladder.py.")
+                  rows, "Generated from engine/core/ladder.py.")
 
 
 def variable_table() -> str:
-    """The table of variables (engine/variables.py), one row each."""
+    """The table of variables (engine/core/variables.py), one row each."""
     def flags(v) -> str:
         return ", ".join(word for word, on in (
             ("recorded", v.recorded), ("writable", v.writable), ("public", v.public),
@@ -229,7 +231,7 @@ def variable_table() -> str:
              f"`{v.format}`", v.chart, flags(v)) for v in VARIABLE_TABLE]
     return _table(("variable", "label", "in class", "unit", "range", "format", "chart",
                    "flags"), rows,
-                  "Generated from engine/variables.py: the one table every view reads. "
+                  "Generated from engine/core/variables.py: the one table every view reads. "
                   "recorded: a row per turn in the per-turn frame; writable: an inject may "
                   "change it; public: other actors see it without intelligence; computed: "
                   "derived from the world. Formats: count (whole, thousands separated), percent, "
@@ -285,7 +287,7 @@ def update_text(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m engine.docgen",
+        prog="python -m engine.narrate.docgen",
         description="Rewrite the generated tables in docs/reference/model.md from the engine's "
                     "data.")
     parser.add_argument("path", nargs="?", type=Path, default=MODEL_MD,
@@ -303,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.path}: up to date ({len(SECTIONS)} generated sections)")
         return 0
     if args.check:
-        print(f"{args.path}: stale; run `python -m engine.docgen`", file=sys.stderr)
+        print(f"{args.path}: stale; run `python -m engine.narrate.docgen`", file=sys.stderr)
         return 1
     args.path.write_text(new, encoding="utf-8")
     print(f"{args.path}: rewrote {len(SECTIONS)} generated sections")

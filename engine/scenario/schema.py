@@ -3,7 +3,7 @@
 Field names carry their units (``gdp_bn``: billions of USD per year). ``extra="forbid"``
 everywhere, so a misspelt field is an error rather than a silently ignored default. Cross
 references (actor ids, theatres, routes, moves) are checked by ``check_references`` in
-engine/loader.py, which can name the exact field path of the culprit.
+engine/scenario/loader.py, which can name the exact field path of the culprit.
 
 The schema of an actor's ``policy`` is not declared here: each policy class in
 engine/policies.py declares its own (``Policy.spec``), and ``AnyPolicySpec`` is the union of
@@ -21,7 +21,7 @@ from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from engine.policies import AnyPolicySpec, default_policy_spec
-from engine.spec_base import Id, MoveOrder, Strict
+from engine.scenario.spec_base import Id, MoveOrder, Strict
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ LeverValue = str | int | float
 
 
 class Lever(Strict):
-    """A policy option referred to as ``$<id>`` in the file; see engine/levers.py."""
+    """A policy option referred to as ``$<id>`` in the file; see engine/scenario/levers.py."""
 
     label: str = Field("", description="A short name for reports and the app, e.g. "
                        "\"West's added sanctions\" (default: the id with spaces)")

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
-from engine import caching
-from engine.beliefs import denial_changes, disclosure_changes
-from engine.causal import MOVE, Cause, Change
-from engine.state import Cohort, Sanction, Transfer, WorldState
+from engine.core import caching
+from engine.core.beliefs import denial_changes, disclosure_changes
+from engine.core.causal import MOVE, Cause, Change
+from engine.core.state import Cohort, Sanction, Transfer, WorldState
 
 
 class Category(IntEnum):
@@ -354,7 +354,7 @@ def _un_action(state: WorldState, move: Move) -> list[Change]:
                if "un_veto" in a.capabilities
                and (a.id == target.id or a.id in _allies(state, target.id))]
     if vetoers:
-        return []  # vetoed; the event feed reports it (engine/model.py)
+        return []  # vetoed; the event feed reports it (engine/sim/model.py)
     why = f"UN action against {target.name} passes (no veto); enforcement gains legitimacy"
     c = _cause(move, why)
     new = tuple(s._replace(enforcement=min(1.0, s.enforcement + 0.1))

@@ -19,7 +19,7 @@ class Ref(NamedTuple):
     (the value a rule read: the latest change of that variable before this one), ``Ref("move",
     "t2.west.1")``, ``Ref("inject", "inj_07")``. Following them from any change leads back,
     through the rules that read other values, to the decisions and events behind it
-    (``engine.explain.chain``)."""
+    (``engine.narrate.explain.chain``)."""
 
     kind: str  # var | move | inject
     id: str  # "<target>.<var>" (target an actor id, world, theatre:<id> or route:<id>), or an id

@@ -3,22 +3,22 @@
 Both read only the model's recorded rows, events and causal log, so what they say cannot
 contradict the numbers. ``headline_changes`` is the one "why?" for facilitators: ``brink run
 --explain`` prints it and the app's dashboard shows it (classroom mode tells it in plain
-sentences, engine/plain.py).
+sentences, engine/narrate/plain.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from engine.causal import INJECT, MOVE, RANDOM
-from engine.moves import CATALOGUE, PACKAGE_ORDER, support_amount_text
-from engine.safe_text import one_line
-from engine.state import in_sentence, possessive, short_name
-from engine.variables import HEADLINES, VARIABLES, belief_estimate, show
+from engine.core.causal import INJECT, MOVE, RANDOM
+from engine.core.state import in_sentence, possessive, short_name
+from engine.core.variables import HEADLINES, VARIABLES, belief_estimate, show
+from engine.moves.catalogue import CATALOGUE, PACKAGE_ORDER, support_amount_text
+from engine.narrate.safe_text import one_line
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
 # The per-run summary (BrinkModel.summary, one row per run of a batch) names its figures by
-# variable, labelled from the table of variables (engine/variables.py); "turns" is the only
+# variable, labelled from the table of variables (engine/core/variables.py); "turns" is the only
 # figure that is not a variable.
 TURNS_PLAYED = "turns played"
 EXTREMES = {"max": "peak", "min": "lowest"}
@@ -314,7 +314,7 @@ class _Index:
 
 def chain(model, entry, depth: int = 4, index: _Index | None = None,
           reached: set[str] | None = None, plain: bool = False) -> list[tuple[int, str]]:
-    """What a logged change came from, followed back through its references (engine.causal
+    """What a logged change came from, followed back through its references (engine.core.causal
     ``Ref``): the values the rule read, when they last changed and why, down to the moves and
     injects behind them. ``(level, sentence)`` pairs, level 1 for what the change read
     directly. A run of changes a rule made to a value from its own earlier value (troops

@@ -23,24 +23,10 @@ import mesa
 import pandas as pd
 
 from engine import rules
-from engine.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_changes
-from engine.ladder import RUNG_NAMES
-from engine.moves import (
-    CATALOGUE,
-    Move,
-    MoveType,
-    Visibility,
-    make_move,
-    plain_number,
-    support_amount_text,
-    validate,
-    with_id,
-)
-from engine.parameters import resolve
-from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
-from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
-from engine.scenario import Inject, Scenario
-from engine.state import (
+from engine.core.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_changes
+from engine.core.ladder import RUNG_NAMES
+from engine.core.parameters import resolve
+from engine.core.state import (
     ActorState,
     BeforeRules,
     Belief,
@@ -54,7 +40,21 @@ from engine.state import (
     WorldState,
     source_name,
 )
-from engine.variables import RANGES, RECORDED, belief_estimate, read
+from engine.core.variables import RANGES, RECORDED, belief_estimate, read
+from engine.moves.catalogue import (
+    CATALOGUE,
+    Move,
+    MoveType,
+    Visibility,
+    make_move,
+    plain_number,
+    support_amount_text,
+    validate,
+    with_id,
+)
+from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
+from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
+from engine.scenario.schema import Inject, Scenario
 
 # What the per-turn frame records, in order: the table of variables' ``recorded`` rows.
 RECORDED_ACTOR_VARS = RECORDED["actor"]

@@ -2,7 +2,8 @@
 the changes the disclose and deny moves make to them.
 
 Shared by the intelligence rule (engine/rules/intelligence.py, which owns observation; its
-docstring gives the equations) and the move catalogue (engine/moves.py), which is why it lives
+docstring gives the equations) and the move catalogue (engine/moves/catalogue.py), which is why it
+lives
 apart from both: the moves need it and the rules need the moves, and neither imports the other
 the wrong way round.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import math
 
-from engine.causal import MOVE, Cause, Change
-from engine.numbers import clip, larger
-from engine.state import Belief, WorldState
-from engine.variables import belief_estimate, confidence_label
+from engine.core.causal import MOVE, Cause, Change
+from engine.core.numbers import clip, larger
+from engine.core.state import Belief, WorldState
+from engine.core.variables import belief_estimate, confidence_label
 
 QUANTITY = "troops_abroad"
 CONCEALMENT_BOOST = 0.15

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine import caching
+from engine.core import caching
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ ACTOR_VARS = _names("actor")
 COMPUTED_ACTOR_VARS = _names("actor", computed=True)  # read from the world
 BELIEF_HEADS = ("belief", "belief_sd", "confidence")
 # Troop stocks other than forces_home would break conservation; forces_home changes are booked
-# as mobilisation (see engine/model.py).
+# as mobilisation (see engine/sim/model.py).
 WRITABLE_ACTOR_VARS = _names("actor", writable=True)
 WORLD_VARS = _names("world")
 WRITABLE_WORLD_VARS = _names("world", writable=True)
@@ -222,7 +222,7 @@ FUTURES = {owner: tuple(v.name for v in TABLE if v.owner == owner and v.futures)
            for owner in ("actor", "world")}
 HEADLINES = tuple(sorted((v for v in TABLE if v.headline is not None),
                          key=lambda v: v.headline))
-# An inject's effect is clipped to the range (engine/model.py), and an effect that cannot be
+# An inject's effect is clipped to the range (engine/sim/model.py), and an effect that cannot be
 # meant - a "set" outside the range, an "add" larger than the whole range, a negative "mul" - is
 # refused when a scenario or an ad-hoc inject is checked (``effect_problem``): "stability add
 # -5" is a typo for -0.5.

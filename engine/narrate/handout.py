@@ -4,10 +4,11 @@
 words, the questions turn by turn with their dates, the glossary terms the lesson uses) and,
 with ``teacher=True`` (the default), a teacher part on a new printed page (the class plan with
 minutes and the debrief). Everything comes from the scenario's ``lesson`` and ``discussion``
-sections and from engine/plain.py's GLOSSARY; every piece of text is HTML-escaped. The page
+sections and from engine/narrate/plain.py's GLOSSARY; every piece of text is HTML-escaped. The page
 has inline CSS only, with ``@media print`` rules, so it prints from any browser offline.
 
-    .venv/bin/python -m engine.handout scenarios/lessons/escalation-ladders.yaml > handout.html
+    .venv/bin/python -m engine.narrate.handout scenarios/lessons/escalation-ladders.yaml >
+    handout.html
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import re
 from datetime import timedelta
 from html import escape
 
-from engine.plain import GLOSSARY
-from engine.scenario import Scenario
+from engine.narrate.plain import GLOSSARY
+from engine.scenario.schema import Scenario
 
 CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 46em; margin: 2em auto;
@@ -134,10 +135,10 @@ def handout_html(scenario: Scenario, teacher: bool = True) -> str:
 if __name__ == "__main__":  # pragma: no cover - a convenience for teachers
     import sys
 
-    from engine.loader import ScenarioError, load_scenario
+    from engine.scenario.loader import ScenarioError, load_scenario
 
     if len(sys.argv) != 2:
-        print("usage: python -m engine.handout LESSON.yaml > handout.html", file=sys.stderr)
+        print("usage: python -m engine.narrate.handout LESSON.yaml > handout.html", file=sys.stderr)
         sys.exit(2)
     try:
         print(handout_html(load_scenario(sys.argv[1])), end="")

@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 from engine.batch.sampling import uncertainties
-from engine.model import BrinkModel
+from engine.core.state import GameState, WorldState
+from engine.core.variables import FUTURES, read
 from engine.policies import Policy, build_engine_policy
-from engine.scenario import Scenario
-from engine.state import GameState, WorldState
-from engine.variables import FUTURES, read
+from engine.scenario.schema import Scenario
+from engine.sim.model import BrinkModel
 
 # Headline figures kept per turn of every future (what the fan charts draw): the table of
 # variables' ``futures`` rows.
@@ -113,7 +113,7 @@ def future_seeds(snap: Snapshot, n: int, start: int = 0) -> list[int]:
 
 @lru_cache(maxsize=8)
 def _scenario(text: str, source: str, levers: tuple = ()) -> Scenario:
-    from engine.loader import parse_scenario
+    from engine.scenario.loader import parse_scenario
 
     return parse_scenario(text, source, levers=dict(levers))
 
@@ -123,7 +123,7 @@ def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
     """A lean model that continues the snapshot's game with ``seed``.
 
     ``memo``: a ``WorldState.memo`` to share between futures of one snapshot. It only caches
-    results that depend on fixed data and standing orders (engine/caching.py), which all
+    results that depend on fixed data and standing orders (engine/core/caching.py), which all
     futures of a snapshot share, so sharing it changes no result and saves rebuilding it per
     future."""
     scenario = scenario or _scenario(snap.scenario_text, snap.source, snap.levers)
@@ -141,7 +141,7 @@ def fork(snap: Snapshot, seed: int, scenario: Scenario | None = None,
 
 def _headlines(state: WorldState, actors: list[str]) -> list[float]:
     # Actor figures are attributes (or properties) of ActorState: read them directly, as
-    # engine.variables.read would, without parsing a path 800 times per future.
+    # engine.core.variables.read would, without parsing a path 800 times per future.
     values = [read(state, f"world.{v}") for v in WORLD_VARS]
     for a in actors:
         obj = state.actors[a]

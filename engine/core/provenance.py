@@ -16,7 +16,7 @@ import sysconfig
 from functools import lru_cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the folder that holds engine/
 
 # The engine code that decides a batch's numbers: the batch runner and worker and every engine
 # module they import, directly or not (found by reading the import statements, so modules that
