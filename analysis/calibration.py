@@ -1,7 +1,7 @@
 """The calibration suite: run the model against the record and say where it hits and misses.
 
 ``TARGETS`` is the one table of calibration targets. Each row names the fact it is checked
-against (a row of shared/reference/calibration.md, cited by its section and row text), the
+against (a row of docs/reference/calibration-sources.md, cited by its section and row text), the
 scenario (or family of scenarios) that should reproduce it, the metric that reads the batch
 results, and the observed value or range. ``run_suite`` plays every scenario once through the
 batch engine (``engine.batch.runner.run_batch``), computes each target's metric per run and
@@ -81,7 +81,7 @@ class Batch:
 @dataclass(frozen=True)
 class Target:
     name: str
-    source: str        # section and row of shared/reference/calibration.md
+    source: str        # section and row of docs/reference/calibration-sources.md
     scenarios: tuple[str, ...]
     metric: str        # a key of METRICS
     observed: float | tuple[float, float]
@@ -473,8 +473,8 @@ def _num(x: float) -> str:
     return text.replace("-", "−")
 
 
-HEADER = ("target", "source (calibration.md)", "scenario", "observed", "unit", "model median",
-          "model 90% interval", "runs", "verdict")
+HEADER = ("target", "source (calibration-sources.md)", "scenario", "observed", "unit",
+          "model median", "model 90% interval", "runs", "verdict")
 
 
 def table_rows(results: list[Result]) -> list[tuple[str, ...]]:
@@ -499,7 +499,7 @@ def text_table(results: list[Result]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     hits = sum(r.verdict in ("inside", "overlap") for r in results)
     lines.append(f"\n{hits} of {len(results)} targets hit (inside or overlap).")
-    lines.append("\nSources (rows of shared/reference/calibration.md):")
+    lines.append("\nSources (rows of docs/reference/calibration-sources.md):")
     lines += [f"  {r.target.name}: {r.target.source}" for r in results]
     return "\n".join(lines)
 
@@ -519,7 +519,7 @@ def render_page(results: list[Result], runs: int, seed: int) -> str:
         f"Settings: `--runs {runs} --seed {seed}`",
         "",
         "Each row is one calibration target from the project's sourced notes "
-        "(`shared/reference/calibration.md`, cited by section and row). The targets table is "
+        "(`docs/reference/calibration-sources.md`, cited by section and row). The targets table is "
         "`TARGETS` in `analysis/calibration.py`; every scenario is played through the batch "
         "engine with the settings above (runs per target; a scenario with levers splits them "
         "over its lever combinations). The fingerprint hashes the engine source the batch "
@@ -632,8 +632,8 @@ def add_parser(sub) -> None:
         "check-model", help="run the calibration suite and compare the model with the record",
         description="Play the calibration scenarios through the batch engine and compare each "
                     "target's model median and 90% interval with the sourced figure "
-                    "(shared/reference/calibration.md). --screening ranks the parameters that "
-                    "drive escalation and strain instead (Morris elementary effects).")
+                    "(docs/reference/calibration-sources.md). --screening ranks the parameters "
+                    "that drive escalation and strain instead (Morris elementary effects).")
     p.add_argument("--runs", type=int, default=DEFAULT_RUNS,
                    help=f"seeded runs per target (default {DEFAULT_RUNS})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED,

@@ -83,7 +83,7 @@ def test_every_move_type_appears(model_md):
 
 
 def test_model_md_describes_every_mechanism(model_md):
-    """The sections DESIGN.md asks for are all there."""
+    """The sections the design asks for are all there."""
     for heading in ("Turn order", "Randomness", "Logistics", "Sanctions economics", "Transfers",
                     "Military", "Domestic stability", "Escalation", "Intelligence", "Decisions",
                     "Parameters", "Calibration status", "Limitations"):

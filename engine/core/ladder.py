@@ -1,6 +1,6 @@
 """Herman Kahn's escalation ladder (On Escalation, 1965): 44 rungs in 7 units, 6 thresholds.
 
-Source: shared/reference/calibration.md §3.1. Rung 0 is pre-escalation ("Disagreement - Cold
+Source: docs/reference/calibration-sources.md §3.1. Rung 0 is pre-escalation ("Disagreement - Cold
 War"). The ladder is data: the escalation rule reads thresholds from here and the UI reads names.
 """
 

@@ -1,7 +1,7 @@
 """The canonical table of model parameters.
 
 Every number the rules use that is not actor or route data lives here, once, with its unit, its
-source (a section of shared/reference/calibration.md, or "assumed") and a plausible range. A
+source (a section of docs/reference/calibration-sources.md, or "assumed") and a plausible range. A
 scenario may override any of them by name (``parameters:`` in the YAML) and may attach an
 uncertainty distribution for Monte Carlo batches. docs/reference/model.md is checked against
 this table.
@@ -14,7 +14,7 @@ Kinds:
     assumed  -- a modelling judgement, varied in sensitivity analysis.
 
 Provenance, rendered into docs/reference/model.md by engine/narrate/docgen.py:
-    row        -- the row of shared/reference/calibration.md the value comes from (section and
+    row        -- the row of docs/reference/calibration-sources.md the value comes from (section and
                   row text), or "none" for a pure assumption;
     fit        -- for a fitted value, the target and the method; for others, the calibration
                   target that checks it, if any (docs/reference/validation.md);

@@ -4,7 +4,7 @@ An ``Exercise`` is the scenario text, the seed, who plays each actor (a human te
 engine), and an ordered list of ``Action`` records: submitted moves with the team's rationale,
 ad-hoc injects, decisions on scheduled injects, notes and adjudications. The game's state is
 never stored: it is derived by replaying the log (``model()``), so saving, resuming, rewinding,
-branching and auditing all follow from one mechanism (DESIGN.md, "An exercise is an event log").
+branching and auditing all follow from one mechanism .
 
 Branches: ``rewind(turn)`` starts a new branch whose log is the current branch's log up to the
 end of ``turn``; the original line is kept untouched. Every action belongs to one branch.

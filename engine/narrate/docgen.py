@@ -131,7 +131,7 @@ def parameter_table() -> str:
              p.fit or "not checked against a target",
              f"{_num(p.low)} to {_num(p.high)}: {p.why_range}", p.note)
             for p in PARAMETERS.values()]
-    return _table(("name", "value", "unit", "kind", "source row (calibration.md)",
+    return _table(("name", "value", "unit", "kind", "source row (calibration-sources.md)",
                    "fitted to / checked by", "plausible range and why", "note"), rows,
                   "Generated from engine/core/parameters.py by `python -m engine.narrate.docgen`; "
                   "do not edit by hand. Kinds: sourced (read from the row), derived "

@@ -1,7 +1,8 @@
 """Adjudication rules: pure functions from explicit state (and a generator) to changes.
 
-The model runs them in the fixed DESIGN.md order: logistics, economy, military, politics,
-escalation. Intelligence runs before decisions. None of them mutates its input.
+The model runs them in the fixed turn order of docs/explanation/how-brink-works.md: logistics,
+economy, military, politics, escalation. Intelligence runs before decisions. None of them
+mutates its input.
 """
 
 from engine.rules.economy import economy

@@ -1,4 +1,5 @@
-"""The Mesa shell: one agent per actor, turn phases in the DESIGN.md order.
+"""The Mesa shell: one agent per actor, turn phases in the turn order of
+docs/explanation/how-brink-works.md.
 
     1. events        scheduled MSEL injects (and any the facilitator added)
     2. intelligence  noisy observations update beliefs and produce labelled reports
@@ -61,9 +62,9 @@ RECORDED_ACTOR_VARS = RECORDED["actor"]
 RECORDED_WORLD_VARS = RECORDED["world"]
 RECORDED_THEATRE_VARS = RECORDED["theatre"]
 FRAME_COLUMNS = ["turn", "date", "actor", "variable", "value"]
-# The adjudication rules in the DESIGN.md order, each ``engine.rules.<phase>(state, params,
-# rng) -> changes`` (intelligence runs earlier, before decisions). Looked up by name each turn,
-# so that a test can replace one.
+# The adjudication rules in the turn order (docs/explanation/how-brink-works.md), each
+# ``engine.rules.<phase>(state, params, rng) -> changes`` (intelligence runs earlier, before
+# decisions). Looked up by name each turn, so that a test can replace one.
 RULE_ORDER = ("logistics", "economy", "military", "politics", "escalation")
 INITIAL_BELIEF_SD = 0.2  # the status quo at the start is known with confidence
 

@@ -21,7 +21,7 @@ def state(default_scenario):
 
 
 def test_catalogue_holds_every_design_move():
-    """Every move type named in DESIGN.md is in the one table."""
+    """Every move type the design names is in the one table."""
     assert {t.value for t in MoveType} >= DESIGN_MOVES
     assert set(CATALOGUE) == set(MoveType)
 

@@ -173,7 +173,7 @@ def test_fixture_actor_counts(name, count):
         assert {"united_states", "united_kingdom", "france", "germany", "poland", "eu"} <= ids
 
 
-# --- the historical replay keeps close to the record (calibration.md §1.1, §1.2, §6) ----------
+# --- the historical replay keeps close to the record (calibration-sources.md §1.1, §1.2, §6) ---
 
 
 def _historical(seed: int) -> pd.DataFrame:
