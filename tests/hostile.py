@@ -1,6 +1,7 @@
 """Hostile user text, by the output it attacks, and scenarios that carry it (issue 14, items
-7-9). The output tests (tests/engine/test_safe_text.py, tests/analysis/test_report_safety.py,
-tests/ui/test_user_text_safety.py) put these wherever a user can type and check what comes out.
+7-9). The output tests (tests/engine/narrate/test_safe_text.py,
+tests/analysis/test_report_safety.py, tests/ui/test_user_text_safety.py) put these wherever a
+user can type and check what comes out.
 
 ``markdown_check`` renders Markdown with a CommonMark parser (markdown-it, raw HTML and GFM
 autolinks on, as a permissive viewer would) and returns everything in the result that could

@@ -9,7 +9,7 @@ state) and a few bounded per-process tables.
 
 A cache must never change a result. That is checked, not assumed: with ``caches_off()`` every
 cache is bypassed (each lookup computes afresh and stores nothing), and
-tests/engine/test_caches.py plays the golden comparison's games that way and finds the same
+tests/engine/core/test_caching.py plays the golden comparison's games that way and finds the same
 outputs, bit for bit.
 """
 

@@ -1,7 +1,7 @@
 """Bad input in the ``discussion`` and ``lesson`` sections is refused with file, field and line.
 
-Built like tests/engine/test_loader.py: a valid lesson pack is mutated one field at a time and
-must be refused by parse_scenario, load_scenario and ``brink validate`` (status 2, no
+Built like tests/engine/scenario/test_loader.py: a valid lesson pack is mutated one field at a
+time and must be refused by parse_scenario, load_scenario and ``brink validate`` (status 2, no
 traceback), naming the field path and the line where the mistake is.
 """
 
@@ -14,7 +14,7 @@ import yaml
 
 from engine.scenario.loader import parse_scenario
 from engine.scenario.schema import Scenario
-from tests.engine.test_loader import assert_refused, dump, line_of
+from tests.engine.scenario.test_loader import assert_refused, dump, line_of
 from tests.lessons.test_lessons import LESSON_DIR
 
 PACK = LESSON_DIR / "unverified-reports.yaml"

@@ -14,7 +14,7 @@ import pytest
 
 from engine.exercise.store import ExerciseStore
 from tests.apptest import new_app, ok, texts
-from tests.exercise.files import full_export
+from tests.engine.exercise.files import full_export
 
 PAGES = ["play", "futures", "branches", "hotwash", "exercises", "library", "setup", "glossary"]
 DAMAGE = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from engine.exercise.store import ExerciseStore
 from tests.apptest import new_app, ok, texts
-from tests.exercise.locks import held
+from tests.engine.exercise.locks import held
 from tests.ui.apptest_helpers import open_exercise
 
 SANCTION = ("impose_sanctions", {"target": "russia", "package": "targeted"})

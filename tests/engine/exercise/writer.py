@@ -1,6 +1,6 @@
 """A facilitator who never stops clicking, for the crash test: ``python -m
-tests.exercise.writer DB EXERCISE_ID SEED`` takes actions on the exercise as fast as the store
-allows and prints ``ACK <seq> <kind>`` for each one the session acknowledged (flushed at once,
+tests.engine.exercise.writer DB EXERCISE_ID SEED`` takes actions on the exercise as fast as the
+store allows and prints ``ACK <seq> <kind>`` for each one the session acknowledged (flushed at once,
 so the test knows what was acknowledged before it killed the process)."""
 
 from __future__ import annotations

@@ -439,9 +439,9 @@ def test_the_move_catalogue_does_not_import_the_rules():
     code = ("import sys, engine.moves.catalogue; "
             "print(any(m.startswith('engine.rules') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[2])
+                         check=True, cwd=Path(__file__).resolve().parents[3])
     assert out.stdout.strip() == "False"
-    source = (Path(__file__).resolve().parents[2] / "engine" / "moves" / "catalogue.py").read_text()
+    source = (Path(__file__).resolve().parents[3] / "engine" / "moves" / "catalogue.py").read_text()
     imported = [n.module for n in ast.walk(ast.parse(source))
                 if isinstance(n, ast.ImportFrom) and n.module]
     assert not [m for m in imported if m.startswith("engine.rules")]

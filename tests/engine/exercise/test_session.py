@@ -16,7 +16,7 @@ from engine.scenario.loader import ScenarioError, load_scenario
 from engine.sim import futures as F
 from engine.sim.model import BrinkModel
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DEFAULT = ROOT / "scenarios" / "nk-100k.yaml"
 TEXT = DEFAULT.read_text(encoding="utf-8")
 SANCTION = {"move": "impose_sanctions", "params": {"target": "russia", "package": "comprehensive"}}

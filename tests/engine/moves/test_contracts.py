@@ -1,6 +1,6 @@
 """Per-move contracts: for every move in the catalogue, the state before, the move, the changes.
 
-Each contract plays one real turn in a small world (tests/engine/move_contracts.py) and reads
+Each contract plays one real turn in a small world (tests/engine/moves/contracts.py) and reads
 what the move phase wrote to the causal log: exactly which targets and variables changed and to
 what (the documented rule's arithmetic where the effect is deterministic, direction and bounds
 where it depends on a random observation), the standing orders it added or altered, and the
@@ -26,7 +26,7 @@ from engine import rules
 from engine.core.state import Belief, Cohort, Sanction, Transfer
 from engine.moves.catalogue import CATALOGUE, Category, MoveType, _no_effect, validate
 from engine.rules.intelligence import QUANTITY
-from tests.engine.move_contracts import (
+from tests.engine.moves.contracts import (
     does_nothing,
     does_something,
     misdirected,

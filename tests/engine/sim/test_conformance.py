@@ -42,7 +42,7 @@ from engine.sim.conformance import (
 )
 from tests.engine.builders import mini_model
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TWO_ACTORS = ROOT / "tests" / "scenarios" / "fixtures" / "two-actors.yaml"
 
 

@@ -2,7 +2,7 @@
 the store's locks. Afterwards every action the writer acknowledged is stored exactly once, in
 the order it was acknowledged, and the exercise replays.
 
-The writer (tests/exercise/writer.py) is a real process doing real saves into a real SQLite
+The writer (tests/engine/exercise/writer.py) is a real process doing real saves into a real SQLite
 file; it is killed with SIGKILL, which no code can intercept: what survives is what SQLite
 committed. A second process takes write locks (so some saves wait and give up, the path of
 issue 14's first item) and read transactions (which must not block a save) at random.
@@ -22,7 +22,7 @@ from pathlib import Path
 from engine.exercise.session import Exercise
 from engine.exercise.store import ExerciseStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
 KILLS = 6
 
@@ -55,7 +55,7 @@ def test_killed_writers_and_held_locks_lose_no_acknowledged_action(tmp_path):
     try:
         for k in range(KILLS):
             writer = subprocess.Popen(
-                [sys.executable, "-m", "tests.exercise.writer", str(db), ex.id, str(k)],
+                [sys.executable, "-m", "tests.engine.exercise.writer", str(db), ex.id, str(k)],
                 cwd=ROOT, stdout=subprocess.PIPE, text=True)
             lines: list[str] = []
             reader = threading.Thread(target=_read_lines, args=(writer.stdout, lines))

@@ -1,7 +1,7 @@
 """Hostile exercise files are refused with a message that names the field; nothing is stored,
 and no page ever meets one (issue 14, item 4).
 
-Each case is one mutation of a real export (tests/exercise/files.py) of a kind the reviewers
+Each case is one mutation of a real export (tests/engine/exercise/files.py) of a kind the reviewers
 used or the same kind with other values: empty or mistyped action data, references to things
 that do not exist, numbers out of range, sequences out of order, nesting and sizes beyond the
 limits in docs/reference/limits.md.
@@ -19,7 +19,7 @@ from engine.exercise.file import LIMITS
 from engine.exercise.session import Exercise, SessionError
 from engine.exercise.store import ExerciseStore
 from engine.scenario.loader import ScenarioError
-from tests.exercise.files import full_export, index_of
+from tests.engine.exercise.files import full_export, index_of
 
 
 def _set(path, value):

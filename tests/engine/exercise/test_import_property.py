@@ -1,6 +1,6 @@
 """Generated hostile exercise files against the importer (issue 14).
 
-Hypothesis takes a real export holding one of everything (tests/exercise/files.py) and breaks
+Hypothesis takes a real export holding one of everything (tests/engine/exercise/files.py) and breaks
 it the ways a hostile or unlucky user would: any value anywhere replaced by another JSON value
 (huge and negative numbers, NaN, text with control characters, lists, objects, deep nesting),
 keys deleted, actions duplicated or reordered, the bytes cut off. Whatever it makes, the import
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from engine.exercise.session import SessionError
 from engine.exercise.store import ExerciseStore
 from engine.scenario.loader import ScenarioError
-from tests.exercise.files import full_export
-from tests.exercise.test_records import record
+from tests.engine.exercise.files import full_export
+from tests.engine.exercise.test_records import record
 
 HOSTILE_SCALARS = st.one_of(
     st.none(), st.booleans(),

@@ -23,9 +23,9 @@ from engine.exercise.session import (
     StoreUnavailable,
 )
 from engine.exercise.store import ExerciseStore
-from tests.exercise.locks import held
+from tests.engine.exercise.locks import held
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
 TEXT = SCENARIO.read_text(encoding="utf-8")
 SANCTION = {"move": "impose_sanctions", "params": {"target": "russia", "package": "targeted"}}

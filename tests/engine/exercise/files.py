@@ -11,7 +11,7 @@ from pathlib import Path
 
 from engine.exercise.session import Exercise
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
 SANCTION = {"move": "impose_sanctions", "params": {"target": "russia", "package": "targeted"}}
 

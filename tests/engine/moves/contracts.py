@@ -1,4 +1,4 @@
-"""Helpers for the per-move contract tests (tests/engine/test_move_contracts.py).
+"""Helpers for the per-move contract tests (tests/engine/moves/test_contracts.py).
 
 A contract is a short transcript: the state before (the contract world plus a few explicit
 edits), the move, and the changes the move phase of the turn must log. ``play`` runs one real
