@@ -9,12 +9,10 @@ damaged part is named, and --resume redoes it; the plan's hash is over the scena
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +33,7 @@ from engine.batch import runner as batch_runner
 from engine.batch.runner import MAX_RUNS, BatchFailed, count_runs, parse_lever_args, worker_limit
 from engine.batch.store import BATCH_KEY, BatchStore
 from tests.conftest import ROOT
+from tests.timeouts import alarm
 
 BATCH = ROOT / "tests" / "batch" / "fixtures" / "small-batch.yaml"
 ONE = {"levers": {"blue_package": ["sectoral"]}}
@@ -272,23 +271,6 @@ def test_a_folder_left_by_an_earlier_failed_request_is_reused(tmp_path):
         run_batch(BATCH, runs=2, workers=1, out=tmp_path / "c", **ONE)
 
 
-@contextlib.contextmanager
-def _alarm(seconds: int):
-    """Raise in this thread after ``seconds`` (where the platform has SIGALRM)."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def hung(signum, frame):
-        raise TimeoutError(f"blocked for {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def _fifo(path: Path) -> Path:
@@ -573,7 +555,7 @@ def test_a_part_that_is_not_a_file_is_refused_unread(pair, tmp_path, kind):
     assert done.returncode == 2
     assert done.stderr.startswith(f"brink: error: {part} is not a regular file")
     assert "Traceback" not in done.stderr
-    with _alarm(30):
+    with alarm(30):
         result = run_batch(BATCH, seed=1, out=copy, resume=True, **PLAN)
     assert f"{part} is missing" in result.manifest["redone"]["1"]
     assert part.is_file()

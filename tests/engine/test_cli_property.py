@@ -23,7 +23,6 @@ import itertools
 import json
 import os
 import shutil
-import signal
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from hypothesis import strategies as st
 from analysis.cli import main
 from engine.batch.runner import MAX_RUNS, run_batch
 from tests.conftest import ROOT
+from tests.timeouts import alarm
 
 SMALL = ROOT / "tests" / "batch" / "fixtures" / "small-batch.yaml"
 # where a stray write would land: the repository, beside the scenarios, the filesystem's root
@@ -191,23 +191,6 @@ def command_lines(world) -> st.SearchStrategy[list[str]]:
 # --- the property -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _alarm(seconds: int):
-    """A command that blocks (a FIFO opened for reading) fails instead of hanging the suite."""
-    if not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def hung(signum, frame):
-        raise TimeoutError(f"brink blocked for {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def test_generated_hostile_command_lines(world, monkeypatch, request):
@@ -222,7 +205,7 @@ def test_generated_hostile_command_lines(world, monkeypatch, request):
     @given(argv=command_lines(world))
     def check(argv):
         out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), _alarm(60):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), alarm(60):
             try:
                 status = main(argv)
             except SystemExit as exc:  # argparse: usage errors 2, --version 0

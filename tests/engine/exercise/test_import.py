@@ -22,27 +22,29 @@ from engine.scenario.loader import ScenarioError
 from tests.engine.exercise.files import full_export, index_of
 
 
+def _place(doc, path):
+    """The container and key ``path`` names in ``doc`` ("@note": the first note action)."""
+    keys = [index_of(doc, k[1:]) if isinstance(k, str) and k.startswith("@") else k
+            for k in path]
+    target = doc
+    for key in keys[:-1]:
+        target = target[key]
+    return target, keys[-1]
+
+
 def _set(path, value):
-    """A mutation that sets ``doc[path...]`` (action kinds resolve to their first index)."""
+    """A mutation that sets ``doc[path...]``."""
     def mutate(doc):
-        target = doc
-        keys = [index_of(doc, k[1:]) if isinstance(k, str) and k.startswith("@") else k
-                for k in path]
-        for key in keys[:-1]:
-            target = target[key]
-        target[keys[-1]] = value
+        target, key = _place(doc, path)
+        target[key] = value
         return doc
     return mutate
 
 
 def _drop(path):
     def mutate(doc):
-        target = doc
-        keys = [index_of(doc, k[1:]) if isinstance(k, str) and k.startswith("@") else k
-                for k in path]
-        for key in keys[:-1]:
-            target = target[key]
-        del target[keys[-1]]
+        target, key = _place(doc, path)
+        del target[key]
         return doc
     return mutate
 
