@@ -270,10 +270,7 @@ def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
         raise UsageError(f"{path}: not valid JSON: nested too deeply") from None
     if not isinstance(data, list):
         raise UsageError(f"{path}: expected a list of moves")
-    refs = Refs(scenario.actor_ids, {a.id: {str(c) for c in a.capabilities}
-                                     for a in scenario.actors},
-                [t.id for t in scenario.theatres], [r.id for r in scenario.routes],
-                {r.id: r.actor for r in scenario.routes})
+    refs = Refs.from_scenario(scenario)
     moves = []
     for i, entry in enumerate(data):
         try:

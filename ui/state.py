@@ -156,6 +156,13 @@ def require_exercise() -> Exercise:
     return ex
 
 
+def _bug(exc: Exception, action) -> str:
+    """Log an unexpected failure of ``action`` with its traceback; the sentence for the room."""
+    log.exception("action %s failed", getattr(action, "__name__", action))
+    return (f"That did not work ({type(exc).__name__}: {exc}). Everything saved before it is "
+            "intact; the details are in the server log.")
+
+
 def _message(exc: Exception) -> str:
     return exc.render() if isinstance(exc, ScenarioError) else str(exc)
 
@@ -197,9 +204,7 @@ def act(fn: Callable, *args, done: str | None = None, rerun: bool = True, **kwar
         show("error", _message(exc))
         return None
     except Exception as exc:  # a bug must not reach the room as a traceback
-        log.exception("action %s failed", getattr(fn, "__name__", fn))
-        show("error", f"That did not work ({type(exc).__name__}: {exc}). Everything saved "
-                      "before it is intact; the details are in the server log.")
+        show("error", _bug(exc, fn))
         return None
     if done:
         flash("success", done)
@@ -279,9 +284,7 @@ def _perform(ex_id: str, method, args: tuple, kwargs: dict, done,
             tell(where, "error", _message(exc))
             return
         except Exception as exc:  # a bug must not reach the room as a traceback
-            log.exception("action %s failed", getattr(method, "__name__", method))
-            tell(where, "error", f"That did not work ({type(exc).__name__}: {exc}). Everything "
-                                 "saved before it is intact; the details are in the server log.")
+            tell(where, "error", _bug(exc, method))
             return
     if done:
         flash("success", done(result) if callable(done) else done)

@@ -19,6 +19,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.moves.catalogue import Refs, check_static
+from engine.scenario.loader import check_references
+from engine.scenario.schema import Inject
+
 FORMAT = "brink-exercise"
 FORMAT_VERSION = 1
 SEED_MAX = 2**63 - 1
@@ -361,10 +365,6 @@ def check_against(checked: Checked, scenario) -> None:
     """Every reference into the exercise's scenario resolves: teams name its actors, the turns
     fit its clock, submitted moves are catalogue moves a human team may make, ad-hoc injects
     are valid injects of this scenario, decisions name its scheduled injects."""
-    from engine.moves.catalogue import Refs, check_static
-    from engine.scenario.loader import check_references
-    from engine.scenario.schema import Inject
-
     header = checked.header
     ids = [a.id for a in scenario.actors]
     unknown = next((t for t in header.teams if t not in ids), None)

@@ -757,6 +757,7 @@ class Refs:
 
     @classmethod
     def from_scenario(cls, scenario) -> Refs:
+        """The ids a validated scenario defines (the loader, move logs, exercise files)."""
         return cls([a.id for a in scenario.actors],
                    {a.id: {str(c) for c in a.capabilities} for a in scenario.actors},
                    [t.id for t in scenario.theatres], [r.id for r in scenario.routes],

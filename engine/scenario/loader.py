@@ -676,9 +676,7 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
                              f"bounds {pv.uncertainty.low:g}..{pv.uncertainty.high:g} leave "
                              f"the plausible range {spec.low:g}..{spec.high:g} {spec.unit}"))
 
-    refs = catalogue.Refs(
-        actors, {a.id: {str(c) for c in a.capabilities} for a in s.actors}, theatres,
-        {r.id for r in s.routes}, {r.id: r.actor for r in s.routes})
+    refs = catalogue.Refs.from_scenario(s)
 
     def order_problems(path, actor, order) -> list[tuple[tuple, str]]:
         for name, value in order.params.items():  # check_static fails on nan and inf
