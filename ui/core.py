@@ -280,18 +280,16 @@ def markdown_cells(table: pd.DataFrame) -> pd.DataFrame:
 
 # --- the tabletop dashboard --------------------------------------------------------------------
 
-CONFIDENCE = re.compile(r"^\[(unverified|probable|confirmed)\]\s*")
-
-
-def intelligence_reports(events: pd.DataFrame, names: dict[str, str], turn: int) -> pd.DataFrame:
-    """The turn's intelligence reports: who observed, the confidence label, the estimate."""
-    rows = events[(events["turn"] == turn) & (events["kind"] == "report")]
-    labels = rows["text"].str.extract(CONFIDENCE, expand=False).fillna("")
+def intelligence_reports(reports: pd.DataFrame, names: dict[str, str], turn: int
+                         ) -> pd.DataFrame:
+    """The turn's intelligence reports (``BrinkModel.reports_frame``): who observed, the
+    confidence label, the estimate."""
+    rows = reports[reports["turn"] == turn]
     return pd.DataFrame({
-        "observer": rows["actor"].map(lambda a: "open sources" if a == "public"
-                                      else names.get(a, a)),
-        "confidence": labels,
-        "report": rows["text"].str.replace(CONFIDENCE, "", regex=True),
+        "observer": rows["observer"].map(lambda a: "open sources" if a == "public"
+                                         else names.get(a, a)),
+        "confidence": rows["label"],
+        "report": rows["text"],
     }).reset_index(drop=True)
 
 

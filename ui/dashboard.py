@@ -86,7 +86,7 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**Intelligence reports, turn {turn}**")
-        reports = core.intelligence_reports(events, names, turn)
+        reports = core.intelligence_reports(model.reports_frame(), names, turn)
         if len(reports):
             text_table(reports)
         else:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import math
 
-from engine.core.causal import MOVE, Cause, Change
+from engine.core.causal import MOVE, Cause, Change, note
 from engine.core.numbers import clip, larger
 from engine.core.state import Belief, WorldState
-from engine.core.variables import belief_estimate, confidence_label
+from engine.core.variables import confidence_label
 
 QUANTITY = "troops_abroad"
 CONCEALMENT_BOOST = 0.15
@@ -52,13 +52,6 @@ def label(state: WorldState, belief: Belief) -> str:
     return confidence_label(belief, state.params["probable_sd"], state.params["confirmed_sd"])
 
 
-def describe(belief: Belief) -> str:
-    sd = math.sqrt(belief.var)
-    low = max(0.0, math.expm1(belief.mean - 1.645 * sd))
-    high = math.expm1(belief.mean + 1.645 * sd)
-    return f"~{belief_estimate(belief):,.0f} (90% range {low:,.0f}-{high:,.0f})"
-
-
 def disclosure_changes(state: WorldState, move) -> list[Change]:
     """Effect of disclose_intelligence: allies and the public fuse the discloser's estimate,
     weighted by its spread and by the discloser's credibility."""
@@ -67,9 +60,9 @@ def disclosure_changes(state: WorldState, move) -> list[Change]:
     mine = me.beliefs[(about, QUANTITY)]
     obs_var = (mine.var + state.params["disclosure_noise"] ** 2) / max(me.credibility, 0.05)
     ceiling = ceiling_of(state.actors[about])
-    why = (f"{me.name} discloses its estimate that {state.actors[about].name} has "
-           f"{describe(mine)} troops abroad [{label(state, mine)}]")
-    cause = Cause(MOVE, move.id or move.type.value, why)
+    cause = Cause(MOVE, move.id or move.type.value, note(
+        "move.disclose", actor=me.id, about=about, belief=mine, label=label(state, mine))
+        if state.explain else None)
     changes = []
     for ally in sorted(state.alliances.get(me.id, ())):
         beliefs = dict(state.actors[ally].beliefs)
@@ -93,12 +86,9 @@ def denial_changes(state: WorldState, move) -> list[Change]:
     """
     me = state.actors[move.actor]
     about = move.params.get("about") or me.id
-    subject = state.actors[about]
-    cause = Cause(MOVE, move.id or move.type.value,
-                  f"{me.name} denies that {'it' if about == me.id else subject.name} has "
-                  f"troops abroad and "
-                  f"{'steps up concealment' if about == me.id else 'helps hide them'} "
-                  f"(credibility {me.credibility:.2f})")
+    cause = Cause(MOVE, move.id or move.type.value, note(
+        "move.deny", actor=me.id, about=about, credibility=me.credibility)
+        if state.explain else None)
     changes = [(about, "concealment_boost_turns", CONCEALMENT_TURNS, cause),
                (me.id, "denied", True, cause)]
     if (about, QUANTITY) in state.public_beliefs:

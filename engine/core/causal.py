@@ -4,10 +4,15 @@ Rules are pure: they read state and return changes, ``(target, var, value, cause
 model applies them here, and every applied change that alters a value is written to the causal
 log with its cause and the value before and after. The UI's "why?", ``brink run --explain`` and
 the after-action report all read this log.
+
+Rules and moves return data, never sentences: a cause carries a ``Note`` (what drove the change,
+as figures and ids), and the log words it when it records the change, with the function the
+model hands it (``engine.narrate.notes.sentence``: the analyst's register).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -25,13 +30,27 @@ class Ref(NamedTuple):
     id: str  # "<target>.<var>" (target an actor id, world, theatre:<id> or route:<id>), or an id
 
 
+class Note(NamedTuple):
+    """What drove a change, as data: ``key`` names the sentence that tells it (one entry of
+    ``engine.narrate.notes.SENTENCES``) and ``facts`` holds what that sentence needs: figures,
+    and ids rather than names (each register names actors its own way). A fact may itself be a
+    ``Note`` or a tuple of them (a sum of terms, the reports of one look)."""
+
+    key: str
+    facts: Mapping[str, Any]
+
+
+def note(key: str, **facts: Any) -> Note:
+    return Note(key, facts)
+
+
 class Cause(NamedTuple):
     """Why a value changed: a move, an inject, a random draw, or a rule driven by the state;
     ``refs``: what else it came from (the values a rule read, the moves it counted)."""
 
     kind: str  # move | inject | random | rule
     ref: str  # move id, inject id, draw name or rule name
-    why: str  # one plain sentence with the numbers that drove it
+    note: Note | None  # what drove it (None in lean runs, which log nothing)
     refs: tuple[Ref, ...] = ()
 
 
@@ -66,21 +85,31 @@ class LogEntry(NamedTuple):
     after: Any
     kind: str
     ref: str
-    why: str
+    why: str  # the cause's note in words (the analyst's register)
     refs: tuple[Ref, ...] = ()
 
 
 LOG_COLUMNS = list(LogEntry._fields)
 
 
+# Words a cause's note for the log, given the state (for names): engine.narrate.notes.sentence.
+Teller = Callable[[Note | None, Any], str]
+
+
+def _untold(note: Note | None, state: Any) -> str:
+    return ""
+
+
 @dataclass(slots=True)
 class CausalLog:
-    """Append-only list of applied changes."""
+    """Append-only list of applied changes; ``tell`` words each cause's note as it is logged."""
 
     entries: list[LogEntry]
+    tell: Teller
 
-    def __init__(self) -> None:
+    def __init__(self, tell: Teller = _untold) -> None:
         self.entries = []
+        self.tell = tell
 
     def for_turn(self, turn: int) -> list[LogEntry]:
         return [e for e in self.entries if e.turn == turn]
@@ -97,12 +126,15 @@ def apply_changes(state, changes, log: CausalLog | None, turn: int, phase: str) 
         for target, var, value, _cause in changes:
             setattr(actors.get(target) or resolve(target), var, value)
         return
-    append = log.entries.append
+    append, tell = log.entries.append, log.tell
+    told, why = None, ""  # changes that share a cause come together: word it once
     for target, var, value, cause in changes:
         obj = actors.get(target) or resolve(target)
         before = getattr(obj, var)
         if before == value:
             continue
+        if cause is not told:
+            told, why = cause, tell(cause.note, state)
         setattr(obj, var, value)
         append(LogEntry(turn, phase, target, var, before, value, cause.kind, cause.ref,
-                        cause.why, cause.refs))
+                        why, cause.refs))

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from engine.core import caching
 from engine.core.beliefs import denial_changes, disclosure_changes
-from engine.core.causal import MOVE, Cause, Change
+from engine.core.causal import MOVE, Cause, Change, note
 from engine.core.state import Cohort, Sanction, Transfer, WorldState
 
 
@@ -179,8 +179,11 @@ class MoveSpec:
 # --- helpers used by effects and preconditions -------------------------------------------------
 
 
-def _cause(move: Move, why: str) -> Cause:
-    return Cause(MOVE, move.id or move.type.value, why)
+def _cause(state: WorldState, move: Move, key: str, **facts) -> Cause:
+    """The cause of a move's changes: the move, and what it did as a note for the log (lean
+    runs log nothing, so they get none)."""
+    return Cause(MOVE, move.id or move.type.value,
+                 note(key, actor=move.actor, **facts) if state.explain else None)
 
 
 def _route_for(state: WorldState, move: Move):
@@ -209,8 +212,7 @@ def _dispatch(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     troops = int(move.params["troops"])
     route = _route_for(state, move)
-    c = _cause(move, f"{me.name} dispatches {troops:,} troops by {route.name}"
-               if state.explain else "")
+    c = _cause(state, move, "move.dispatch", troops=troops, route=route.id)
     return [
         (move.actor, "forces_home", me.forces_home - troops, c),
         (move.actor, "queued", me.queued + troops, c),
@@ -222,7 +224,7 @@ def _withdraw(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     troops = int(move.params["troops"])
     route = _route_for(state, move)
-    c = _cause(move, f"{me.name} withdraws {troops:,} troops from the front")
+    c = _cause(state, move, "move.withdraw", troops=troops)
     back = Cohort(route.id, "returning", troops, route.transit_turns)
     return [
         (move.actor, "front", me.front - troops, c),
@@ -236,7 +238,7 @@ def _rotate(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     troops = int(move.params["troops"])
     route = _route_for(state, move)
-    c = _cause(move, f"{me.name} rotates {troops:,} troops: fresh units out, tired units home")
+    c = _cause(state, move, "move.rotate", troops=troops)
     pipeline = (*me.pipeline, Cohort(route.id, "returning", troops, route.transit_turns),
                 Cohort(route.id, "queued", troops, 0))
     return [
@@ -253,7 +255,7 @@ def _rotate(state: WorldState, move: Move) -> list[Change]:
 def _mobilise(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     troops = int(move.params["troops"])
-    c = _cause(move, f"{me.name} mobilises {troops:,} more troops" if state.explain else "")
+    c = _cause(state, move, "move.mobilise", troops=troops)
     share = troops / max(me.initial_forces, 1)
     return [
         (move.actor, "forces_home", me.forces_home + troops, c),
@@ -267,8 +269,7 @@ def _transfer_munitions(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     to = state.actors[move.params["recipient"]]
     shells = float(move.params["shells"])
-    c = _cause(move, f"{me.name} ships {shells:,.0f} shells to {to.name}"
-               if state.explain else "")
+    c = _cause(state, move, "move.ship_shells", shells=shells, recipient=to.id)
     return [
         (me.id, "munitions", me.munitions - shells, c),
         (to.id, "munitions", to.munitions + shells, c),
@@ -282,14 +283,11 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
         amount = float(move.params["amount"])
         kept = tuple(t for t in state.transfers
                      if not (t.payer == move.actor and t.recipient == recipient and t.kind == kind))
+        c = _cause(state, move, "move.support", kind=kind, recipient=recipient, amount=amount)
         if amount <= 0:
-            why = (f"{state.actors[move.actor].name} stops {kind.replace('_', ' ')} support "
-                   f"to {state.name_of(recipient)}")
-            return [("world", "transfers", kept, _cause(move, why))]
-        why = (f"{state.actors[move.actor].name} provides {kind.replace('_', ' ')} to "
-               f"{state.actors[recipient].name}: {support_amount_text(kind, amount)}")
+            return [("world", "transfers", kept, c)]
         new = (*kept, Transfer(move.actor, recipient, kind, amount, state.turn))
-        return [("world", "transfers", new, _cause(move, why))]
+        return [("world", "transfers", new, c)]
 
     return effect
 
@@ -297,9 +295,8 @@ def _standing_transfer(kind_param: str | None, fixed_kind: str | None = None) ->
 def _impose(state: WorldState, move: Move) -> list[Change]:
     target, package = move.params["target"], move.params["package"]
     new = (*state.sanctions, Sanction(move.actor, target, package, INITIAL_ENFORCEMENT, state.turn))
-    why = (f"{state.actors[move.actor].name} imposes {package} sanctions on "
-           f"{state.name_of(target)}")
-    return [("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new,
+             _cause(state, move, "move.impose", package=package, target=target))]
 
 
 def _tighten(state: WorldState, move: Move) -> list[Change]:
@@ -308,18 +305,16 @@ def _tighten(state: WorldState, move: Move) -> list[Change]:
     strongest = max(mine, key=lambda s: PACKAGE_ORDER.index(s.package))
     upgraded = PACKAGE_ORDER[PACKAGE_ORDER.index(strongest.package) + 1]
     new = tuple(s._replace(package=upgraded) if s is strongest else s for s in state.sanctions)
-    why = (f"{state.actors[move.actor].name} tightens sanctions on {state.name_of(target)}: "
-           f"{strongest.package} -> {upgraded}")
-    return [("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new, _cause(state, move, "move.tighten", target=target,
+                                               before=strongest.package, after=upgraded))]
 
 
 def _lift(state: WorldState, move: Move) -> list[Change]:
     target, package = move.params["target"], move.params["package"]
     new = tuple(s for s in state.sanctions
                 if not (s.sender == move.actor and s.target == target and s.package == package))
-    why = (f"{state.actors[move.actor].name} lifts {package} sanctions on "
-           f"{state.name_of(target)}")
-    return [("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new,
+             _cause(state, move, "move.lift", package=package, target=target))]
 
 
 def _enforce(state: WorldState, move: Move) -> list[Change]:
@@ -329,23 +324,20 @@ def _enforce(state: WorldState, move: Move) -> list[Change]:
         if s.sender == move.actor and s.target == target else s
         for s in state.sanctions
     )
-    why = (f"{state.actors[move.actor].name} steps up enforcement of its sanctions on "
-           f"{state.name_of(target)}")
-    return [("world", "sanctions", new, _cause(move, why))]
+    return [("world", "sanctions", new, _cause(state, move, "move.enforce", target=target))]
 
 
 def _interdict(state: WorldState, move: Move) -> list[Change]:
     route = state.routes[move.params["route"]]
     level = min(0.9, route.interdiction + 0.3)
-    why = f"{state.actors[move.actor].name} interdicts {route.name}: {level:.0%} of capacity denied"
-    return [(f"route:{route.id}", "interdiction", level, _cause(move, why))]
+    return [(f"route:{route.id}", "interdiction", level,
+             _cause(state, move, "move.interdict", route=route.id, level=level))]
 
 
 def _protest(state: WorldState, move: Move) -> list[Change]:
     target = state.actors[move.params["target"]]
-    why = f"{state.actors[move.actor].name} protests publicly against {target.name}"
     return [(target.id, "credibility", max(0.0, target.credibility - 0.02),
-                   _cause(move, why))]
+             _cause(state, move, "move.protest", target=target.id))]
 
 
 def _un_action(state: WorldState, move: Move) -> list[Change]:
@@ -355,8 +347,7 @@ def _un_action(state: WorldState, move: Move) -> list[Change]:
                and (a.id == target.id or a.id in _allies(state, target.id))]
     if vetoers:
         return []  # vetoed; the event feed reports it (engine/sim/model.py)
-    why = f"UN action against {target.name} passes (no veto); enforcement gains legitimacy"
-    c = _cause(move, why)
+    c = _cause(state, move, "move.un_action", target=target.id)
     new = tuple(s._replace(enforcement=min(1.0, s.enforcement + 0.1))
                 if s.target == target.id else s for s in state.sanctions)
     return [("world", "sanctions", new, c),
@@ -374,8 +365,7 @@ def _deny(state: WorldState, move: Move) -> list[Change]:
 def _deep_strike(state: WorldState, move: Move) -> list[Change]:
     target = state.actors[move.params["target"]]
     harm = int(state.params["civilian_harm_per_strike"])
-    c = _cause(move, f"{state.actors[move.actor].name} strikes deep into {target.name}"
-               if state.explain else "")
+    c = _cause(state, move, "move.deep_strike", target=target.id)
     return [
         (target.id, "strain", min(1.0, target.strain + 0.01), c),
         (target.id, "munitions_production", target.munitions_production * 0.97, c),
@@ -385,7 +375,7 @@ def _deep_strike(state: WorldState, move: Move) -> list[Change]:
 
 def _nuclear_signal(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
-    c = _cause(move, f"{me.name} signals nuclear readiness")
+    c = _cause(state, move, "move.nuclear_signal")
     return [(me.id, "resolve", min(1.0, me.resolve + 0.05), c)]
 
 
@@ -393,7 +383,7 @@ def _nuclear_use(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     theatre = state.theatres[me.theatre]
     sign = 1.0 if me.id in theatre.side_a else -1.0
-    c = _cause(move, f"{me.name} uses a nuclear weapon in {theatre.name}")
+    c = _cause(state, move, "move.nuclear_use", theatre=theatre.id)
     return [
         (f"theatre:{theatre.id}", "front_pressure",
                max(-1.0, min(1.0, theatre.front_pressure + 0.5 * sign)), c),
@@ -406,11 +396,11 @@ def _offer_ceasefire(state: WorldState, move: Move) -> list[Change]:
     theatre_id = move.params.get("theatre") or me.theatre
     theatre = state.theatres[theatre_id]
     offers = (*state.ceasefire_offers, (me.id, theatre_id, state.turn))
-    c = _cause(move, f"{me.name} offers a ceasefire in {theatre.name}")
+    c = _cause(state, move, "move.ceasefire_offer", theatre=theatre_id)
     changes = [("world", "ceasefire_offers", offers, c)]
     recent = {a for a, t, turn in offers if t == theatre_id and turn >= state.turn - 1}
     if recent & set(theatre.side_a) and recent & set(theatre.side_b):
-        agreed = _cause(move, f"Both sides offered a ceasefire in {theatre.name}: it holds")
+        agreed = _cause(state, move, "move.ceasefire_agreed", theatre=theatre_id)
         changes.append((f"theatre:{theatre_id}", "ceasefire", True, agreed))
     return changes
 

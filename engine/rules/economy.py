@@ -32,14 +32,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from engine.core import caching
-from engine.core.causal import RULE, Cause, Change, reads
+from engine.core.causal import RULE, Cause, Change, Note, note, reads
 from engine.core.numbers import clip, larger
 from engine.core.state import WorldState
 from engine.moves.catalogue import SANCTION_PACKAGES
 
 WEEKS_PER_MONTH = 52 / 12
 # How exposed each kind of transfer is to secondary sanctions (assumed; docs/reference/model.md).
-QUIET = Cause(RULE, "economy", "")  # the cause of lean runs, which log nothing
+QUIET = Cause(RULE, "economy", None)  # the cause of lean runs, which log nothing
 TRANSFER_EXPOSURE = {"cash": 0.3, "payroll": 0.3, "oil": 0.5, "food": 0.1, "technology": 0.3,
                      "military_aid": 0.0}
 
@@ -221,52 +221,17 @@ def _blocked_trade(state: WorldState):
         lost_target[target] += deterred
     for other, cost in lost_third.items():
         lost_target[other] += cost
-    notes: dict[str, list[str]] = {}
+    notes: dict[str, Note] = {}  # per actor: its lost trade as a sum of terms
     if state.explain:
         for actor, lost in lost_target.items():
             if lost < 0.005:
                 continue
-            notes[actor] = [_trade_note(state, lost, blocked_with.get(actor, []),
-                                        leaked_of.get(actor, 0.0),
-                                        deterred_with.get(actor, []),
-                                        lost_third.get(actor, 0.0))]
+            notes[actor] = note("economy.lost_trade", lost=lost,
+                                blocked_with=tuple(blocked_with.get(actor, ())),
+                                leaked=leaked_of.get(actor, 0.0),
+                                deterred_with=tuple(deterred_with.get(actor, ())),
+                                third=lost_third.get(actor, 0.0))
     return dict(lost_target), dict(lost_sender), dict(notes)  # plain: looking up never adds
-
-
-def _trade_note(state: WorldState, lost: float, blocked_with, leaked: float, deterred_with,
-                third: float) -> str:
-    """The lost trade of one actor as a sum whose terms add up to the total, e.g. "loses
-    12.0 bn/yr of trade: 15.0 blocked (with the United States 10.0, the EU 5.0) - 7.5 leaks
-    through partners that do not sanction + 4.5 deterred by secondary sanctions". Small sums
-    get two decimals, and terms too small to show at that precision are left out."""
-    digits = 2 if lost < 1 else 1
-    least = 0.5 * 10 ** -digits
-
-    def bn(value: float) -> str:
-        return f"{value:.{digits}f}"
-
-    def partners(pairs):
-        pairs = sorted((pair for pair in pairs if pair[1] >= least), key=lambda pair: -pair[1])
-        if len(pairs) == 1:
-            return f" with {state.name_of(pairs[0][0])}"
-        shown = ", ".join(f"{state.name_of(other)} {bn(value)}" for other, value in pairs[:3])
-        more = f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
-        return f" (with {shown}{more})" if pairs else ""
-
-    terms = []
-    blocked = sum(value for _other, value in blocked_with)
-    if blocked >= least:
-        terms.append(f"{bn(blocked)} blocked{partners(blocked_with)}")
-    if leaked >= least:
-        terms.append(f"- {bn(leaked)} leaks through partners that do not sanction")
-    deterred = sum(value for _other, value in deterred_with)
-    if deterred >= least:
-        terms.append(f"+ {bn(deterred)} deterred by secondary sanctions"
-                     f"{partners(deterred_with)}")
-    if third >= least:
-        terms.append(f"+ {bn(third)} lost with partners deterred by secondary sanctions")
-    text = " ".join(terms).removeprefix("+ ")
-    return f"loses {bn(lost)} bn/yr of trade: {text}"
 
 
 def _blocked_share(sectors, packages) -> float:
@@ -336,22 +301,12 @@ def economy(state: WorldState, params, rng) -> list[Change]:
                       0.0, 1.0)
         growth = a.trend_growth - growth_per_strain * strain
         gdp = a.gdp * (1 + growth / 100) ** dt
-        why = ""
-        if explain:
-            parts = list(notes.get(aid, []))
-            if lost_sender.get(aid):
-                parts.append(f"pays {lost_sender[aid]:.1f} bn/yr in forgone trade as a sender")
-            if got:
-                parts.append(f"receives {got / dt:.2f} bn/yr in support")
-            if gave:
-                parts.append(f"pays {gave / dt:.2f} bn/yr in support")
-            if war:
-                parts.append(f"war costs {war:.1%} of GDP a year")
-            why = (f"{a.name}: pressure {pressure:+.1%} of GDP/yr"
-                   + (" (" + "; ".join(parts) + ")" if parts else "")
-                   + f"; strain {a.strain:.3f} -> {strain:.3f}, growth {growth:+.2f}%/yr")
         if explain:  # what each figure came from: the flows from the standing orders, strain
             # and what follows it from the flows (engine.narrate.explain.chain follows them back)
+            why = note("economy.flows", actor=aid, pressure=pressure, trade=notes.get(aid),
+                       sender_cost=lost_sender.get(aid, 0.0), received=got / dt,
+                       paid=gave / dt, war=war, strain_before=a.strain, strain=strain,
+                       growth=growth)
             cause = Cause(RULE, "economy", why, reads(f"{aid}.lost_trade",
                                                      f"{aid}.transfer_relief"))
             trade_cause = Cause(RULE, "economy", why, reads("world.sanctions"))
@@ -383,15 +338,15 @@ def economy(state: WorldState, params, rng) -> list[Change]:
         if shells:
             changes.append((aid, "munitions", a.munitions + shells, Cause(
                 RULE, "transfers",
-                f"{a.name} receives {shells:,.0f} shells of aid" if explain else "")))
+                note("transfers.shells", actor=aid, shells=shells) if explain else None)))
         tech = tech_in.get(aid)
         if tech:
             gain = p["technology_effectiveness_gain"] * tech * dt
             # saturating: technology cannot more than double effectiveness
             eff = a.effectiveness + gain * max(0.0, 2.0 - a.effectiveness)
             changes.append((aid, "effectiveness", eff, Cause(
-                RULE, "transfers", f"{a.name} absorbs transferred technology "
-                f"(level {tech:.2f})" if explain else "")))
+                RULE, "transfers",
+                note("transfers.technology", actor=aid, level=tech) if explain else None)))
     return changes
 
 

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import math
 
-from engine.core.causal import RANDOM, RULE, Cause, Change, Ref, reads
+from engine.core.causal import RANDOM, RULE, Cause, Change, Ref, note, reads
 from engine.core.ladder import (
-    RUNG_NAMES,
     THRESHOLD_BARRIERS,
     THRESHOLD_RUNGS,
     TOP_RUNG,
@@ -40,7 +39,7 @@ from engine.moves.catalogue import CATALOGUE, Category, Visibility
 
 NUCLEAR_THRESHOLD = 21
 NUCLEAR_POINTS = int(Category.NUCLEAR)
-QUIET = Cause(RULE, "escalation", "")  # the cause of lean runs, which log nothing
+QUIET = Cause(RULE, "escalation", None)  # the cause of lean runs, which log nothing
 
 
 def move_points(state: WorldState, move) -> float:
@@ -73,17 +72,14 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
         if actors[actor_id].escalation_points == points:
             continue  # unchanged: no record needed (the log keeps changes only)
         changes.append((actor_id, "escalation_points", points, Cause(
-            RULE, "escalation", f"{state.possessive_of(actor_id)} moves this turn score "
-            f"{points:g} points", tuple(Ref("move", m.id) for m in orders
-                                        if m.actor == actor_id)) if explain else QUIET))
+            RULE, "escalation", note("escalation.points", actor=actor_id, points=points),
+            tuple(Ref("move", m.id) for m in orders if m.actor == actor_id))
+            if explain else QUIET))
     horizontal = p["horizontal_points"] * len(newly_drawn)
     heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
     target = state.reference_rung + heat / p["points_per_rung"]
     level = state.escalation_level
-    notes = [_tension_note(state, score, heat, target)] if explain else []
-    if newly_drawn and explain:
-        notes.append(f"{', '.join(state.name_of(a) for a in newly_drawn)} drawn in "
-                     f"(+{horizontal:g} points of tension)")
+    held_below = easing = war_hold = None  # what held the level back, for the log
     if target > level:
         new_level = target
         while True:
@@ -94,29 +90,27 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
                 level = threshold  # crossed; look for the next one
                 continue
             new_level = threshold - 0.01
-            if explain:
-                notes.append(f"held below the threshold at rung {threshold} "
-                             f"(needs a {THRESHOLD_BARRIERS[threshold]}-point move)")
+            held_below = threshold
             break
     else:
         new_level = state.escalation_level - p["descent_friction"] * (
             state.escalation_level - target)
-        if target < state.escalation_level and explain:
-            notes.append(f"easing slowly: each turn closes {p['descent_friction']:.0%} of the "
-                         "gap")
+        if target < state.escalation_level:
+            easing = p["descent_friction"]
         war = _war_going_on(state)
         if war is not None and new_level < state.reference_rung:
             # A quiet week in a war that goes on is not de-escalation: the level cannot fall
             # below the rung the scenario's war started at until the fighting stops.
             new_level = max(new_level, min(state.escalation_level, state.reference_rung))
-            if explain:
-                notes.append(f"held at rung {int(new_level)} while the fighting in {war.name} "
-                             "goes on")
+            war_hold = (int(new_level), war.id)
     new_level = clip(new_level, 0.0, float(TOP_RUNG))
     # the level comes from this turn's moves (their points) and who was drawn in
-    cause = Cause(RULE, "escalation", "; ".join(notes),
-                  tuple(Ref("move", m.id) for m in orders if CATALOGUE[m.type].points)
-                  + reads(*(f"{a}.drawn_in" for a in newly_drawn))) if explain else QUIET
+    cause = Cause(RULE, "escalation", note(
+        "escalation.level", score=score, usual=state.baseline_score, heat_before=state.heat,
+        heat=heat, aim=target, drawn=tuple(newly_drawn), horizontal=horizontal,
+        held_below=held_below, easing=easing, war_hold=war_hold),
+        tuple(Ref("move", m.id) for m in orders if CATALOGUE[m.type].points)
+        + reads(*(f"{a}.drawn_in" for a in newly_drawn))) if explain else QUIET
     changes.append(("world", "escalation_score", score, cause))
     changes.append(("world", "heat", heat, cause))
     changes.append(("world", "escalation_level", new_level, cause))
@@ -134,9 +128,9 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
                         if t > new_level and THRESHOLD_BARRIERS[t] >= NUCLEAR_POINTS), TOP_RUNG)
         accident_level = max(new_level, min(ceiling, new_level + jump))
         changes.append(("world", "escalation_level", accident_level, Cause(
-            RANDOM, "accident", f"An accident or misread signal (risk {risk:.1%} at rung "
-            f"{int(new_level)}) pushes escalation up {accident_level - new_level:.1f} rungs "
-            f"to '{RUNG_NAMES[int(accident_level)]}'")))
+            RANDOM, "accident", note("escalation.accident", risk=risk, rung=int(new_level),
+                                     rise=accident_level - new_level,
+                                     to_rung=int(accident_level)) if explain else None)))
         new_level = accident_level
 
     drawn = len([a for a in state.actors.values() if a.drawn_in])
@@ -144,9 +138,9 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
              + p["wider_war_per_actor"] * max(0, drawn - initially_drawn))
     risk_war = 1.0 / (1.0 + math.exp(-logit))
     changes.append(("world", "wider_war_risk", risk_war, Cause(
-        RULE, "escalation", f"at rung {new_level:.1f}, with "
-        f"{_more_actors(drawn - initially_drawn)} drawn in than at the start, the risk of a "
-        f"wider war is {risk_war:.1%}", reads("world.escalation_level")) if explain else QUIET))
+        RULE, "escalation", note("escalation.wider_war", level=new_level,
+                                 more_drawn=drawn - initially_drawn, risk=risk_war),
+        reads("world.escalation_level")) if explain else QUIET))
     return changes
 
 
@@ -155,18 +149,3 @@ def _war_going_on(state: WorldState):
     None: while one does, the level stays at or above the rung the scenario started at."""
     return next((th for th in state.theatres.values()
                  if th.intensity > 0 and not th.ceasefire), None)
-
-
-def _tension_note(state: WorldState, score: float, heat: float, target: float) -> str:
-    """Why the level moves, in words: this turn's moves against the usual, and the tension."""
-    usual = state.baseline_score
-    side = "above" if score > usual else "below" if score < usual else "at"
-    return (f"this turn's moves average {score:.1f} escalation points per actor, {side} the "
-            f"usual {usual:.1f}; accumulated tension {state.heat:+.1f} -> {heat:+.1f} points, "
-            f"which aims the level at rung {target:.1f}")
-
-
-def _more_actors(n: int) -> str:
-    if n <= 0:
-        return "no more actors"
-    return "1 more actor" if n == 1 else f"{n} more actors"

@@ -27,18 +27,17 @@ from engine.core.beliefs import (  # the belief algebra, shared with the disclos
     MAX_SIGMA,
     QUANTITY,
     ceiling_of,
-    describe,
     fuse,
     label,
 )
-from engine.core.causal import RANDOM, RULE, Cause, Change
+from engine.core.causal import RANDOM, RULE, Cause, Change, Note, note
 from engine.core.numbers import clip, larger, smaller
-from engine.core.state import Belief, WorldState, possessive
+from engine.core.state import Belief, WorldState
 from engine.core.variables import belief_estimate
 
 __all__ = ["QUANTITY", "fuse", "intelligence", "label", "observation_reports", "watched"]
 
-QUIET = Cause(RANDOM, "observation", "")  # the cause of lean runs, which log nothing
+QUIET = Cause(RANDOM, "observation", None)  # the cause of lean runs, which log nothing
 
 
 def watched(state: WorldState) -> list[str]:
@@ -47,7 +46,8 @@ def watched(state: WorldState) -> list[str]:
 
 
 def _observe(state: WorldState, old: Belief, target, quality: float, who: str, rng):
-    """One observer's look at ``target``: (new belief, report text or "")."""
+    """One observer's look at ``target``: (new belief, the report it makes or None); ``who``
+    is the observer's id, or "public"."""
     p = state.params
     conc = clip(target.concealment + (CONCEALMENT_BOOST if target.concealment_boost_turns else 0),
                 0.05, 1.0)
@@ -58,51 +58,49 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     look, noise = rng.random(), rng.normal(0.0, sigma)  # always both: a stable stream
     drift = p["belief_drift"] * (state.days_per_turn / 7)  # a weekly variance
     if look >= p_look:
-        return Belief(old.mean, old.var + drift, old.observations), ""
+        return Belief(old.mean, old.var + drift, old.observations), None
     new = fuse(old, math.log1p(truth) + noise, sigma * sigma, drift,
                ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
-        return new, ""
-    return new, _report_text(state, old, new, who, target.name)
+        return new, None
+    return new, _report(state, old, new, who, target.id)
 
 
-def _report_text(state: WorldState, old: Belief, new: Belief, who: str, target_name: str
-                 ) -> str:
-    """The labelled report a new observation makes, or "" when it is not news: the confidence
-    label is unchanged and the estimate moved by at most a quarter (of at least 500)."""
+def _report(state: WorldState, old: Belief, new: Belief, who: str, about: str) -> Note | None:
+    """The labelled report a new observation makes, or None when it is not news: the
+    confidence label is unchanged and the estimate moved by at most a quarter (of at least
+    500)."""
     if new.observations == old.observations:
-        return ""
+        return None
     old_label, new_label = label(state, old), label(state, new)
     moved = abs(belief_estimate(new) - belief_estimate(old)) > 0.25 * max(
         belief_estimate(old), 500)
     if new_label == old_label and not moved:
-        return ""
-    return (f"[{new_label}] {who} estimates {target_name} has {describe(new)} "
-            "troops abroad")
+        return None
+    return note("observation.report", observer=who, about=about, label=new_label, belief=new)
 
 
 def observation_reports(state: WorldState, changes: list[Change]) -> list[dict]:
     """The labelled reports of the intelligence phase, for the event feed, read from its
     ``changes`` (before they are applied to ``state``): one for each observer's new look at a
-    watched actor that is news (``_report_text``), the public's last."""
+    watched actor that is news (``_report``), the public's last, with its ``note`` (the
+    sentence is engine/narrate's)."""
     reports = []
     for target, var, beliefs, _cause in changes:
         if var not in ("beliefs", "public_beliefs"):
             continue
         observer = "public" if var == "public_beliefs" else target
         old = state.public_beliefs if observer == "public" else state.actors[target].beliefs
-        who = ("Open-source reporting" if observer == "public"
-               else state.actors[observer].name)
         for t_id in watched(state):
             key = (t_id, QUANTITY)
             if t_id == observer or key not in beliefs:
                 continue
-            text = _report_text(state, old[key], beliefs[key], who, state.actors[t_id].name)
-            if text:
+            report = _report(state, old[key], beliefs[key], observer, t_id)
+            if report is not None:
                 new = beliefs[key]
                 reports.append({"turn": state.turn, "observer": observer, "about": t_id,
                                 "quantity": QUANTITY, "estimate": belief_estimate(new),
-                                "label": label(state, new), "text": text})
+                                "label": report.facts["label"], "note": report})
     return reports
 
 
@@ -121,41 +119,45 @@ def intelligence(state: WorldState, params, rng) -> list[Change]:
             if t_id == observer.id:
                 continue
             target = state.actors[t_id]
-            new, text = _observe(state, beliefs[(t_id, QUANTITY)], target,
-                                 observer.intel_quality, observer.name, rng)
+            new, report = _observe(state, beliefs[(t_id, QUANTITY)], target,
+                                   observer.intel_quality, observer.id, rng)
             beliefs[(t_id, QUANTITY)] = new
-            if text:
-                notes.append(text)
+            if report is not None:
+                notes.append(report)
         if beliefs != observer.beliefs:
-            cause = Cause(RANDOM, "observation", "; ".join(notes) if notes
-                          else f"{possessive(observer.name)} estimates drift") if explain else QUIET
+            cause = Cause(RANDOM, "observation", note(
+                "observation.looks", observer=observer.id, reports=tuple(notes))
+                ) if explain else QUIET
             changes.append((observer.id, "beliefs", beliefs, cause))
     # The public is a weak observer of its own (journalists, open-source analysts).
     public = dict(state.public_beliefs)
     notes = []
     for t_id in targets:
         target = state.actors[t_id]
-        new, text = _observe(state, public[(t_id, QUANTITY)], target,
-                             p["public_osint_quality"], "Open-source reporting", rng)
+        new, report = _observe(state, public[(t_id, QUANTITY)], target,
+                               p["public_osint_quality"], "public", rng)
         public[(t_id, QUANTITY)] = new
-        if text:
-            notes.append(text)
+        if report is not None:
+            notes.append(report)
     changes.append(("world", "public_beliefs", public, Cause(
-        RANDOM, "observation", "; ".join(notes) or "Public estimates drift")
+        RANDOM, "observation", note("observation.looks", observer="public",
+                                    reports=tuple(notes)))
         if explain else QUIET))
     for t_id in targets:
         target = state.actors[t_id]
         if target.concealment_boost_turns:
             changes.append((t_id, "concealment_boost_turns",
                                   target.concealment_boost_turns - 1,
-                                  Cause(RULE, "observation", "concealment effort wears off")))
+                                  Cause(RULE, "observation",
+                                        note("observation.concealment_wears_off"))))
         b = public[(t_id, QUANTITY)]  # after this turn's look
         if (target.denied and target.troops_abroad > 0 and label(state, b) == "confirmed"
                 and belief_estimate(b) > 1000):
             changes += [
                 (t_id, "credibility", max(0.0, target.credibility - 0.1), Cause(
-                    RULE, "observation", f"{possessive(target.name)} denial is exposed: the public "
-                    f"confirms {describe(b)} troops abroad")),
-                (t_id, "denied", False, Cause(RULE, "observation", "denial exposed")),
+                    RULE, "observation", note("observation.denial_exposed", actor=t_id,
+                                              belief=b))),
+                (t_id, "denied", False, Cause(RULE, "observation",
+                                              note("observation.denial_exposed", actor=t_id))),
             ]
     return changes

@@ -10,12 +10,12 @@ served. Interdiction decays by 0.1 a turn.
 
 from __future__ import annotations
 
-from engine.core.causal import RULE, Cause, Change, reads
+from engine.core.causal import RULE, Cause, Change, note, reads
 from engine.core.numbers import smaller
 from engine.core.state import Cohort, WorldState
 
 INTERDICTION_DECAY = 0.1
-QUIET = Cause(RULE, "logistics", "")  # the cause of lean runs, which log nothing
+QUIET = Cause(RULE, "logistics", None)  # the cause of lean runs, which log nothing
 
 
 def logistics(state: WorldState, params, rng) -> list[Change]:
@@ -89,21 +89,10 @@ def logistics(state: WorldState, params, rng) -> list[Change]:
                 trained += c.troops
         new_pipeline = tuple(moving + [c for c in boarding if c.stage in ("transit", "training")]
                              + waiting)
-        parts = []
-        if state.explain:
-            if boarded:
-                parts.append(f"{boarded:,} boarded")
-            if arrived:
-                parts.append(f"{arrived:,} arrived in theatre")
-            if trained:
-                parts.append(f"{trained:,} finished training and entered combat")
-            if returned:
-                parts.append(f"{returned:,} returned home")
-            if waiting:
-                parts.append(f"{sum(c.troops for c in waiting):,} still waiting for route "
-                             "capacity")
-        cause = (Cause(RULE, "logistics", f"{actor.name}: " + "; ".join(parts or ["in transit"]),
-                       reads(f"{actor.id}.pipeline")) if state.explain else QUIET)
+        cause = (Cause(RULE, "logistics", note(
+            "logistics.pipeline", actor=actor.id, boarded=boarded, arrived=arrived,
+            trained=trained, returned=returned, waiting=sum(c.troops for c in waiting)),
+            reads(f"{actor.id}.pipeline")) if state.explain else QUIET)
         # only the stocks that moved (most turns, nobody comes home)
         if home != actor.forces_home:
             changes.append((actor.id, "forces_home", home, cause))
@@ -120,7 +109,8 @@ def logistics(state: WorldState, params, rng) -> list[Change]:
         if route.interdiction > 0:
             level = max(0.0, round(route.interdiction - INTERDICTION_DECAY, 6))
             changes.append((f"route:{route.id}", "interdiction", level, Cause(
-                RULE, "logistics", f"Interdiction of {route.name} eases to {level:.0%}")))
+                RULE, "logistics", note("logistics.interdiction_eases", route=route.id,
+                                        level=level))))
     return changes
 
 

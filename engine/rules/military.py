@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import math
 
-from engine.core.causal import RANDOM, RULE, Cause, Change, Ref, reads
+from engine.core.causal import RANDOM, RULE, Cause, Change, Ref, note, reads
 from engine.core.numbers import clip, per_turn, smaller
-from engine.core.state import WorldState, possessive
+from engine.core.state import WorldState
 from engine.moves.catalogue import CATALOGUE, Category, MoveType
 
-QUIET = Cause(RULE, "military", "")  # the causes of lean runs, which log nothing
-QUIET_ATTRITION = Cause(RANDOM, "attrition", "")
+QUIET = Cause(RULE, "military", None)  # the causes of lean runs, which log nothing
+QUIET_ATTRITION = Cause(RANDOM, "attrition", None)
 
 
 def military(state: WorldState, params, rng) -> list[Change]:
@@ -64,19 +64,20 @@ def military(state: WorldState, params, rng) -> list[Change]:
         ceasefire = th.ceasefire and not attackers
         if th.ceasefire and attackers:
             changes.append((f"theatre:{th.id}", "ceasefire", False, Cause(
-                RULE, "military", f"An offensive by {', '.join(attackers)} breaks the "
-                f"ceasefire in {th.name}", _moves_of(orders, attackers))))
+                RULE, "military", note("military.ceasefire_broken", theatre=th.id,
+                                       attackers=tuple(attackers)),
+                _moves_of(orders, attackers))))
         intensity = th.base_intensity
         if attackers:
             intensity = max(intensity, max([offensive[a] for a in attackers]))
         if ceasefire:
             intensity = 0.05
         if intensity != th.intensity:
-            why_i = (f"offensive by {', '.join(attackers)}" if attackers
-                     else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
             changes.append((f"theatre:{th.id}", "intensity", intensity, Cause(
-                RULE, "military", f"{th.name} intensity {intensity:.2f} ({why_i})"
-                if explain else "", _moves_of(orders, attackers) if explain else ())))
+                RULE, "military", note("military.intensity", theatre=th.id,
+                                       intensity=intensity, attackers=tuple(attackers),
+                                       ceasefire=ceasefire),
+                _moves_of(orders, attackers)) if explain else QUIET))
         power = {}
         fire = {}
         for a in members:
@@ -99,10 +100,10 @@ def military(state: WorldState, params, rng) -> list[Change]:
             killed = int(binomial(casualties, kia_share)) if casualties else 0
             wounded = casualties - killed
             if casualties:
-                cause = Cause(RANDOM, "attrition", (
-                    f"{a.name} loses {casualties:,} at the front in {th.name} "
-                    f"({killed:,} killed, {wounded:,} wounded; rate {rate:.1%} at "
-                    f"intensity {intensity:.2f}, enemy/own combat power {ratio ** 2:.2f})"),
+                cause = Cause(RANDOM, "attrition", note(
+                    "military.attrition", actor=a.id, theatre=th.id, casualties=casualties,
+                    killed=killed, wounded=wounded, rate=rate, intensity=intensity,
+                    power_ratio=ratio ** 2),
                     reads(f"theatre:{th.id}.intensity", f"{a.id}.front")
                     ) if explain else QUIET_ATTRITION
                 changes += [
@@ -114,15 +115,17 @@ def military(state: WorldState, params, rng) -> list[Change]:
             readiness = clip(a.readiness + 0.02 - 0.04 * intensity, 0.2, 1.0)
             if readiness != a.readiness:
                 changes.append((a.id, "readiness", readiness, Cause(
-                    RULE, "military", f"{a.name} readiness {readiness:.2f} after a turn at "
-                    f"intensity {intensity:.2f}") if explain else QUIET))
+                    RULE, "military", note("military.readiness", actor=a.id,
+                                           readiness=readiness, intensity=intensity))
+                    if explain else QUIET))
         if side_a > 0 and side_b > 0:
             balance = math.log(side_a / side_b)
             pressure = max(-1.0, min(1.0, (1 - per_turn(p["front_decay"], weeks))
                                      * th.front_pressure
                                      + p["front_gain"] * weeks * intensity * balance))
-            cause = Cause(RULE, "military", _front_note(state, th, side_a, side_b, intensity,
-                                                        pressure),
+            cause = Cause(RULE, "military", note(
+                "military.front", theatre=th.id, power_a=side_a, power_b=side_b,
+                intensity=intensity, pressure_before=th.front_pressure, pressure=pressure),
                           reads(*(f"{m.id}.front" for m in members))
                           + _moves_of(orders, defending)) if explain else QUIET
             changes.append((f"theatre:{th.id}", "front_pressure", pressure, cause))
@@ -134,16 +137,18 @@ def military(state: WorldState, params, rng) -> list[Change]:
         stock = a.munitions - consumed.get(a.id, 0.0) + a.munitions_production
         if stock != a.munitions:
             changes.append((a.id, "munitions", stock, Cause(
-                RULE, "military", f"{a.name} fires {consumed.get(a.id, 0.0):,.0f} shells and "
-                f"produces {a.munitions_production:,.0f}") if explain else QUIET))
+                RULE, "military", note("military.munitions", actor=a.id,
+                                       fired=consumed.get(a.id, 0.0),
+                                       produced=a.munitions_production))
+                if explain else QUIET))
         if a.drawn_in:
             continue
         if a.id in fighting:
             changes.append((a.id, "drawn_in", True, Cause(
-                RULE, "military", f"{possessive(a.name)} troops are now fighting: it is drawn in")))
+                RULE, "military", note("military.drawn_in_fighting", actor=a.id))))
         elif a.id in violent:
             changes.append((a.id, "drawn_in", True, Cause(
-                RULE, "military", f"{a.name} makes a violent move: it is drawn in",
+                RULE, "military", note("military.drawn_in_violent", actor=a.id),
                 tuple(Ref("move", m.id) for m in orders if m.actor == a.id
                       and CATALOGUE[m.type].category >= Category.VIOLENT))))
     return changes
@@ -153,20 +158,3 @@ def _moves_of(orders, actors) -> tuple[Ref, ...]:
     """References to the moves of ``actors`` among this turn's orders that a rule acted on."""
     return tuple(Ref("move", m.id) for m in orders if m.actor in actors
                  and m.type in (MoveType.OFFENSIVE_OPERATION, MoveType.DEFENSIVE_OPERATION))
-
-
-def _front_note(state: WorldState, th, side_a: float, side_b: float, intensity: float,
-                pressure: float) -> str:
-    """The front's balance in words: which side has more combat power, by how much, and where
-    the pressure goes (positive pressure favours the first side)."""
-    def side(ids) -> str:
-        names = [state.name_of(a) for a in ids if a in state.actors]
-        return " and ".join(names) if len(names) <= 2 else ", ".join(names)
-
-    stronger, weaker, ratio = ((side(th.side_a), side(th.side_b), side_a / side_b)
-                               if side_a >= side_b else
-                               (side(th.side_b), side(th.side_a), side_b / side_a))
-    toward = side(th.side_a) if pressure > 0 else side(th.side_b) if pressure < 0 else "neither"
-    return (f"{th.name}: {stronger} field {ratio:.2f} times the combat power of {weaker} at "
-            f"intensity {intensity:.2f}; front-line pressure {th.front_pressure:+.2f} -> "
-            f"{pressure:+.2f} (in favour of {toward})")

@@ -13,11 +13,11 @@ resolve damps the erosion from casualties.
 
 from __future__ import annotations
 
-from engine.core.causal import RULE, Cause, Change, reads
+from engine.core.causal import RULE, Cause, Change, note, reads
 from engine.core.numbers import clip, per_turn
 from engine.core.state import WorldState
 
-QUIET = Cause(RULE, "politics", "")  # the cause of lean runs, which log nothing
+QUIET = Cause(RULE, "politics", None)  # the cause of lean runs, which log nothing
 
 
 def politics(state: WorldState, params, rng) -> list[Change]:
@@ -40,10 +40,10 @@ def politics(state: WorldState, params, rng) -> list[Change]:
                                                                  - a.stability)
         stability = clip(a.stability + strain_term + casualty_term + payment_term + reversion,
                          0.0, 1.0)
-        cause = Cause(RULE, "politics", (
-            f"{a.name} stability {a.stability:.3f} -> {stability:.3f}: strain "
-            f"{strain_term:+.3f}, casualties {casualty_term:+.3f}, payments "
-            f"{payment_term:+.3f}, reversion {reversion:+.3f}"), reads(
+        cause = Cause(RULE, "politics", note(
+            "politics.stability", actor=a.id, before=a.stability, after=stability,
+            strain=strain_term, casualties=casualty_term, payments=payment_term,
+            reversion=reversion), reads(
                 f"{a.id}.strain", f"{a.id}.killed", f"{a.id}.wounded",
                 f"{a.id}.regime_income")) if state.explain else QUIET
         changes.append((a.id, "stability", stability, cause))

@@ -24,7 +24,7 @@ import mesa
 import pandas as pd
 
 from engine import rules
-from engine.core.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_changes
+from engine.core.causal import INJECT, LOG_COLUMNS, CausalLog, Cause, Change, apply_changes, note
 from engine.core.ladder import RUNG_NAMES
 from engine.core.parameters import resolve
 from engine.core.state import (
@@ -53,6 +53,7 @@ from engine.moves.catalogue import (
     validate,
     with_id,
 )
+from engine.narrate.notes import sentence, unlabelled
 from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
 from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
 from engine.scenario.schema import Inject, Scenario
@@ -184,9 +185,11 @@ class BrinkModel(mesa.Model):
         self._frame_vars = tuple(
             names if frame_vars is None else tuple(n for n in names if n in frame_vars)
             for names in (RECORDED_ACTOR_VARS, RECORDED_WORLD_VARS, RECORDED_THEATRE_VARS))
-        self.log = CausalLog()
+        self.log = CausalLog(tell=sentence)
         self.move_log: list[Move] = []
         self.events: list[dict] = []
+        # the intelligence reports as data (the feed's "report" events carry them as text)
+        self.reports: list[dict] = []
         self.rows: list[tuple] = []
         policy_rngs = self.rng.spawn(len(scenario.actors))
         if rng is None and game.generators is not None:  # continue the game's own streams
@@ -307,7 +310,7 @@ class BrinkModel(mesa.Model):
                 continue
             sender = source_name(inject.from_, {a: s.name for a, s in self.state.actors.items()})
             self._event("inject", f"Inject from {sender}: {inject.text}", inject.from_)
-            cause = Cause(INJECT, inject.id, inject.text)
+            cause = Cause(INJECT, inject.id, note("inject", text=inject.text))
             changes = []
             for eff in inject.effects:
                 changes += self._inject_effect(eff, cause)
@@ -340,7 +343,9 @@ class BrinkModel(mesa.Model):
         reports = observation_reports(self.state, changes) if self.record else []
         self._apply(changes, "intelligence")
         for r in reports:
-            self._event("report", r["text"], r["observer"], "private")
+            report = r.pop("note")
+            self._event("report", sentence(report, self.state), r["observer"], "private")
+            self.reports.append({**r, "text": sentence(unlabelled(report), self.state)})
 
     def _adjudicate(self, inject_moves: list[Move], decided: dict[str, list[Move]]
                     ) -> list[Move]:
@@ -454,6 +459,12 @@ class BrinkModel(mesa.Model):
 
     def events_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.events, columns=["turn", "kind", "actor", "text", "visibility"])
+
+    def reports_frame(self) -> pd.DataFrame:
+        """The intelligence reports: who observed whom, the estimate, its confidence label
+        and the report in words (without the label)."""
+        return pd.DataFrame(self.reports, columns=["turn", "observer", "about", "quantity",
+                                                   "estimate", "label", "text"])
 
     def summary(self) -> dict:
         """One row per run: final headline values, extremes over the run, named outcomes."""

@@ -125,7 +125,7 @@ def test_news_reports_and_sanctions_are_wrapped_tables_not_cut(db):
     at, ex = _open(db)
     for _ in range(6):  # until some actor files an intelligence report
         ex.adjudicate()
-        if len(core.intelligence_reports(ex.model().events_frame(), ex.names, ex.turn)):
+        if len(core.intelligence_reports(ex.model().reports_frame(), ex.names, ex.turn)):
             break
     ok(at.run())
     tables = {tuple(t.value.columns): t.value for t in at.table}

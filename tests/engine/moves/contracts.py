@@ -172,4 +172,4 @@ def does_something(state: WorldState, move: Move) -> list[Change]:
     """For hold, the one move whose contract is to change nothing: an effect that does
     something (the mover's credibility falls by 0.02, as a protest against itself would)."""
     me = state.actors[move.actor]
-    return [(me.id, "credibility", me.credibility - 0.02, Cause(MOVE, move.id, "mutant"))]
+    return [(me.id, "credibility", me.credibility - 0.02, Cause(MOVE, move.id, None))]

@@ -10,6 +10,7 @@ import pytest
 from engine import rules
 from engine.core.state import BeforeRules, Belief, Sanction, Transfer
 from engine.moves.catalogue import CATALOGUE, make_move
+from engine.narrate.notes import sentence
 from engine.rules.intelligence import fuse
 from engine.sim.model import BrinkModel
 from tests.engine.builders import BASE, mini, mini_model
@@ -133,7 +134,7 @@ def test_the_why_of_lost_trade_adds_up():
     model.state.sanctions = (Sanction("blue", "green", "comprehensive", 1.0, 0),
                              Sanction("blue", "green", "secondary", 1.0, 0))
     lost_target, _, notes = rules.economy.__globals__["blocked_trade"](model.state)
-    note = notes["green"][0]
+    note = sentence(notes["green"], model.state)  # the rule's data, in the analyst's words
     match = re.fullmatch(r"loses ([\d.]+) bn/yr of trade: ([\d.]+) blocked with Blue - "
                          r"([\d.]+) leaks through partners that do not sanction \+ ([\d.]+) "
                          r"deterred by secondary sanctions with rest of world", note)

@@ -172,7 +172,7 @@ def test_invariants_check_names_seed_turn_place_and_fix(monkeypatch):
 def conformance_cause():
     from engine.core.causal import RULE, Cause
 
-    return Cause(RULE, "test double", "a test double")
+    return Cause(RULE, "test double", None)
 
 
 def test_a_crash_is_a_failed_check_with_seed_and_turn(monkeypatch):
