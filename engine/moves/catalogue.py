@@ -168,7 +168,7 @@ class MoveSpec:
     effect_text: str
     preconditions: tuple[Requirement, ...] = ()
     # Appeal to the logit policy along each utility dimension (security, economy, regime,
-    # reputation), scaled by the actor's situation in engine/policies.py.
+    # reputation), scaled by the actor's situation in engine/policies/logit.py.
     appeal: dict[str, float] = field(default_factory=dict)
 
     @property

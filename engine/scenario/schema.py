@@ -6,7 +6,7 @@ references (actor ids, theatres, routes, moves) are checked by ``check_reference
 engine/scenario/loader.py, which can name the exact field path of the culprit.
 
 The schema of an actor's ``policy`` is not declared here: each policy class in
-engine/policies.py declares its own (``Policy.spec``), and ``AnyPolicySpec`` is the union of
+engine/policies/ declares its own (``Policy.spec``), and ``AnyPolicySpec`` is the union of
 those of the registered policies, told apart by ``kind``.
 """
 

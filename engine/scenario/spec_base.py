@@ -1,7 +1,7 @@
 """The building blocks of the scenario format that the policies' own YAML schemas share with the
 rest of it: ``Strict`` (the base of every model), ``Id`` and ``MoveOrder``.
 
-They live apart from engine/scenario/schema.py so that engine/policies.py can declare each policy's
+They live apart from engine/scenario/schema.py so that engine/policies/ can declare each policy's
 schema beside its class (``Policy.spec``) and engine/scenario/schema.py can build the actor's
 ``policy`` field from the registry of policies, without a circular import.
 """

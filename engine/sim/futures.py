@@ -51,7 +51,7 @@ POOL_THRESHOLD = 20_000  # future-turns below which a pool's overhead is not wor
 def engine_policy(scenario: Scenario, actor_id: str) -> Policy:
     """The policy the engine plays for ``actor_id``: its YAML policy, or, when the YAML says a
     human team plays it, the stand-in its policy class declares (``HumanPolicy.stand_in`` in
-    engine/policies.py: a bounded-rational logit choice over the default candidate moves with
+    engine/policies/human.py: a bounded-rational logit choice over the default candidate moves with
     the actor's own utility weights). The engine must be able to play every actor."""
     return build_engine_policy(scenario.actor(actor_id))
 

@@ -34,12 +34,12 @@ from engine.policies import (
     HiddenVariable,
     Observation,
     PolicySpec,
-    _access,
     build_engine_policy,
     build_policy,
     classified,
     classifier_table,
 )
+from engine.policies.base import _access
 from engine.scenario.loader import check_references, load_scenario
 from engine.scenario.schema import Actor, Scenario
 from engine.sim.model import BrinkModel

@@ -1,5 +1,5 @@
 """Policy behaviour as move tables. The contract every registered policy keeps (determinism,
-reset, pickling, what it reads) is in test_policy_contract.py."""
+reset, pickling, what it reads) is in test_contract.py."""
 
 import math
 
