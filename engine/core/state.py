@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from engine.core.streams import StreamStates
+
 # --- standing orders and pipelines -------------------------------------------------------------
 
 
@@ -177,9 +179,10 @@ class WorldState:
     orders: tuple = field(default=(), compare=False)
     before_rules: BeforeRules = field(default_factory=lambda: BeforeRules({}, ()),
                                       compare=False)
-    # fixed for the run: how many actors were drawn in at the start, parameters, relations
-    # and the clock step
+    # fixed for the run: how many actors were drawn in at the start, how many can escalate
+    # (engine/rules/escalation.py), parameters, relations and the clock step
     initially_drawn: int = 0
+    parties: int = 1
     params: dict[str, float] = field(default_factory=dict)
     alliances: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> allies
     hostility: dict[tuple[str, str], float] = field(default_factory=dict)  # both orders
@@ -244,8 +247,8 @@ class GameState:
     outcomes_hit: dict[str, bool] = field(default_factory=dict)
     extra_injects: dict[int, list] = field(default_factory=dict)  # turn -> [Inject, ...]
     skipped_injects: set[str] = field(default_factory=set)
-    # (the model generator's state, {actor: its policy generator's state}); None: not kept
-    generators: tuple | None = None
+    # the seed and the state of each named random stream (engine/core/streams.py); None: not kept
+    generators: StreamStates | None = None
 
 
 def source_name(source: str, names: dict[str, str]) -> str:

@@ -1,8 +1,11 @@
-"""Adjudication rules: pure functions from explicit state (and a generator) to changes.
+"""Adjudication rules: pure functions from explicit state (and the run's random streams) to
+changes: ``rule(state, params, rng) -> changes``.
 
 The model runs them in the fixed turn order of docs/explanation/how-brink-works.md: logistics,
 economy, military, politics, escalation. Intelligence runs before decisions. None of them
-mutates its input.
+mutates its input. ``rng`` is the run's named streams (``engine.core.streams.Streams``): a rule
+draws from the stream named for what the draw decides (``rng.of("attrition:russia")``), so one
+actor's luck never depends on how many others draw.
 """
 
 from engine.rules.economy import economy

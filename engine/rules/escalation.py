@@ -1,7 +1,10 @@
 """Escalation: per-move points, momentum, a Kahn ladder with thresholds, friction, accidents.
 
-    score      ES_t = sum over moves of points x w / N_actors   (Rivera et al. 2024;
-                 w = covert_points_weight for covert moves, 1 otherwise)
+    score      ES_t = sum over moves of points x w / N_parties   (Rivera et al. 2024;
+                 w = covert_points_weight for covert moves, 1 otherwise; N_parties: the
+                 actors able to escalate, those with a capability or a front, counted at the
+                 start. An actor with neither cannot make a move that scores, so counting it
+                 would only dilute the others' moves: adding one changes nothing)
     heat       H_t = heat_persistence x H_{t-1} + (ES_t - baseline_score)
                      + horizontal_points x (actors newly drawn in)
     target     T_t = reference_rung + H_t / points_per_rung
@@ -55,7 +58,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     newly_drawn = [a for a in state.drawn_in if a not in drawn_before]
     initially_drawn = state.initially_drawn
     explain = state.explain
-    n = max(len(state.actors), 1)
+    n = state.parties
     by_actor: dict[str, float] = dict.fromkeys(state.actors, 0.0)
     strongest = 0
     covert_weight = p["covert_points_weight"]
@@ -119,8 +122,9 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     onset = p["accident_onset_rung"]
     risk = per_turn(p["accident_p_max"], state.days_per_turn / 7) * clip(
         (new_level - onset) / (NUCLEAR_THRESHOLD - onset), 0.0, 1.0)
-    draw = rng.random()
-    jump = int(rng.integers(1, 4))
+    accident = rng.of("accident")
+    draw = accident.random()
+    jump = int(accident.integers(1, 4))
     if draw < risk:
         # Accidents never cross a nuclear threshold (those need a deliberate nuclear move)
         # and never lower the level.
@@ -142,6 +146,13 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
                                  more_drawn=drawn - initially_drawn, risk=risk_war),
         reads("world.escalation_level")) if explain else QUIET))
     return changes
+
+
+def escalation_parties(state: WorldState) -> int:
+    """How many actors the escalation score is averaged over: those able to escalate, with a
+    capability or a place on a side of a theatre (at least 1)."""
+    fronts = {a for th in state.theatres.values() for a in (*th.side_a, *th.side_b)}
+    return max(1, sum(1 for a in state.actors.values() if a.capabilities or a.id in fronts))
 
 
 def _war_going_on(state: WorldState):

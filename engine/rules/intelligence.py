@@ -47,7 +47,9 @@ def watched(state: WorldState) -> list[str]:
 
 def _observe(state: WorldState, old: Belief, target, quality: float, who: str, rng):
     """One observer's look at ``target``: (new belief, the report it makes or None); ``who``
-    is the observer's id, or "public"."""
+    is the observer's id, or "public". Each observer's looks at each target are a stream of
+    their own (``look:<who>:<target>``): another observer's looks never shift them."""
+    draws = rng.of(f"look:{who}:{target.id}")
     p = state.params
     conc = clip(target.concealment + (CONCEALMENT_BOOST if target.concealment_boost_turns else 0),
                 0.05, 1.0)
@@ -55,7 +57,7 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     truth = target.troops_abroad
     p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
     sigma = smaller(MAX_SIGMA, p["observation_noise"] * conc / q)
-    look, noise = rng.random(), rng.normal(0.0, sigma)  # always both: a stable stream
+    look, noise = draws.random(), draws.normal(0.0, sigma)  # always both: a stable stream
     drift = p["belief_drift"] * (state.days_per_turn / 7)  # a weekly variance
     if look >= p_look:
         return Belief(old.mean, old.var + drift, old.observations), None

@@ -41,7 +41,6 @@ def military(state: WorldState, params, rng) -> list[Change]:
     explain = state.explain
     shells_per_soldier = p["shells_per_soldier_week"]
     casualty_rate, kia_share = p["casualty_rate_weekly"], p["kia_share"]
-    binomial = rng.binomial
     changes: list[Change] = []
     offensive = {}
     defending = set()
@@ -94,6 +93,7 @@ def military(state: WorldState, params, rng) -> list[Change]:
             ratio = math.sqrt(enemy / own) if own > 0 and enemy > 0 else (0.5 if enemy == 0
                                                                           else 2.0)
             rate = smaller(1.0, casualty_rate * weeks * intensity * clip(ratio, 0.5, 2.0))
+            binomial = rng.of(f"attrition:{a.id}").binomial  # each actor's own luck
             casualties = int(binomial(a.front, rate)) if enemy > 0 else 0
             if enemy > 0 and not ceasefire:
                 fighting.add(a.id)

@@ -32,8 +32,8 @@ What a fork can reproduce: ``engine.sim.futures.fork(snapshot, seed)`` starts ne
 ``seed`` (a snapshot keeps no generator state: every future is a new draw of the dice), so a
 fork is not the game's own continuation. ``BrinkModel(scenario, game=model.game_state())`` is:
 the game state keeps the generators' states. The fork check tests both: the continuation
-against the game, and the fork given the game's generator states (``model.rng`` and each
-agent's ``policy_rng``) against the game, which proves that the snapshot carries everything
+against the game, and the fork given the game's random streams (``model.streams``, the
+policies' included) against the game, which proves that the snapshot carries everything
 else the game needs and that a lean (``record=False``) game plays as a recorded one.
 """
 
@@ -63,6 +63,7 @@ import yaml
 
 from engine.core.ladder import TOP_RUNG
 from engine.core.state import WorldState
+from engine.core.streams import Streams, StreamStates
 
 DEFAULT_SEEDS = (7, 2024)
 CHECKS = ("invariants", "determinism", "replay", "fork", "inert_actor")
@@ -685,12 +686,12 @@ def state_difference(a: WorldState, b: WorldState, here: str = "here",
     return None
 
 
-def _set_generators(model, states: tuple[dict, dict[str, dict]]) -> None:
-    """Give ``model`` these generator states: (adjudication's ``model.rng``, {actor: its
-    policy's generator}), as ``GameState.generators`` holds them."""
-    model.rng.bit_generator.state = states[0]
+def _set_generators(model, states: StreamStates) -> None:
+    """Give ``model`` these random streams (the seed and each stream's state, as
+    ``GameState.generators`` holds them), its policies' included."""
+    model.streams = Streams(states=states)
     for agent in model.agents:
-        agent.policy_rng.bit_generator.state = states[1][agent.actor_id]
+        agent.policy_rng = model.streams.of(f"policy:{agent.actor_id}")
 
 
 def _after_turn(t: Trace, turn: int) -> Trace:
@@ -715,7 +716,7 @@ class _Game:
     snap0: object = None  # snapshot of turn 0
     snap: object = None  # snapshot of the fork turn
     game_k: object = None  # the game at the fork turn (a GameState, generators kept)
-    generators: tuple | None = None  # generator states at the fork turn
+    generators: StreamStates | None = None  # the random streams at the fork turn
     states: dict[int, WorldState] = dataclasses.field(default_factory=dict)  # after the fork
 
 

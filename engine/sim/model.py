@@ -8,9 +8,12 @@ docs/explanation/how-brink-works.md.
                      politics, escalation, each a pure rule in engine/rules/
     5. recording     tidy per-turn rows, the causal log, the event feed
 
-Randomness: adjudication draws from ``model.rng`` (Mesa's generator). Each policy draws from
-its own child generator spawned from it, so replaying a recorded move log with scripted
-policies reproduces the adjudication draws exactly.
+Randomness: every draw comes from a stream named for what it decides (``model.streams``,
+engine/core/streams.py): each observer's looks at each actor, each actor's losses, accidents,
+each policy. A stream depends on the seed and its name only, so an actor that does nothing
+changes nobody's luck, two variants on one seed share their luck wherever they agree, and
+replaying a recorded move log with scripted policies reproduces the adjudication draws exactly.
+(Mesa's ``model.rng`` is seeded too, but nothing in a game draws from it.)
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from engine.core.state import (
     WorldState,
     source_name,
 )
+from engine.core.streams import Streams
 from engine.core.variables import RANGES, RECORDED, belief_estimate, read
 from engine.moves.catalogue import (
     CATALOGUE,
@@ -55,6 +59,7 @@ from engine.moves.catalogue import (
 )
 from engine.narrate.notes import sentence, unlabelled
 from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
+from engine.rules.escalation import escalation_parties
 from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
 from engine.scenario.schema import Inject, Scenario
 
@@ -171,6 +176,7 @@ class BrinkModel(mesa.Model):
             overrides.update(parameters or {})
             world = initial_state(scenario, resolve(overrides))
             world.initially_drawn = len(world.drawn_in)
+            world.parties = escalation_parties(world)
             chosen = policies or {}
             game = GameState(
                 world, turns if turns is not None else scenario.clock.turns,
@@ -191,13 +197,13 @@ class BrinkModel(mesa.Model):
         # the intelligence reports as data (the feed's "report" events carry them as text)
         self.reports: list[dict] = []
         self.rows: list[tuple] = []
-        policy_rngs = self.rng.spawn(len(scenario.actors))
         if rng is None and game.generators is not None:  # continue the game's own streams
-            self.rng.bit_generator.state = game.generators[0]
-            for actor_spec, prng in zip(scenario.actors, policy_rngs, strict=True):
-                prng.bit_generator.state = game.generators[1][actor_spec.id]
-        for actor_spec, prng in zip(scenario.actors, policy_rngs, strict=True):
-            StateAgent(self, actor_spec.id, game.policies[actor_spec.id], prng)
+            self.streams = Streams(states=game.generators)
+        else:
+            self.streams = Streams(rng)
+        for actor_spec in scenario.actors:
+            StateAgent(self, actor_spec.id, game.policies[actor_spec.id],
+                       self.streams.of(f"policy:{actor_spec.id}"))
         self._extreme_keys = [(a, f"max.{a}.strain", f"min.{a}.stability",
                                f"max.{a}.troops_abroad") for a in self.state.actors]
         self.running = self.state.turn < self.turns
@@ -243,9 +249,7 @@ class BrinkModel(mesa.Model):
             game = copy.deepcopy(self.game)
         finally:
             self.state.memo = memo
-        game.generators = (copy.deepcopy(self.rng.bit_generator.state),
-                           {a.actor_id: copy.deepcopy(a.policy_rng.bit_generator.state)
-                            for a in self.agents})
+        game.generators = self.streams.states()
         return game
 
     # --- public API -----------------------------------------------------------------------
@@ -339,7 +343,7 @@ class BrinkModel(mesa.Model):
         return changes
 
     def _intelligence_phase(self) -> None:
-        changes = rules.intelligence(self.state, self.state.params, self.rng)
+        changes = rules.intelligence(self.state, self.state.params, self.streams)
         reports = observation_reports(self.state, changes) if self.record else []
         self._apply(changes, "intelligence")
         for r in reports:
@@ -380,7 +384,7 @@ class BrinkModel(mesa.Model):
         s.before_rules = BeforeRules({a.id: a.casualties for a in s.actors.values()},
                                      s.drawn_in)
         level_before = s.escalation_rung
-        params, rng = s.params, self.rng
+        params, rng = s.params, self.streams
         for phase in RULE_ORDER:
             if phase == "escalation":
                 for a in s.drawn_in:

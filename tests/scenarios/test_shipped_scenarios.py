@@ -92,27 +92,11 @@ def test_plays_to_the_end_with_invariants_at_every_turn(path, seed):
 # --- the conformance checker over every file (engine/sim/conformance.py)
 # -----------------------------
 
-# What the inert-actor check finds today (issue 15, "actors"): the escalation score is a sum
-# of points divided by the number of actors, so an actor that does nothing lowers it; and an
-# added actor's intelligence looks draw from the model's one random stream, so every later
-# draw of the same seed is dealt differently (per-seed comparisons of two variants fail even
-# where the spread over many seeds is the same). The lessons and fixtures say the same.
-DILUTION = "the escalation score is averaged over all actors"
-REDEAL = "the inert actor draws from the model's one random stream"
-BOTH = (DILUTION, REDEAL)
 # Refused moves are not in moves.json, so a replay has no refusals in its event feed and
 # numbers the later moves of that turn differently (the frame and summary agree).
 REFUSALS = "moves.json keeps only the moves that were made"
 KNOWN_FAILURES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("scenarios/nk-100k.yaml", "inert_actor"): BOTH,
-    ("scenarios/nk-historical-2024.yaml", "inert_actor"): BOTH,
-    ("scenarios/sanctions-china-channel.yaml", "inert_actor"): (DILUTION,),
     ("scenarios/sanctions-china-channel.yaml", "replay"): (REFUSALS,),
-    ("scenarios/lessons/do-sanctions-work.yaml", "inert_actor"): BOTH,
-    ("scenarios/lessons/escalation-ladders.yaml", "inert_actor"): BOTH,
-    ("scenarios/lessons/unverified-reports.yaml", "inert_actor"): BOTH,
-    ("tests/scenarios/fixtures/two-actors.yaml", "inert_actor"): (DILUTION,),
-    ("tests/scenarios/fixtures/twelve-actors.yaml", "inert_actor"): BOTH,
 }
 _REPORTS: dict[Path, CheckReport] = {}
 

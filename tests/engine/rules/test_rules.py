@@ -4,11 +4,11 @@ import itertools
 import math
 import re
 
-import numpy as np
 import pytest
 
 from engine import rules
 from engine.core.state import BeforeRules, Belief, Sanction, Transfer
+from engine.core.streams import Streams
 from engine.moves.catalogue import CATALOGUE, make_move
 from engine.narrate.notes import sentence
 from engine.rules.intelligence import fuse
@@ -38,7 +38,7 @@ def test_rules_do_not_mutate_their_input(rule):
     state = model.state
     state.orders = (make_move("red", "deep_strike", {"target": "blue"}),)
     before, params = state.copy(), dict(state.params)
-    out = getattr(rules, rule)(state, state.params, np.random.default_rng(0))
+    out = getattr(rules, rule)(state, state.params, Streams(0))
     assert isinstance(out, list)
     assert all(len(change) == 4 for change in out)
     assert state == before
@@ -364,7 +364,7 @@ def test_horizontal_escalation_when_an_actor_joins():
     base = s.heat
     s.actors["green"].drawn_in = True  # drawn in during this turn's rules
     s.before_rules = BeforeRules({}, tuple(a for a in s.drawn_in if a != "green"))
-    changes = rules.escalation(s, s.params, np.random.default_rng(0))
+    changes = rules.escalation(s, s.params, Streams(0))
     heat = next(value for _target, var, value, _cause in changes if var == "heat")
     assert heat - base == pytest.approx(model.state.params["horizontal_points"])
 
