@@ -25,7 +25,7 @@ from analysis.calibration import (
     table_rows,
     verdict,
 )
-from analysis.cli import main as brink
+from cli.main import main as brink
 
 STALE = ("docs/reference/validation.md is stale: run `make validation` (or `brink check-model "
          "--out docs/reference/validation.md`)")
@@ -104,7 +104,7 @@ def test_engine_sources_follow_the_imports_of_the_batch_engine():
                    "engine/batch/worker.py", "engine/scenario/loader.py"):
         assert needed in sources
     assert "engine/narrate/docgen.py" not in sources
-    assert "engine/cli.py" not in sources
+    assert "engine/sim/runfiles.py" not in sources
 
 
 @pytest.mark.parametrize(("observed", "low", "high", "expected"), [
