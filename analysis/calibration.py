@@ -42,7 +42,12 @@ from engine.batch.runner import run_batch
 from engine.core.parameters import PARAMETERS
 from engine.core.provenance import engine_sources, hash_files
 from engine.scenario.loader import load_scenario
+from engine.scenario.shipped import shipped_path
 
+# The folder that holds engine/ and analysis/ (a checkout, or site-packages when installed): the
+# engine source in the fingerprint is read there. The scenarios are the shipped ones
+# (engine.scenario.shipped). VALIDATION_MD is the checkout's committed page, which only the
+# tests read; an installed package has no docs/ and `brink check-model --out` names its file.
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION_MD = ROOT / "docs" / "reference" / "validation.md"
 DEFAULT_RUNS = 1000
@@ -413,7 +418,7 @@ def summarise(target: Target, values: pd.Series) -> Result:
 
 def _runs_per_combination(path: str, runs: int) -> int:
     """``runs`` is per target; a scenario with levers splits them over its combinations."""
-    scenario = load_scenario(ROOT / path)
+    scenario = load_scenario(shipped_path(path))
     combos = math.prod(len(lever.options) for lever in scenario.levers.values())
     return max(1, math.ceil(runs / combos))
 
@@ -433,14 +438,14 @@ def run_suite(runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, workers: int |
             needs_turns[s] = needs_turns.get(s, False) or t.per_turn
     batches: dict[str, Batch] = {}
     for path, per_turn in sorted(needs_turns.items()):
-        result = run_batch(ROOT / path, runs=_runs_per_combination(path, runs), seed=seed,
+        result = run_batch(shipped_path(path), runs=_runs_per_combination(path, runs), seed=seed,
                            workers=workers, per_turn=per_turn, progress=progress)
         if len(result.failures):
             first = result.failures.iloc[0]
             raise SuiteError(f"{path}: {len(result.failures)} run(s) failed, e.g. run "
                              f"{first['run']} (seed {first['seed']}): {first['error']}")
         batches[path] = Batch(path, result.runs.sort_values("run").reset_index(drop=True),
-                              result.per_turn, load_scenario(ROOT / path))
+                              result.per_turn, load_scenario(shipped_path(path)))
     return [summarise(t, METRICS[t.metric][0]([batches[s] for s in t.scenarios]))
             for t in targets]
 
@@ -453,7 +458,7 @@ def fingerprint(runs: int, seed: int) -> str:
     and the run settings."""
     h = hashlib.sha256()
     files = [(name, ROOT / name) for name in engine_sources(ROOT)]
-    files += [(s, ROOT / s) for s in scenarios_used()]
+    files += [(s, shipped_path(s)) for s in scenarios_used()]
     files.append(("analysis/calibration.py", Path(__file__).resolve()))
     hash_files(h, files)
     h.update(json.dumps({"runs": runs, "seed": seed}, sort_keys=True).encode())
@@ -597,7 +602,7 @@ def _run_with_override(target: Target, parameter: str, value: float, runs: int, 
     batches = []
     with tempfile.TemporaryDirectory(prefix="brink-fit-") as tmp:
         for path in target.scenarios:
-            doc = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+            doc = yaml.safe_load(shipped_path(path).read_text(encoding="utf-8"))
             params = doc.setdefault("parameters", {})
             # the fit holds every other uncertain parameter at its point value
             for spec in params.values():

@@ -446,7 +446,9 @@ class OtherProcess:
         self.close()
 
     def _start(self) -> None:
-        root = str(Path(__file__).resolve().parents[2])  # the folder that holds engine/
+        # the folder that holds engine/: a checkout, or site-packages when installed; either
+        # way the second process imports this engine, not another one on the path
+        root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
         errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the reader thread)

@@ -86,6 +86,7 @@ def test_fingerprint_changes_with_settings_and_sources(tmp_path, monkeypatch):
     (tmp_path / "engine" / "m.py").write_text("x = 1\n")
     (tmp_path / "engine" / "docs_only.py").write_text("x = 1\n")
     monkeypatch.setattr(calibration, "ROOT", tmp_path)
+    monkeypatch.setattr(calibration, "shipped_path", lambda name: tmp_path / name)
     monkeypatch.setattr(calibration, "scenarios_used", lambda: ["scenarios/x.yaml"])
     before = fingerprint(1000, 2024)
     (tmp_path / "engine" / "m.py").write_text("x = 2\n")  # imported (lazily) by the runner
