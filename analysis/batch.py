@@ -48,7 +48,7 @@ from engine.batch.store import (
     part_chunk,
     read_json_file,
 )
-from engine.cli import UsageError
+from engine.core.errors import UsageError
 from engine.narrate.explain import summary_label
 
 # Keys every manifest written by engine.batch.runner.plan_batch carries; a JSON file without

@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +42,12 @@ from engine.batch.runner import run_batch
 from engine.core.parameters import PARAMETERS
 from engine.core.provenance import engine_sources, hash_files
 from engine.scenario.loader import load_scenario
+from engine.scenario.shipped import shipped_path
 
+# The folder that holds engine/ and analysis/ (a checkout, or site-packages when installed): the
+# engine source in the fingerprint is read there. The scenarios are the shipped ones
+# (engine.scenario.shipped). VALIDATION_MD is the checkout's committed page, which only the
+# tests read; an installed package has no docs/ and `brink check-model --out` names its file.
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION_MD = ROOT / "docs" / "reference" / "validation.md"
 DEFAULT_RUNS = 1000
@@ -413,7 +418,7 @@ def summarise(target: Target, values: pd.Series) -> Result:
 
 def _runs_per_combination(path: str, runs: int) -> int:
     """``runs`` is per target; a scenario with levers splits them over its combinations."""
-    scenario = load_scenario(ROOT / path)
+    scenario = load_scenario(shipped_path(path))
     combos = math.prod(len(lever.options) for lever in scenario.levers.values())
     return max(1, math.ceil(runs / combos))
 
@@ -433,14 +438,14 @@ def run_suite(runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, workers: int |
             needs_turns[s] = needs_turns.get(s, False) or t.per_turn
     batches: dict[str, Batch] = {}
     for path, per_turn in sorted(needs_turns.items()):
-        result = run_batch(ROOT / path, runs=_runs_per_combination(path, runs), seed=seed,
+        result = run_batch(shipped_path(path), runs=_runs_per_combination(path, runs), seed=seed,
                            workers=workers, per_turn=per_turn, progress=progress)
         if len(result.failures):
             first = result.failures.iloc[0]
             raise SuiteError(f"{path}: {len(result.failures)} run(s) failed, e.g. run "
                              f"{first['run']} (seed {first['seed']}): {first['error']}")
         batches[path] = Batch(path, result.runs.sort_values("run").reset_index(drop=True),
-                              result.per_turn, load_scenario(ROOT / path))
+                              result.per_turn, load_scenario(shipped_path(path)))
     return [summarise(t, METRICS[t.metric][0]([batches[s] for s in t.scenarios]))
             for t in targets]
 
@@ -453,7 +458,7 @@ def fingerprint(runs: int, seed: int) -> str:
     and the run settings."""
     h = hashlib.sha256()
     files = [(name, ROOT / name) for name in engine_sources(ROOT)]
-    files += [(s, ROOT / s) for s in scenarios_used()]
+    files += [(s, shipped_path(s)) for s in scenarios_used()]
     files.append(("analysis/calibration.py", Path(__file__).resolve()))
     hash_files(h, files)
     h.update(json.dumps({"runs": runs, "seed": seed}, sort_keys=True).encode())
@@ -597,7 +602,7 @@ def _run_with_override(target: Target, parameter: str, value: float, runs: int, 
     batches = []
     with tempfile.TemporaryDirectory(prefix="brink-fit-") as tmp:
         for path in target.scenarios:
-            doc = yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+            doc = yaml.safe_load(shipped_path(path).read_text(encoding="utf-8"))
             params = doc.setdefault("parameters", {})
             # the fit holds every other uncertain parameter at its point value
             for spec in params.values():
@@ -618,103 +623,3 @@ def target_named(name: str) -> Target:
         if t.name == name:
             return t
     raise KeyError(name)
-
-
-def elapsed_text(seconds: float) -> str:
-    return str(timedelta(seconds=round(seconds)))
-
-
-# --- command line ------------------------------------------------------------------------------
-
-
-def add_parser(sub) -> None:
-    p = sub.add_parser(
-        "check-model", help="run the calibration suite and compare the model with the record",
-        description="Play the calibration scenarios through the batch engine and compare each "
-                    "target's model median and 90% interval with the sourced figure "
-                    "(docs/reference/calibration-sources.md). --screening ranks the parameters "
-                    "that drive escalation and strain instead (Morris elementary effects).")
-    p.add_argument("--runs", type=int, default=DEFAULT_RUNS,
-                   help=f"seeded runs per target (default {DEFAULT_RUNS})")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                   help=f"root seed (default {DEFAULT_SEED})")
-    p.add_argument("--workers", type=int, help="worker processes (default: all cores)")
-    p.add_argument("--out", type=Path, help="also write the table as a Markdown page "
-                   "(docs/reference/validation.md)")
-    p.add_argument("--screening", action="store_true",
-                   help="rank the parameters by Morris elementary effects instead")
-    p.add_argument("--trajectories", type=int, default=None,
-                   help="Morris trajectories for --screening (default 20)")
-    p.add_argument("--model-doc", type=Path,
-                   help="with --screening: rewrite the screening section of this page "
-                        "(docs/reference/model.md)")
-    p.set_defaults(func=cmd_check_model)
-
-
-def cmd_check_model(args) -> int:
-    import sys
-    import time
-
-    from engine.cli import UsageError
-
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
-    from engine.batch.runner import MAX_SEED, worker_limit
-
-    if not 0 <= args.seed <= MAX_SEED:
-        raise UsageError(f"--seed must be between 0 and {MAX_SEED:,}")
-    if args.workers is not None and args.workers > worker_limit():  # runs are CPU-bound
-        print(f"brink: note: --workers {args.workers:,} is more than 2 per core; using "
-              f"{worker_limit()}", file=sys.stderr)
-        args.workers = worker_limit()
-    if args.screening:
-        return _cmd_screening(args)
-    if args.model_doc is not None or args.trajectories is not None:
-        raise UsageError("--model-doc and --trajectories go with --screening")
-    if args.out is not None and args.out.is_dir():
-        raise UsageError(f"--out {args.out} is a folder; name the Markdown file")
-    t0 = time.perf_counter()
-    try:
-        results = run_suite(args.runs, args.seed, args.workers, progress=sys.stderr.isatty())
-    except SuiteError as exc:
-        raise UsageError(str(exc)) from None
-    print(text_table(results))
-    if args.out is not None:
-        try:
-            args.out.write_text(render_page(results, args.runs, args.seed), encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
-        print(f"wrote {args.out}")
-    print(f"suite took {elapsed_text(time.perf_counter() - t0)}", file=sys.stderr)
-    return 0
-
-
-def _cmd_screening(args) -> int:
-    import sys
-    import time
-
-    from analysis import screening
-    from engine.cli import UsageError
-
-    if args.out is not None:
-        raise UsageError("--out writes the validation page; with --screening use --model-doc")
-    trajectories = (screening.TRAJECTORIES if args.trajectories is None  # 0 is refused
-                    else args.trajectories)
-    t0 = time.perf_counter()
-    try:
-        table = screening.screen(trajectories=trajectories, workers=args.workers,
-                                 seed=args.seed)
-    except screening.ScreeningError as exc:
-        raise UsageError(str(exc)) from None
-    print(screening.text_ranking(table))
-    if args.model_doc is not None:
-        section = screening.render_section(table, trajectories, screening.SEEDS, args.seed)
-        try:
-            screening.update_model_doc(args.model_doc, section)
-        except OSError as exc:
-            raise UsageError(f"cannot update {args.model_doc}: {exc.strerror}") from None
-        except screening.ScreeningError as exc:
-            raise UsageError(str(exc)) from None
-        print(f"updated the screening section of {args.model_doc}")
-    print(f"screening took {elapsed_text(time.perf_counter() - t0)}", file=sys.stderr)
-    return 0

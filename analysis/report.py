@@ -39,7 +39,7 @@ from analysis.formatting import exact, significant
 from analysis.probabilities import OPS, wilson_interval
 from analysis.render import Figure, Report, Section, Table, slug
 from analysis.sensitivity import importance, sobol_indices
-from engine.cli import UsageError
+from engine.core.errors import UsageError
 
 PEAK_ESCALATION = "max.world.escalation_level"
 # The data field of a lever option in charts (the legend is titled with the lever's label:

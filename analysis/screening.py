@@ -33,12 +33,12 @@ from engine.core.parameters import PARAMETERS
 from engine.core.variables import VARIABLES
 from engine.narrate.explain import labels_of, summary_label
 from engine.scenario.loader import load_scenario
+from engine.scenario.shipped import shipped_path
 
-ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = "scenarios/nk-100k.yaml"
 SCREENED = ("max.world.escalation_level", "north_korea.strain", "russia.strain")
 # Each output as the reports name it, with its unit (the table of variables).
-_LABELS = labels_of(load_scenario(ROOT / SCENARIO))
+_LABELS = labels_of(load_scenario(shipped_path(SCENARIO)))
 OUTPUTS = {column: f"{summary_label(column, _LABELS)} "
                    f"({VARIABLES[column.rsplit('.', 1)[1]].unit})" for column in SCREENED}
 TRAJECTORIES = 20
@@ -80,8 +80,9 @@ def design(trajectories: int = TRAJECTORIES, seed: int = SEED) -> np.ndarray:
 def evaluate(x: np.ndarray, scenario: str = SCENARIO, seeds: int = SEEDS,
              workers: int | None = None, chunk: int = 60) -> pd.DataFrame:
     """Each row of ``x`` played with ``seeds`` seeds; the mean of each output per row."""
-    load_scenario(ROOT / scenario)  # a bad file fails here with a ScenarioError
-    text = (ROOT / scenario).read_text(encoding="utf-8")
+    file = shipped_path(scenario)
+    load_scenario(file)  # a bad file fails here with a ScenarioError
+    text = file.read_text(encoding="utf-8")
     names = problem()["names"]
     specs = [RunSpec(i * seeds + s, s, {n: float(v) for n, v in zip(names, row, strict=True)})
              for i, row in enumerate(x) for s in range(seeds)]

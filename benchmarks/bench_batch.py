@@ -77,7 +77,7 @@ def brink_batch(runs: int, workers: int, turns: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "b"
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "engine.cli", "batch", str(SCENARIO), "--runs",
+        subprocess.run([sys.executable, "-m", "cli", "batch", str(SCENARIO), "--runs",
                         str(runs), "--seed", "1", "--workers", str(workers), "--quiet",
                         "--turns", str(turns), "--out", str(out), *LEVER],
                        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)

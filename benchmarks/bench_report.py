@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-BRINK = [sys.executable, "-m", "analysis.cli"]
+BRINK = [sys.executable, "-m", "cli"]
 SCENARIO = ROOT / "scenarios" / "nk-100k.yaml"
 
 

@@ -11,8 +11,10 @@ import logging
 import sys
 from pathlib import Path
 
-# `streamlit run ui/app.py` puts ui/ on the path, not the repository root: make `engine`,
-# `analysis` and `ui` importable however the app is started.
+# `streamlit run ui/app.py` puts ui/ on the path, not the folder that holds it: make `engine`,
+# `analysis` and `ui` importable however the app is started. That folder is the checkout, or
+# site-packages for an installed package (already on the path); the scenarios the app offers
+# come from the package either way (engine/scenario/shipped.py).
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -31,13 +31,13 @@ from engine.narrate.explain import NOTABLE_KINDS, explain_turn, turn_table
 from engine.narrate.explain import lever_label as engine_lever_label
 from engine.scenario.loader import ScenarioError, parse_scenario
 from engine.scenario.schema import Scenario
+from engine.scenario.shipped import shipped_dir, shipped_path
 from engine.sim.model import BrinkModel
 from ui.charts import keyed_colours
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = REPO_ROOT / "scenarios"
-DEFAULT_SCENARIO = SCENARIO_DIR / "nk-100k.yaml"
-LESSON_DIR = SCENARIO_DIR / "lessons"
+SCENARIO_DIR = shipped_dir()
+DEFAULT_SCENARIO = shipped_path("scenarios/nk-100k.yaml")
+LESSON_DIR = shipped_path("scenarios/lessons")
 TROOP_LABELS = {"forces_home": "at home", "queued": "waiting to leave", "in_transit": "in transit",
                 "deployed": "deployed"}
 

@@ -41,6 +41,9 @@ from engine.moves.catalogue import (
 )
 from engine.scenario.schema import Sector
 
+# The checkout's model reference. Regenerating it is a maintainer's job in a checkout, so this
+# path stays relative to the source tree: an installed package ships no docs/, and main() then
+# says so in one line (give the file's path instead).
 MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "reference" / "model.md"
 APPEAL_DIMENSIONS = ("security", "economy", "regime", "reputation")
 
@@ -295,6 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="only report whether the file is stale (exit status 1 if it is)")
     args = parser.parse_args(argv)
+    if args.path == MODEL_MD and not MODEL_MD.is_file():
+        print(f"{MODEL_MD}: not found: docs/reference/model.md is part of a Brink checkout, not "
+              "of the installed package; give the path of the file to update", file=sys.stderr)
+        return 2
     try:
         text = args.path.read_text(encoding="utf-8")
         new = update_text(text)

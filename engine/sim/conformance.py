@@ -64,6 +64,7 @@ import yaml
 from engine.core.ladder import TOP_RUNG
 from engine.core.state import WorldState
 from engine.core.streams import Streams, StreamStates
+from engine.sim.runfiles import move_log_json, read_move_log
 
 DEFAULT_SEEDS = (7, 2024)
 CHECKS = ("invariants", "determinism", "replay", "fork", "inert_actor")
@@ -398,8 +399,6 @@ class Trace:
 
 
 def trace(model) -> Trace:
-    from engine.cli import move_log_json
-
     return Trace(model.frame(), model.log_frame(), [dict(e) for e in model.events],
                  move_log_json(model.move_log), model.summary())
 
@@ -448,7 +447,9 @@ class OtherProcess:
         self.close()
 
     def _start(self) -> None:
-        root = str(Path(__file__).resolve().parents[2])  # the folder that holds engine/
+        # the folder that holds engine/: a checkout, or site-packages when installed; either
+        # way the second process imports this engine, not another one on the path
+        root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
         errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the reader thread)
@@ -819,7 +820,6 @@ def _refused(events: list[dict]) -> list[dict]:
 
 
 def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
-    from engine.cli import move_log_json, read_move_log
     from engine.sim.model import BrinkModel, replay_policies
 
     findings = []
@@ -858,9 +858,9 @@ def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
                "engine, keep refused moves in the move log, marked refused, and replay them so "
                "that they are refused again; or number only accepted moves and record "
                "refusals apart (engine/sim/model.py _adjudicate and replay_policies, "
-               "engine/cli.py move_log_json). In the scenario, a doctrine rule that fires a "
-               "move its actor may not make at that point (brink run --explain TURN shows "
-               "the refusal) is the trigger")
+               "engine/sim/runfiles.py move_log_json). In the scenario, a doctrine rule that "
+               "fires a move its actor may not make at that point (brink run --explain TURN "
+               "shows the refusal) is the trigger")
     return _result(
         "replay", findings,
         "replaying each seed's moves.json gives the same frame, causal log, events, moves "

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.batch import BatchReadError, load_batch, option_label
 from analysis.batch_compare import compare_batches
-from analysis.cli import main
+from cli.main import main
 from tests.conftest import ROOT
 
 
@@ -235,7 +235,7 @@ def test_compare_of_a_non_batch(nk_batch, tmp_path, capsys):
 
 def test_console_script_exits_2_without_traceback(tmp_path):
     """The real entry point, in its own process."""
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "report", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "cli", "report", str(tmp_path)],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 2
     assert done.stderr.startswith("brink: error: ")

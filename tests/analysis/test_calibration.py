@@ -25,7 +25,7 @@ from analysis.calibration import (
     table_rows,
     verdict,
 )
-from analysis.cli import main as brink
+from cli.main import main as brink
 
 STALE = ("docs/reference/validation.md is stale: run `make validation` (or `brink check-model "
          "--out docs/reference/validation.md`)")
@@ -86,6 +86,7 @@ def test_fingerprint_changes_with_settings_and_sources(tmp_path, monkeypatch):
     (tmp_path / "engine" / "m.py").write_text("x = 1\n")
     (tmp_path / "engine" / "docs_only.py").write_text("x = 1\n")
     monkeypatch.setattr(calibration, "ROOT", tmp_path)
+    monkeypatch.setattr(calibration, "shipped_path", lambda name: tmp_path / name)
     monkeypatch.setattr(calibration, "scenarios_used", lambda: ["scenarios/x.yaml"])
     before = fingerprint(1000, 2024)
     (tmp_path / "engine" / "m.py").write_text("x = 2\n")  # imported (lazily) by the runner
@@ -104,7 +105,7 @@ def test_engine_sources_follow_the_imports_of_the_batch_engine():
                    "engine/batch/worker.py", "engine/scenario/loader.py"):
         assert needed in sources
     assert "engine/narrate/docgen.py" not in sources
-    assert "engine/cli.py" not in sources
+    assert "engine/sim/runfiles.py" not in sources
 
 
 @pytest.mark.parametrize(("observed", "low", "high", "expected"), [

@@ -13,7 +13,6 @@ import pytest
 
 from analysis import report as report_module
 from analysis.batch import load_batch
-from analysis.cli import main
 from analysis.formatting import exact
 from analysis.probabilities import wilson_interval
 from analysis.render import Figure, chart_spec, render_html
@@ -30,6 +29,7 @@ from analysis.report import (
     ranking,
     with_interval,
 )
+from cli.main import main
 from engine.core.variables import VARIABLES
 
 SECTIONS = ("Summary", "Batch", "Outcome probabilities", "Over time", "Policy comparison",

@@ -10,8 +10,8 @@ import yaml
 
 from analysis.batch import load_batch
 from analysis.batch_compare import text_table
-from analysis.cli import main
 from analysis.render import Notice, Report, Section, Table, render_html, write_markdown
+from cli.main import main
 from engine.batch.runner import run_batch
 from tests import hostile
 from tests.analysis.conftest import SMALL_BATCH

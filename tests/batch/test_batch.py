@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cli.main import main
 from engine.batch import BatchError, run_batch, run_seed
 from engine.batch import worker as batch_worker
-from engine.cli import main
 from engine.core.provenance import engine_fingerprint
 from tests.batch.conftest import FIXTURES, SMALL
 from tests.conftest import ROOT
@@ -219,7 +219,7 @@ def test_cli_bad_arguments_exit_2(tmp_path, capsys, args):
 def test_resume_after_kill_gives_the_uninterrupted_result(tmp_path):
     """kill -9 mid-batch, then --resume: no finished chunk redone, results identical."""
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "engine.cli", "batch", str(BATCH), "--runs", "40",
+    cmd = [sys.executable, "-m", "cli", "batch", str(BATCH), "--runs", "40",
            "--seed", "7", "--workers", "1", "--chunk-size", "5", "--quiet", "--out", str(out),
            "--lever", "blue_package=sectoral"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from analysis.batch import load_batch
-from analysis.cli import main
+from cli.main import main
 from engine.batch import BatchError, run_batch
 from engine.batch import runner as batch_runner
 from engine.batch.runner import MAX_RUNS, BatchFailed, count_runs, parse_lever_args, worker_limit
@@ -244,7 +244,7 @@ def test_a_port_that_is_not_dask_leaves_no_late_traceback(not_a_scheduler, tmp_p
     Client.__del__ waited 20 s at exit and printed a TimeoutError traceback."""
     out = tmp_path / "b"
     t0 = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "batch", str(BATCH), "--runs",
+    done = subprocess.run([sys.executable, "-m", "cli", "batch", str(BATCH), "--runs",
                            "2", "--quiet", "--out", str(out), "--scheduler", not_a_scheduler],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert time.monotonic() - t0 < 15
@@ -550,7 +550,7 @@ def test_a_part_that_is_not_a_file_is_refused_unread(pair, tmp_path, kind):
     else:
         pytest.skip("no /dev/zero")
     # in its own process: opening a FIFO blocks in C, where no signal can interrupt it
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "report", str(copy)],
+    done = subprocess.run([sys.executable, "-m", "cli", "report", str(copy)],
                           capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith(f"brink: error: {part} is not a regular file")

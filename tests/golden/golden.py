@@ -38,7 +38,7 @@ def scenario_files() -> list[Path]:
 
 
 def _tables(model) -> dict[str, pd.DataFrame]:
-    from engine.cli import move_log_json
+    from engine.sim.runfiles import move_log_json
 
     log = model.log_frame()
     summary = pd.DataFrame([{"key": k, "value": json.dumps(v, sort_keys=True, default=str)}

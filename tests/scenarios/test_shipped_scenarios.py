@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from engine.cli import main as brink
+from cli.main import main as brink
 from engine.scenario.loader import load_scenario
 from engine.sim.conformance import CHECKS, CheckReport, OtherProcess, check_scenario, violations
 from engine.sim.model import BrinkModel

@@ -10,7 +10,8 @@ import html.parser
 import pandas as pd
 import pytest
 
-from engine import cli
+from cli import run as run_command
+from cli.main import main
 from engine.narrate import safe_text
 from engine.narrate.explain import explain_turn, turn_table
 from engine.sim.model import BrinkModel
@@ -153,10 +154,10 @@ def _cells(path):
 
 def test_brink_run_prints_and_writes_hostile_text_harmlessly(hostile_scenario, monkeypatch,
                                                              tmp_path, capsys):
-    monkeypatch.setattr(cli, "load_scenario", lambda path: hostile_scenario)
+    monkeypatch.setattr(run_command, "load_scenario", lambda path: hostile_scenario)
     out = tmp_path / "run"
-    assert cli.main(["run", str(DEFAULT_SCENARIO), "--seed", "7", "--turns", "5",
-                     "--explain", "1", "--out", str(out)]) == 0
+    assert main(["run", str(DEFAULT_SCENARIO), "--seed", "7", "--turns", "5",
+                 "--explain", "1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert hostile.unsafe_for_terminal(printed) == [], printed
     assert "\\x1b[31m" in printed  # shown, not obeyed

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.cli import main
+from cli.main import main
 from engine.core.parameters import PARAMETERS
 from engine.moves.catalogue import CATALOGUE, MoveType
 from engine.scenario.loader import (

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.cli import main
+from cli.main import main
 from engine.scenario import loader
 from engine.scenario.loader import MAX_PROBLEMS, ScenarioError, load_scenario, parse_scenario
 from engine.scenario.schema import LIMITS, Clock, Lever

@@ -2,7 +2,7 @@
 
 import json
 
-from engine.cli import schema_json
+from cli.scenario import schema_json
 from tests.conftest import SCENARIOS
 
 

@@ -26,7 +26,7 @@ import engine
 import engine.rules
 import engine.sim.futures
 import engine.sim.model
-from engine.cli import main as brink
+from cli.main import main as brink
 from engine.core.state import Cohort, Sanction
 from engine.scenario.loader import ScenarioError, load_scenario
 from engine.sim.conformance import (

@@ -12,7 +12,7 @@ from tests.conftest import DEFAULT_SCENARIO, ROOT
 
 def _cli_run(out, hash_seed: str) -> pd.DataFrame:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-    subprocess.run([sys.executable, "-m", "engine.cli", "run", str(DEFAULT_SCENARIO),
+    subprocess.run([sys.executable, "-m", "cli", "run", str(DEFAULT_SCENARIO),
                     "--seed", "3", "--turns", "10", "--quiet", "--out", str(out)],
                    check=True, cwd=ROOT, env=env, capture_output=True)
     return pd.read_parquet(out / "per_turn.parquet")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from engine.cli import main
+from cli.main import main
 from engine.core.provenance import engine_fingerprint
 from engine.moves.catalogue import MoveType
 from tests.conftest import DEFAULT_SCENARIO

@@ -1,15 +1,16 @@
-"""``brink report`` and ``brink compare``: argument parsing and the commands themselves.
+"""``brink report`` and ``brink compare``: read batch results (analysis/) and write a report.
 
-Kept apart from analysis.report so that registering the subcommands costs nothing: altair,
-vl-convert and the analysis modules load only when one of these commands runs, not for every
-``brink run``.
+Registering these subcommands costs nothing: the analysis modules (and with them altair and
+vl-convert) are imported inside the commands, only when one of them runs, not for every
+``brink run``. That is for start-up time only: analysis/ never imports cli/, so there is no
+cycle to avoid.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from engine.cli import UsageError
+from engine.core.errors import UsageError
 from engine.narrate.safe_text import one_line
 
 FORMATS = ("html", "md")
@@ -53,7 +54,12 @@ def _format_options(p, default: str) -> None:
                    "figures in <name>_files/ beside it)")
 
 
-def add_report_parser(sub) -> None:
+def add_parsers(sub) -> None:
+    _add_report_parser(sub)
+    _add_compare_parser(sub)
+
+
+def _add_report_parser(sub) -> None:
     p = sub.add_parser("report", help="write an HTML or Markdown report of a batch",
                        description="Write a self-contained report of a batch: summary, "
                                    "outcome probabilities, fan charts, policy comparison, "
@@ -81,7 +87,7 @@ def cmd_report(args) -> int:
     return 0
 
 
-def add_compare_parser(sub) -> None:
+def _add_compare_parser(sub) -> None:
     p = sub.add_parser("compare", help="compare two batches of the same scenario",
                        description="Print the differences B - A between two batches of one "
                                    "scenario: outcome probabilities (Newcombe 95% intervals) "

@@ -1,4 +1,4 @@
-"""``brink batch``: the command-line face of engine.batch."""
+"""``brink batch``: the command-line face of engine.batch (the Monte Carlo runner)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from engine.narrate.explain import summary_label
 from engine.narrate.safe_text import one_line
 
 
-def add_parser(sub) -> None:
+def add_parsers(sub) -> None:
     p = sub.add_parser(
         "batch", help="run many seeded replications over uncertainties and levers",
         description="Run a Monte Carlo batch. Results stream to Parquet parts under --out; "

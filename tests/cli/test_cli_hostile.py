@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import main
-from engine import cli as engine_cli
+from cli import scenario as scenario_commands
+from cli.main import main
+from cli.status import MAX_MESSAGE
 from engine.batch.runner import run_batch
+from engine.core.errors import UsageError
 from tests.conftest import ROOT
 
 SMALL = ROOT / "tests" / "batch" / "fixtures" / "small-batch.yaml"
@@ -419,7 +421,7 @@ def test_check_model_out_is_a_folder(capsys, files):
      "unexpected RuntimeError: boom second line \\x1b[31m (set BRINK_TRACEBACK=1 to see where)"),
     (MemoryError(), 1, "out of memory"),
     (ZeroDivisionError(), 1, "unexpected ZeroDivisionError (set BRINK_TRACEBACK=1"),
-    (engine_cli.UsageError("x" * 5000), 2, "x" * 900),
+    (UsageError("x" * 5000), 2, "x" * 900),
 ])
 def test_an_unexpected_error_is_one_line_and_status_1(capsys, monkeypatch, error, status,
                                                       expected):
@@ -428,16 +430,16 @@ def test_an_unexpected_error_is_one_line_and_status_1(capsys, monkeypatch, error
     def raises(args):
         raise error
 
-    monkeypatch.setattr(engine_cli, "cmd_moves", raises)
+    monkeypatch.setattr(scenario_commands, "cmd_moves", raises)
     line = refused(capsys, "moves", expected=expected, status=status)
-    assert len(line) <= len("brink: error: ") + engine_cli.MAX_MESSAGE
+    assert len(line) <= len("brink: error: ") + MAX_MESSAGE
 
 
 def test_brink_traceback_shows_where(capsys, monkeypatch):
     def raises(args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine_cli, "cmd_moves", raises)
+    monkeypatch.setattr(scenario_commands, "cmd_moves", raises)
     monkeypatch.setenv("BRINK_TRACEBACK", "1")
     with pytest.raises(RuntimeError, match="boom"):
         main(["moves"])

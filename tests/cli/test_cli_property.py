@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.cli import main
+from cli.main import main
 from engine.batch.runner import MAX_RUNS, run_batch
 from tests.conftest import ROOT
 from tests.timeouts import alarm
