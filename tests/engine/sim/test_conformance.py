@@ -28,6 +28,7 @@ import engine.sim.futures
 import engine.sim.model
 from cli.main import main as brink
 from engine.core.state import Cohort, Sanction
+from engine.core.streams import Streams
 from engine.scenario.loader import ScenarioError, load_scenario
 from engine.sim.conformance import (
     CHECKS,
@@ -398,7 +399,33 @@ def test_an_inert_actor_that_changes_nothing_passes(tmp_path):
     assert result.status == "pass", result.message
 
 
-def test_an_inert_actor_diluting_the_escalation_score_fails_naming_the_fix():
+@pytest.fixture
+def diluting(monkeypatch):
+    """The engine as it was before issue 16: the escalation score averaged over every actor,
+    so an actor that cannot move dilutes it."""
+    monkeypatch.setattr(engine.sim.model, "escalation_parties", lambda world: len(world.actors))
+
+
+@pytest.fixture
+def one_stream(monkeypatch):
+    """The engine as it was before issue 16: every draw from one stream, so an added
+    observer's looks deal every later draw differently."""
+    def of(self, name):
+        return real_of(self, "the one stream")
+
+    real_of = Streams.of
+    monkeypatch.setattr(Streams, "of", of)
+
+
+def test_an_inert_actor_changes_nothing_in_any_shipped_file():
+    """Named streams and a score over the actors able to escalate: the check passes (the
+    tests below put each defect back and watch the check name it)."""
+    for path in (TWO_ACTORS, ROOT / "scenarios" / "nk-100k.yaml"):
+        result = check_scenario(path, seeds=(7,), turns=8, checks=["inert_actor"])
+        assert result["inert_actor"].status == "pass", result["inert_actor"].message
+
+
+def test_an_inert_actor_diluting_the_escalation_score_fails_naming_the_fix(diluting):
     result = check_scenario(TWO_ACTORS, seeds=(7,), checks=["inert_actor"])["inert_actor"]
     assert result.status == "fail"
     assert result.message.startswith(
@@ -414,7 +441,7 @@ def test_an_inert_actor_diluting_the_escalation_score_fails_naming_the_fix():
     assert "random stream" not in result.message
 
 
-def test_an_inert_actor_that_redeals_the_random_stream_fails_naming_it(tmp_path):
+def test_an_inert_actor_that_redeals_the_random_stream_fails_naming_it(tmp_path, one_stream):
     result = check_scenario(watched(tmp_path), seeds=(7,),
                             checks=["inert_actor"])["inert_actor"]
     assert result.status == "fail"
@@ -440,7 +467,7 @@ def test_a_scenario_at_the_actor_limit_skips_the_inert_actor(tmp_path):
 # --- the report and the API ---------------------------------------------------------------------
 
 
-def test_report_verdicts_and_the_raising_variant():
+def test_report_verdicts_and_the_raising_variant(diluting):
     passed = CheckReport("a.yaml", "a", (7,), 4, (CheckResult("fork", "pass", "fine"),))
     assert passed.ok
     assert passed.failures == []
@@ -507,7 +534,7 @@ def test_validate_play_exits_0_when_every_check_passes(capsys, tmp_path):
                                 f"{path}: seeds 1, 2, 3 turns: 5 of 5 checks pass"]
 
 
-def test_validate_play_exits_2_with_a_line_per_failed_check(capsys, tmp_path):
+def test_validate_play_exits_2_with_a_line_per_failed_check(capsys, tmp_path, diluting):
     status, out, err = _cli(capsys, "validate", "--play", "--seeds", "7", "--turns", "5",
                             str(TWO_ACTORS), str(quiet(tmp_path)))
     assert status == 2
@@ -522,8 +549,9 @@ def test_validate_play_exits_2_with_a_line_per_failed_check(capsys, tmp_path):
     assert err == ""
 
 
-def test_validate_without_play_is_unchanged(capsys):
-    """The inert-actor check fails on this file, but only --play plays it."""
+def test_validate_without_play_is_unchanged(capsys, diluting):
+    """The inert-actor check fails on this file (with the score diluted), but only --play
+    plays it."""
     status, out, _ = _cli(capsys, "validate", str(TWO_ACTORS))
     assert status == 0
     assert out == f"{TWO_ACTORS}: ok (two_actors, 2 actors, 8 turns)\n"
@@ -561,7 +589,7 @@ def test_load_scenario_of_the_doubles_is_valid(tmp_path):
 def test_the_play_example_in_write_a_scenario_is_what_brink_prints(capsys, tmp_path,
                                                                    monkeypatch):
     """docs/how-to/write-a-scenario.md shows `brink validate --play` on its complete example;
-    the lines are brink's own (the long one abbreviated with '...')."""
+    the lines are brink's own."""
     guide = (ROOT / "docs" / "how-to" / "write-a-scenario.md").read_text(encoding="utf-8")
     example = re.search(r"<!-- complete example -->\n```yaml\n(.*?)```", guide, re.DOTALL)
     shown = re.search(r"### Play it: `brink validate --play`.*?\n```\n(.*?)```\n.*?```\n"
@@ -570,10 +598,5 @@ def test_the_play_example_in_write_a_scenario_is_what_brink_prints(capsys, tmp_p
     (tmp_path / "scenarios" / "border-surge.yaml").write_text(example.group(1))
     monkeypatch.chdir(tmp_path)
     status, out, _ = _cli(capsys, "validate", "--play", "scenarios/border-surge.yaml")
-    printed = out.splitlines()
-    assert status == 2
-    assert len(printed) == len(shown) == 3
-    assert printed[0] == shown[0]
-    assert printed[2] == shown[2]
-    for part in shown[1].split("..."):
-        assert part.strip(" .") in printed[1], part
+    assert status == 0
+    assert out.splitlines() == shown
