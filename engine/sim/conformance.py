@@ -828,7 +828,8 @@ def _check_replay(games: list[_Game], scenario, turns: int) -> CheckResult:
         try:
             with tempfile.TemporaryDirectory(prefix="brink-check-") as folder:
                 path = Path(folder) / "moves.json"
-                path.write_text(json.dumps(move_log_json(g.model.move_log), indent=1))
+                path.write_text(json.dumps(move_log_json(g.model.move_log, g.model.refused),
+                                           indent=1))
                 moves = read_move_log(path, scenario)
             replayed = BrinkModel(scenario, rng=g.seed, turns=turns,
                                   policies=replay_policies(scenario, moves)).run()

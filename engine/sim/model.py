@@ -193,6 +193,7 @@ class BrinkModel(mesa.Model):
             for names in (RECORDED_ACTOR_VARS, RECORDED_WORLD_VARS, RECORDED_THEATRE_VARS))
         self.log = CausalLog(tell=sentence)
         self.move_log: list[Move] = []
+        self.refused: list[tuple[Move, str]] = []  # (move, why the engine refused it)
         self.events: list[dict] = []
         # the intelligence reports as data (the feed's "report" events carry them as text)
         self.reports: list[dict] = []
@@ -363,6 +364,7 @@ class BrinkModel(mesa.Model):
             reason = validate(s, move)
             spec = CATALOGUE[move.type]
             if reason:
+                self.refused.append((move, reason))
                 if self.record:
                     self._event("rejected", f"{s.possessive_of(move.actor)} move "
                                 f"'{spec.label}' refused: {reason}", move.actor, "private")

@@ -41,7 +41,8 @@ def write_run(model, out: Path, scenario_path, seed: int) -> None:
         csv_frame(frame).to_csv(out / "per_turn.csv", index=False)
         csv_frame(model.log_frame()).to_csv(out / "causal_log.csv", index=False)
         csv_frame(model.events_frame()).to_csv(out / "events.csv", index=False)
-        (out / "moves.json").write_text(json.dumps(move_log_json(model.move_log), indent=1))
+        (out / "moves.json").write_text(json.dumps(
+            move_log_json(model.move_log, model.refused), indent=1))
         (out / "summary.json").write_text(json.dumps(model.summary(), indent=1, default=str))
         manifest = {"engine_version": __version__, "engine_sha256": engine_fingerprint(),
                     "scenario": str(scenario_path),
@@ -52,9 +53,22 @@ def write_run(model, out: Path, scenario_path, seed: int) -> None:
         raise UsageError(f"cannot write to {out}: {exc.strerror}") from None
 
 
-def move_log_json(moves: list[Move]) -> list[dict]:
+def move_log_json(moves: list[Move], refused: list[tuple[Move, str]] = ()) -> list[dict]:
+    """The move log as moves.json keeps it, in the order the moves were adjudicated. The moves
+    the engine refused (``refused``: (move, reason)) are kept too, marked with the reason: a
+    replay submits them again, so it makes the same refusals and numbers the later moves of
+    their turn as the game did."""
+    entries = [(m, None) for m in moves] + list(refused)
+    entries.sort(key=lambda entry: _adjudication_order(entry[0].id))
     return [{"id": m.id, "actor": m.actor, "move": m.type.value, "params": m.params,
-             "source": m.source, "rationale": m.rationale} for m in moves]
+             "source": m.source, "rationale": m.rationale}
+            | ({"refused": reason} if reason is not None else {}) for m, reason in entries]
+
+
+def _adjudication_order(move_id: str) -> tuple[int, int]:
+    """``t<turn>.<actor>.<k>``: the turn and the move's place in that turn's queue."""
+    turn, _actor, k = move_id.split(".")
+    return int(turn[1:]), int(k)
 
 
 def _finite(text: str) -> float:
@@ -108,7 +122,8 @@ def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
             move = Move(entry["actor"], MoveType(entry["move"]), params,
                         id=f"t{turn}.{entry['actor']}.0", source=entry.get("source", "policy"))
             problem = check_static(refs, move.actor, move.type.value, move.params)
-            if problem and move.source != "inject":  # inject moves are not replayed
+            # inject moves are not replayed; a refused move is replayed to be refused again
+            if problem and move.source != "inject" and "refused" not in entry:
                 raise ValueError(problem[1])
             moves.append(move)
         except (KeyError, TypeError, ValueError, IndexError) as exc:

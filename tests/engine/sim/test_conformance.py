@@ -24,6 +24,7 @@ import yaml
 
 import engine
 import engine.rules
+import engine.sim.conformance
 import engine.sim.futures
 import engine.sim.model
 from cli.main import main as brink
@@ -41,6 +42,8 @@ from engine.sim.conformance import (
     inert_scenario,
     violations,
 )
+from engine.sim.model import BrinkModel
+from engine.sim.runfiles import move_log_json
 from tests.engine.builders import mini_model
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -600,3 +603,31 @@ def test_the_play_example_in_write_a_scenario_is_what_brink_prints(capsys, tmp_p
     status, out, _ = _cli(capsys, "validate", "--play", "scenarios/border-surge.yaml")
     assert status == 0
     assert out.splitlines() == shown
+
+
+def test_a_replay_makes_the_games_refusals_again():
+    """sanctions-china-channel's United States lifts sanctions on China it never imposed: the
+    engine refuses it, moves.json keeps the move marked refused, and the replay refuses it
+    again, so its event feed and its move numbers are the game's."""
+    china = ROOT / "scenarios" / "sanctions-china-channel.yaml"
+    model = BrinkModel(load_scenario(china), rng=7, turns=16).run()
+    assert model.refused
+    written = move_log_json(model.move_log, model.refused)
+    marked = [m for m in written if "refused" in m]
+    assert len(marked) == len(model.refused)
+    assert marked[0]["refused"] == model.refused[0][1]
+    assert [m["id"] for m in written] == sorted(
+        (m["id"] for m in written), key=lambda i: (int(i.split(".")[0][1:]),
+                                                  int(i.split(".")[2])))
+    result = check_scenario(china, seeds=(7,), turns=16, checks=["replay"])["replay"]
+    assert result.status == "pass", result.message
+
+
+def test_a_replay_without_the_refusals_fails_naming_the_cause(monkeypatch):
+    """The move log as it was before: only the moves that were made."""
+    monkeypatch.setattr(engine.sim.conformance, "move_log_json",
+                        lambda moves, refused=(): move_log_json(moves))
+    china = ROOT / "scenarios" / "sanctions-china-channel.yaml"
+    result = check_scenario(china, seeds=(7,), turns=16, checks=["replay"])["replay"]
+    assert result.status == "fail"
+    assert "moves.json keeps only the moves that were made" in result.message
