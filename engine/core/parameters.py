@@ -299,14 +299,16 @@ _TABLE = (
 PARAMETERS: MappingProxyType[str, Parameter] = MappingProxyType({p.name: p for p in _TABLE})
 
 
-def resolve(overrides: dict[str, float] | None = None) -> dict[str, float]:
+def resolve(overrides: dict[str, float] | None = None, own=()) -> dict[str, float]:
     """Return ``{name: value}`` from the defaults with scenario overrides applied.
 
     Unknown names are rejected: a typo in a scenario must not silently fall back to a default.
+    ``own``: the names of the scenario's own parameters (its actors' decision thresholds,
+    reaction strengths and appetites, declared with a range in its ``parameters``).
     """
     values = {name: p.value for name, p in PARAMETERS.items()}
     for name, value in (overrides or {}).items():
-        if name not in PARAMETERS:
+        if name not in PARAMETERS and name not in own:
             raise KeyError(name)
         values[name] = float(value)
     return values

@@ -131,6 +131,18 @@ class ActorState:
         queued at home for transport)."""
         return self.in_transit + self.deployed
 
+    @property
+    def troops_committed(self) -> int:
+        """Troops abroad and those waiting at home for transport: what counts against a cap on
+        a deployment (an order already given is a commitment)."""
+        return self.in_transit + self.deployed + self.queued
+
+    @property
+    def casualty_share(self) -> float:
+        """The share of the troops sent that were killed or wounded."""
+        lost = self.killed + self.wounded
+        return lost / (self.in_transit + self.deployed + lost) if lost else 0.0
+
 
 @dataclass(slots=True)
 class TheatreState:

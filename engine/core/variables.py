@@ -146,6 +146,10 @@ TABLE: tuple[Variable, ...] = (
       recorded=True, chart="forces", futures=True),
     V("troops_abroad", "actor", "troops abroad", unit="troops", format="count", chart="forces",
       futures=True),
+    V("troops_committed", "actor", "troops committed abroad", unit="troops abroad and waiting to "
+      "leave", format="count"),
+    V("casualty_share", "actor", "share of the troops sent lost", unit="killed and wounded / "
+      "(abroad + killed and wounded)", format="share"),
     V("mobilised", "actor", "troops mobilised", unit="troops", format="count"),
     V("munitions", "actor", "artillery shells in stock", "artillery shells in stock",
       unit="shells", format="count", recorded=True, chart="forces", writable=True,
@@ -307,11 +311,12 @@ _SPLIT: dict[str, tuple[str, ...]] = {}
 
 
 def check_variable_path(path: str, actors, theatres, allow_self=False, writable=False,
-                        observer: str | None = None):
+                        observer: str | None = None, params=()):
     """Return why ``path`` names no variable, or None if it is fine.
 
     With ``observer`` (a deciding actor), another actor's hidden variables are refused:
-    policies decide from beliefs, not from the truth.
+    policies decide from beliefs, not from the truth. ``params``: the parameter names a
+    ``param.<name>`` path may read (the model's and the scenario's own).
     """
     parts = split_path(path)
     actor_vars = WRITABLE_ACTOR_VARS if writable else ACTOR_VARS
@@ -320,6 +325,8 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
     what = "writable " if writable else ""
     if parts == ("turn",) and not writable:
         return None
+    if len(parts) == 2 and parts[0] == "param" and not writable:
+        return None if parts[1] in params else f"unknown parameter '{parts[1]}' in '{path}'"
     if len(parts) == 2 and parts[0] == "world":
         return None if parts[1] in world_vars else (
             f"unknown {what}world variable '{parts[1]}' (known: {', '.join(world_vars)})")
@@ -344,8 +351,8 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
     if len(parts) == 2:
         return f"unknown actor '{parts[0]}' in '{path}'"
     return (f"cannot read '{path}': expected turn, world.<var>, <actor>.<var>, "
-            "theatre.<id>.<var>, belief.<actor>.<quantity>, belief_sd.<actor>.<quantity> or "
-            "confidence.<actor>.<quantity>")
+            "theatre.<id>.<var>, belief.<actor>.<quantity>, belief_sd.<actor>.<quantity>, "
+            "confidence.<actor>.<quantity> or param.<name>")
 
 
 def world_value(state, var: str) -> float:
@@ -374,6 +381,8 @@ def read(state, path: str, self_id: str | None = None, beliefs=None) -> float:
     head = parts[0]
     if head == "world":
         return float(world_value(state, parts[1]))
+    if head == "param":
+        return float(state.params[parts[1]])
     if head == "theatre":
         return float(getattr(state.theatres[parts[1]], parts[2]))
     if head in BELIEF_HEADS:

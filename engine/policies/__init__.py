@@ -40,6 +40,8 @@ from engine.policies.base import (
     PolicySpec,
 )
 from engine.policies.doctrine import (
+    Aim,
+    AimTerm,
     Condition,
     ConfidenceLabel,
     DoctrinePolicy,
@@ -114,6 +116,8 @@ def classifier_table() -> str:
 
 __all__ = [
     "POLICIES",
+    "Aim",
+    "AimTerm",
     "AnyPolicySpec",
     "Classifier",
     "Condition",

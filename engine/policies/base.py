@@ -126,7 +126,7 @@ def _access(actor_id: str, path: str) -> str | None:
     stored variables (read directly), or "" (read through engine/core/variables.py)."""
     head, _, var = path.partition(".")
     if (head not in ("self", "world", "theatre", "belief", "belief_sd", "confidence",
-                     "turn", actor_id)
+                     "turn", "param", actor_id)
             and not head.startswith("theatre:")
             and var not in PUBLIC_ACTOR_VARS):
         return None
@@ -181,11 +181,13 @@ class PolicyRefs:
     ``order(path, order)``: the problems of one move order, as ``(path, message)`` pairs, the
     path extending ``path`` to the field at fault. ``variable(path)``: why this actor may not
     read a variable path in a condition (unknown, or another actor's hidden variable), or None.
+    ``parameter(name)``: why a value may not name this parameter (not declared), or None.
     """
 
     actor: str
     order: Callable[[tuple, MoveOrder], list[tuple[tuple, str]]]
     variable: Callable[[str], str | None]
+    parameter: Callable[[str], str | None] = lambda name: None
 
 
 class Policy:

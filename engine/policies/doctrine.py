@@ -1,8 +1,24 @@
-"""The doctrine policy (``kind: doctrine``): condition -> move rules from YAML, plus moves made
-every turn. A rule fires when all its conditions hold (``var op value``, a belief's condition
-optionally asking for a least confidence); a ``once`` rule fires only the first time, which is
-why a doctrine's memory is unbounded. An actor whose YAML gives no policy plays a doctrine with
-no rules (``default_policy_spec``): it does nothing."""
+"""The doctrine policy (``kind: doctrine``): condition -> move rules from YAML, aims, and moves
+made every turn.
+
+A rule fires when all its conditions hold (``var op value``, a belief's condition optionally
+asking for a least confidence); a ``once`` rule fires only the first time, which is why a
+doctrine's memory is unbounded. A condition's value is a number or the name of a parameter of
+the scenario (a decision threshold that batches sample like any uncertain parameter).
+
+An aim steers a stock the actor controls (troops committed abroad, say) each turn towards what
+it wants now, weighing what it reads::
+
+    share = clip(1 + sum over terms of weight x (var - ref), 0, 1)
+    want  = appetite x share
+    gap   = want - steer
+    gap >= deadband x step:   the first move of raise_with the actor may make now,
+                              amount min(step, gap)
+    gap <= -deadband x step:  the same from lower_with (if any), amount min(step, -gap)
+
+``appetite`` (what the actor would commit at most: a token force, a corps, everything) is a
+number or a parameter of the scenario, so a batch draws it per run. An actor whose YAML gives no
+policy plays a doctrine with no rules (``default_policy_spec``): it does nothing."""
 
 from __future__ import annotations
 
@@ -14,9 +30,9 @@ from typing import Literal, NamedTuple
 from pydantic import Field
 
 from engine.core.variables import CONFIDENCE_ORDER, split_path
-from engine.moves.catalogue import Move
+from engine.moves.catalogue import Move, make_move
 from engine.policies.base import Classifier, Observation, Policy, PolicySpec, order_to_move
-from engine.scenario.spec_base import MoveOrder, Strict
+from engine.scenario.spec_base import Id, MoveOrder, Strict
 
 Op = Literal[">", ">=", "<", "<=", "==", "!="]
 ConfidenceLabel = Literal["unverified", "probable", "confirmed"]
@@ -26,11 +42,12 @@ _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le
 
 class Condition(Strict):
     """``var op value``. ``var`` paths: ``self.strain``, ``world.escalation_rung``,
-    ``theatre.kursk.front_pressure``, ``belief.north_korea.troops_abroad``, ``turn``."""
+    ``theatre.kursk.front_pressure``, ``belief.north_korea.troops_abroad``, ``turn``,
+    ``param.<name>``. ``value``: a number, or the name of a parameter of the scenario."""
 
     var: str
     op: Op
-    value: float
+    value: float | Id
     confidence: ConfidenceLabel | None = Field(
         None, description="For belief.* variables: the least confidence required"
     )
@@ -43,11 +60,41 @@ class DoctrineRule(Strict):
     once: bool = Field(True, description="Fire only the first time the condition holds")
 
 
+class AimTerm(Strict):
+    """One thing an aim weighs: ``weight x (var - ref)`` added to the share wanted."""
+
+    var: str
+    weight: float = Field(ge=-1000, le=1000)
+    ref: float = 0.0
+
+
+class Aim(Strict):
+    """Steer ``steer`` (a stock of the actor's own) towards ``appetite x share`` each turn."""
+
+    name: str
+    steer: str = Field(description="The stock steered, e.g. self.troops_committed")
+    appetite: float | Id = Field(description="The most the actor wants: a number or a "
+                                 "parameter of the scenario")
+    terms: list[AimTerm] = Field(default_factory=list)
+    raise_with: list[MoveOrder] = Field(min_length=1, description="The moves that add to the "
+                                        "stock; the first one the actor may make is made "
+                                        "(deploy, then reinforce)")
+    lower_with: list[MoveOrder] = Field(default_factory=list, description="The moves that "
+                                        "take from it, likewise")
+    amount: str = Field("troops", description="The parameter of those moves that takes the "
+                        "amount")
+    step: float = Field(gt=0, description="The most one turn adds or takes")
+    deadband: float = Field(0.25, ge=0, le=1, description="No move for a gap below this share "
+                            "of a step")
+    from_turn: int = Field(1, ge=0)
+
+
 class DoctrineSpec(PolicySpec):
-    """Condition -> move rules, and moves made every turn."""
+    """Condition -> move rules, aims, and moves made every turn."""
 
     kind: Literal["doctrine"]
     rules: list[DoctrineRule] = Field(default_factory=list)
+    aims: list[Aim] = Field(default_factory=list)
     every_turn: list[MoveOrder] = Field(
         default_factory=list, description="Moves made every turn, besides any rule that fires"
     )
@@ -58,8 +105,9 @@ class _Rule(NamedTuple):
 
     name: str
     once: bool
-    # path, comparison, value, minimum confidence rank (-1: none), (actor, quantity) for it
-    conditions: tuple[tuple[str, Callable, float, int, tuple[str, ...]], ...]
+    # path, comparison, value (a number or a parameter's name), minimum confidence rank (-1:
+    # none), (actor, quantity) for it
+    conditions: tuple[tuple[str, Callable, float | str, int, tuple[str, ...]], ...]
     moves: tuple[Move, ...]
 
 
@@ -68,8 +116,9 @@ class DoctrinePolicy(Policy):
     classifier = Classifier(stochastic=False, reads_state=True, reads_beliefs=True,
                             uses_utilities=False, memory_depth=math.inf)
 
-    def __init__(self, actor_id: str, rules, every_turn: list[Move]):
+    def __init__(self, actor_id: str, rules, every_turn: list[Move], aims=()):
         super().__init__(actor_id)
+        self.aims = tuple(aims)
         self.rules = [_Rule(
             r.name, r.once,
             tuple((c.var, _OPS[c.op], c.value,
@@ -84,7 +133,8 @@ class DoctrinePolicy(Policy):
     def from_spec(cls, actor_spec) -> DoctrinePolicy:
         spec = actor_spec.policy
         return cls(actor_spec.id, list(spec.rules),
-                   [order_to_move(actor_spec.id, o, "policy") for o in spec.every_turn])
+                   [order_to_move(actor_spec.id, o, "policy") for o in spec.every_turn],
+                   spec.aims)
 
     @classmethod
     def check(cls, spec, refs):
@@ -103,10 +153,16 @@ class DoctrinePolicy(Policy):
                 msg = refs.variable(cond.var)
                 if msg:
                     problems.append((("rules", k, "when", c, "var"), msg))
+                if isinstance(cond.value, str):
+                    msg = refs.parameter(cond.value)
+                    if msg:
+                        problems.append((("rules", k, "when", c, "value"), msg))
             for m, order in enumerate(rule.then):
                 problems += refs.order(("rules", k, "then", m), order)
         for m, order in enumerate(spec.every_turn):
             problems += refs.order(("every_turn", m), order)
+        for k, aim in enumerate(spec.aims):
+            problems += _aim_problems(("aims", k), aim, refs)
         return problems
 
     def reset(self):
@@ -119,6 +175,8 @@ class DoctrinePolicy(Policy):
             label = obs.confidence(*about)
             if label is None or CONFIDENCE_ORDER.index(label) < min_rank:
                 return False
+        if value.__class__ is str:  # a parameter of the scenario
+            value = obs.read("param." + value)
         return op(obs.read(var), value)
 
     def decide(self, obs, rng):
@@ -133,4 +191,46 @@ class DoctrinePolicy(Policy):
             else:
                 self.fired.add(rule.name)
                 moves += rule.moves
+        for aim in self.aims:
+            moves += aimed(obs, aim)
         return moves
+
+
+def aimed(obs: Observation, aim: Aim) -> list[Move]:
+    """The move an aim makes this turn, if any (see the module docstring)."""
+    if obs.turn < aim.from_turn:
+        return []
+    appetite = aim.appetite if aim.appetite.__class__ is not str else obs.read(
+        "param." + aim.appetite)
+    share = 1.0 + sum(t.weight * (obs.read(t.var) - t.ref) for t in aim.terms)
+    want = appetite * min(1.0, max(0.0, share))
+    gap = want - obs.read(aim.steer)
+    if abs(gap) < aim.deadband * aim.step:
+        return []
+    amount = int(min(aim.step, abs(gap)))
+    for order in aim.raise_with if gap > 0 else aim.lower_with:
+        move = make_move(obs.actor_id, order.move, {**order.params, aim.amount: amount},
+                         source="policy")
+        if obs.why_not(move) is None:
+            return [move]
+    return []
+
+
+def _aim_problems(path: tuple, aim: Aim, refs) -> list[tuple[tuple, str]]:
+    problems = []
+    for where, var in ((("steer",), aim.steer),
+                       *((("terms", i, "var"), t.var) for i, t in enumerate(aim.terms))):
+        msg = refs.variable(var)
+        if msg:
+            problems.append(((*path, *where), msg))
+    if isinstance(aim.appetite, str):
+        msg = refs.parameter(aim.appetite)
+        if msg:
+            problems.append(((*path, "appetite"), msg))
+    for field in ("raise_with", "lower_with"):
+        for m, order in enumerate(getattr(aim, field)):
+            # as it will be made: a full step, and (the least amount) a deadband's worth
+            for amount in sorted({int(aim.step), max(1, int(aim.deadband * aim.step))}):
+                sized = order.model_copy(update={aim.amount: amount})
+                problems += refs.order((*path, field, m), sized)
+    return problems

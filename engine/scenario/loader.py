@@ -657,26 +657,37 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             problems.append((("actors", i, "military", "theatre"), f"unknown theatre '{t}'"))
     for name, pv in s.parameters.items():
         path = ("parameters", name)
-        if name not in PARAMETERS:
-            problems.append((path, f"unknown parameter '{name}'; see docs/reference/model.md"))
+        if name in PARAMETERS:
+            spec = PARAMETERS[name]
+            low, high, unit = spec.low, spec.high, spec.unit
+            if pv.low is not None or pv.high is not None:
+                problems.append((path, f"'{name}' is a model parameter: its plausible range is "
+                                 f"{low:g}..{high:g} {unit} (docs/reference/model.md); give "
+                                 "low and high only for a parameter of the scenario's own"))
+        elif pv.low is None or pv.high is None or not pv.low <= pv.high:
+            problems.append((path, f"unknown parameter '{name}'; see docs/reference/model.md "
+                             "(a parameter of the scenario's own, such as a decision "
+                             "threshold or an appetite, gives its plausible range: low and "
+                             "high, low <= high)"))
             continue
-        spec = PARAMETERS[name]
-        if not spec.low <= pv.value <= spec.high:
+        else:
+            low, high, unit = pv.low, pv.high, pv.unit or ""
+        if not low <= pv.value <= high:
             problems.append(((*path, "value"), f"{pv.value:g} is out of the plausible range "
-                             f"{spec.low:g}..{spec.high:g} {spec.unit}"))
+                             f"{low:g}..{high:g} {unit}".rstrip()))
         if pv.uncertainty and not pv.uncertainty.low <= pv.value <= pv.uncertainty.high:
             problems.append(((*path, "uncertainty"),
                              f"value {pv.value:g} lies outside its uncertainty bounds "
                              f"{pv.uncertainty.low:g}..{pv.uncertainty.high:g}"))
         # Sampled values must be as plausible as the point value: the rules rely on the
         # ranges (e.g. the accident ramp divides by 21 - accident_onset_rung).
-        if pv.uncertainty and not spec.low <= pv.uncertainty.low <= pv.uncertainty.high \
-                <= spec.high:
+        if pv.uncertainty and not low <= pv.uncertainty.low <= pv.uncertainty.high <= high:
             problems.append(((*path, "uncertainty"),
                              f"bounds {pv.uncertainty.low:g}..{pv.uncertainty.high:g} leave "
-                             f"the plausible range {spec.low:g}..{spec.high:g} {spec.unit}"))
+                             f"the plausible range {low:g}..{high:g} {unit}".rstrip()))
 
     refs = catalogue.Refs.from_scenario(s)
+    params = {*PARAMETERS, *s.parameters}  # what param.<name> may read
 
     def order_problems(path, actor, order) -> list[tuple[tuple, str]]:
         for name, value in order.params.items():  # check_static fails on nan and inf
@@ -696,7 +707,10 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             actor.id,
             order=lambda path, order, a=actor.id: order_problems(path, a, order),
             variable=lambda var, a=actor.id: check_variable_path(
-                var, actors, theatres, allow_self=True, observer=a))
+                var, actors, theatres, allow_self=True, observer=a, params=params),
+            parameter=lambda name: None if name in params else (
+                f"unknown parameter '{name}' (declare it in the scenario's parameters, with "
+                "its plausible range)"))
         for path, msg in POLICIES[actor.policy.kind].check(actor.policy, policy_refs):
             problems.append((("actors", i, "policy", *path), msg))
     for i, inject in enumerate(s.injects):

@@ -238,10 +238,22 @@ class Uncertainty(Strict):
 
 
 class ParameterValue(Strict):
+    """A model parameter set for this scenario, or a parameter of the scenario's own: a
+    decision threshold, a reaction strength or an appetite of one of its actors, read by its
+    policies as ``param.<name>`` (or by name where a rule takes a value). A parameter of its own
+    gives its plausible range (``low``, ``high``); batches sample it like any other when it
+    has an ``uncertainty``."""
+
     value: float
     unit: str | None = None
     source: str = Field(min_length=1, description="Where the value comes from")
     uncertainty: Uncertainty | None = None
+    low: float | None = Field(None, description="A parameter of the scenario's own: its "
+                              "plausible least value")
+    high: float | None = Field(None, description="A parameter of the scenario's own: its "
+                               "plausible greatest value")
+    description: str | None = Field(None, max_length=500,
+                                    description="What a parameter of the scenario's own decides")
 
 
 class InjectEffect(Strict):

@@ -174,7 +174,7 @@ class BrinkModel(mesa.Model):
         if fresh:
             overrides = {k: v.value for k, v in scenario.parameters.items()}
             overrides.update(parameters or {})
-            world = initial_state(scenario, resolve(overrides))
+            world = initial_state(scenario, resolve(overrides, own=scenario.parameters))
             world.initially_drawn = len(world.drawn_in)
             world.parties = escalation_parties(world)
             chosen = policies or {}

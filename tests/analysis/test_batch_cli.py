@@ -14,6 +14,8 @@ import pytest
 from analysis.batch import BatchReadError, load_batch, option_label
 from analysis.batch_compare import compare_batches
 from cli.main import main
+from engine.batch.sampling import uncertainties
+from engine.scenario.loader import load_scenario
 from tests.conftest import ROOT
 
 
@@ -35,7 +37,9 @@ def test_load_batch_reads_every_table(nk_batch):
     assert len(batch.runs) == len(batch.design) == 60
     assert batch.runs["run"].tolist() == list(range(60))
     assert batch.levers == ["lever.west_package"]
-    assert len(batch.parameters) == 3
+    assert batch.parameters == [f"param.{u.name}" for u in uncertainties(
+        load_scenario(ROOT / "scenarios" / "nk-100k.yaml"))]
+    assert "param.nk_appetite" in batch.parameters  # the scenario's own parameters too
     assert batch.has_per_turn
     assert batch.finished
     assert batch.failures.empty

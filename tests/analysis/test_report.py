@@ -4,6 +4,7 @@ Markdown with PNGs, and the numbers in the summary."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from html.parser import HTMLParser
@@ -228,7 +229,8 @@ def test_escalation_thresholds_lie_within_the_peaks(nk_batch):
     runs = load_batch(nk_batch).runs
     peak = runs["max.world.escalation_level"]
     for threshold in escalation_thresholds(runs):
-        assert peak.min() <= threshold.value <= peak.max() + 1
+        # a whole rung among the peaks (the rung they all reached, when they share one)
+        assert math.floor(peak.min()) <= threshold.value <= peak.max() + 1
         assert threshold.label == f"escalation reached rung {threshold.value} or higher"
 
 
