@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 
 MODEL_MD = ROOT / "docs" / "reference" / "model.md"
 SCENARIOS_MD = ROOT / "docs" / "how-to" / "write-a-scenario.md"
-STALE = "docs/reference/model.md is stale: run `.venv/bin/python -m engine.narrate.docgen`"
+STALE = "docs/reference/model.md is stale: run `.venv/bin/brink docs model`"
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +103,8 @@ def test_update_text_rejects_missing_and_unknown_sections():
 
 
 def test_docgen_check_mode_reports_fresh_docs():
-    """`python -m engine.narrate.docgen --check` exits 0 on the committed docs."""
-    result = subprocess.run([sys.executable, "-m", "engine.narrate.docgen", "--check"], cwd=ROOT,
+    """`brink docs model --check` exits 0 on the committed docs."""
+    result = subprocess.run([sys.executable, "-m", "cli", "docs", "model", "--check"], cwd=ROOT,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
 

@@ -11,18 +11,17 @@ Each table lives in docs/reference/model.md between two marker comments::
     ...
     <!-- END GENERATED: parameters -->
 
-``python -m engine.narrate.docgen`` rewrites the text between every pair of markers;
-``python -m engine.narrate.docgen --check`` only reports whether the file is stale (exit status 1).
-tests/test_docs.py fails when the committed file differs from a fresh render.
+``update_text`` re-renders the text between every pair of markers; ``brink docs model``
+(cli/docs.py) rewrites the file with it, and ``brink docs model --check`` only reports whether
+the file is stale (exit status 1). tests/test_docs.py fails when the committed file differs
+from a fresh render.
 
 This module depends on engine/ only (never on ui/ or analysis/).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,8 +41,8 @@ from engine.moves.catalogue import (
 from engine.scenario.schema import Sector
 
 # The checkout's model reference. Regenerating it is a maintainer's job in a checkout, so this
-# path stays relative to the source tree: an installed package ships no docs/, and main() then
-# says so in one line (give the file's path instead).
+# path stays relative to the source tree: an installed package ships no docs/, and
+# ``brink docs model`` then says so in one line (give the file's path instead).
 MODEL_MD = Path(__file__).resolve().parents[2] / "docs" / "reference" / "model.md"
 APPEAL_DIMENSIONS = ("security", "economy", "regime", "reputation")
 
@@ -136,7 +135,7 @@ def parameter_table() -> str:
             for p in PARAMETERS.values()]
     return _table(("name", "value", "unit", "kind", "source row (calibration-sources.md)",
                    "fitted to / checked by", "plausible range and why", "note"), rows,
-                  "Generated from engine/core/parameters.py by `python -m engine.narrate.docgen`; "
+                  "Generated from engine/core/parameters.py by `brink docs model`; "
                   "do not edit by hand. Kinds: sourced (read from the row), derived "
                   "(arithmetic on it, see the note), fitted (chosen to reproduce a target), "
                   "assumed (a judgement).")
@@ -286,38 +285,3 @@ def update_text(text: str) -> str:
     if twice:
         raise ValueError(f"generated section(s) appear more than once: {', '.join(twice)}")
     return _MARKERS.sub(lambda m: m.group(1) + SECTIONS[m["name"]]() + m.group(4), text)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m engine.narrate.docgen",
-        description="Rewrite the generated tables in docs/reference/model.md from the engine's "
-                    "data.")
-    parser.add_argument("path", nargs="?", type=Path, default=MODEL_MD,
-                        help="the Markdown file to update (default: docs/reference/model.md)")
-    parser.add_argument("--check", action="store_true",
-                        help="only report whether the file is stale (exit status 1 if it is)")
-    args = parser.parse_args(argv)
-    if args.path == MODEL_MD and not MODEL_MD.is_file():
-        print(f"{MODEL_MD}: not found: docs/reference/model.md is part of a Brink checkout, not "
-              "of the installed package; give the path of the file to update", file=sys.stderr)
-        return 2
-    try:
-        text = args.path.read_text(encoding="utf-8")
-        new = update_text(text)
-    except (OSError, ValueError) as exc:
-        print(f"{args.path}: {exc}", file=sys.stderr)
-        return 2
-    if new == text:
-        print(f"{args.path}: up to date ({len(SECTIONS)} generated sections)")
-        return 0
-    if args.check:
-        print(f"{args.path}: stale; run `python -m engine.narrate.docgen`", file=sys.stderr)
-        return 1
-    args.path.write_text(new, encoding="utf-8")
-    print(f"{args.path}: rewrote {len(SECTIONS)} generated sections")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

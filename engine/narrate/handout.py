@@ -7,8 +7,9 @@ minutes and the debrief). Everything comes from the scenario's ``lesson`` and ``
 sections and from engine/narrate/plain.py's GLOSSARY; every piece of text is HTML-escaped. The page
 has inline CSS only, with ``@media print`` rules, so it prints from any browser offline.
 
-    .venv/bin/python -m engine.narrate.handout scenarios/lessons/escalation-ladders.yaml >
-    handout.html
+The command is ``brink handout`` (cli/handout.py)::
+
+    .venv/bin/brink handout scenarios/lessons/escalation-ladders.yaml > handout.html
 """
 
 from __future__ import annotations
@@ -130,18 +131,3 @@ def handout_html(scenario: Scenario, teacher: bool = True) -> str:
                 "</section>"]
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
-
-
-if __name__ == "__main__":  # pragma: no cover - a convenience for teachers
-    import sys
-
-    from engine.scenario.loader import ScenarioError, load_scenario
-
-    if len(sys.argv) != 2:
-        print("usage: python -m engine.narrate.handout LESSON.yaml > handout.html", file=sys.stderr)
-        sys.exit(2)
-    try:
-        print(handout_html(load_scenario(sys.argv[1])), end="")
-    except (ScenarioError, NotALesson) as exc:
-        print(exc, file=sys.stderr)
-        sys.exit(2)

@@ -36,9 +36,8 @@ from engine.narrate.explain import chain as cause_chain
 # --- glossary ------------------------------------------------------------------------------------
 
 # Term -> plain definition. docs/reference/glossary.md is generated from this
-# (``python -m engine.narrate.plain glossary``) and a test keeps the two equal; the handout prints
-# the
-# terms a lesson uses.
+# (``brink docs glossary``, which prints glossary_markdown()) and a test keeps the two equal; the
+# handout prints the terms a lesson uses.
 GLOSSARY: dict[str, str] = {
     "actor": "A government or group that makes choices in the game, such as Russia or the "
              "West.",
@@ -114,8 +113,7 @@ def glossary_markdown() -> str:
         "# Glossary",
         "",
         "<!-- Generated from engine/narrate/plain.py GLOSSARY by "
-        "`python -m engine.narrate.plain glossary "
-        "> docs/reference/glossary.md`; do not edit by hand. -->",
+        "`brink docs glossary > docs/reference/glossary.md`; do not edit by hand. -->",
         "",
         "Plain definitions of the words Brink's lessons use. The classroom handouts print the "
         "terms each lesson needs.",
@@ -646,14 +644,3 @@ def confidence_by_turn(model, about: str) -> list[str]:
     sd = _series(model.frame(), "public", f"belief_sd.{about}.troops_abroad")
     return ["confirmed" if s <= p["confirmed_sd"] else "probable" if s <= p["probable_sd"]
             else "unverified" for s in sd if math.isfinite(s)]
-
-
-if __name__ == "__main__":  # pragma: no cover - used to regenerate docs/reference/glossary.md
-    import sys
-
-    if sys.argv[1:] == ["glossary"]:
-        print(glossary_markdown(), end="")
-    else:
-        print("usage: python -m engine.narrate.plain glossary > docs/reference/glossary.md",
-              file=sys.stderr)
-        sys.exit(2)

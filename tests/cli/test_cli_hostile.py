@@ -235,7 +235,10 @@ def test_validate_escapes_control_characters_in_names(capsys, tmp_path):
 @pytest.mark.parametrize("argv", [["schema", "--bogus"], ["moves", "extra"], ["validate"],
                                   ["report"], ["compare", "one"], ["check-model", "--runs"],
                                   ["batch", str(SMALL), "--runs", "nan"],
-                                  ["batch", str(SMALL), "--sampler", "magic"]])
+                                  ["batch", str(SMALL), "--sampler", "magic"],
+                                  ["handout"], ["handout", str(SMALL), "--teacher=no"],
+                                  ["docs"], ["docs", "glossary", "-"],
+                                  ["docs", "model", "--check", "x", "y"]])
 def test_malformed_command_lines(capsys, argv):
     usage_error(capsys, *argv, expected="error:")
 
@@ -411,6 +414,48 @@ def test_check_model_arguments(capsys, tmp_path, args, expected):
 
 def test_check_model_out_is_a_folder(capsys, files):
     refused(capsys, "check-model", "--out", files["folder"], expected="is a folder")
+
+
+# --- handout, docs model ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("folder", "is a folder"), ("fifo", "is not a regular file"),
+    ("/dev/zero", "is not a regular file"), ("binary", "not valid UTF-8"),
+    ("huge-6m", "limited to 5 MB"), ("/proc/self/status", "required field is missing"),
+])
+def test_handout_lesson_paths(capsys, files, name, expected):
+    """The lesson is read by the scenario loader: refused unread when it is not a small regular
+    file, and one line even when the file has several problems."""
+    refused(capsys, "handout", _path(files, name), expected=expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("/dev/null", "it exists and is not a regular file"),
+    ("fifo", "it exists and is not a regular file"),
+    ("/proc/brink-test/x.html", "cannot write /proc/brink-test/x.html"),
+])
+def test_handout_out_that_cannot_take_the_page(capsys, files, name, expected):
+    if name.startswith("/proc") and not Path("/proc/self").exists():
+        pytest.skip("no /proc")
+    path = Path(name) if name.startswith("/proc") else _path(files, name)
+    lesson = ROOT / "scenarios" / "lessons" / "escalation-ladders.yaml"
+    refused(capsys, "handout", lesson, "--out", path, expected=expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("folder", "is a folder, not a regular file"),
+    ("fifo", "is a named pipe (FIFO), not a regular file"),
+    ("/dev/zero", "is a device, not a regular file"),
+    ("huge-17m", "is 17 MiB; the limit is 16 MiB"),
+    ("binary", "'utf-8' codec can't decode byte 0x80"),
+    ("/proc/self/status", "missing generated section(s)"),
+])
+def test_docs_model_files_are_refused_before_reading(capsys, files, name, expected):
+    """The page to rewrite is read like a move log: nothing blocks, nothing fills memory, and
+    a page that is refused is never written."""
+    refused(capsys, "docs", "model", _path(files, name), "--check", expected=expected)
+    refused(capsys, "docs", "model", _path(files, name), expected=expected)
 
 
 # --- the last line of defence -------------------------------------------------------------------

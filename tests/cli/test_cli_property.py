@@ -36,6 +36,7 @@ from tests.conftest import ROOT
 from tests.timeouts import alarm
 
 SMALL = ROOT / "tests" / "batch" / "fixtures" / "small-batch.yaml"
+LESSON = ROOT / "scenarios" / "lessons" / "escalation-ladders.yaml"
 # where a stray write would land: the repository, beside the scenarios, the filesystem's root
 WATCHED = (ROOT, ROOT / "scenarios", SMALL.parent, Path("/"))
 
@@ -49,11 +50,13 @@ def _listing() -> dict[Path, set[str]]:
 def world(tmp_path_factory):
     """Everything the generated command lines point at, in one temporary folder."""
     root = tmp_path_factory.mktemp("cli-property")
-    places = {"scenario": root / "scenario.yaml", "folder": root / "folder",
+    places = {"scenario": root / "scenario.yaml", "lesson": root / "lesson.yaml",
+              "folder": root / "folder",
               "binary": root / "binary.bin", "huge": root / "huge.bin",
               "text": root / "notes.txt", "batch": root / "batch", "edited": root / "edited",
               "truncated": root / "truncated", "work": root / "work"}
     shutil.copy(SMALL, places["scenario"])
+    shutil.copy(LESSON, places["lesson"])
     places["folder"].mkdir()
     places["work"].mkdir()
     places["binary"].write_bytes(bytes(range(256)) * 8)
@@ -182,9 +185,18 @@ def command_lines(world) -> st.SearchStrategy[list[str]]:
                             st.integers(51, 10**30).map(str),
                             st.sampled_from(JUNK_NUMBERS))).map(list)))
     validate = st.tuples(st.just(["validate"]), st.lists(paths(world), max_size=4))
+    # a page goes to stdout or a new file: never over the files the other examples read
+    handout = st.tuples(st.just(["handout"]), st.one_of(st.just(str(world["lesson"])),
+                                                       paths(world)).map(lambda p: [p]),
+                        options({"--out": report_out}, ("--teacher", "--no-teacher")))
+    # always with a FILE: without one it would rewrite the checkout's docs/reference/model.md
+    docs = st.one_of(st.just(["docs", "glossary"]), st.tuples(
+        st.just(["docs", "model"]), paths(world).map(lambda p: [p]),
+        st.lists(st.sampled_from(["--check", "extra"]), max_size=2)))
     plain = st.tuples(st.sampled_from([["schema"], ["moves"], ["--version"], [], ["explode"]]),
                       st.lists(st.sampled_from(["--help-me", "x", "-"]), max_size=2))
-    return st.one_of(run, batch, report, compare, check_model, validate, plain).map(
+    return st.one_of(run, batch, report, compare, check_model, validate, handout, docs,
+                     plain).map(
         lambda parts: [str(a) for part in parts for a in part])
 
 

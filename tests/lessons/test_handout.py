@@ -117,29 +117,3 @@ def test_text_from_the_file_is_escaped():
 def test_a_scenario_without_a_lesson_has_no_handout():
     with pytest.raises(NotALesson, match="no lesson section"):
         handout_html(load_scenario(DEFAULT_SCENARIO))
-
-
-def test_handout_command(tmp_path):
-    """`python -m engine.narrate.handout FILE` prints the page; bad input exits 2 without a
-    traceback."""
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "engine.narrate.handout", *map(str, args)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120,
-                              check=False)
-
-    ok = run(LESSONS[0])
-    assert ok.returncode == 0, ok.stderr
-    assert ok.stdout == handout_html(load_scenario(LESSONS[0]))
-    for args, expected in (((DEFAULT_SCENARIO,), "no lesson section"),
-                           ((tmp_path / "missing.yaml",), "file not found"),
-                           ((), "usage:")):
-        bad = run(*args)
-        assert bad.returncode == 2, args
-        assert bad.stdout == ""
-        assert expected in bad.stderr
-        assert "Traceback" not in bad.stderr

@@ -445,8 +445,7 @@ def test_unknown_caption_kind_is_refused():
 def test_glossary_doc_is_generated_from_the_data():
     doc = (ROOT / "docs" / "reference" / "glossary.md").read_text(encoding="utf-8")
     assert doc.rstrip("\n") == glossary_markdown().rstrip("\n"), \
-        "docs/reference/glossary.md is stale: .venv/bin/python -m engine.narrate.plain " \
-        "glossary > " \
+        "docs/reference/glossary.md is stale: .venv/bin/brink docs glossary > " \
         "docs/reference/glossary.md"
     for term in GLOSSARY:
         assert f"**{term}**" in doc
