@@ -185,6 +185,10 @@ class WorldState:
     transfers: tuple[Transfer, ...]
     ceasefire_offers: tuple[tuple[str, str, int], ...]  # (from, theatre, turn)
     public_beliefs: dict[tuple[str, str], Belief]
+    # what each actor saw done to it in the last turn adjudicated: actor -> move -> count of
+    # the moves by others that named it or one of its routes (engine.moves.catalogue.news).
+    # Doctrine rules react to it (``news.<move>``).
+    news: dict[str, dict[str, int]] = field(default_factory=dict)
     # this turn's inputs to the rules, set by the model while they run and cleared after: the
     # moves adjudicated (accepted) and the snapshot taken when the rules began. Not needed to
     # continue a game, so not compared.

@@ -311,12 +311,13 @@ _SPLIT: dict[str, tuple[str, ...]] = {}
 
 
 def check_variable_path(path: str, actors, theatres, allow_self=False, writable=False,
-                        observer: str | None = None, params=()):
+                        observer: str | None = None, params=(), moves=()):
     """Return why ``path`` names no variable, or None if it is fine.
 
     With ``observer`` (a deciding actor), another actor's hidden variables are refused:
     policies decide from beliefs, not from the truth. ``params``: the parameter names a
-    ``param.<name>`` path may read (the model's and the scenario's own).
+    ``param.<name>`` path may read (the model's and the scenario's own); ``moves``: the move
+    names a doctrine's ``news.<move>`` may count (what was done to its actor last turn).
     """
     parts = split_path(path)
     actor_vars = WRITABLE_ACTOR_VARS if writable else ACTOR_VARS
@@ -327,6 +328,8 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
         return None
     if len(parts) == 2 and parts[0] == "param" and not writable:
         return None if parts[1] in params else f"unknown parameter '{parts[1]}' in '{path}'"
+    if len(parts) == 2 and parts[0] == "news" and not writable and allow_self:
+        return None if parts[1] in moves else f"unknown move '{parts[1]}' in '{path}'"
     if len(parts) == 2 and parts[0] == "world":
         return None if parts[1] in world_vars else (
             f"unknown {what}world variable '{parts[1]}' (known: {', '.join(world_vars)})")
@@ -352,7 +355,7 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
         return f"unknown actor '{parts[0]}' in '{path}'"
     return (f"cannot read '{path}': expected turn, world.<var>, <actor>.<var>, "
             "theatre.<id>.<var>, belief.<actor>.<quantity>, belief_sd.<actor>.<quantity>, "
-            "confidence.<actor>.<quantity> or param.<name>")
+            "confidence.<actor>.<quantity>, param.<name> or (in a doctrine) news.<move>")
 
 
 def world_value(state, var: str) -> float:
@@ -383,6 +386,8 @@ def read(state, path: str, self_id: str | None = None, beliefs=None) -> float:
         return float(world_value(state, parts[1]))
     if head == "param":
         return float(state.params[parts[1]])
+    if head == "news":
+        return float(state.news.get(self_id, {}).get(parts[1], 0))
     if head == "theatre":
         return float(getattr(state.theatres[parts[1]], parts[2]))
     if head in BELIEF_HEADS:

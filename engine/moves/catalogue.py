@@ -186,6 +186,24 @@ def _cause(state: WorldState, move: Move, key: str, **facts) -> Cause:
                  note(key, actor=move.actor, **facts) if state.explain else None)
 
 
+def news(state: WorldState, moves) -> dict[str, dict[str, int]]:
+    """What each actor sees done to it by ``moves`` (the moves of a turn): actor -> move ->
+    count of the moves by others that name it (as target, recipient or subject) or one of its
+    routes. An actor a move names is party to it, so it knows even of a covert one (the shells
+    shipped to it); a move that names nobody (a covert deployment) is nobody's news."""
+    seen: dict[str, dict[str, int]] = {}
+    for move in moves:
+        named = {move.params.get(p) for p in ("target", "recipient", "about")}
+        route = state.routes.get(move.params.get("route", ""))
+        if route is not None:
+            named.add(route.actor)
+        for actor in named - {None, move.actor}:
+            if actor in state.actors:
+                counts = seen.setdefault(actor, {})
+                counts[move.type.value] = counts.get(move.type.value, 0) + 1
+    return seen
+
+
 def _route_for(state: WorldState, move: Move):
     route_id = move.params.get("route")
     if route_id:

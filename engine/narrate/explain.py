@@ -358,15 +358,22 @@ def chain(model, entry, depth: int = 4, index: _Index | None = None,
                 if earlier is None:
                     break
                 up, hops = earlier, hops + 1
+            line = None
+            while up is not None and id(up) not in seen:
+                line = _change_origin(up, names, places, index, plain)
+                if line:
+                    break
+                # a change too small to show (53.7 -> 53.7) is not the story: look further
+                # back, to the change of the same value that is
+                seen.add(id(up))
+                up = index.before(target, var, index.where[id(up)])
             if up is None or id(up) in seen:
                 continue
             seen.add(id(up))
             if reached is not None and up.kind == MOVE:
                 reached.add(up.ref)
-            line = _change_origin(up, names, places, index, plain)
-            if line:
-                out.append((level, line))
-                follow(up, level + 1)
+            out.append((level, line))
+            follow(up, level + 1)
 
     follow(entry, 1)
     return out

@@ -126,7 +126,7 @@ def _access(actor_id: str, path: str) -> str | None:
     stored variables (read directly), or "" (read through engine/core/variables.py)."""
     head, _, var = path.partition(".")
     if (head not in ("self", "world", "theatre", "belief", "belief_sd", "confidence",
-                     "turn", "param", actor_id)
+                     "turn", "param", "news", actor_id)
             and not head.startswith("theatre:")
             and var not in PUBLIC_ACTOR_VARS):
         return None

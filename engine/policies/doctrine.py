@@ -27,7 +27,7 @@ import operator
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from engine.core.variables import CONFIDENCE_ORDER, split_path
 from engine.moves.catalogue import Move, make_move
@@ -58,6 +58,16 @@ class DoctrineRule(Strict):
     when: list[Condition] = Field(min_length=1)
     then: list[MoveOrder] = Field(min_length=1)
     once: bool = Field(True, description="Fire only the first time the condition holds")
+    chance: float | Id | None = Field(
+        None, description="The probability that the rule fires in a turn its conditions hold "
+        "(a reaction's strength): a number in 0..1 or a parameter of the scenario; none: always")
+
+    @field_validator("chance")
+    @classmethod
+    def _a_probability(cls, value):
+        if isinstance(value, float) and not 0.0 <= value <= 1.0:
+            raise ValueError(f"chance must be between 0 and 1, got {value:g}")
+        return value
 
 
 class AimTerm(Strict):
@@ -109,11 +119,13 @@ class _Rule(NamedTuple):
     # none), (actor, quantity) for it
     conditions: tuple[tuple[str, Callable, float | str, int, tuple[str, ...]], ...]
     moves: tuple[Move, ...]
+    chance: float | str | None  # None: always; else a probability or a parameter's name
 
 
 class DoctrinePolicy(Policy):
     spec = DoctrineSpec
-    classifier = Classifier(stochastic=False, reads_state=True, reads_beliefs=True,
+    # stochastic: a rule with a chance draws from the generator (only when its conditions hold)
+    classifier = Classifier(stochastic=True, reads_state=True, reads_beliefs=True,
                             uses_utilities=False, memory_depth=math.inf)
 
     def __init__(self, actor_id: str, rules, every_turn: list[Move], aims=()):
@@ -125,7 +137,8 @@ class DoctrinePolicy(Policy):
                    CONFIDENCE_ORDER.index(c.confidence) if c.confidence else -1,
                    split_path(c.var)[1:3] if c.confidence else ())
                   for c in r.when),
-            tuple(order_to_move(actor_id, o, "policy") for o in r.then)) for r in rules]
+            tuple(order_to_move(actor_id, o, "policy") for o in r.then), r.chance)
+            for r in rules]
         self.every_turn = every_turn
         self.fired: set[str] = set()
 
@@ -157,6 +170,10 @@ class DoctrinePolicy(Policy):
                     msg = refs.parameter(cond.value)
                     if msg:
                         problems.append((("rules", k, "when", c, "value"), msg))
+            if isinstance(rule.chance, str):
+                msg = refs.parameter(rule.chance)
+                if msg:
+                    problems.append((("rules", k, "chance"), msg))
             for m, order in enumerate(rule.then):
                 problems += refs.order(("rules", k, "then", m), order)
         for m, order in enumerate(spec.every_turn):
@@ -189,6 +206,12 @@ class DoctrinePolicy(Policy):
                 if not holds(obs, condition):
                     break
             else:
+                chance = rule.chance
+                if chance is not None:
+                    if chance.__class__ is str:
+                        chance = obs.read("param." + chance)
+                    if rng.random() >= chance:
+                        continue  # not this time (and a `once` rule may still fire later)
                 self.fired.add(rule.name)
                 moves += rule.moves
         for aim in self.aims:

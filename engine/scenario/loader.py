@@ -36,6 +36,8 @@ from engine.policies import POLICIES, PolicyRefs
 from engine.scenario.levers import lever_values, put, references, substitute
 from engine.scenario.schema import LIMITS, REST_OF_WORLD, Scenario
 
+MOVE_NAMES_SEEN = frozenset(m.value for m in catalogue.MoveType)  # what news.<move> may count
+
 MAX_BYTES = LIMITS.bytes
 MAX_NODES = LIMITS.nodes  # nodes in the file, with aliases expanded
 MAX_DEPTH = LIMITS.depth  # nesting of mappings and sequences; a scenario needs about ten
@@ -707,7 +709,8 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             actor.id,
             order=lambda path, order, a=actor.id: order_problems(path, a, order),
             variable=lambda var, a=actor.id: check_variable_path(
-                var, actors, theatres, allow_self=True, observer=a, params=params),
+                var, actors, theatres, allow_self=True, observer=a, params=params,
+                moves=MOVE_NAMES_SEEN),
             parameter=lambda name: None if name in params else (
                 f"unknown parameter '{name}' (declare it in the scenario's parameters, with "
                 "its plausible range)"))

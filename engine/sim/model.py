@@ -52,6 +52,7 @@ from engine.moves.catalogue import (
     MoveType,
     Visibility,
     make_move,
+    news,
     plain_number,
     support_amount_text,
     validate,
@@ -394,6 +395,7 @@ class BrinkModel(mesa.Model):
                         self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict",
                                     a)
             self._apply(getattr(rules, phase)(s, params, rng), phase)
+        s.news = news(s, orders)  # what the next turn's decisions react to
         s.orders, s.before_rules = (), BeforeRules({}, ())
         for entry in self.log.entries[-3:]:
             if entry.kind == "random" and entry.ref == "accident":
