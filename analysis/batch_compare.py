@@ -6,8 +6,10 @@ scenario's parameters. The scenario file must be the same (same SHA-256 in both 
 comparing different scenarios would put different questions in one table.
 
 Differences are B - A: outcome probabilities with Newcombe's 95% interval, medians of the key
-figures with a bootstrap 95% interval (analysis.compare.compare_policies, with the batch as the
-"lever"). Measures are named from A's manifest (``Batch.label``): "P(Escalation at rung 14 or
+figures with a bootstrap 95% interval, and each actor's mean final strain and growth (paired
+run by run when both batches ran the same seeds: the same --seed and --runs)
+(analysis.compare.compare_policies, with the batch as the "lever"). Measures are named from
+A's manifest (``Batch.label``): "P(Escalation at rung 14 or
 higher)", "median peak escalation level".
 """
 
@@ -26,6 +28,7 @@ from analysis.report import (
     KEY_OUTPUTS,
     default_thresholds,
     difference_parts,
+    economic_outputs,
     format_difference,
     format_measure,
     measure_label,
@@ -82,7 +85,8 @@ def compare_batches(a: Batch, b: Batch) -> pd.DataFrame:
     check_same_scenario(a, b)
     runs, _ = combined_runs(a, b)
     medians = [c for c in KEY_OUTPUTS if c in runs.columns]
-    return compare_policies(runs, BATCH, baseline=labels(a, b)[0], medians=medians)
+    return compare_policies(runs, BATCH, baseline=labels(a, b)[0], medians=medians,
+                            means=economic_outputs(runs))
 
 
 def difference_table(table: pd.DataFrame, label: Callable[[str], str] | None = None

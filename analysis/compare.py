@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.probabilities import wilson_interval
 
@@ -31,8 +32,10 @@ def newcombe_difference(k1, n1, k2, n2, confidence: float = 0.95):
 
 def compare_policies(runs: pd.DataFrame, lever: str, baseline=None,
                      medians: list[str] | None = None,
-                     confidence: float = 0.95) -> pd.DataFrame:
-    """Each lever value against ``baseline`` (default: the first value), per outcome."""
+                     confidence: float = 0.95, means: list[str] | None = None) -> pd.DataFrame:
+    """Each lever value against ``baseline`` (default: the first value), per outcome; the
+    differences of the medians of ``medians`` and of the means of ``means`` (paired run by run
+    when the two options ran the same seeds, as a batch's options do: ``paired_difference``)."""
     if lever not in runs.columns:
         raise KeyError(f"no column {lever!r} in the runs table")
     values = sorted(runs[lever].unique(), key=str)
@@ -66,6 +69,15 @@ def compare_policies(runs: pd.DataFrame, lever: str, baseline=None,
                          "estimate": float(np.median(group[column])),
                          "baseline_estimate": float(np.median(base[column])),
                          "difference": diff, "low": low, "high": high})
+        for column in means or []:
+            if column not in runs.columns:
+                raise KeyError(f"no column {column!r} in the runs table")
+            diff, low, high = paired_difference(group, base, column, confidence)
+            rows.append({"lever": lever, "value": value, "baseline": baseline,
+                         "measure": f"mean({column})",
+                         "estimate": float(group[column].mean()),
+                         "baseline_estimate": float(base[column].mean()),
+                         "difference": diff, "low": low, "high": high})
     table = pd.DataFrame(rows)
     # measures in the scenario's order (outcomes as declared, then the medians asked for), not
     # alphabetically by id: the report and `brink compare` show them by name
@@ -73,6 +85,26 @@ def compare_policies(runs: pd.DataFrame, lever: str, baseline=None,
     table["_order"] = table["measure"].map(order)
     return (table.sort_values(["_order", "difference"], ascending=[True, False], kind="stable")
             .drop(columns="_order").reset_index(drop=True))
+
+
+def paired_difference(group: pd.DataFrame, base: pd.DataFrame, column: str,
+                      confidence: float = 0.95) -> tuple[float, float, float]:
+    """The difference of the means of ``column`` between two sets of runs, with its normal
+    interval. When both ran the same seeds once each (a batch's options do), the runs are
+    paired by seed and the interval is that of the mean of the paired differences, which common
+    random numbers make much narrower than that of two independent means; otherwise the
+    two means' (Welch's) interval."""
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    x, y = group[column].astype(float), base[column].astype(float)
+    if "seed" in group.columns and "seed" in base.columns and len(group) == len(base) \
+            and group["seed"].is_unique and set(group["seed"]) == set(base["seed"]):
+        d = (x.set_axis(group["seed"]) - y.set_axis(base["seed"])).to_numpy()
+        mean, se = float(d.mean()), float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+    else:
+        mean = float(x.mean() - y.mean())
+        se = float(np.sqrt(x.var(ddof=1) / len(x) + y.var(ddof=1) / len(y))) \
+            if min(len(x), len(y)) > 1 else 0.0
+    return mean, mean - z * se, mean + z * se
 
 
 def _median_difference(a: np.ndarray, b: np.ndarray, confidence: float, resamples: int = 1000):

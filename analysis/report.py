@@ -365,6 +365,12 @@ def _medians(runs: pd.DataFrame) -> list[str]:
     return [c for c in KEY_OUTPUTS if c in runs.columns]
 
 
+def economic_outputs(runs: pd.DataFrame) -> list[str]:
+    """Each actor's final strain and growth: what a sanctions option is meant to move."""
+    return [c for c in runs.columns if c.count(".") == 1 and c.split(".")[0] not in (
+        "param", "lever", "outcome", "world") and c.endswith((".strain", ".growth"))]
+
+
 def policy_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
     title = "Policy comparison"
     if not a.batch.levers:
@@ -374,7 +380,9 @@ def policy_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
     blocks: list = [
         "Each option against the baseline (the first option in alphabetical order), on the "
         "same sampled worlds: difference in each outcome's probability with Newcombe's 95% "
-        "interval, and difference in medians with a bootstrap 95% interval. Within each "
+        "interval, difference in medians with a bootstrap 95% interval, and difference in "
+        "each actor's mean final strain and growth, paired run by run (every option ran the "
+        "same seeds, so the luck is common and the interval narrow). Within each "
         "measure, options are ranked from the largest difference to the smallest. An interval "
         "that excludes 0 is a difference the runs can tell apart."]
     # Outcomes that happened in every run or in none differ by nothing: leave them out.
@@ -382,7 +390,8 @@ def policy_section(a: Analysis) -> tuple[Section, pd.DataFrame | None]:
     runs = a.runs.drop(columns=constant)
     tables = []
     for lever in a.batch.levers:
-        table = compare_policies(runs, lever, medians=_medians(runs))
+        table = compare_policies(runs, lever, medians=_medians(runs),
+                                 means=economic_outputs(runs))
         tables.append(table)
         named = labelled_comparison(table, a.label)
         shown = named.assign(
@@ -418,6 +427,8 @@ def measure_label(measure: str, label: Callable[[str], str]) -> str:
         return f"P({label('outcome.' + measure[2:-1])})"
     if measure.startswith("median(") and measure.endswith(")"):
         return f"median {label(measure[len('median('):-1])}"
+    if measure.startswith("mean(") and measure.endswith(")"):
+        return f"mean {label(measure[len('mean('):-1])}"
     return measure
 
 

@@ -1,13 +1,15 @@
 """Plan and run a Monte Carlo batch: seeds, design, chunks, executor, storage, progress.
 
-Seeds: run ``i`` gets ``SeedSequence(root_seed, spawn_key=(i,))`` (the i-th child of the root),
-reduced to a 63-bit integer stored with the run, so ``brink run --seed <that integer>`` with the
-same parameters replays it. A run's seed, sampled parameters and lever values depend only on its
-index and the plan, never on workers, chunking, executor or resume.
+Seeds: design row ``i`` gets ``SeedSequence(root_seed, spawn_key=(i,))`` (the i-th child of
+the root), reduced to a 63-bit integer stored with each run of that row, so ``brink run --seed
+<that integer>`` with the same parameters replays it. A run's seed, sampled parameters and lever
+values depend only on its index and the plan, never on workers, chunking, executor or resume.
 
 Design: the uncertain parameters are sampled once per batch (mc, lhs, sobol or grid) and the
-same design is crossed with every combination of lever values, so policies are compared on the
-same sampled worlds.
+same design is crossed with every combination of lever values, seeds included, so policies are
+compared on the same sampled worlds with the same luck (common random numbers: every draw in a
+game comes from a stream named for what it decides, engine/core/streams.py, so two options
+share their luck wherever they agree) and their differences can be paired run by run.
 """
 
 from __future__ import annotations
@@ -287,7 +289,8 @@ def plan_batch(scenario_path, runs: int, seed: int, sampler: str = "mc",
         frames.append(part)
     full = pd.concat(frames, ignore_index=True)
     full.insert(0, "run", np.arange(len(full)))
-    full.insert(1, "seed", [run_seed(seed, i) for i in range(len(full))])
+    seeds = [run_seed(seed, i) for i in range(len(design))]  # one per design row
+    full.insert(1, "seed", seeds * len(combos))
     plan = {
         "engine_version": __version__,
         "engine_sha256": engine_fingerprint(),
