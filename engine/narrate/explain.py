@@ -14,6 +14,7 @@ from engine.core.causal import INJECT, MOVE, RANDOM
 from engine.core.state import in_sentence, possessive, short_name
 from engine.core.variables import HEADLINES, VARIABLES, belief_estimate, show
 from engine.moves.catalogue import CATALOGUE, PACKAGE_ORDER, support_amount_text
+from engine.narrate.notes import move_params
 from engine.narrate.safe_text import one_line
 
 NOTABLE_KINDS = ("inject", "rung", "drawn_in", "accident", "rejected")
@@ -301,6 +302,7 @@ class _Index:
         for i, e in enumerate(self.entries):
             self.by_var[(e.target, e.var)].append(i)
         self.moves = {m.id: m for m in model.move_log}
+        self.world = model.state  # names of actors and routes, for a move's parameters
 
     def before(self, target: str, var: str, index: int):
         """The last change of ``target.var`` logged before position ``index``, or None."""
@@ -340,7 +342,7 @@ def chain(model, entry, depth: int = 4, index: _Index | None = None,
                     reached.add(ref.id)
                 if move is not None and ("move", ref.id) not in seen:
                     seen.add(("move", ref.id))
-                    out.append((level, _move_origin(move, names, plain)))
+                    out.append((level, _move_origin(move, names, plain, index.world)))
                 continue
             if ref.kind == "inject":
                 if ("inject", ref.id) not in seen:
@@ -406,7 +408,7 @@ def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Ind
     or, for a move or inject that set the value, the decision itself ("" for a line not worth
     reading: a change too small to show, an estimate in the classroom)."""
     if e.kind == MOVE and e.ref in index.moves:
-        return _move_origin(index.moves[e.ref], names, plain)
+        return _move_origin(index.moves[e.ref], names, plain, index.world)
     if plain and e.var in ("beliefs", "public_beliefs"):
         return ""
     who = names.get(e.target) or places.get(e.target) or (
@@ -436,7 +438,7 @@ def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Ind
     return f"because {subject} {moved} in turn {e.turn} ({source})"
 
 
-def _move_origin(move, names: dict[str, str], plain: bool = False) -> str:
+def _move_origin(move, names: dict[str, str], plain: bool = False, world=None) -> str:
     """"because the West chose Impose a sanctions package (comprehensive on Russia) on turn 2
     (team: 'make Moscow pay')": the decision at the end of a chain, with the team's reason;
     in the classroom without the parameters ("because the West chose Impose a sanctions
@@ -445,8 +447,8 @@ def _move_origin(move, names: dict[str, str], plain: bool = False) -> str:
     if plain:
         return (f"because {in_sentence(names.get(move.actor, move.actor))} chose "
                 f"{CATALOGUE[move.type].label} in turn {turn}")
-    params = ", ".join(f"{k} {names.get(v, v) if isinstance(v, str) else v}"
-                       for k, v in move.params.items())
+    # the parameters as the news feed shows them: names, not ids; numbers with their units
+    params = move_params(move, world) if move.params and world is not None else ""
     who = names.get(move.actor, move.actor)
     made = {"human": f"team {who}", "inject": "made by an inject"}.get(move.source,
                                                                          "played by the engine")

@@ -20,7 +20,7 @@ from engine.core.causal import Note
 from engine.core.ladder import RUNG_NAMES, THRESHOLD_BARRIERS
 from engine.core.state import Belief, WorldState
 from engine.core.variables import belief_estimate
-from engine.moves.catalogue import support_amount_text
+from engine.moves.catalogue import CATALOGUE, plain_number, support_amount_text
 
 Sentence = Callable[..., str]  # (world, **facts) -> str
 
@@ -38,6 +38,31 @@ def describe(belief: Belief) -> str:
     low = max(0.0, math.expm1(belief.mean - 1.645 * sd))
     high = math.expm1(belief.mean + 1.645 * sd)
     return f"~{belief_estimate(belief):,.0f} (90% range {low:,.0f}-{high:,.0f})"
+
+
+def move_params(move, state: WorldState) -> str:
+    """A move's parameters as the news feed shows them: "target: Russia, package: sectoral",
+    "amount: 1,500 USD M per turn" (actors and routes by name, numbers with thousands
+    separators and the catalogue's unit, other choices in words)."""
+    specs = {p.name: p for p in CATALOGUE[move.type].params}
+
+    def unit(name: str) -> str:
+        spec = specs.get(name)
+        return spec.unit if spec is not None and spec.name != spec.unit else ""
+
+    def shown(name: str, v) -> str:
+        if name == "amount" and "kind" in move.params:  # pay for support: unit by kind
+            return support_amount_text(move.params["kind"], v)
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            if unit(name).startswith("share of "):  # intensity: "70% of full"
+                return f"{v:.0%} {unit(name).removeprefix('share ')}"
+            return f"{plain_number(v)} {unit(name)}".strip()
+        if v in state.actors:
+            return state.actors[v].name
+        if v in state.routes:
+            return state.routes[v].name
+        return str(v).replace("_", " ")
+    return ", ".join(f"{k.replace('_', ' ')}: {shown(k, v)}" for k, v in move.params.items())
 
 
 def _joined(world: WorldState, notes: Sequence[Note]) -> str:
@@ -425,4 +450,4 @@ SENTENCES: dict[str, Sentence] = {
     "inject": _inject,
 }
 
-__all__ = ["SENTENCES", "describe", "sentence", "unlabelled"]
+__all__ = ["SENTENCES", "describe", "move_params", "sentence", "unlabelled"]

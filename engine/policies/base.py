@@ -136,9 +136,10 @@ def _access(actor_id: str, path: str) -> str | None:
 _ACCESS: dict[tuple[str, str], str | None] = {}  # (actor, path) -> _access(actor, path)
 
 
-def order_to_move(actor: str, order, source: str) -> Move:
-    """The move a move order of a policy's YAML (``MoveOrder``) asks ``actor`` to make."""
-    return make_move(actor, order.move, order.params, source=source)
+def order_to_move(actor: str, order, source: str, rationale: str = "") -> Move:
+    """The move a move order of a policy's YAML (``MoveOrder``) asks ``actor`` to make;
+    ``rationale``: why (a doctrine rule's or aim's name), as a team gives its reason."""
+    return make_move(actor, order.move, order.params, source=source, rationale=rationale)
 
 
 # --- what every policy declares -------------------------------------------------------------

@@ -137,7 +137,7 @@ class DoctrinePolicy(Policy):
                    CONFIDENCE_ORDER.index(c.confidence) if c.confidence else -1,
                    split_path(c.var)[1:3] if c.confidence else ())
                   for c in r.when),
-            tuple(order_to_move(actor_id, o, "policy") for o in r.then), r.chance)
+            tuple(order_to_move(actor_id, o, "policy", r.name) for o in r.then), r.chance)
             for r in rules]
         self.every_turn = every_turn
         self.fired: set[str] = set()
@@ -233,7 +233,7 @@ def aimed(obs: Observation, aim: Aim) -> list[Move]:
     amount = int(min(aim.step, abs(gap)))
     for order in aim.raise_with if gap > 0 else aim.lower_with:
         move = make_move(obs.actor_id, order.move, {**order.params, aim.amount: amount},
-                         source="policy")
+                         source="policy", rationale=aim.name)
         if obs.why_not(move) is None:
             return [move]
     return []

@@ -53,12 +53,10 @@ from engine.moves.catalogue import (
     Visibility,
     make_move,
     news,
-    plain_number,
-    support_amount_text,
     validate,
     with_id,
 )
-from engine.narrate.notes import sentence, unlabelled
+from engine.narrate.notes import move_params, sentence, unlabelled
 from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
 from engine.rules.escalation import escalation_parties
 from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
@@ -376,7 +374,7 @@ class BrinkModel(mesa.Model):
             self.move_log.append(move)
             if self.record and move.type is not MoveType.HOLD:
                 self._event("move", f"{s.actors[move.actor].name}: {spec.label}"
-                            + (f" ({_fmt_params(move, s)})" if move.params else ""),
+                            + (f" ({move_params(move, s)})" if move.params else ""),
                             move.actor, spec.visibility.value)
             if move.type is MoveType.UN_ACTION and not effects:
                 self._event("move", f"UN action against "
@@ -514,31 +512,6 @@ def replay_policies(scenario: Scenario, move_log: list[Move]) -> dict[str, Polic
         turn = int(move.id.split(".")[0][1:])
         schedules[move.actor].setdefault(turn, []).append(replace(move, id="", source="replay"))
     return {a: ScriptedPolicy(a, sched) for a, sched in schedules.items()}
-
-
-def _fmt_params(move: Move, state: WorldState) -> str:
-    """A move's parameters as the news feed shows them: "target: Russia, package: sectoral",
-    "amount: 1,500 USD M per turn" (actors and routes by name, numbers with thousands
-    separators and the catalogue's unit, other choices in words)."""
-    specs = {p.name: p for p in CATALOGUE[move.type].params}
-
-    def unit(name: str) -> str:
-        spec = specs.get(name)
-        return spec.unit if spec is not None and spec.name != spec.unit else ""
-
-    def shown(name: str, v) -> str:
-        if name == "amount" and "kind" in move.params:  # pay for support: unit by kind
-            return support_amount_text(move.params["kind"], v)
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            if unit(name).startswith("share of "):  # intensity: "70% of full"
-                return f"{v:.0%} {unit(name).removeprefix('share ')}"
-            return f"{plain_number(v)} {unit(name)}".strip()
-        if v in state.actors:
-            return state.actors[v].name
-        if v in state.routes:
-            return state.routes[v].name
-        return str(v).replace("_", " ")
-    return ", ".join(f"{k.replace('_', ' ')}: {shown(k, v)}" for k, v in move.params.items())
 
 
 def _show(value):

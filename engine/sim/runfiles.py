@@ -119,8 +119,12 @@ def read_move_log(path: Path, scenario: Scenario) -> list[Move]:
             params = entry.get("params", {})
             if not isinstance(params, dict):
                 raise ValueError(f"params must be a mapping, got {params!r}")
+            rationale = entry.get("rationale", "")
+            if not isinstance(rationale, str):
+                raise ValueError(f"rationale must be text, got {rationale!r}")
             move = Move(entry["actor"], MoveType(entry["move"]), params,
-                        id=f"t{turn}.{entry['actor']}.0", source=entry.get("source", "policy"))
+                        id=f"t{turn}.{entry['actor']}.0", source=entry.get("source", "policy"),
+                        rationale=rationale)
             problem = check_static(refs, move.actor, move.type.value, move.params)
             # inject moves are not replayed; a refused move is replayed to be refused again
             if problem and move.source != "inject" and "refused" not in entry:

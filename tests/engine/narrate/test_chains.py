@@ -43,7 +43,7 @@ def test_the_explanation_of_the_targets_strain_names_the_sanctions_move(sanction
                                                           "strain"))]
     assert any("trade lost to sanctions" in line for line in lines), lines
     move = next(line for line in lines if "chose Impose a sanctions package" in line)
-    assert "package secondary" in move
+    assert "package: secondary" in move
     assert "on turn 2" in move
     assert f"team The West (US, EU, UK, ROK, Japan): '{RATIONALE}'" in move
 
@@ -101,3 +101,13 @@ def test_the_after_action_report_says_what_each_decision_set_off(tmp_path):
     assert "turn 3: Russia: economic strain" in row["what it set off"]
     html = report.after_action_report(ex, futures=0)
     assert "What each decision set off" in html
+
+
+def test_a_decisions_parameters_read_as_the_news_shows_them(sanctioned):
+    """Routes and actors by name, numbers with separators and units, in the analyst's chain
+    as in the news feed (a review found "route rail_tumangang_khasan, troops 10000")."""
+    text = explain_turn(sanctioned, 4)
+    assert "chose" in text
+    assert "rail_tumangang_khasan" not in text
+    assert "troops 10000" not in text
+    assert "shells: 58,000" in text
