@@ -77,6 +77,44 @@ def disclosure_changes(state: WorldState, move) -> list[Change]:
     return changes
 
 
+ACK_CAUGHT = 0.05  # an acknowledgement after a denial: on record contradicting itself (assumed)
+ACK_CANDOUR = 0.02  # an acknowledgement without one: a small gain in being believed (assumed)
+
+
+def acknowledgement_changes(state: WorldState, move) -> list[Change]:
+    """Effect of acknowledge_deployment: the sender (or its host) confirms officially that the
+    subject has troops abroad. Every other actor and the public fuse the true figure as an
+    observation with spread ``acknowledgement_noise``; the subject's denial and concealment
+    effort end; the acknowledger's credibility falls by ACK_CAUGHT if it had denied (it is now
+    on record contradicting itself), and rises by ACK_CANDOUR otherwise."""
+    me = state.actors[move.actor]
+    about = move.params.get("about") or me.id
+    subject = state.actors[about]
+    noise = state.params["acknowledgement_noise"]
+    y, ceiling = math.log1p(subject.troops_abroad), ceiling_of(subject)
+    cause = Cause(MOVE, move.id or move.type.value, note(
+        "move.acknowledge", actor=me.id, about=about, troops=subject.troops_abroad)
+        if state.explain else None)
+    changes: list[Change] = []
+    for other in state.actors.values():
+        key = (about, QUANTITY)
+        if other.id != about and key in other.beliefs:
+            beliefs = dict(other.beliefs)
+            beliefs[key] = fuse(beliefs[key], y, noise * noise, ceiling=ceiling)
+            changes.append((other.id, "beliefs", beliefs, cause))
+    if (about, QUANTITY) in state.public_beliefs:
+        public = dict(state.public_beliefs)
+        public[(about, QUANTITY)] = fuse(public[(about, QUANTITY)], y, noise * noise,
+                                         ceiling=ceiling)
+        changes.append(("world", "public_beliefs", public, cause))
+    credibility = me.credibility - ACK_CAUGHT if me.denied else me.credibility + ACK_CANDOUR
+    changes += [(me.id, "credibility", clip(credibility, 0.0, 1.0), cause),
+                (me.id, "denied", False, cause),
+                (about, "denied", False, cause),
+                (about, "concealment_boost_turns", 0, cause)]
+    return changes
+
+
 def denial_changes(state: WorldState, move) -> list[Change]:
     """Effect of deny_conceal: the subject is harder to observe for a while, and the public
     hears a denial. A denial sows doubt rather than conviction: it pulls the public estimate

@@ -266,6 +266,11 @@ _TABLE = (
            '20 days)'),
        fit="checked, not fitted: 'Detection → Western confirmation' (docs/reference/validation.md)",
        why_range='0.2 log-units (within ~20% at one sd) to 3 (a factor of 20)'),
+    _p("acknowledgement_noise", 0.1, "log-units", "assumed", "assumed", 0.02, 0.5,
+       "Spread of an official acknowledgement of a deployment as an observation: every "
+       "other actor and the public fuse it (a government's own figure, rounded or shaded).",
+       row='none',
+       why_range='0.02 (the exact figure) to 0.5 (a figure off by a factor of ~1.6)'),
     _p("belief_drift", 0.02, "log-variance per week", "assumed", "assumed", 0.0, 0.5,
        "Beliefs grow less certain as hidden quantities may change.",
        row='none',

@@ -20,7 +20,7 @@ from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
 from engine.core import caching
-from engine.core.beliefs import denial_changes, disclosure_changes
+from engine.core.beliefs import acknowledgement_changes, denial_changes, disclosure_changes
 from engine.core.causal import MOVE, Cause, Change, note
 from engine.core.state import Cohort, Sanction, Transfer, WorldState
 
@@ -61,6 +61,7 @@ class MoveType(StrEnum):
     UN_ACTION = "un_action"
     DISCLOSE_INTELLIGENCE = "disclose_intelligence"
     DENY_CONCEAL = "deny_conceal"
+    ACKNOWLEDGE_DEPLOYMENT = "acknowledge_deployment"
     OFFENSIVE_OPERATION = "offensive_operation"
     DEFENSIVE_OPERATION = "defensive_operation"
     DEEP_STRIKE = "deep_strike"
@@ -376,6 +377,10 @@ def _disclose(state: WorldState, move: Move) -> list[Change]:
     return disclosure_changes(state, move)
 
 
+def _acknowledge(state: WorldState, move: Move) -> list[Change]:
+    return acknowledgement_changes(state, move)
+
+
 def _deny(state: WorldState, move: Move) -> list[Change]:
     return denial_changes(state, move)
 
@@ -518,6 +523,10 @@ def _self_or_ally(state, move):
     return about == move.actor or about in state.alliances.get(move.actor, ())
 
 
+def _subject_abroad(state, move):
+    return state.actors[move.params.get("about") or move.actor].troops_abroad > 0
+
+
 def _has_belief(state, move):
     return any(t == move.params["about"] for t, _ in state.actors[move.actor].beliefs)
 
@@ -580,6 +589,11 @@ FORCES_AT_FRONT = Requirement(
     "has forces at the front", _has_forces_in_theatre, "it has no forces at the front")
 SELF_OR_ALLY = Requirement(
     "denies for itself or an ally", _self_or_ally, "it can deny only for itself or an ally")
+SELF_OR_ALLY_ACKNOWLEDGES = Requirement(
+    "acknowledges for itself or an ally", _self_or_ally,
+    "it can acknowledge only its own deployment or an ally's")
+SUBJECT_ABROAD = Requirement(
+    "the subject has troops abroad", _subject_abroad, "there are no troops abroad to acknowledge")
 HAS_BELIEF = Requirement(
     "has an estimate about that actor", _has_belief, "it has no estimate about that actor")
 NUCLEAR_RUNG = Requirement(
@@ -704,6 +718,13 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            "abroad is pulled down by credibility and widened by doubt.",
            (SELF_OR_ALLY,),
            appeal={"regime": 0.2, "reputation": -0.1}),
+        _S(_T.ACKNOWLEDGE_DEPLOYMENT, "Acknowledge the deployment", None,
+           (ParamSpec("about", "actor", optional=True),), _V.PUBLIC, _C.POSTURING, _acknowledge,
+           "The sender or its host confirms officially that the subject has troops abroad: "
+           "every other actor and the public fuse the true figure; denial and concealment end; "
+           "the acknowledger's credibility -0.05 if it had denied, +0.02 otherwise.",
+           (SELF_OR_ALLY_ACKNOWLEDGES, SUBJECT_ABROAD),
+           appeal={"reputation": 0.2, "regime": -0.1}),
         _S(_T.OFFENSIVE_OPERATION, "Offensive operation", "belligerent", (THEATRE, INTENSITY),
            _V.PUBLIC, _C.VIOLENT, _no_effect,
            "Read by the military rule: attack posture and intensity this turn; breaks any "

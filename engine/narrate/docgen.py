@@ -64,7 +64,8 @@ MECHANISM_PARAMETERS: dict[str, tuple[str, ...]] = {
                    "horizontal_points", "wider_war_midpoint", "wider_war_slope",
                    "wider_war_per_actor"),
     "intelligence": ("observation_noise", "belief_drift", "probable_sd", "confirmed_sd",
-                     "detection_troops", "public_osint_quality", "disclosure_noise"),
+                     "detection_troops", "public_osint_quality", "disclosure_noise",
+                     "acknowledgement_noise"),
 }
 
 _MARKERS = re.compile(

@@ -399,6 +399,12 @@ def _deny(w: WorldState, actor: str, about: str, credibility: float) -> str:
             f"(credibility {credibility:.2f})")
 
 
+def _acknowledge(w: WorldState, actor: str, about: str, troops: int) -> str:
+    whose = "its" if about == actor else f"{w.possessive_of(about)}"
+    return (f"{w.name_of(actor)} acknowledges officially {whose} {troops:,} troops abroad: "
+            "others' estimates close on the figure, and any denial ends")
+
+
 def _inject(w: WorldState, text: str) -> str:
     return text  # the inject's own words, as the scenario or the facilitator wrote them
 
@@ -447,6 +453,7 @@ SENTENCES: dict[str, Sentence] = {
     "move.ceasefire_agreed": _ceasefire_agreed,
     "move.disclose": _disclose,
     "move.deny": _deny,
+    "move.acknowledge": _acknowledge,
     "inject": _inject,
 }
 

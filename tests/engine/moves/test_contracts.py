@@ -361,6 +361,44 @@ def test_deny_conceal_for_an_ally_hides_the_ally_on_the_deniers_credibility():
     assert after.var == pytest.approx(before.var + 0.5 * (1 - 0.9))
 
 
+def test_acknowledge_deployment_confirms_the_figure_to_everyone_and_ends_the_cover():
+    """Green, with 20,000 troops abroad and a concealment effort under way, acknowledges them:
+    Red, Blue, White and the public each fuse the true figure (closer to it, one observation
+    more, narrower), the concealment effort ends, and Green, which had not denied, gains 0.02
+    credibility; 4 points."""
+    truth = math.log1p(20_000)
+    low = Belief(math.log1p(5_000), 0.5, 2)
+    turn = play(move("green", "acknowledge_deployment"), given={
+        "green": {"deployed": 20_000, "front": 20_000, "concealment_boost_turns": 3},
+        "blue": {"beliefs": {("green", QUANTITY): low}},
+        "world": {"public_beliefs": {("green", QUANTITY): low}}})
+    assert {("green", "credibility"), ("green", "concealment_boost_turns"), ("blue", "beliefs"),
+            ("world", "public_beliefs")} <= set(turn.changes)
+    assert turn.changes[("green", "credibility")] == pytest.approx(0.52)
+    assert turn.changes[("green", "concealment_boost_turns")] == 0
+    for target, var in (("blue", "beliefs"), ("world", "public_beliefs")):
+        before = turn.before(target, var)[("green", QUANTITY)]
+        after = turn.changes[(target, var)][("green", QUANTITY)]
+        assert abs(after.mean - truth) < abs(before.mean - truth) / 4, target
+        assert after.var < before.var / 4, target
+        assert after.observations == before.observations + 1, target
+    assert ("green", "beliefs") not in turn.changes  # not about itself
+    assert turn.points("green") == 4
+
+
+def test_acknowledge_deployment_after_a_denial_costs_credibility_and_ends_the_denial():
+    """Red denied for its ally Green, then acknowledges Green's deployment: Red is on record
+    contradicting itself (credibility 0.9 -> 0.85) and its denial, like Green's, is over."""
+    turn = play(move("red", "acknowledge_deployment", about="green"), given={
+        "red": {"credibility": 0.9, "denied": True},
+        "green": {"deployed": 20_000, "front": 20_000, "denied": True}})
+    assert {("red", "credibility"), ("red", "denied"), ("green", "denied")} <= set(turn.changes)
+    assert turn.changes[("red", "credibility")] == pytest.approx(0.85)
+    assert turn.changes[("red", "denied")] is False
+    assert turn.changes[("green", "denied")] is False
+    assert ("world", "public_beliefs") in turn.changes
+
+
 # --- military ------------------------------------------------------------------------------------
 
 
@@ -506,6 +544,11 @@ REFUSALS = {
     "disclose an estimate it does not have":
         (move("blue", "disclose_intelligence", about="red"), None,
          "no estimate about that actor"),
+    "acknowledge a deployment that is not its own or an ally's":
+        (move("blue", "acknowledge_deployment", about="green"),
+         {"green": {"deployed": 20_000, "front": 20_000}}, "only its own deployment or an ally"),
+    "acknowledge troops abroad when there are none":
+        (move("green", "acknowledge_deployment"), None, "no troops abroad to acknowledge"),
     "deny for an actor that is not an ally":
         (move("blue", "deny_conceal", about="green"), None,
          "deny only for itself or an ally"),
@@ -621,6 +664,7 @@ REVERSIBLE = {
     MoveType.WITHDRAW_TROOPS, MoveType.MOBILISE, MoveType.TRANSFER_MUNITIONS, MoveType.INTERDICT,
     MoveType.DIPLOMATIC_PROTEST, MoveType.UN_ACTION, MoveType.DEEP_STRIKE,
     MoveType.NUCLEAR_SIGNALLING, MoveType.NUCLEAR_USE, MoveType.DENY_CONCEAL,
+    MoveType.ACKNOWLEDGE_DEPLOYMENT,
 }
 MISDIRECTABLE = {
     MoveType.DEPLOY_TROOPS, MoveType.REINFORCE_TROOPS, MoveType.ROTATE_TROOPS,
@@ -628,7 +672,7 @@ MISDIRECTABLE = {
     MoveType.PAY_SUPPORT, MoveType.MILITARY_AID, MoveType.IMPOSE_SANCTIONS,
     MoveType.TIGHTEN_SANCTIONS, MoveType.ENFORCE_SANCTIONS, MoveType.DIPLOMATIC_PROTEST,
     MoveType.UN_ACTION, MoveType.DISCLOSE_INTELLIGENCE, MoveType.DENY_CONCEAL,
-    MoveType.DEEP_STRIKE, MoveType.NUCLEAR_SIGNALLING,
+    MoveType.DEEP_STRIKE, MoveType.NUCLEAR_SIGNALLING, MoveType.ACKNOWLEDGE_DEPLOYMENT,
 }
 READ_BY_THE_MILITARY_RULE = {MoveType.OFFENSIVE_OPERATION, MoveType.DEFENSIVE_OPERATION}
 

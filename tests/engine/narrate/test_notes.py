@@ -51,6 +51,7 @@ MOVES = [
     (move("green", "deny_conceal"), {"green": {"deployed": 20_000, "front": 20_000}}),
     (move("red", "deny_conceal", about="green"), {"green": {"deployed": 20_000,
                                                             "front": 20_000}}),
+    (move("green", "acknowledge_deployment"), {"green": {"deployed": 20_000, "front": 20_000}}),
     (move("red", "offensive_operation", intensity=0.9), {"theatre:front": {"ceasefire": True}}),
     (move("red", "deep_strike", target="blue"), None),
     (move("red", "nuclear_use"), {"world": {"escalation_level": 16.0}}),
