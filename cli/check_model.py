@@ -17,6 +17,7 @@ from analysis.calibration import (
     run_suite,
     text_table,
 )
+from cli.status import write_page
 from engine.batch.runner import MAX_SEED, worker_limit
 from engine.core.errors import UsageError
 
@@ -67,10 +68,7 @@ def cmd_check_model(args) -> int:
         raise UsageError(str(exc)) from None
     print(text_table(results))
     if args.out is not None:
-        try:
-            args.out.write_text(render_page(results, args.runs, args.seed), encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+        write_page(args.out, render_page(results, args.runs, args.seed))
         print(f"wrote {args.out}")
     print(f"suite took {elapsed_text(time.perf_counter() - t0)}", file=sys.stderr)
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.status import EXIT_FAILED
+from cli.status import EXIT_FAILED, write_page
 from engine.batch.store import read_limited
 from engine.core.errors import UsageError
 from engine.narrate.docgen import MODEL_MD, SECTIONS, update_text
@@ -75,9 +75,6 @@ def cmd_model(args) -> int:
         again = "brink docs model" + ("" if args.file is None else f" {name}")
         print(f"{name}: stale; run `{again}` to rewrite it", file=sys.stderr)
         return EXIT_FAILED
-    try:
-        path.write_text(new, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_page(path, new)
     print(f"{name}: rewrote {len(SECTIONS)} generated sections")
     return 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cli.report import output_path
+from cli.status import write_page
 from engine.core.errors import UsageError
 from engine.narrate.handout import NotALesson, handout_html
 from engine.scenario.loader import ScenarioError, load_scenario
@@ -44,10 +45,7 @@ def cmd_handout(args) -> int:
     if out is None:
         sys.stdout.write(html)
         return 0
-    try:
-        out.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    write_page(out, html)
     print(f"wrote {out}")
     return 0
 
