@@ -311,13 +311,13 @@ _SPLIT: dict[str, tuple[str, ...]] = {}
 
 
 def check_variable_path(path: str, actors, theatres, allow_self=False, writable=False,
-                        observer: str | None = None, params=(), moves=()):
+                        observer: str | None = None, moves=()):
     """Return why ``path`` names no variable, or None if it is fine.
 
     With ``observer`` (a deciding actor), another actor's hidden variables are refused:
-    policies decide from beliefs, not from the truth. ``params``: the parameter names a
-    ``param.<name>`` path may read (the model's and the scenario's own); ``moves``: the move
-    names a doctrine's ``news.<move>`` may count (what was done to its actor last turn).
+    policies decide from beliefs, not from the truth. ``moves``: the move names a doctrine's
+    ``news.<move>`` may count (what was done to its actor last turn). A ``param.<name>`` path
+    is a doctrine's alone, checked by the loader (who may read which parameter).
     """
     parts = split_path(path)
     actor_vars = WRITABLE_ACTOR_VARS if writable else ACTOR_VARS
@@ -326,8 +326,8 @@ def check_variable_path(path: str, actors, theatres, allow_self=False, writable=
     what = "writable " if writable else ""
     if parts == ("turn",) and not writable:
         return None
-    if len(parts) == 2 and parts[0] == "param" and not writable:
-        return None if parts[1] in params else f"unknown parameter '{parts[1]}' in '{path}'"
+    if parts[0] == "param":
+        return f"'{path}': a parameter is read only by a doctrine (param.<name>)"
     if len(parts) == 2 and parts[0] == "news" and not writable and allow_self:
         return None if parts[1] in moves else f"unknown move '{parts[1]}' in '{path}'"
     if len(parts) == 2 and parts[0] == "world":

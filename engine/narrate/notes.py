@@ -69,8 +69,8 @@ def _joined(world: WorldState, notes: Sequence[Note]) -> str:
     return "; ".join(sentence(n, world) for n in notes)
 
 
-def _ids(ids: Sequence[str]) -> str:
-    return ", ".join(ids)
+def _names(world: WorldState, ids: Sequence[str]) -> str:
+    return ", ".join(world.name_of(i) for i in ids)
 
 
 # --- economy -----------------------------------------------------------------------------------
@@ -185,13 +185,13 @@ def _wider_war(w: WorldState, level: float, more_drawn: int, risk: float) -> str
 
 
 def _ceasefire_broken(w: WorldState, theatre: str, attackers: Sequence[str]) -> str:
-    return (f"An offensive by {_ids(attackers)} breaks the ceasefire in "
+    return (f"An offensive by {_names(w, attackers)} breaks the ceasefire in "
             f"{w.theatres[theatre].name}")
 
 
 def _intensity(w: WorldState, theatre: str, intensity: float, attackers: Sequence[str],
                ceasefire: bool) -> str:
-    why = (f"offensive by {_ids(attackers)}" if attackers
+    why = (f"offensive by {_names(w, attackers)}" if attackers
            else "ceasefire" if ceasefire else "no new offensive: baseline intensity")
     return f"{w.theatres[theatre].name} intensity {intensity:.2f} ({why})"
 

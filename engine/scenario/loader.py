@@ -659,9 +659,14 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
             problems.append((("actors", i, "military", "theatre"), f"unknown theatre '{t}'"))
     for name, pv in s.parameters.items():
         path = ("parameters", name)
+        if pv.owner is not None and pv.owner not in actors:
+            problems.append(((*path, "owner"), f"unknown actor '{pv.owner}'"))
         if name in PARAMETERS:
             spec = PARAMETERS[name]
             low, high, unit = spec.low, spec.high, spec.unit
+            if pv.owner is not None:
+                problems.append(((*path, "owner"), f"'{name}' is a model parameter: it belongs "
+                                 "to no actor"))
             if pv.low is not None or pv.high is not None:
                 problems.append((path, f"'{name}' is a model parameter: its plausible range is "
                                  f"{low:g}..{high:g} {unit} (docs/reference/model.md); give "
@@ -689,7 +694,16 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
                              f"the plausible range {low:g}..{high:g} {unit}".rstrip()))
 
     refs = catalogue.Refs.from_scenario(s)
-    params = {*PARAMETERS, *s.parameters}  # what param.<name> may read
+    def parameter_problem(name: str, actor: str) -> str | None:
+        """Why ``actor``'s policy may not read parameter ``name``: undeclared, or another
+        actor's own (its appetite is its private judgement), or None."""
+        own = s.parameters.get(name)
+        if own is None and name not in PARAMETERS:
+            return (f"unknown parameter '{name}' (declare it in the scenario's parameters, "
+                    "with its plausible range)")
+        if own is not None and own.owner not in (None, actor):
+            return f"'{name}' is {own.owner}'s own parameter, hidden from {actor}"
+        return None
 
     def order_problems(path, actor, order) -> list[tuple[tuple, str]]:
         for name, value in order.params.items():  # check_static fails on nan and inf
@@ -708,12 +722,11 @@ def check_references(s: Scenario) -> list[tuple[tuple, str]]:
         policy_refs = PolicyRefs(
             actor.id,
             order=lambda path, order, a=actor.id: order_problems(path, a, order),
-            variable=lambda var, a=actor.id: check_variable_path(
-                var, actors, theatres, allow_self=True, observer=a, params=params,
-                moves=MOVE_NAMES_SEEN),
-            parameter=lambda name: None if name in params else (
-                f"unknown parameter '{name}' (declare it in the scenario's parameters, with "
-                "its plausible range)"))
+            variable=lambda var, a=actor.id: (
+                parameter_problem(var.removeprefix("param."), a) if var.startswith("param.")
+                else check_variable_path(var, actors, theatres, allow_self=True, observer=a,
+                                         moves=MOVE_NAMES_SEEN)),
+            parameter=lambda name, a=actor.id: parameter_problem(name, a))
         for path, msg in POLICIES[actor.policy.kind].check(actor.policy, policy_refs):
             problems.append((("actors", i, "policy", *path), msg))
     for i, inject in enumerate(s.injects):

@@ -254,6 +254,9 @@ class ParameterValue(Strict):
                                "plausible greatest value")
     description: str | None = Field(None, max_length=500,
                                     description="What a parameter of the scenario's own decides")
+    owner: Id | None = Field(None, description="A parameter of the scenario's own that is one "
+                             "actor's private judgement (its appetite, its threshold): only "
+                             "that actor's policy may read it")
 
 
 class InjectEffect(Strict):

@@ -100,6 +100,26 @@ def test_a_parameter_of_the_scenarios_own_is_checked(parameters, appetite, messa
         aiming(appetite=appetite, parameters=parameters)
 
 
+def test_a_parameter_an_actor_owns_is_hidden_from_the_others():
+    """Green's appetite is Green's private judgement: Green's aim reads it; Blue's doctrine
+    may not (as a condition's value or as param.<name>)."""
+    own = {"green_appetite": {"value": 9_000, "low": 0, "high": 60_000, "source": "assumed",
+                              "owner": "green"}}
+    assert aiming(appetite="green_appetite", parameters=own)
+    data = copy.deepcopy(BASE)
+    blue = next(a for a in data["actors"] if a["id"] == "blue")
+    blue["policy"] = {"kind": "doctrine", "rules": [
+        {"name": "peek", "when": [{"var": "param.green_appetite", "op": ">", "value": 0},
+                                  {"var": "turn", "op": ">", "value": "green_appetite"}],
+         "then": [{"move": "hold"}]}]}
+    data["parameters"] = own
+    problems = [msg for _path, msg in check_references(Scenario.model_validate(data))]
+    assert problems.count("'green_appetite' is green's own parameter, hidden from blue") == 2
+    data["parameters"]["green_appetite"]["owner"] = "nobody"
+    problems = [msg for _path, msg in check_references(Scenario.model_validate(data))]
+    assert "unknown actor 'nobody'" in problems
+
+
 def test_an_aims_paths_and_moves_are_checked():
     with pytest.raises(ValueError, match="unknown actor variable 'no_such_stock'"):
         aiming(terms=[{"var": "self.no_such_stock", "weight": 1}])
