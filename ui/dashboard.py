@@ -64,7 +64,8 @@ def dashboard(ex: Exercise, classroom: bool = False) -> None:
     cols[0].metric("Escalation rung", rung, delta=delta("world", "escalation_rung", rung),
                    delta_color="inverse", help=RUNG_NAMES[rung])
     cols[1].metric("Escalation score", f"{s.escalation_score:.1f}",
-                   help="this turn's points per actor (Rivera et al. 2024)")
+                   help="this turn's points of the most escalated pair of actors, per side "
+                        "(Rivera et al. 2024)")
     cols[2].metric("Risk of a wider war", f"{s.wider_war_risk:.1%}",
                    delta=delta("world", "wider_war_risk", s.wider_war_risk, "{:+.1%}"),
                    delta_color="inverse")

@@ -217,7 +217,8 @@ _TABLE = (
        why_range='Momentum from 0.5 (half-life one turn) to 0.97 (half-life ~23 turns)'),
     _p("points_per_rung", 12.0, "escalation points per rung", "calibration §3.3", "assumed",
        4, 40, "Heat of this many points above the baseline moves the ladder one rung. The score "
-       "is per actor (Rivera et al.), so one 12-point move among four actors adds 3 points.",
+       "is the most escalated pair's, per side (Rivera et al.'s average per nation, over the "
+       "pair's two nations), so one 12-point move by one side of that pair adds 6 points.",
        row='§3.3 Rivera et al. (2024) severity classes: non-violent escalation 12 points',
        why_range='4 (one posturing move a rung) to 40 (more than one violent move a rung)'),
     _p("descent_friction", 0.25, "share of gap closed per turn (a round of decisions)",
@@ -254,6 +255,25 @@ _TABLE = (
        "Each actor drawn in raises the odds of a wider war.",
        row='none',
        why_range='0 to 3 logits (each new actor multiplies the odds by up to 20)'),
+    _p("draw_in_attacked", 0.5, "probability per week", "assumed", "assumed", 0.2, 1.0,
+       "An actor not yet in the conflict that is struck (a violent move against it, its "
+       "territory or its forces) joins the fighting with this weekly probability.",
+       row='none',
+       why_range=('From restraint more often than not (0.2: a state absorbs a strike to stay out) '
+                 'to certain retaliation (1)')),
+    _p("draw_in_alliance", 0.3, "probability per week", "assumed", "assumed", 0.05, 1.0,
+       "An actor bound to an ally that is struck this turn joins with this weekly probability, "
+       "times the alliance's commitment (1 a mutual-defence treaty, 0 a support group).",
+       row='none',
+       why_range=('From a hollow guarantee (0.05 a week) to a treaty honoured at once (1)')),
+    _p("draw_in_wider_war", 0.1, "probability per week at a wider-war risk of 1", "assumed",
+       "assumed", 0.01, 0.3,
+       "An actor with a stake (hostile to or allied with an actor in the fighting) is drawn in "
+       "with this weekly probability times the risk of a wider war: the risk is what draws "
+       "third parties in, and each one drawn in raises it.",
+       row='none',
+       why_range=('From a risk that stays talk (0.01 a week at full risk) to one that pulls in a '
+                 'stakeholder within a few weeks (0.3)')),
     _p("covert_points_weight", 0.5, "share", "assumed", "assumed", 0.0, 1.0,
        "Covert moves escalate in the theatre but carry less signal.",
        row='none',

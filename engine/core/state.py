@@ -174,7 +174,7 @@ class WorldState:
     turn: int
     date: date
     escalation_level: float  # continuous position on Kahn's ladder, 0..44
-    escalation_score: float  # this turn's score (Rivera et al.), points / actor
+    escalation_score: float  # this turn's score: the most escalated pair's (Rivera et al.)
     heat: float  # smoothed excess of score over the baseline
     baseline_score: float
     reference_rung: float  # the rung the ongoing situation sits at when score = baseline
@@ -195,12 +195,15 @@ class WorldState:
     orders: tuple = field(default=(), compare=False)
     before_rules: BeforeRules = field(default_factory=lambda: BeforeRules({}, ()),
                                       compare=False)
-    # fixed for the run: how many actors were drawn in at the start, how many can escalate
-    # (engine/rules/escalation.py), parameters, relations and the clock step
+    # fixed for the run: how many actors were drawn in at the start, whom each one's unaimed
+    # moves escalate against (engine/rules/escalation.py), parameters, relations and the
+    # clock step
     initially_drawn: int = 0
-    parties: int = 1
+    opponents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     params: dict[str, float] = field(default_factory=dict)
     alliances: dict[str, frozenset[str]] = field(default_factory=dict)  # actor -> allies
+    # (actor, ally) -> how strongly the actor is bound to fight for the ally, 0..1
+    commitments: dict[tuple[str, str], float] = field(default_factory=dict)
     hostility: dict[tuple[str, str], float] = field(default_factory=dict)  # both orders
     trade: tuple[TradeFlow, ...] = ()
     days_per_turn: int = 7

@@ -144,16 +144,19 @@ def _escalation_points(w: WorldState, actor: str, points: float) -> str:
     return f"{w.possessive_of(actor)} moves this turn score {points:g} points"
 
 
-def _escalation_level(w: WorldState, score: float, usual: float, heat_before: float,
+def _escalation_level(w: WorldState, score: float, pair: tuple[str, str] | None,
+                      usual: float, heat_before: float,
                       heat: float, aim: float, drawn: Sequence[str], horizontal: float,
                       held_below: int | None, easing: float | None,
                       war_hold: tuple[int, str] | None) -> str:
     """Why the level moves: this turn's moves against the usual, the tension built up, who was
     drawn in, and what held the level back (a threshold, friction on the way down, a war)."""
     side = "above" if score > usual else "below" if score < usual else "at"
-    notes = [f"this turn's moves average {score:.1f} escalation points per actor, {side} the "
-             f"usual {usual:.1f}; accumulated tension {heat_before:+.1f} -> {heat:+.1f} points, "
-             f"which aims the level at rung {aim:.1f}"]
+    between = ("no moves against anyone" if pair is None else
+               f"the moves between {w.name_of(pair[0])} and {w.name_of(pair[1])}, the most "
+               f"escalated pair, average {score:.1f} escalation points per side")
+    notes = [f"this turn {between}, {side} the usual {usual:.1f}; accumulated tension "
+             f"{heat_before:+.1f} -> {heat:+.1f} points, which aims the level at rung {aim:.1f}"]
     if drawn:
         notes.append(f"{', '.join(w.name_of(a) for a in drawn)} drawn in "
                      f"(+{horizontal:g} points of tension)")
@@ -172,6 +175,22 @@ def _escalation_level(w: WorldState, score: float, usual: float, heat_before: fl
 def _accident(w: WorldState, risk: float, rung: int, rise: float, to_rung: int) -> str:
     return (f"An accident or misread signal (risk {risk:.1%} at rung {rung}) pushes escalation "
             f"up {rise:.1f} rungs to '{RUNG_NAMES[to_rung]}'")
+
+
+def _third_party_drawn_in(w: WorldState, actor: str, chance: float, struck: bool,
+                          allies_struck: Sequence[str], risk: float) -> str:
+    """Why an actor outside the fighting joins it: struck itself, an ally struck, or the risk
+    of a wider war (a draw at the chance these give)."""
+    reasons = []
+    if struck:
+        reasons.append("it was struck")
+    if allies_struck:
+        reasons.append(f"its ally {' and '.join(w.name_of(a) for a in allies_struck)} "
+                       f"{'was' if len(allies_struck) == 1 else 'were'} struck")
+    if risk:
+        reasons.append(f"the risk of a wider war stood at {risk:.0%}")
+    return (f"{w.name_of(actor)} is drawn into the conflict ({chance:.1%} chance this turn: "
+            f"{', and '.join(reasons)})")
 
 
 def _wider_war(w: WorldState, level: float, more_drawn: int, risk: float) -> str:
@@ -418,6 +437,7 @@ SENTENCES: dict[str, Sentence] = {
     "escalation.level": _escalation_level,
     "escalation.accident": _accident,
     "escalation.wider_war": _wider_war,
+    "escalation.drawn_in": _third_party_drawn_in,
     "military.ceasefire_broken": _ceasefire_broken,
     "military.intensity": _intensity,
     "military.attrition": _attrition,

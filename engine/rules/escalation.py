@@ -1,10 +1,15 @@
 """Escalation: per-move points, momentum, a Kahn ladder with thresholds, friction, accidents.
 
-    score      ES_t = sum over moves of points x w / N_parties   (Rivera et al. 2024;
-                 w = covert_points_weight for covert moves, 1 otherwise; N_parties: the
-                 actors able to escalate, those with a capability or a front, counted at the
-                 start. An actor with neither cannot make a move that scores, so counting it
-                 would only dilute the others' moves: adding one changes nothing)
+    pairs      a move's points x w count against each actor it escalates against: the actor
+                 it names (target, about, route owner) unless that is the mover or its ally;
+                 otherwise, the opponents of the mover (or of the ally it names: arms for
+                 Russia escalate against Ukraine) - the other side of its theatres, or, with
+                 no theatre, the actors hostile to it (w = covert_points_weight for covert
+                 moves, 1 otherwise)
+               S_ij = (P_i->j + P_j->i) / 2   (Rivera et al. 2024 average per nation, for the
+                 two nations of the pair)
+    score      ES_t = max over pairs S_ij: the world is as escalated as its most escalated
+                 pair, so an actor nobody moves against adds no pair and dilutes nothing
     heat       H_t = heat_persistence x H_{t-1} + (ES_t - baseline_score)
                      + horizontal_points x (actors newly drawn in)
     target     T_t = reference_rung + H_t / points_per_rung
@@ -18,6 +23,9 @@
                jumps 1-3 rungs (Payne), never across a threshold that needs nuclear use
                (rungs 21, 26, 32, 39); p_turn = 1 - (1 - accident_p_max)^weeks, since
                accident_p_max is weekly
+    drawn in   an actor outside the fighting joins with a weekly probability from being
+               struck, an ally it is bound to being struck, and (with a stake) the wider-war
+               risk of the turn before (third_parties)
     wider war  risk = logistic(wider_war_slope x (L - wider_war_midpoint)
                                 + wider_war_per_actor x actors drawn in beyond the start)
 
@@ -42,6 +50,7 @@ from engine.moves.catalogue import CATALOGUE, Category, Visibility
 
 NUCLEAR_THRESHOLD = 21
 NUCLEAR_POINTS = int(Category.NUCLEAR)
+VIOLENT_POINTS = int(Category.VIOLENT)
 QUIET = Cause(RULE, "escalation", None)  # the cause of lean runs, which log nothing
 
 
@@ -55,21 +64,31 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     p = params
     orders = state.orders
     drawn_before = state.before_rules.drawn
-    newly_drawn = [a for a in state.drawn_in if a not in drawn_before]
     initially_drawn = state.initially_drawn
     explain = state.explain
-    n = state.parties
     by_actor: dict[str, float] = dict.fromkeys(state.actors, 0.0)
+    directed: dict[tuple[str, str], float] = {}  # (mover, opponent) -> points
+    attacks: dict[str, list[str]] = {}  # actor struck this turn -> the violent moves' ids
     strongest = 0
     covert_weight = p["covert_points_weight"]
     for move in orders:
         spec = CATALOGUE[move.type]
         points = spec.points  # as move_points, without a call per move
-        by_actor[move.actor] += points * (covert_weight if spec.visibility == Visibility.COVERT
-                                          else 1.0)
+        if not points:
+            continue
+        weighted = points * (covert_weight if spec.visibility == Visibility.COVERT else 1.0)
+        by_actor[move.actor] += weighted
+        violent = points >= VIOLENT_POINTS
+        for opponent in move_opponents(state, move):
+            key = (move.actor, opponent)
+            directed[key] = directed.get(key, 0.0) + weighted
+            if violent:
+                attacks.setdefault(opponent, []).append(move.id)
         strongest = larger(strongest, points)
-    score = sum(by_actor.values()) / n
-    changes: list[Change] = []
+    score, pair = world_score(state, by_actor, pair_scores(directed))
+    changes: list[Change] = third_parties(state, p, rng, attacks)
+    third = [target for target, _, _, _ in changes]
+    newly_drawn = [a for a in state.drawn_in if a not in drawn_before] + third
     actors = state.actors
     for actor_id, points in by_actor.items():
         if actors[actor_id].escalation_points == points:
@@ -109,7 +128,8 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     new_level = clip(new_level, 0.0, float(TOP_RUNG))
     # the level comes from this turn's moves (their points) and who was drawn in
     cause = Cause(RULE, "escalation", note(
-        "escalation.level", score=score, usual=state.baseline_score, heat_before=state.heat,
+        "escalation.level", score=score, pair=pair, usual=state.baseline_score,
+        heat_before=state.heat,
         heat=heat, aim=target, drawn=tuple(newly_drawn), horizontal=horizontal,
         held_below=held_below, easing=easing, war_hold=war_hold),
         tuple(Ref("move", m.id) for m in orders if CATALOGUE[m.type].points)
@@ -137,7 +157,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
                                      to_rung=int(accident_level)) if explain else None)))
         new_level = accident_level
 
-    drawn = len([a for a in state.actors.values() if a.drawn_in])
+    drawn = len(state.drawn_in) + len(third)
     logit = (p["wider_war_slope"] * (new_level - p["wider_war_midpoint"])
              + p["wider_war_per_actor"] * max(0, drawn - initially_drawn))
     risk_war = 1.0 / (1.0 + math.exp(-logit))
@@ -148,11 +168,104 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     return changes
 
 
-def escalation_parties(state: WorldState) -> int:
-    """How many actors the escalation score is averaged over: those able to escalate, with a
-    capability or a place on a side of a theatre (at least 1)."""
-    fronts = {a for th in state.theatres.values() for a in (*th.side_a, *th.side_b)}
-    return max(1, sum(1 for a in state.actors.values() if a.capabilities or a.id in fronts))
+def third_parties(state: WorldState, p, rng, attacks: dict[str, list[str]]) -> list[Change]:
+    """Actors not yet in the conflict drawn in this turn, each by a draw from its own stream
+    (``draw_in:<actor>``, one draw a turn whether or not it can be drawn, so nobody's luck
+    depends on anybody else's situation). Its weekly probability combines three channels:
+
+        q = 1 - (1 - draw_in_attacked x [struck this turn])
+              x (1 - draw_in_alliance x max commitment to an ally struck this turn)
+              x (1 - draw_in_wider_war x wider_war_risk x [a stake in the conflict])
+        P(drawn in this turn) = 1 - (1 - q)^weeks
+
+    A stake: hostile to, or allied with, an actor already in the fighting. The wider-war risk
+    is last turn's. An actor with no relations and nobody striking it is never drawn in."""
+    weeks = state.days_per_turn / 7
+    drawn = {a.id for a in state.actors.values() if a.drawn_in}
+    risk = state.wider_war_risk
+    changes: list[Change] = []
+    for actor in state.actors.values():
+        draw = rng.of(f"draw_in:{actor.id}").random()
+        if actor.drawn_in:
+            continue
+        struck = attacks.get(actor.id, ())
+        ally_struck = max((state.commitments.get((actor.id, ally), 0.0)
+                           for ally in state.alliances.get(actor.id, ()) if ally in attacks),
+                          default=0.0)
+        stake = any(state.hostility.get((actor.id, other), 0.0) > 0
+                    or other in state.alliances.get(actor.id, ()) for other in drawn)
+        stays_out = ((1.0 - p["draw_in_attacked"] * bool(struck))
+                     * (1.0 - p["draw_in_alliance"] * ally_struck)
+                     * (1.0 - p["draw_in_wider_war"] * risk * stake))
+        chance = per_turn(1.0 - stays_out, weeks)
+        if draw >= chance:
+            continue
+        allies_struck = tuple(sorted(a for a in state.alliances.get(actor.id, ())
+                                     if a in attacks))
+        changes.append((actor.id, "drawn_in", True, Cause(
+            RANDOM, "draw_in", note("escalation.drawn_in", actor=actor.id, chance=chance,
+                                    struck=bool(struck), allies_struck=allies_struck,
+                                    risk=risk if stake else 0.0) if state.explain else None,
+            tuple(Ref("move", m) for m in struck)
+            + tuple(Ref("move", m) for a in allies_struck for m in attacks[a])
+            + (reads("world.wider_war_risk") if stake else ()))))
+    return changes
+
+
+def pair_scores(directed: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
+    """Each pair's score, S_ij = (P_i->j + P_j->i) / 2, keyed by the pair in id order."""
+    pairs: dict[tuple[str, str], float] = {}
+    for (mover, opponent), points in directed.items():
+        key = (mover, opponent) if mover < opponent else (opponent, mover)
+        pairs[key] = pairs.get(key, 0.0) + points / 2
+    return pairs
+
+
+def world_score(state: WorldState, by_actor: dict[str, float],
+                pairs: dict[tuple[str, str], float]) -> tuple[float, tuple[str, str] | None]:
+    """The world's score and the pair it comes from: the most escalated pair's (0, and no
+    pair, when no move escalates against anyone). Ties go to the first pair in id order, so
+    the log names the same pair in every run."""
+    if not pairs:
+        return 0.0, None
+    pair = max(sorted(pairs), key=pairs.__getitem__)
+    return pairs[pair], pair
+
+
+def move_opponents(state: WorldState, move) -> tuple[str, ...]:
+    """The actors a move escalates against: the actor it names (its target, the subject it is
+    about, or the owner of the route it names) when that is neither the mover nor an ally;
+    otherwise the opponents of whom it names (support for an ally escalates against the
+    ally's enemies) or of the mover."""
+    params = move.params
+    named = params.get("target") or params.get("about") or params.get("recipient")
+    if named is None and "route" in params:
+        route = state.routes.get(params["route"])
+        named = route.actor if route is not None else None
+    mover = move.actor
+    if named is None or named == mover or named not in state.opponents:
+        return state.opponents.get(mover, ())
+    if named in state.alliances.get(mover, ()):
+        return tuple(a for a in state.opponents[named] if a != mover)
+    return (named,)
+
+
+def escalation_opponents(state: WorldState) -> dict[str, tuple[str, ...]]:
+    """Whom each actor's unaimed moves (mobilising, reinforcing, an offensive) escalate
+    against, fixed for the run: the other side of every theatre it fights in; with no
+    theatre, the actors hostile to it; nobody otherwise. In id order."""
+    out: dict[str, tuple[str, ...]] = {}
+    for actor in state.actors:
+        enemies: set[str] = set()
+        for th in state.theatres.values():
+            if actor in th.side_a:
+                enemies |= set(th.side_b)
+            elif actor in th.side_b:
+                enemies |= set(th.side_a)
+        if not enemies:
+            enemies = {b for (a, b), level in state.hostility.items() if a == actor and level > 0}
+        out[actor] = tuple(sorted(enemies - {actor}))
+    return out
 
 
 def _war_going_on(state: WorldState):

@@ -145,6 +145,11 @@ class Actor(Strict):
 class Alliance(Strict):
     name: str
     members: list[Id] = Field(min_length=2)
+    commitment: float = Field(
+        1.0, ge=0, le=1,
+        description="How strongly the members are bound to fight for each other when one is "
+                    "attacked: 1 a mutual-defence treaty (NATO's Article 5, the 2024 Russia-North "
+                    "Korea treaty's Article 4), 0 a group that arms and pays but does not fight")
 
 
 class Sector(StrEnum):

@@ -1019,8 +1019,9 @@ def _causes(turn: int, pairs: list, n: int) -> dict[str, str]:
                     f"the escalation score is averaged over all actors, so an inert actor "
                     f"dilutes it: at turn {turn} it is {old:g} points with {n} actors and "
                     f"{new:g} with {n + 1} (= {old:g} x {n}/{n + 1}); likely fix: in the "
-                    "engine (engine/rules/escalation.py) average the points over the actors "
-                    "that take part, so an actor that makes no move does not lower the score; "
+                    "engine (engine/rules/escalation.py) score the points per pair of actors "
+                    "(the most escalated pair's), so an actor nobody moves against adds no "
+                    "pair and does not lower the score; "
                     "in the scenario, until then, recompute escalation.baseline_score whenever "
                     "you add or remove an actor"))
                 continue

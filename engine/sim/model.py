@@ -58,7 +58,7 @@ from engine.moves.catalogue import (
 )
 from engine.narrate.notes import move_params, sentence, unlabelled
 from engine.policies import HumanPolicy, Observation, Policy, ScriptedPolicy, build_policy
-from engine.rules.escalation import escalation_parties
+from engine.rules.escalation import escalation_opponents
 from engine.rules.intelligence import QUANTITY, label, observation_reports, watched
 from engine.scenario.schema import Inject, Scenario
 
@@ -104,9 +104,14 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
     public = {(t, QUANTITY): Belief(math.log1p(actors[t].troops_abroad),
                                     INITIAL_BELIEF_SD ** 2, 0) for t in expeditionary}
     alliances: dict[str, set[str]] = {a: set() for a in actors}
+    commitments: dict[tuple[str, str], float] = {}
     for alliance in spec.relations.alliances:
         for member in alliance.members:
             alliances[member] |= set(alliance.members) - {member}
+            for other in alliance.members:
+                if other != member:  # the strongest bond when two alliances overlap
+                    commitments[(member, other)] = max(
+                        commitments.get((member, other), 0.0), alliance.commitment)
     hostility = {}
     for h in spec.relations.hostility:
         a, b = h.between
@@ -133,7 +138,8 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
                         for x in spec.transfers),
         ceasefire_offers=(),
         public_beliefs=public, params=params,
-        alliances={k: frozenset(v) for k, v in alliances.items()}, hostility=hostility,
+        alliances={k: frozenset(v) for k, v in alliances.items()}, commitments=commitments,
+        hostility=hostility,
         trade=trade, days_per_turn=spec.clock.days_per_turn, actors=actors, theatres=theatres,
         routes=routes,
     )
@@ -175,7 +181,7 @@ class BrinkModel(mesa.Model):
             overrides.update(parameters or {})
             world = initial_state(scenario, resolve(overrides, own=scenario.parameters))
             world.initially_drawn = len(world.drawn_in)
-            world.parties = escalation_parties(world)
+            world.opponents = escalation_opponents(world)
             chosen = policies or {}
             game = GameState(
                 world, turns if turns is not None else scenario.clock.turns,
@@ -387,12 +393,10 @@ class BrinkModel(mesa.Model):
         level_before = s.escalation_rung
         params, rng = s.params, self.streams
         for phase in RULE_ORDER:
-            if phase == "escalation":
-                for a in s.drawn_in:
-                    if a not in s.before_rules.drawn:
-                        self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict",
-                                    a)
             self._apply(getattr(rules, phase)(s, params, rng), phase)
+        for a in s.drawn_in:
+            if a not in s.before_rules.drawn:
+                self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict", a)
         s.news = news(s, orders)  # what the next turn's decisions react to
         s.orders, s.before_rules = (), BeforeRules({}, ())
         for entry in self.log.entries[-3:]:

@@ -232,13 +232,15 @@ LADDER = "escalation-ladders.yaml"
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_escalation_climbs_then_eases_more_slowly(seed):
-    """The rung climbs at least two rungs; the climb takes fewer turns than the way back to
-    the starting level; a ceasefire holds at the end."""
+    """The rung climbs at least two rungs; the climb to the first peak takes fewer turns than
+    the way back to the starting level (an accident near the top may push the level up again
+    on the way down: that only lengthens the way back); a ceasefire holds at the end."""
     model = played(LADDER, seed)
     level = series(model, "world", "escalation_level")
     rung = series(model, "world", "escalation_rung")
     start = level.iloc[0]
-    peak_turn = int(level.idxmax())
+    falls = level[level.diff(-1) > 0]  # turns after which the level fell
+    peak_turn = int(falls.index[0]) if not falls.empty else int(level.index[-1])
     assert rung.max() >= rung.iloc[0] + 2
     back = level[(level.index > peak_turn) & (level <= start)]
     turns_down = int(back.index[0]) - peak_turn if not back.empty else \

@@ -99,8 +99,11 @@ def test_headline_changes_pair_each_figure_with_its_causes():
     from engine.scenario.loader import load_scenario
     from engine.sim.model import BrinkModel
 
-    model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=2).run()
-    changes = explain.headline_changes(model, 2)
+    model = BrinkModel(load_scenario(DEFAULT), rng=1, turns=20).run()
+    level = model.frame().query("actor == 'world' and variable == 'escalation_level'")
+    moved = level[level["value"].diff() != 0]["turn"]
+    turn = int(moved.iloc[1])  # the first turn the level moved (row 0 is the start)
+    changes = explain.headline_changes(model, turn)
     assert changes
     assert all(causes for _, causes in changes)  # every change has at least one cause
     assert any(h.startswith("escalation level") for h, _ in changes)

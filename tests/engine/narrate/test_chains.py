@@ -110,4 +110,5 @@ def test_a_decisions_parameters_read_as_the_news_shows_them(sanctioned):
     assert "chose" in text
     assert "rail_tumangang_khasan" not in text
     assert "troops 10000" not in text
-    assert "shells: 58,000" in text
+    assert "troops: 10,000" in text
+    assert "route: Tumangang-Khasan bridge and the Trans-Siberian" in text

@@ -160,9 +160,10 @@ def test_every_sentence_has_a_note_that_uses_it():
         used |= {key for note, _text in told for key in _keys(note)}
     unused = set(notes.SENTENCES) - used
     # Rare in short games: an accident near the top of the ladder, a denial exposed, a
-    # violent move by an actor not yet fighting.
+    # violent move by an actor not yet fighting, a third party drawn in (its sentence is
+    # tested in tests/engine/rules/test_escalation_pairs.py).
     assert unused <= {"escalation.accident", "observation.denial_exposed",
-                      "military.drawn_in_violent"}, unused
+                      "military.drawn_in_violent", "escalation.drawn_in"}, unused
 
 
 def test_a_lean_run_makes_no_notes():

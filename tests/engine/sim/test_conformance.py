@@ -16,6 +16,7 @@ import copy
 import itertools
 import math
 import re
+import sys
 import types
 from pathlib import Path
 
@@ -405,8 +406,16 @@ def test_an_inert_actor_that_changes_nothing_passes(tmp_path):
 @pytest.fixture
 def diluting(monkeypatch):
     """The engine as it was before issue 16: the escalation score averaged over every actor,
-    so an actor that cannot move dilutes it."""
-    monkeypatch.setattr(engine.sim.model, "escalation_parties", lambda world: len(world.actors))
+    so an actor that cannot move dilutes it (with two actors, the same as the most escalated
+    pair's score; with a third, 2/3 of it)."""
+    module = sys.modules["engine.rules.escalation"]  # engine.rules.escalation is the rule
+    real = module.world_score
+
+    def averaged(state, by_actor, pairs):
+        score, pair = real(state, by_actor, pairs)
+        return score * 2 / len(state.actors), pair
+
+    monkeypatch.setattr(module, "world_score", averaged)
 
 
 @pytest.fixture
