@@ -17,7 +17,7 @@ help:
 	@echo "make run    serve the tabletop UI on http://localhost:8501"
 	@echo "make test   run the whole test suite (and ruff)"
 	@echo "make bench  run the engine benchmark"
-	@echo "make validation  rerun the calibration suite: docs/reference/validation.md and the screening in docs/reference/model.md"
+	@echo "make validation  rerun the calibration suite: docs/reference/validation.md, the screening in docs/reference/model.md and the 2025 forecast (docs/reference/forecast-2025.md)"
 
 $(STAMP): pyproject.toml
 	@set -e; \
@@ -56,6 +56,7 @@ bench: $(STAMP)
 validation: $(STAMP)
 	$(VENV)/bin/brink check-model --out docs/reference/validation.md
 	$(VENV)/bin/brink check-model --screening --model-doc docs/reference/model.md
+	$(VENV)/bin/brink forecast scenarios/nk-historical-2024.yaml --from 2025-01-07 --out docs/reference/forecast-2025.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

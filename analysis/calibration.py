@@ -227,10 +227,15 @@ def russian_payroll_usd_m_month(batches: list[Batch]) -> pd.Series:
     return _wide(b, "north_korea", "payroll_income")[turn] * 1000 / 12  # bn USD a year in
 
 
-def _final(actor: str, variable: str) -> Callable[[list[Batch]], pd.Series]:
+# nk-historical-2024 plays on through 2025 as a forecast; the record it is calibrated to ends
+# with its thirteenth turn, so targets about "the end" read that turn, never the forecast's.
+WINDOW_END = date(2025, 1, 7)
+
+
+def _at_window_end(actor: str, variable: str) -> Callable[[list[Batch]], pd.Series]:
     def metric(batches: list[Batch]) -> pd.Series:
         (b,) = batches
-        return b.runs.set_index("run")[f"{actor}.{variable}"].astype(float)
+        return _wide(b, actor, variable)[_turn_ending_on_or_after(b.scenario, WINDOW_END)]
     return metric
 
 
@@ -263,8 +268,8 @@ METRICS: dict[str, tuple[Callable[[list[Batch]], pd.Series], bool]] = {
     "nk_casualties_six_weeks": (nk_casualties_six_weeks, True),
     "nk_killed_six_weeks": (nk_killed_six_weeks, True),
     "russian_payroll_usd_m_month": (russian_payroll_usd_m_month, True),
-    "nk_growth_final": (_final("north_korea", "growth"), False),
-    "russia_growth_final": (_final("russia", "growth"), False),
+    "nk_growth_final": (_at_window_end("north_korea", "growth"), True),
+    "russia_growth_final": (_at_window_end("russia", "growth"), True),
     "russia_growth_2022": (russia_growth_2022, True),
     "growth_deviation": (_growth_deviation, False),
     "conceded_share": (conceded_share, False),
@@ -307,12 +312,13 @@ TARGETS: tuple[Target, ...] = (
     Target("North Korean growth stays positive while Russia pays",
            "§6 NK GDP response: +3.1% (2023) despite sanctions; §2.4 BOK 2023 +3.1",
            (NK,), "nk_growth_final", (0.0, INF), "> 0 (2023: +3.1)", "% a year",
-           note="Growth at the last turn (early January 2025)."),
+           note="Growth at the end of the calibration window (turn 13, 7 January 2025)."),
     Target("Russian growth resilient under sanctions",
            "§2.3 Russia under sanctions: −2.1% (2022; IMF Apr-22 forecast −8.5), +3.6 (2023), "
            "≈+4.1 (2024); §6 Russia 2022 forecast error",
            (NK,), "russia_growth_final", (-2.1, 4.1), "−2.1 to +4.1 (not −8.5)", "% a year",
-           note="Growth at the last turn; the April-2022 consensus collapse (−8.5) is the "
+           note="Growth at the end of the calibration window (turn 13, 7 January 2025); the "
+                "April-2022 consensus collapse (−8.5) is the "
                 "failure this row guards against."),
     Target("Russian growth in 2022, the first year of sanctions",
            "§2.3 Russia under sanctions, 2022: IMF Apr-22 forecast −8.5; outcome −2.1% "

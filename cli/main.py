@@ -8,6 +8,7 @@ of subcommands (the console script ``brink`` and ``python -m cli`` both run :fun
     brink batch FILE [--runs N] [--out DIR] ...
     brink report BATCH | brink compare A B
     brink check-model [--screening]
+    brink forecast FILE [--runs N] [--from DATE] [--out FILE]
     brink handout LESSON [--no-teacher] [--out FILE]
     brink docs glossary | brink docs model [FILE] [--check]
 
@@ -26,7 +27,7 @@ import io
 import os
 import sys
 
-from cli import batch, check_model, docs, handout, report, run, scenario
+from cli import batch, check_model, docs, forecast, handout, report, run, scenario
 from cli.status import EXIT_FAILED, EXIT_USAGE, MAX_MESSAGE
 from engine import __version__
 from engine.batch.runner import BatchError, BatchFailed
@@ -36,7 +37,7 @@ from engine.narrate.safe_text import one_line
 from engine.scenario.loader import ScenarioError
 
 # Each family adds its subcommands, in the order `brink --help` lists them.
-FAMILIES = (run, scenario, batch, report, check_model, handout, docs)
+FAMILIES = (run, scenario, batch, report, check_model, forecast, handout, docs)
 
 
 def main(argv: list[str] | None = None) -> int:

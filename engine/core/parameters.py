@@ -266,14 +266,16 @@ _TABLE = (
        "times the alliance's commitment (1 a mutual-defence treaty, 0 a support group).",
        row='none',
        why_range=('From a hollow guarantee (0.05 a week) to a treaty honoured at once (1)')),
-    _p("draw_in_wider_war", 0.1, "probability per week at a wider-war risk of 1", "assumed",
-       "assumed", 0.01, 0.3,
+    _p("draw_in_wider_war", 0.02, "probability per week at a wider-war risk of 1", "assumed",
+       "assumed", 0.005, 0.1,
        "An actor with a stake (hostile to or allied with an actor in the fighting) is drawn in "
        "with this weekly probability times the risk of a wider war: the risk is what draws "
-       "third parties in, and each one drawn in raises it.",
+       "third parties in, and each one drawn in raises it. 0.02 reads the risk as the chance "
+       "of a wider war within a year, spread over its weeks (1/52), with every stakeholder in "
+       "it.",
        row='none',
-       why_range=('From a risk that stays talk (0.01 a week at full risk) to one that pulls in a '
-                 'stakeholder within a few weeks (0.3)')),
+       why_range=('From a risk read over four years (0.005 a week) to one that pulls a '
+                 'stakeholder in within months (0.1)')),
     _p("covert_points_weight", 0.5, "share", "assumed", "assumed", 0.0, 1.0,
        "Covert moves escalate in the theatre but carry less signal.",
        row='none',

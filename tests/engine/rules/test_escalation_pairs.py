@@ -152,11 +152,11 @@ def test_the_wider_war_risk_draws_in_those_with_a_stake_only():
     scenario = Scenario.model_validate(data)
     drawn = {"yellow": 0, "grey": 0}
     for seed in range(30):
-        model = BrinkModel(scenario, rng=seed, parameters={"draw_in_wider_war": 0.3}, turns=6)
+        model = BrinkModel(scenario, rng=seed, parameters={"draw_in_wider_war": 0.1}, turns=12)
         model.run()
         for a in drawn:
             drawn[a] += model.state.actors[a].drawn_in
-    assert drawn["yellow"] >= 20  # a stake and a risk near 1: most runs
+    assert drawn["yellow"] >= 15  # a stake and a risk near 1: 1 - 0.9^12, 72% of runs
     assert drawn["grey"] == 0  # no relation to anyone in the fighting
 
 
