@@ -11,7 +11,12 @@ compares the model's spread with the record:
   95th percentile of the runs), else a *miss*;
 * a **range** observation is *inside* when the model's whole 90% interval lies within it,
   *overlap* when the two intervals share at least one value, else a *miss*. Inside and overlap
-  count as hits.
+  count as hits;
+* a hit that only the width of the model's band or of the target's range makes is reported as
+  such and not counted (``TRIVIAL``): a *weak overlap* when the model's median lies outside the
+  target's range and the shared part is less than a quarter of the model's band (or the target
+  is one-sided: an overlap with "> 0" says nothing); *too wide* when the model's band is more
+  than three times as wide as the target's range (a point: wider than twice its size).
 
 For a **share** metric (the share of runs in which something happens, e.g. the target of a
 sanctions episode concedes) the "median" is the share over all runs and the interval is its 90%
@@ -377,7 +382,7 @@ class Result:
     high: float
     runs: int
     missing: int  # runs in which the event never happened (NaN)
-    verdict: str  # inside | overlap | miss | no data
+    verdict: str  # inside | overlap | miss | no data | weak overlap | too wide
 
 
 def scenarios_used() -> list[str]:
@@ -393,16 +398,39 @@ def _wilson(successes: float, n: int, z: float = 1.6449) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-def verdict(observed, low: float, high: float) -> str:
-    """inside / overlap / miss, as defined in the module docstring."""
+# A band this many times the target's width hits by being wide, not by being right; an overlap
+# sharing less than this share of the model's band, with the median outside, is a grazing one.
+TOO_WIDE = 3.0
+POINT_TOO_WIDE = 2.0  # a point target: a band wider than twice the value (1,100: 0 to 2,200)
+WEAK_SHARE = 0.25
+HITS = ("inside", "overlap")
+TRIVIAL = ("weak overlap", "too wide")
+
+
+def verdict(observed, low: float, high: float, median: float | None = None) -> str:
+    """inside / overlap / miss, and the hits that do not count (weak overlap, too wide), as
+    defined in the module docstring."""
     if math.isnan(low) or math.isnan(high):
         return "no data"
+    band = high - low
     if isinstance(observed, tuple):
         lo, hi = observed
         if lo <= low and high <= hi:
             return "inside"
-        return "overlap" if low <= hi and lo <= high else "miss"
-    return "inside" if low <= observed <= high else "miss"
+        if not (low <= hi and lo <= high):
+            return "miss"
+        if math.isinf(lo) or math.isinf(hi):
+            return "weak overlap"  # a one-sided target straddled: only "inside" says something
+        if band > TOO_WIDE * (hi - lo):
+            return "too wide"
+        shared = min(hi, high) - max(lo, low)
+        median_in = median is not None and lo <= median <= hi
+        if not median_in and shared < WEAK_SHARE * band:
+            return "weak overlap"
+        return "overlap"
+    if not low <= observed <= high:
+        return "miss"
+    return "too wide" if band > POINT_TOO_WIDE * abs(observed) else "inside"
 
 
 def summarise(target: Target, values: pd.Series) -> Result:
@@ -414,12 +442,12 @@ def summarise(target: Target, values: pd.Series) -> Result:
         share = float(present.mean()) * 100 if n else math.nan
         low, high = (x * 100 for x in _wilson(float(present.sum()), n))
         return Result(target, share, low, high, len(values), missing,
-                      verdict(target.observed, low, high))
+                      verdict(target.observed, low, high, share))
     if present.empty:
         return Result(target, math.nan, math.nan, math.nan, len(values), missing, "no data")
     low, median, high = (float(x) for x in np.quantile(present, [0.05, 0.5, 0.95]))
     return Result(target, median, low, high, len(values), missing,
-                  verdict(target.observed, low, high))
+                  verdict(target.observed, low, high, median))
 
 
 def _runs_per_combination(path: str, runs: int) -> int:
@@ -508,11 +536,19 @@ def text_table(results: list[Result]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    hits = sum(r.verdict in ("inside", "overlap") for r in results)
-    lines.append(f"\n{hits} of {len(results)} targets hit (inside or overlap).")
+    lines.append("\n" + hits_line(results))
     lines.append("\nSources (rows of docs/reference/calibration-sources.md):")
     lines += [f"  {r.target.name}: {r.target.source}" for r in results]
     return "\n".join(lines)
+
+
+def hits_line(results: list[Result]) -> str:
+    """How many targets are hit, and how many more only look hit (not counted)."""
+    hits = sum(r.verdict in HITS for r in results)
+    trivial = sum(r.verdict in TRIVIAL for r in results)
+    more = (f" {trivial} more only by the width of a band or a range (weak overlap or too wide),"
+            " not counted." if trivial else "")
+    return f"{hits} of {len(results)} targets hit (inside or overlap).{more}"
 
 
 def _cell(text: str) -> str:
@@ -544,6 +580,12 @@ def render_page(results: list[Result], runs: int, seed: int) -> str:
         "(5th to 95th percentile of the runs), else *miss*;",
         "- **range** observation: *inside* when the model's whole 90% interval lies within the "
         "range, *overlap* when they share at least one value, else *miss*;",
+        "- a hit that only a wide band or a wide range makes does not count: *weak overlap* "
+        "when the model's median lies outside the range and the shared part is less than a "
+        f"quarter of the model's interval, or the range is one-sided (\"> 0\") and the "
+        f"interval straddles its bound; *too wide* when the model's interval is more than "
+        f"{TOO_WIDE:g} times as wide as the range, or, for a point, wider than "
+        f"{POINT_TOO_WIDE:g} times the value;",
         "- a **share** (the episodes row): the model figure is the share of all runs, and its "
         "interval is the 90% Wilson interval of that share;",
         "- \"never\" counts runs in which the event measured did not happen (they are left out "
@@ -553,8 +595,7 @@ def render_page(results: list[Result], runs: int, seed: int) -> str:
         "|" + "|".join("---" for _ in HEADER) + "|",
     ]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in table_rows(results)]
-    hits = sum(r.verdict in ("inside", "overlap") for r in results)
-    lines += ["", f"{hits} of {len(results)} targets hit (inside or overlap).", "",
+    lines += ["", hits_line(results), "",
               "## How each metric is measured", ""]
     for r in results:
         t = r.target

@@ -17,7 +17,9 @@ from analysis import calibration, screening
 from analysis.calibration import (
     TARGETS,
     VALIDATION_MD,
+    Result,
     fingerprint,
+    hits_line,
     read_page,
     render_page,
     run_suite,
@@ -41,7 +43,8 @@ def test_reduced_suite_has_every_target_with_numbers(small_suite):
     assert [r.target.name for r in small_suite] == [t.name for t in TARGETS]
     for r in small_suite:
         assert r.runs >= 12
-        assert r.verdict in ("inside", "overlap", "miss"), (r.target.name, r.verdict)
+        assert r.verdict in ("inside", "overlap", "miss", "weak overlap", "too wide"), (
+            r.target.name, r.verdict)
         assert r.low <= r.median <= r.high, r.target.name
 
 
@@ -71,7 +74,7 @@ def test_committed_page_is_current():
     assert [row[0] for row in rows] == [t.name for t in TARGETS], STALE
     for row, t in zip(rows, TARGETS, strict=True):
         assert (row[1], row[3], row[4]) == (t.source, t.observed_text, t.unit), STALE
-        assert row[-1] in ("inside", "overlap", "miss", "no data")
+        assert row[-1] in ("inside", "overlap", "miss", "no data", "weak overlap", "too wide")
 
 
 def test_fingerprint_changes_with_settings_and_sources(tmp_path, monkeypatch):
@@ -108,14 +111,30 @@ def test_engine_sources_follow_the_imports_of_the_batch_engine():
     assert "engine/sim/runfiles.py" not in sources
 
 
-@pytest.mark.parametrize(("observed", "low", "high", "expected"), [
-    (5.0, 4.0, 6.0, "inside"), (7.0, 4.0, 6.0, "miss"),
-    ((0.0, 10.0), 2.0, 3.0, "inside"), ((0.0, 10.0), 8.0, 12.0, "overlap"),
-    ((0.0, 10.0), 11.0, 12.0, "miss"), ((0.0, math.inf), -1.0, 2.0, "overlap"),
-    ((-math.inf, -5.0), -9.0, -6.0, "inside"), (1.0, math.nan, math.nan, "no data"),
+@pytest.mark.parametrize(("observed", "low", "high", "median", "expected"), [
+    (5.0, 4.0, 6.0, 5.0, "inside"), (7.0, 4.0, 6.0, 5.0, "miss"),
+    ((0.0, 10.0), 2.0, 3.0, 2.5, "inside"), ((0.0, 10.0), 8.0, 12.0, 11.0, "overlap"),
+    ((0.0, 10.0), 11.0, 12.0, 11.5, "miss"),
+    ((-math.inf, -5.0), -9.0, -6.0, -7.0, "inside"), (1.0, math.nan, math.nan, 1.0, "no data"),
+    # hits only a wide band or a wide range makes (measure 6 of issue 16): not counted
+    ((0.0, math.inf), -1.0, 2.0, 0.5, "weak overlap"),  # a one-sided target straddled
+    ((14.0, 21.0), 21.0, 42.0, 28.0, "weak overlap"),  # grazes the range, median outside
+    ((14.0, 21.0), 18.0, 30.0, 24.0, "overlap"),  # shares a quarter of the band
+    ((22.0, 26.0), 18.0, 25.0, 23.0, "overlap"),  # median inside the range
+    ((0.0, 10.0), -20.0, 20.0, 5.0, "too wide"),  # a band four times the range
+    (1100.0, 0.0, 2500.0, 1100.0, "too wide"),  # a point: a band wider than twice its size
+    (1100.0, 700.0, 1500.0, 1100.0, "inside"),
 ])
-def test_verdict_definitions(observed, low, high, expected):
-    assert verdict(observed, low, high) == expected
+def test_verdict_definitions(observed, low, high, median, expected):
+    assert verdict(observed, low, high, median) == expected
+
+
+def test_trivial_hits_are_named_and_not_counted():
+    results = [Result(TARGETS[0], 1.0, 0.0, 2.0, 10, 0, v)
+               for v in ("inside", "overlap", "weak overlap", "too wide", "miss")]
+    assert hits_line(results) == (
+        "2 of 5 targets hit (inside or overlap). 2 more only by the width of a band or a "
+        "range (weak overlap or too wide), not counted.")
 
 
 def test_share_uses_pooled_share_and_wilson_interval():
