@@ -189,6 +189,10 @@ class WorldState:
     # the moves by others that named it or one of its routes (engine.moves.catalogue.news).
     # Doctrine rules react to it (``news.<move>``).
     news: dict[str, dict[str, int]] = field(default_factory=dict)
+    # who made which kind of move in the last turn adjudicated, (actor, move type) pairs; None
+    # before the first. The escalation rule counts a move repeated from it as an activity that
+    # goes on through the turn (engine/rules/escalation.py).
+    last_orders: frozenset | None = None
     # this turn's inputs to the rules, set by the model while they run and cleared after: the
     # moves adjudicated (accepted) and the snapshot taken when the rules began. Not needed to
     # continue a game, so not compared.

@@ -408,6 +408,7 @@ class BrinkModel(mesa.Model):
                                     a)
             self._apply(getattr(rules, phase)(s, params, rng), phase)
         s.news = news(s, orders)  # what the next turn's decisions react to
+        s.last_orders = frozenset([(m.actor, m.type) for m in orders])
         s.orders, s.before_rules = (), BeforeRules({}, ())
         for entry in self.log.entries[-3:]:
             if entry.kind == "random" and entry.ref == "accident":
