@@ -9,7 +9,8 @@
                      + horizontal_points x (actors newly drawn in)
                rho = heat_persistence^weeks (weeks = days_per_turn / 7; the persistence is
                weekly); GO_t: the part of ES_t from moves going on, those an actor repeats
-               from its last turn (in the first turn, every move: the war as it was), whose
+               from its last turn (in the first turn, the score up to the baseline: the war
+               as it was), whose
                points stand for every week of the turn, as the baseline's do:
                g = (1 - rho) / (1 - heat_persistence) = 1 + heat_persistence + ... (weeks
                terms), the heat a week's points leave over the turn. A new move is an event,
@@ -79,7 +80,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
         points = spec.points  # as move_points, without a call per move
         weighted = points * (covert_weight if spec.visibility == Visibility.COVERT else 1.0)
         by_actor[move.actor] += weighted
-        if weeks != 1 and (last is None or (move.actor, move.type) in last):
+        if weeks != 1 and last is not None and (move.actor, move.type) in last:
             going_on += weighted
         strongest = larger(strongest, points)
     score = sum(by_actor.values()) / n
@@ -97,7 +98,8 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
         heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
     else:
         persistence = p["heat_persistence"] ** weeks
-        going_on /= n
+        # in the first turn, the war as it was: the score up to the baseline goes on
+        going_on = going_on / n if last is not None else min(score, state.baseline_score)
         weeks_of_heat = (1 - persistence) / (1 - p["heat_persistence"])
         heat = (persistence * state.heat + (score - going_on)
                 + weeks_of_heat * (going_on - state.baseline_score) + horizontal)
