@@ -189,7 +189,7 @@ class WorldState:
     # the moves by others that named it or one of its routes (engine.moves.catalogue.news).
     # Doctrine rules react to it (``news.<move>``).
     news: dict[str, dict[str, int]] = field(default_factory=dict)
-    # who made which kind of move in the last turn adjudicated, (actor, move type) pairs; None
+    # who made which kind of scoring move in the last turn adjudicated, (actor, move type); None
     # before the first. The escalation rule counts a move repeated from it as an activity that
     # goes on through the turn (engine/rules/escalation.py).
     last_orders: frozenset | None = None

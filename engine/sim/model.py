@@ -408,7 +408,9 @@ class BrinkModel(mesa.Model):
                                     a)
             self._apply(getattr(rules, phase)(s, params, rng), phase)
         s.news = news(s, orders)  # what the next turn's decisions react to
-        s.last_orders = frozenset([(m.actor, m.type) for m in orders])
+        # the moves that scored, for the escalation rule's next turn (a hold is no move at all)
+        s.last_orders = frozenset([(m.actor, m.type) for m in orders
+                                   if CATALOGUE[m.type].points])
         s.orders, s.before_rules = (), BeforeRules({}, ())
         for entry in self.log.entries[-3:]:
             if entry.kind == "random" and entry.ref == "accident":
