@@ -125,3 +125,36 @@ def test_retimed_moves_turn_numbers_to_the_same_day():
     # an inject in week 12 falls in the sixth fortnight, one in week 1 in the first
     assert {i.id: i.turn for i in scenario.injects}["oil_surge"] == 6
     assert {i.id: i.turn for i in scenario.injects}["bloomberg_100k"] == 1
+
+
+def test_a_turn_twice_as_long_carries_twice_the_flows_and_keeps_one_off_amounts():
+    """Standing transfers' flows and a standing order's troops and shells double in a turn twice
+    the scenario's rate period; a one-off move's troops, a payroll share and a technology level
+    do not; a turn of the rate period itself leaves the parameters as they are."""
+    from engine.moves.catalogue import at_turn_length
+
+    assert at_turn_length("pay_support", {"kind": "oil", "amount": 30.0}, 2, False)["amount"] == 60
+    assert at_turn_length("military_aid", {"amount": 800.0}, 2, False)["amount"] == 1600
+    assert at_turn_length("pay_support", {"kind": "payroll", "amount": 1.0}, 2, True)["amount"] == 1
+    assert at_turn_length("pay_support", {"kind": "technology", "amount": 0.1}, 2,
+                          True)["amount"] == 0.1
+    assert at_turn_length("mobilise", {"troops": 7000}, 2, True)["troops"] == 14000
+    assert at_turn_length("transfer_munitions", {"shells": 58000.0}, 2, True)["shells"] == 116000
+    assert at_turn_length("deploy_troops", {"troops": 7000}, 2, False)["troops"] == 7000
+    weekly = {"kind": "oil", "amount": 30.0}
+    assert at_turn_length("pay_support", weekly, 1, True) is weekly
+
+
+def test_the_world_of_a_fortnight_turn_carries_the_weekly_routes_and_flows():
+    """nk-100k's rail line (3,000 troops and 2 turns a week) carries 6,000 in a 14-day turn
+    and takes one; its standing oil (30 thousand bbl a week) is 60 a turn; its shells 116,000."""
+    from engine.core.parameters import resolve
+    from engine.sim.model import initial_state
+
+    scenario = retimed(load_scenario(SCENARIOS / "nk-100k.yaml"), 14)
+    world = initial_state(scenario, resolve(own=scenario.parameters))
+    rail = world.routes["rail_tumangang_khasan"]
+    assert (rail.capacity, rail.transit_turns) == (6000, 1)
+    oil = next(t for t in world.transfers if t.kind == "oil")
+    assert oil.amount == 60
+    assert world.actors["north_korea"].munitions_production == 116_000
