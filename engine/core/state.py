@@ -33,7 +33,7 @@ class Transfer(NamedTuple):
     payer: str
     recipient: str
     kind: str  # cash | oil | food | technology | payroll | military_aid
-    amount: float  # per turn, in the kind's unit (see engine/moves/catalogue.py)
+    amount: float  # per turn played, in the kind's unit (see engine/moves/catalogue.py)
     since: int
 
 
@@ -163,7 +163,7 @@ class RouteState:
     actor: str
     theatre: str
     mode: str
-    capacity: float  # troops per turn, before interdiction
+    capacity: float  # troops per turn played, before interdiction
     transit_turns: int
     training_turns: int
     interdiction: float  # 0..1 share of capacity denied this turn
@@ -189,6 +189,10 @@ class WorldState:
     # the moves by others that named it or one of its routes (engine.moves.catalogue.news).
     # Doctrine rules react to it (``news.<move>``).
     news: dict[str, dict[str, int]] = field(default_factory=dict)
+    # who made which kind of scoring move in the last turn adjudicated, (actor, move type); None
+    # before the first. The escalation rule counts a move repeated from it as an activity that
+    # goes on through the turn (engine/rules/escalation.py).
+    last_orders: frozenset | None = None
     # this turn's inputs to the rules, set by the model while they run and cleared after: the
     # moves adjudicated (accepted) and the snapshot taken when the rules began. Not needed to
     # continue a game, so not compared.
@@ -207,6 +211,9 @@ class WorldState:
     hostility: dict[tuple[str, str], float] = field(default_factory=dict)  # both orders
     trade: tuple[TradeFlow, ...] = ()
     days_per_turn: int = 7
+    # the scenario's amounts per turn are written per clock.rate_days: a turn lasts this many
+    # of those periods (engine/scenario/schema.py, Clock.rate_scale); rules read weeks instead
+    rate_scale: float = 1.0
     actors: dict[str, ActorState] = field(default_factory=dict)
     theatres: dict[str, TheatreState] = field(default_factory=dict)
     routes: dict[str, RouteState] = field(default_factory=dict)

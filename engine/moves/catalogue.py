@@ -133,6 +133,34 @@ def support_amount_text(kind: str, amount: float) -> str:
     return f"{plain_number(amount)} {unit}"
 
 
+# Standing transfers whose amount is a flow (so much a turn: a turn twice as long carries twice
+# as much). Payroll (a share of the going rate) and technology (a level) are not flows.
+FLOW_KINDS = frozenset({"cash", "oil", "food", "military_aid"})
+# The amounts of a move made every turn (a standing order) that are flows as well.
+STANDING_FLOWS = ("troops", "shells")
+
+
+def at_turn_length(move_name: str, params: dict, scale: float, standing: bool) -> dict:
+    """A move's parameters as a scenario writes them (per clock.rate_days), for a turn
+    ``scale`` times as long: a standing transfer's amount (a flow) is multiplied by ``scale``,
+    and so are the troops and shells of a standing order made every turn (``standing``),
+    rounded to whole troops. A one-off move's troops, a share and a level are kept. ``params``
+    itself when ``scale`` is 1."""
+    if scale == 1:
+        return params
+    out = dict(params)
+    kind = "military_aid" if move_name == MoveType.MILITARY_AID else params.get("kind")
+    if move_name in (MoveType.PAY_SUPPORT, MoveType.MILITARY_AID) and kind in FLOW_KINDS \
+            and "amount" in out:
+        out["amount"] = float(out["amount"]) * scale
+    if standing:
+        for name in STANDING_FLOWS:
+            if name in out and not isinstance(out[name], str):
+                out[name] = (round(out[name] * scale) if name == "troops"
+                             else float(out[name]) * scale)
+    return out
+
+
 def plain_number(x: float) -> str:
     """A number for a sentence: "1,500" (not "1500.0"), "0.7"."""
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6g}"

@@ -73,6 +73,12 @@ class Observation:
         return self._state.actors[self.actor_id]
 
     @property
+    def rate_scale(self) -> float:
+        """How many of the scenario's rate periods (clock.rate_days) a turn lasts: a policy
+        scales the amounts and chances its YAML writes per turn by it."""
+        return self._state.rate_scale
+
+    @property
     def escalation_level(self) -> float:
         return self._state.escalation_level
 

@@ -6,6 +6,11 @@ asking for a least confidence); a ``once`` rule fires only the first time, which
 doctrine's memory is unbounded. A condition's value is a number or the name of a parameter of
 the scenario (a decision threshold that batches sample like any uncertain parameter).
 
+Amounts and chances are written per turn of the scenario's clock.rate_days (a week unless it
+says otherwise) and converted to the turn played (``Observation.rate_scale``, s): a rule's
+chance p becomes 1 - (1 - p)^s; an aim's step, the troops and shells of the moves made every
+turn and any standing transfer's amount are multiplied by s (``at_turn_length``).
+
 An aim steers a stock the actor controls (troops committed abroad, say) each turn towards what
 it wants now, weighing what it reads::
 
@@ -25,12 +30,14 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Literal, NamedTuple
 
 from pydantic import Field, field_validator
 
+from engine.core.numbers import per_turn
 from engine.core.variables import CONFIDENCE_ORDER, split_path
-from engine.moves.catalogue import Move, make_move
+from engine.moves.catalogue import Move, at_turn_length, make_move
 from engine.policies.base import Classifier, Observation, Policy, PolicySpec, order_to_move
 from engine.scenario.spec_base import Id, MoveOrder, Strict
 
@@ -59,8 +66,9 @@ class DoctrineRule(Strict):
     then: list[MoveOrder] = Field(min_length=1)
     once: bool = Field(True, description="Fire only the first time the condition holds")
     chance: float | Id | None = Field(
-        None, description="The probability that the rule fires in a turn its conditions hold "
-        "(a reaction's strength): a number in 0..1 or a parameter of the scenario; none: always")
+        None, description="The probability that the rule fires in a turn (of clock.rate_days) "
+        "its conditions hold (a reaction's strength): a number in 0..1 or a parameter of the "
+        "scenario; none: always. Over a turn s such periods long it is 1 - (1 - chance)^s")
 
     @field_validator("chance")
     @classmethod
@@ -93,7 +101,8 @@ class Aim(Strict):
                                         "take from it, likewise")
     amount: str = Field("troops", description="The parameter of those moves that takes the "
                         "amount")
-    step: float = Field(gt=0, description="The most one turn adds or takes")
+    step: float = Field(gt=0, description="The most one turn (of clock.rate_days) adds or "
+                        "takes")
     deadband: float = Field(0.25, ge=0, le=1, description="No move for a gap below this share "
                             "of a step")
     from_turn: int = Field(1, ge=0)
@@ -106,7 +115,8 @@ class DoctrineSpec(PolicySpec):
     rules: list[DoctrineRule] = Field(default_factory=list)
     aims: list[Aim] = Field(default_factory=list)
     every_turn: list[MoveOrder] = Field(
-        default_factory=list, description="Moves made every turn, besides any rule that fires"
+        default_factory=list, description="Moves made every turn, besides any rule that fires; "
+        "their troops, shells and transfer amounts are per turn of clock.rate_days"
     )
 
 
@@ -141,6 +151,7 @@ class DoctrinePolicy(Policy):
             for r in rules]
         self.every_turn = every_turn
         self.fired: set[str] = set()
+        self._scaled: dict[float, tuple] = {}  # rate scale -> (every_turn, rules) at that scale
 
     @classmethod
     def from_spec(cls, actor_spec) -> DoctrinePolicy:
@@ -196,10 +207,25 @@ class DoctrinePolicy(Policy):
             value = obs.read("param." + value)
         return op(obs.read(var), value)
 
+    def at_scale(self, scale: float) -> tuple[list[Move], list[_Rule]]:
+        """The moves made every turn and the rules, their amounts for a turn of ``scale`` of
+        the scenario's rate periods (as written when it is 1)."""
+        if scale == 1:
+            return self.every_turn, self.rules
+        scaled = self._scaled.get(scale)
+        if scaled is None:
+            scaled = self._scaled[scale] = (
+                [_rescaled(m, scale, standing=True) for m in self.every_turn],
+                [r._replace(moves=tuple(_rescaled(m, scale, standing=False) for m in r.moves))
+                 for r in self.rules])
+        return scaled
+
     def decide(self, obs, rng):
-        moves = list(self.every_turn)
+        scale = obs.rate_scale
+        every_turn, rules = self.at_scale(scale)
+        moves = list(every_turn)
         holds = self.holds
-        for rule in self.rules:
+        for rule in rules:
             if rule.once and rule.name in self.fired:
                 continue
             for condition in rule.conditions:  # all of them, stopping at the first that fails
@@ -210,7 +236,7 @@ class DoctrinePolicy(Policy):
                 if chance is not None:
                     if chance.__class__ is str:
                         chance = obs.read("param." + chance)
-                    if rng.random() >= chance:
+                    if rng.random() >= per_turn(chance, scale):
                         continue  # not this time (and a `once` rule may still fire later)
                 self.fired.add(rule.name)
                 moves += rule.moves
@@ -228,15 +254,22 @@ def aimed(obs: Observation, aim: Aim) -> list[Move]:
     share = 1.0 + sum(t.weight * (obs.read(t.var) - t.ref) for t in aim.terms)
     want = appetite * min(1.0, max(0.0, share))
     gap = want - obs.read(aim.steer)
-    if abs(gap) < aim.deadband * aim.step:
+    step = aim.step * obs.rate_scale  # a step is per turn of the scenario's rate period
+    if abs(gap) < aim.deadband * step:
         return []
-    amount = int(min(aim.step, abs(gap)))
+    amount = int(min(step, abs(gap)))
     for order in aim.raise_with if gap > 0 else aim.lower_with:
         move = make_move(obs.actor_id, order.move, {**order.params, aim.amount: amount},
                          source="policy", rationale=aim.name)
         if obs.why_not(move) is None:
             return [move]
     return []
+
+
+def _rescaled(move: Move, scale: float, standing: bool) -> Move:
+    """``move`` with its amounts for a turn of ``scale`` rate periods (``at_turn_length``)."""
+    params = at_turn_length(move.type, move.params, scale, standing)
+    return move if params is move.params else replace(move, params=params)
 
 
 def _aim_problems(path: tuple, aim: Aim, refs) -> list[tuple[tuple, str]]:

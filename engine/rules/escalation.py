@@ -10,12 +10,21 @@
                  two nations of the pair)
     score      ES_t = max over pairs S_ij: the world is as escalated as its most escalated
                  pair, so an actor nobody moves against adds no pair and dilutes nothing
-    heat       H_t = heat_persistence x H_{t-1} + (ES_t - baseline_score)
+    heat       H_t = rho x H_{t-1} + (ES_t - GO_t) + g x (GO_t - baseline_score)
                      + horizontal_points x (actors newly drawn in)
+               rho = heat_persistence^weeks (weeks = days_per_turn / 7; the persistence is
+               weekly); GO_t: the part of ES_t from moves going on, those an actor repeats
+               from its last turn (in the first turn, the score up to the baseline: the war
+               as it was), in the pair that sets ES_t, whose
+               points stand for every week of the turn, as the baseline's do:
+               g = (1 - rho) / (1 - heat_persistence) = 1 + heat_persistence + ... (weeks
+               terms), the heat a week's points leave over the turn. A new move is an event,
+               counted once. In weekly turns g = 1 and H_t = rho H_{t-1} + ES_t - baseline.
     target     T_t = reference_rung + H_t / points_per_rung
     level      rising:  L_t = T_t, but stopped just below a Kahn threshold unless a move of at
                         least that threshold's barrier points was made this turn;
-               falling: L_t = L_{t-1} - descent_friction x (L_{t-1} - T_t), but never below
+               falling: L_t = L_{t-1} - f x (L_{t-1} - T_t), f = 1 - (1 - descent_friction)^weeks
+                        (descent_friction is the share of the gap closed in a week), but never below
                         the scenario's initial rung while fighting goes on in a theatre
                         (intensity above 0, no ceasefire): a quiet week in a war that goes on is
                         not de-escalation
@@ -29,8 +38,9 @@
     wider war  risk = logistic(wider_war_slope x (L - wider_war_midpoint)
                                 + wider_war_per_actor x actors drawn in beyond the start)
 
-Heat, its persistence and the descent friction are per turn, not per week: escalation moves in
-rounds of decisions (Kahn's ladder, Rivera et al.'s turns), whatever a turn's length.
+Heat persistence and descent friction are weekly, so the length of a turn is a modelling choice:
+nk-100k played in 14-day turns sits where it does in 7-day turns (tests/engine/sim/
+test_turn_length.py; docs/reference/model.md, "Time units").
 """
 
 from __future__ import annotations
@@ -71,6 +81,9 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     attacks: dict[str, list[str]] = {}  # actor struck this turn -> the violent moves' ids
     strongest = 0
     covert_weight = p["covert_points_weight"]
+    weeks = state.days_per_turn / 7
+    last = state.last_orders
+    going: dict[tuple[str, str], float] = {}  # (mover, opponent) -> points of repeated moves
     for move in orders:
         spec = CATALOGUE[move.type]
         points = spec.points  # as move_points, without a call per move
@@ -79,9 +92,12 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
         weighted = points * (covert_weight if spec.visibility == Visibility.COVERT else 1.0)
         by_actor[move.actor] += weighted
         violent = points >= VIOLENT_POINTS
+        repeated = weeks != 1 and last is not None and (move.actor, move.type) in last
         for opponent in move_opponents(state, move):
             key = (move.actor, opponent)
             directed[key] = directed.get(key, 0.0) + weighted
+            if repeated:
+                going[key] = going.get(key, 0.0) + weighted
             if violent:
                 attacks.setdefault(opponent, []).append(move.id)
         strongest = larger(strongest, points)
@@ -98,7 +114,16 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
             tuple(Ref("move", m.id) for m in orders if m.actor == actor_id))
             if explain else QUIET))
     horizontal = p["horizontal_points"] * len(newly_drawn)
-    heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
+    if weeks == 1:
+        heat = p["heat_persistence"] * state.heat + (score - state.baseline_score) + horizontal
+    else:
+        persistence = p["heat_persistence"] ** weeks
+        # in the first turn, the war as it was: the score up to the baseline goes on
+        going_on = (0.0 if pair is None else pair_scores(going).get(pair, 0.0)) \
+            if last is not None else min(score, state.baseline_score)
+        weeks_of_heat = (1 - persistence) / (1 - p["heat_persistence"])
+        heat = (persistence * state.heat + (score - going_on)
+                + weeks_of_heat * (going_on - state.baseline_score) + horizontal)
     target = state.reference_rung + heat / p["points_per_rung"]
     level = state.escalation_level
     held_below = easing = war_hold = None  # what held the level back, for the log
@@ -115,10 +140,10 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
             held_below = threshold
             break
     else:
-        new_level = state.escalation_level - p["descent_friction"] * (
-            state.escalation_level - target)
+        friction = per_turn(p["descent_friction"], weeks)
+        new_level = state.escalation_level - friction * (state.escalation_level - target)
         if target < state.escalation_level:
-            easing = p["descent_friction"]
+            easing = friction
         war = _war_going_on(state)
         if war is not None and new_level < state.reference_rung:
             # A quiet week in a war that goes on is not de-escalation: the level cannot fall
@@ -140,7 +165,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
 
     # Accident risk near the top (Payne): drawn every turn so the stream does not depend on it.
     onset = p["accident_onset_rung"]
-    risk = per_turn(p["accident_p_max"], state.days_per_turn / 7) * clip(
+    risk = per_turn(p["accident_p_max"], weeks) * clip(
         (new_level - onset) / (NUCLEAR_THRESHOLD - onset), 0.0, 1.0)
     accident = rng.of("accident")
     draw = accident.random()

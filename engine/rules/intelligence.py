@@ -3,8 +3,11 @@
 Beliefs are Gaussian in x = log(1 + quantity); the watched quantity is troops abroad.
 Each turn, each observer o looks at each actor t that can send troops abroad:
     concealment c = t.concealment (+0.15 while a denial/concealment effort lasts), q = o.quality
-    looks happen with probability 1 - exp(-(0.2 + troops / detection_troops) x q / c)
-    observation y = log(1 + troops) + N(0, sigma^2),  sigma = observation_noise x c / q
+    looks happen with probability P = 1 - exp(-lambda x weeks), a weekly hazard
+        lambda = (0.2 + troops / detection_troops) x q / c          (weeks = days_per_turn / 7)
+    observation y = log(1 + troops) + N(0, sigma^2),  sigma = observation_noise x c / q / sqrt(n),
+        n = weeks x (1 - exp(-lambda)) / P, the weekly looks a turn with a look holds on
+        average (1 in weekly turns): a longer turn fuses them into one sharper observation
     predict:  v <- v + belief_drift x weeks
     surprise: if (y - m)^2 > 9 (v + sigma^2), v <- max(v, (y - m)^2)   (a new development)
     update:   K = v / (v + sigma^2);  m <- m + K (y - m);  v <- (1 - K) v
@@ -55,10 +58,14 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
                 0.05, 1.0)
     q = larger(0.05, quality)
     truth = target.troops_abroad
-    p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
+    weeks = state.days_per_turn / 7
+    hazard = (0.2 + truth / p["detection_troops"]) * q / conc  # looks a week
+    p_look = 1.0 - math.exp(-hazard * weeks)
     sigma = smaller(MAX_SIGMA, p["observation_noise"] * conc / q)
+    if weeks != 1:  # the weekly looks of a longer turn, fused
+        sigma /= math.sqrt(weeks * (1.0 - math.exp(-hazard)) / p_look)
     look, noise = draws.random(), draws.normal(0.0, sigma)  # always both: a stable stream
-    drift = p["belief_drift"] * (state.days_per_turn / 7)  # a weekly variance
+    drift = p["belief_drift"] * weeks  # a weekly variance
     if look >= p_look:
         return Belief(old.mean, old.var + drift, old.observations), None
     new = fuse(old, math.log1p(truth) + noise, sigma * sigma, drift,

@@ -5,7 +5,9 @@ stage at a time: queued -> (boarding, up to capacity_eff) -> transit (transit_tu
 (training_turns) -> front. Returning cohorts arrive home after transit_turns. A deployment larger
 than capacity therefore leaves over many turns: the troops not yet boarded are ``queued``, still
 at home (not abroad: nobody pays, sustains or sees them abroad), and leave first come, first
-served. Interdiction decays by 0.1 a turn.
+served. Interdiction decays by 0.1 a week (0.1 x days_per_turn / 7 a turn). Capacities and lags
+are per turn played: the scenario's, converted to the turn's length when the world is built
+(engine/sim/model.py, initial_state).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from engine.core.causal import RULE, Cause, Change, note, reads
 from engine.core.numbers import smaller
 from engine.core.state import Cohort, WorldState
 
-INTERDICTION_DECAY = 0.1
+INTERDICTION_DECAY = 0.1  # a week
 QUIET = Cause(RULE, "logistics", None)  # the cause of lean runs, which log nothing
 
 
@@ -105,9 +107,10 @@ def logistics(state: WorldState, params, rng) -> list[Change]:
         if front != actor.front:
             changes.append((actor.id, "front", front, cause))
         changes.append((actor.id, "pipeline", new_pipeline, cause))
+    weeks = state.days_per_turn / 7
     for route in state.routes.values():
         if route.interdiction > 0:
-            level = max(0.0, round(route.interdiction - INTERDICTION_DECAY, 6))
+            level = max(0.0, round(route.interdiction - INTERDICTION_DECAY * weeks, 6))
             changes.append((f"route:{route.id}", "interdiction", level, Cause(
                 RULE, "logistics", note("logistics.interdiction_eases", route=route.id,
                                         level=level))))

@@ -15,7 +15,8 @@ Per theatre and turn (weeks = days_per_turn / 7):
                  decay = 1 - (1 - front_decay)^weeks   (front_decay and front_gain are weekly)
     munitions' = munitions - min(munitions, need) + production
     displaced += displaced_per_pressure x |pressure' - pressure|
-Readiness: readiness' = clip(readiness + 0.02 - 0.04 x intensity, 0.2, 1) for troops at the front.
+Readiness: readiness' = clip(readiness + (0.02 - 0.04 x intensity) x weeks, 0.2, 1) for troops
+at the front (it recovers 0.02 a week and fighting wears it, 0.04 a week at full intensity).
 Front pressure only moves when both sides have combat power in the theatre.
 An actor is drawn in when its troops first face an enemy outside a ceasefire, or when it first
 makes a violent move.
@@ -112,7 +113,8 @@ def military(state: WorldState, params, rng) -> list[Change]:
                     (a.id, "killed", a.killed + killed, cause),
                     (a.id, "wounded", a.wounded + wounded, cause),
                 ]
-            readiness = clip(a.readiness + 0.02 - 0.04 * intensity, 0.2, 1.0)
+            # the same sum as (0.02 - 0.04 x intensity) x weeks, bit for bit in weekly turns
+            readiness = clip(a.readiness + 0.02 * weeks - 0.04 * intensity * weeks, 0.2, 1.0)
             if readiness != a.readiness:
                 changes.append((a.id, "readiness", readiness, Cause(
                     RULE, "military", note("military.readiness", actor=a.id,

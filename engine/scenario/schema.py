@@ -74,6 +74,18 @@ class Clock(Strict):
     start: date
     days_per_turn: int = Field(7, ge=1, le=LIMITS.days_per_turn)
     turns: int = Field(52, ge=1, le=LIMITS.turns)
+    rate_days: int = Field(
+        7, ge=1, le=LIMITS.days_per_turn,
+        description="The days the file's amounts per turn are written for (route capacities "
+        "and lags, munitions production, standing transfers and the amounts of moves made every "
+        "turn, rule chances, aim steps): 7, a week, unless the file says otherwise. The engine "
+        "converts them to the turn played, so changing days_per_turn alone keeps their meaning")
+
+    @property
+    def rate_scale(self) -> float:
+        """How many of the file's rate periods (``rate_days``) one turn lasts: the engine
+        multiplies the file's amounts per turn by it (1: the turn is the period they are for)."""
+        return self.days_per_turn / self.rate_days
 
     @model_validator(mode="after")
     def _last_turn_has_a_date(self):
@@ -103,7 +115,8 @@ class Military(Strict):
     deployed: int = Field(0, ge=0, le=5_000_000, description="Troops already in the theatre")
     theatre: Id | None = Field(None, description="Theatre where this actor's forces fight")
     munitions: float = Field(0.0, ge=0, description="Artillery shells in stock")
-    munitions_production: float = Field(0.0, ge=0, description="Shells produced per turn")
+    munitions_production: float = Field(0.0, ge=0, description="Shells produced per turn "
+                                        "(of clock.rate_days)")
     readiness: Share = 0.7
     effectiveness: float = Field(1.0, ge=0.0, le=3.0, description="1 = theatre norm")
     engaged: bool = Field(False, description="Already a party to the conflict at the start")
@@ -199,7 +212,8 @@ class TransferInForce(Strict):
     payer: Id
     recipient: Id
     kind: Literal["cash", "oil", "food", "technology", "payroll", "military_aid"]
-    amount: float = Field(ge=0, description="Per turn, in the unit of its kind (brink moves)")
+    amount: float = Field(ge=0, description="Per turn (of clock.rate_days), in the unit of "
+                          "its kind (brink moves)")
 
 
 class Relations(Strict):
@@ -222,9 +236,11 @@ class Route(Strict):
     actor: Id = Field(description="The actor whose troops use the route")
     theatre: Id
     mode: Literal["rail", "sea", "air", "road", "mixed"]
-    capacity_per_turn: float = Field(gt=0, le=1_000_000, description="Troops per turn")
-    transit_turns: int = Field(ge=0, le=52)
-    training_turns: int | None = Field(None, ge=0, le=52, description="Default: training_weeks")
+    capacity_per_turn: float = Field(gt=0, le=1_000_000, description="Troops per turn (of "
+                                     "clock.rate_days)")
+    transit_turns: int = Field(ge=0, le=52, description="Turns (of clock.rate_days) in transit")
+    training_turns: int | None = Field(None, ge=0, le=52, description="Turns (of "
+                                       "clock.rate_days) of training; default: training_weeks")
 
 
 class Uncertainty(Strict):
@@ -359,7 +375,8 @@ class Lesson(Strict):
 class EscalationSetup(Strict):
     initial_rung: float = Field(0.0, ge=0, le=44)
     baseline_score: float = Field(
-        0.0, ge=-10, le=100, description="Score per turn of the ongoing war (no change)"
+        0.0, ge=-10, le=100, description="Score per turn of the ongoing war (no change): the "
+        "points of the moves made every turn, averaged over the parties"
     )
 
 

@@ -48,9 +48,11 @@ from engine.core.streams import Streams
 from engine.core.variables import RANGES, RECORDED, belief_estimate, read
 from engine.moves.catalogue import (
     CATALOGUE,
+    FLOW_KINDS,
     Move,
     MoveType,
     Visibility,
+    at_turn_length,
     make_move,
     news,
     validate,
@@ -78,6 +80,8 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
     """The world at turn 0, from a validated scenario."""
     actors = {}
     expeditionary = [a.id for a in spec.actors if "expeditionary" in a.capabilities]
+    # the file's amounts per turn are per clock.rate_days; a turn lasts `scale` of those
+    scale = spec.clock.rate_scale
     for a in spec.actors:
         e, m, pol, intel = a.economy, a.military, a.politics, a.intelligence
         beliefs = {(t, QUANTITY): Belief(0.0, INITIAL_BELIEF_SD ** 2, 0)
@@ -90,7 +94,7 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
             queued=0, in_transit=0,
             deployed=m.deployed, front=m.deployed, killed=0, wounded=0, mobilised=0,
             initial_forces=m.forces_home + m.deployed, munitions=m.munitions,
-            munitions_production=m.munitions_production, readiness=m.readiness,
+            munitions_production=m.munitions_production * scale, readiness=m.readiness,
             effectiveness=m.effectiveness, pipeline=(), stability=pol.stability,
             stability_baseline=pol.stability, resolve=pol.resolve, credibility=pol.credibility,
             repression=pol.repression, intel_quality=intel.quality,
@@ -124,8 +128,9 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
                 for t in spec.theatres}
     weeks = spec.clock.days_per_turn / 7
     routes = {r.id: RouteState(
-        r.id, r.name, r.actor, r.theatre, r.mode, r.capacity_per_turn, r.transit_turns,
-        r.training_turns if r.training_turns is not None
+        r.id, r.name, r.actor, r.theatre, r.mode, r.capacity_per_turn * scale,
+        _turns(r.transit_turns, scale),
+        _turns(r.training_turns, scale) if r.training_turns is not None
         else max(0, round(params["training_weeks"] / weeks)), 0.0) for r in spec.routes}
     return WorldState(
         turn=0, date=spec.clock.start, escalation_level=spec.escalation.initial_rung,
@@ -134,15 +139,23 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
         civilian_casualties=0, displaced=0,
         sanctions=tuple(Sanction(x.sender, x.target, x.package, x.enforcement, 0)
                         for x in spec.sanctions),
-        transfers=tuple(Transfer(x.payer, x.recipient, x.kind, x.amount, 0)
+        transfers=tuple(Transfer(x.payer, x.recipient, x.kind,
+                                 x.amount * scale if x.kind in FLOW_KINDS else x.amount, 0)
                         for x in spec.transfers),
         ceasefire_offers=(),
         public_beliefs=public, params=params,
         alliances={k: frozenset(v) for k, v in alliances.items()}, commitments=commitments,
         hostility=hostility,
-        trade=trade, days_per_turn=spec.clock.days_per_turn, actors=actors, theatres=theatres,
+        trade=trade, days_per_turn=spec.clock.days_per_turn, rate_scale=scale, actors=actors,
+        theatres=theatres,
         routes=routes,
     )
+
+
+def _turns(periods: int, scale: float) -> int:
+    """A lag of ``periods`` of the file's rate periods, in whole turns of ``scale`` periods
+    (to the nearest, halves up: a one-week transit in a two-week turn takes a turn)."""
+    return periods if scale == 1 else math.floor(periods / scale + 0.5)
 
 
 class StateAgent(mesa.Agent):
@@ -325,8 +338,9 @@ class BrinkModel(mesa.Model):
             for eff in inject.effects:
                 changes += self._inject_effect(eff, cause)
             self._apply(changes, "events")
-            moves += [make_move(o.actor, o.move, o.params, source="inject")
-                      for o in inject.moves]
+            moves += [make_move(o.actor, o.move, at_turn_length(
+                o.move, o.params, self.state.rate_scale, standing=False), source="inject")
+                for o in inject.moves]
         return moves
 
     def _inject_effect(self, eff, cause: Cause) -> list[Change]:
@@ -398,6 +412,9 @@ class BrinkModel(mesa.Model):
             if a not in s.before_rules.drawn:
                 self._event("drawn_in", f"{s.actors[a].name} is drawn into the conflict", a)
         s.news = news(s, orders)  # what the next turn's decisions react to
+        # the moves that scored, for the escalation rule's next turn (a hold is no move at all)
+        s.last_orders = frozenset([(m.actor, m.type) for m in orders
+                                   if CATALOGUE[m.type].points])
         s.orders, s.before_rules = (), BeforeRules({}, ())
         for entry in self.log.entries[-3:]:
             if entry.kind == "random" and entry.ref == "accident":
