@@ -87,8 +87,8 @@ TROOP_STOCKS = ("forces_home", "queued", "in_transit", "deployed", "front", "res
 # Stocks that can never be negative. ``mobilised`` is not one: it is a flow, and an inject that
 # removes troops from forces_home books a negative mobilisation.
 NON_NEGATIVE = (*TROOP_STOCKS, "munitions", "munitions_production", "reserves")
-SHARES = ("strain", "stability", "readiness", "reserve_readiness", "resolve", "credibility", "repression",
-          "intel_quality", "concealment")
+SHARES = ("strain", "stability", "readiness", "reserve_readiness", "resolve", "credibility",
+          "repression", "intel_quality", "concealment")
 
 _STOCK_FIX = {
     "forces_home": "more troops leave home than there are: check the inject effects on "
