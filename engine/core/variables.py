@@ -139,7 +139,7 @@ TABLE: tuple[Variable, ...] = (
     V("front", "actor", "troops at the front", unit="troops", format="count", recorded=True,
       chart="forces"),
     V("reserve", "actor", "troops in reserve off the line", "troops resting behind the front",
-      unit="troops", format="count", recorded=True, chart="forces", explained=True),
+      unit="troops", format="count", recorded=True, chart="forces"),
     V("reserve_readiness", "actor", "readiness of the troops in reserve",
       "how fit the resting troops are", unit="0-1", format=".2f", range=SHARE, recorded=True,
       chart="forces", writable=True),
