@@ -39,7 +39,7 @@ SCENARIO_DIR = shipped_dir()
 DEFAULT_SCENARIO = shipped_path("scenarios/nk-100k.yaml")
 LESSON_DIR = shipped_path("scenarios/lessons")
 TROOP_LABELS = {"forces_home": "at home", "queued": "waiting to leave", "in_transit": "in transit",
-                "deployed": "deployed"}
+                "deployed": "deployed", "reserve": "of them off the line"}
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,8 @@ def with_casualties(frame: pd.DataFrame, names: dict[str, str]) -> list[str]:
 
 
 def troops(frame: pd.DataFrame, actor: str) -> pd.DataFrame:
-    """Troops at home, in transit and deployed per turn for one actor."""
+    """Troops at home, in transit and deployed (and how many of those rest off the line) per
+    turn for one actor."""
     wide = _wide(frame, False, actor=[actor], variable=list(TROOP_LABELS))
     return wide[list(TROOP_LABELS)].rename(columns=TROOP_LABELS)
 

@@ -167,11 +167,13 @@ def _facilitator_charts(model, frame, names: dict[str, str], turn: int) -> None:
         if movers:
             rows = [{"actor": names[a], "at home": s.actors[a].forces_home,
                      "waiting to leave": s.actors[a].queued,
-                     "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed}
+                     "in transit": s.actors[a].in_transit, "deployed": s.actors[a].deployed,
+                     "of them off the line": s.actors[a].reserve}
                     for a in movers]
             st.dataframe(rows, hide_index=True, column_config={
                 c: st.column_config.NumberColumn(format="localized")
-                for c in ("at home", "waiting to leave", "in transit", "deployed")})
+                for c in ("at home", "waiting to leave", "in transit", "deployed",
+                          "of them off the line")})
             if turn:
                 st.markdown(f"**Troops abroad: {core.as_markdown_text(names[movers[0]])}**")
                 _chart(core.troops(frame, movers[0])[["in transit", "deployed"]], "troops",

@@ -168,6 +168,15 @@ _TABLE = (
            'context: RUSI ~12 M shells fired in 2022'),
        why_range=("0.1 to 1.0 shells a soldier-week: below the 2024 estimate to above RUSI's 2022 "
                  'rate')),
+    _p("reserve_recovery_weekly", 0.05, "readiness per week", "assumed", "assumed", 0.02,
+       0.15, "Readiness regained each week by troops pulled back off the line to reconstitute "
+       "(rest, replacements, retraining): a unit worn down to 0.4 is fit again (0.8) after "
+       "about eight weeks. Reported, beyond the calibration reference (to end-2024): North "
+       "Korea's Kursk contingent was off the line for some weeks from mid-January 2025 after "
+       "heavy losses, and back in combat by March (ROK NIS to lawmakers, February 2025).",
+       row='none',
+       why_range=('0.02 a week (months to reconstitute) to 0.15 (fit again within three '
+                  'weeks)')),
     _p("aid_usd_per_shell", 8000, "USD per shell-equivalent", "assumed", "assumed", 3000, 20000,
        "Military aid is delivered as fire support; all-in cost per shell-equivalent.",
        row='none',

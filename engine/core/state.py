@@ -94,8 +94,11 @@ class ActorState:
     forces_home: int
     queued: int  # ordered abroad, still at home waiting for transport capacity
     in_transit: int
-    deployed: int  # in theatre: training + front
+    deployed: int  # in theatre: training + reserve + front
     front: int  # of deployed, in combat
+    reserve: int  # of deployed, off the front line to reconstitute (no combat losses)
+    reserve_readiness: float  # 0..1, readiness of the troops in reserve (recovers weekly)
+    front_losses: float  # share of the troops at the front killed or wounded this turn, a week
     killed: int
     wounded: int
     mobilised: int
@@ -127,8 +130,8 @@ class ActorState:
 
     @property
     def troops_abroad(self) -> int:
-        """Troops that have left home: in transit, training or at the front (not those still
-        queued at home for transport)."""
+        """Troops that have left home: in transit, training, in reserve off the line or at the
+        front (not those still queued at home for transport)."""
         return self.in_transit + self.deployed
 
     @property
@@ -167,6 +170,7 @@ class RouteState:
     transit_turns: int
     training_turns: int
     interdiction: float  # 0..1 share of capacity denied this turn
+    cost_usd_per_soldier: float = 0.0  # money the actor pays for each soldier who boards
 
 
 @dataclass(slots=True)

@@ -48,6 +48,8 @@ class MoveType(StrEnum):
     REINFORCE_TROOPS = "reinforce_troops"
     ROTATE_TROOPS = "rotate_troops"
     WITHDRAW_TROOPS = "withdraw_troops"
+    PULL_BACK_TROOPS = "pull_back_troops"
+    RETURN_TO_FRONT = "return_to_front"
     MOBILISE = "mobilise"
     TRANSFER_MUNITIONS = "transfer_munitions"
     PAY_SUPPORT = "pay_support"
@@ -299,6 +301,37 @@ def _rotate(state: WorldState, move: Move) -> list[Change]:
     ]
 
 
+def _mixed(troops: int, readiness: float, more: int, more_readiness: float) -> float:
+    """The readiness of two bodies of troops put together: the troop-weighted mean."""
+    total = troops + more
+    return (troops * readiness + more * more_readiness) / total if total else readiness
+
+
+def _pull_back(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    troops = int(move.params.get("troops") or me.front)
+    c = _cause(state, move, "move.pull_back", troops=troops)
+    # the units come off the line as tired as the front is: they join the reserve's readiness
+    return [
+        (move.actor, "front", me.front - troops, c),
+        (move.actor, "reserve", me.reserve + troops, c),
+        (move.actor, "reserve_readiness",
+         _mixed(me.reserve, me.reserve_readiness, troops, me.readiness), c),
+    ]
+
+
+def _return_to_front(state: WorldState, move: Move) -> list[Change]:
+    me = state.actors[move.actor]
+    troops = int(move.params.get("troops") or me.reserve)
+    c = _cause(state, move, "move.return_to_front", troops=troops)
+    # rested units lift the readiness of the front by their share of it
+    return [
+        (move.actor, "reserve", me.reserve - troops, c),
+        (move.actor, "front", me.front + troops, c),
+        (move.actor, "readiness", _mixed(me.front, me.readiness, troops, me.reserve_readiness), c),
+    ]
+
+
 def _mobilise(state: WorldState, move: Move) -> list[Change]:
     me = state.actors[move.actor]
     troops = int(move.params["troops"])
@@ -463,6 +496,11 @@ def _has_route(state, move):
     return _route_for(state, move) is not None
 
 
+def _route_open(state, move):
+    route = _route_for(state, move)
+    return route is None or route.interdiction <= 0
+
+
 def _home_enough(state, move):
     return state.actors[move.actor].forces_home >= int(move.params["troops"])
 
@@ -473,6 +511,16 @@ def _front_enough(state, move):
 
 # A deployment counts from the order: troops still queued at home for transport are already
 # committed, so a second order reinforces rather than opens a new deployment.
+def _front_holds(state, move):
+    front = state.actors[move.actor].front
+    return front >= int(move.params["troops"]) if move.params.get("troops") else front > 0
+
+
+def _reserve_holds(state, move):
+    reserve = state.actors[move.actor].reserve
+    return reserve >= int(move.params["troops"]) if move.params.get("troops") else reserve > 0
+
+
 def _already_abroad(state, move):
     a = state.actors[move.actor]
     return a.troops_abroad + a.queued > 0
@@ -573,9 +621,18 @@ class Requirement(NamedTuple):
 
 
 HAS_ROUTE = Requirement("the actor has a route", _has_route, "it has no route to send troops along")
+ROUTE_OPEN = Requirement(
+    "the route is not interdicted", _route_open,
+    "that route is interdicted: send the troops by another route")
 HOME_ENOUGH = Requirement("enough troops at home", _home_enough, "not enough troops at home")
 FRONT_ENOUGH = Requirement(
     "enough troops at the front", _front_enough, "not enough troops at the front")
+FRONT_HOLDS = Requirement(
+    "troops at the front (as many as it pulls back)", _front_holds,
+    "not enough troops at the front")
+RESERVE_HOLDS = Requirement(
+    "troops in reserve off the line (as many as it returns)", _reserve_holds,
+    "not enough troops in reserve off the line")
 ALREADY_ABROAD = Requirement(
     "troops already sent abroad", _already_abroad,
     "it has sent no troops abroad yet (use Deploy troops abroad)")
@@ -631,6 +688,8 @@ NUCLEAR_RUNG = Requirement(
 # --- the table ---------------------------------------------------------------------------------
 
 TROOPS = ParamSpec("troops", "int", 100, 200_000, unit="troops")
+SOME_OR_ALL_TROOPS = ParamSpec("troops", "int", 100, 200_000, unit="troops (default: all)",
+                               optional=True)
 ROUTE = ParamSpec("route", "route", optional=True)  # default: the actor's first route
 TARGET = ParamSpec("target", "actor")
 RECIPIENT = ParamSpec("recipient", "actor")
@@ -652,8 +711,8 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            _V.COVERT, _C.NON_VIOLENT, _dispatch,
            "Troops are ordered abroad and queue at home for the route (waiting, not yet "
            "abroad); logistics moves them at the route's capacity, then they train before "
-           "combat.",
-           (HAS_ROUTE, HOME_ENOUGH,
+           "combat. Refused on an interdicted route: choose another.",
+           (HAS_ROUTE, ROUTE_OPEN, HOME_ENOUGH,
             NOT_YET_ABROAD),
            appeal={"security": 0.5, "regime": 0.3, "reputation": -0.3}),
         _S(_T.REINFORCE_TROOPS, "Reinforce a deployment", ("expeditionary", "belligerent"),
@@ -661,7 +720,7 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            _V.COVERT, _C.POSTURING, _dispatch,
            "As deploy, for an actor that already has troops in the theatre (a belligerent "
            "reinforces its own front along its own route).",
-           (HAS_ROUTE, HOME_ENOUGH,
+           (HAS_ROUTE, ROUTE_OPEN, HOME_ENOUGH,
             ALREADY_ABROAD),
            appeal={"security": 0.4, "regime": 0.2, "reputation": -0.1}),
         _S(_T.ROTATE_TROOPS, "Rotate troops (fresh out, tired home)", "expeditionary",
@@ -674,6 +733,20 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            _C.DE_ESCALATION, _withdraw, "Troops leave the front and travel home.",
            (HAS_ROUTE, FRONT_ENOUGH),
            appeal={"security": -0.3, "reputation": 0.3, "regime": -0.1}),
+        _S(_T.PULL_BACK_TROOPS, "Pull troops back off the line to reconstitute",
+           ("expeditionary", "belligerent"), (SOME_OR_ALL_TROOPS,), _V.COVERT, _C.STATUS_QUO,
+           _pull_back,
+           "Troops leave the front for the reserve in the theatre (all of them if no number is "
+           "given): still abroad, out of combat, their readiness recovering each week.",
+           (FRONT_HOLDS,),
+           appeal={"regime": 0.2, "security": -0.2}),
+        _S(_T.RETURN_TO_FRONT, "Return rested troops to the front",
+           ("expeditionary", "belligerent"), (SOME_OR_ALL_TROOPS,), _V.COVERT, _C.STATUS_QUO,
+           _return_to_front,
+           "Troops leave the reserve for the front (all of them if no number is given); the "
+           "front's readiness becomes the troop-weighted mean of the two.",
+           (RESERVE_HOLDS,),
+           appeal={"security": 0.2, "regime": -0.1}),
         _S(_T.MOBILISE, "Mobilise more troops", "belligerent", (TROOPS,), _V.PUBLIC,
            _C.POSTURING, _mobilise, "Troops at home rise; stability and strain pay for it.",
            appeal={"security": 0.4, "regime": -0.3, "economy": -0.2}),

@@ -246,6 +246,17 @@ def _front(w: WorldState, theatre: str, power_a: float, power_b: float, intensit
             f"{pressure:+.2f} (in favour of {toward})")
 
 
+def _reserve_recovery(w: WorldState, actor: str, reserve: int, readiness: float,
+                      before: float) -> str:
+    return (f"{w.possessive_of(actor)} {reserve:,} troops in reserve off the line recover: "
+            f"readiness {before:.2f} -> {readiness:.2f}")
+
+
+def _no_front_losses(w: WorldState, actor: str, front: int) -> str:
+    return (f"{w.name_of(actor)} loses nobody at the front this turn" if front else
+            f"{w.name_of(actor)} has nobody at the front to lose")
+
+
 def _munitions(w: WorldState, actor: str, fired: float, produced: float) -> str:
     return f"{w.name_of(actor)} fires {fired:,.0f} shells and produces {produced:,.0f}"
 
@@ -299,10 +310,12 @@ def _denial_exposed(w: WorldState, actor: str, belief: Belief | None = None) -> 
 
 
 def _pipeline(w: WorldState, actor: str, boarded: int, arrived: int, trained: int,
-              returned: int, waiting: int) -> str:
+              returned: int, waiting: int, rerouted: int = 0, cost_usd: float = 0.0) -> str:
     parts = []
     if boarded:
-        parts.append(f"{boarded:,} boarded")
+        parts.append(f"{boarded:,} boarded" + (
+            f" ({rerouted:,} of them re-routed off an interdicted route)" if rerouted else "")
+            + (f" at a transport cost of {cost_usd / 1e6:,.1f} M USD" if cost_usd else ""))
     if arrived:
         parts.append(f"{arrived:,} arrived in theatre")
     if trained:
@@ -338,6 +351,15 @@ def _withdraw(w: WorldState, actor: str, troops: int) -> str:
 
 def _rotate(w: WorldState, actor: str, troops: int) -> str:
     return f"{w.name_of(actor)} rotates {troops:,} troops: fresh units out, tired units home"
+
+
+def _pull_back(w: WorldState, actor: str, troops: int) -> str:
+    return (f"{w.name_of(actor)} pulls {troops:,} troops back off the line to reconstitute "
+            "(still in the theatre)")
+
+
+def _return_to_front(w: WorldState, actor: str, troops: int) -> str:
+    return f"{w.name_of(actor)} sends {troops:,} rested troops back to the front"
 
 
 def _mobilise(w: WorldState, actor: str, troops: int) -> str:
@@ -444,6 +466,8 @@ SENTENCES: dict[str, Sentence] = {
     "military.readiness": _readiness,
     "military.front": _front,
     "military.munitions": _munitions,
+    "military.reserve_recovery": _reserve_recovery,
+    "military.no_front_losses": _no_front_losses,
     "military.drawn_in_fighting": _drawn_in_fighting,
     "military.drawn_in_violent": _drawn_in_violent,
     "observation.report": _report,
@@ -456,6 +480,8 @@ SENTENCES: dict[str, Sentence] = {
     "move.dispatch": _dispatch,
     "move.withdraw": _withdraw,
     "move.rotate": _rotate,
+    "move.pull_back": _pull_back,
+    "move.return_to_front": _return_to_front,
     "move.mobilise": _mobilise,
     "move.ship_shells": _ship_shells,
     "move.support": _support,

@@ -17,6 +17,10 @@ Per theatre and turn (weeks = days_per_turn / 7):
     displaced += displaced_per_pressure x |pressure' - pressure|
 Readiness: readiness' = clip(readiness + (0.02 - 0.04 x intensity) x weeks, 0.2, 1) for troops
 at the front (it recovers 0.02 a week and fighting wears it, 0.04 a week at full intensity).
+Losses: front_losses = casualties_x / front_x / weeks, the share of the front lost this turn, a
+week (0 when it does not fight). Troops in reserve (pulled back off the line, still in theatre)
+take no combat losses and recover: reserve_readiness' = min(1, reserve_readiness +
+reserve_recovery_weekly x weeks).
 Front pressure only moves when both sides have combat power in the theatre.
 An actor is drawn in when its troops first face an enemy outside a ceasefire, or when it first
 makes a violent move.
@@ -42,6 +46,7 @@ def military(state: WorldState, params, rng) -> list[Change]:
     explain = state.explain
     shells_per_soldier = p["shells_per_soldier_week"]
     casualty_rate, kia_share = p["casualty_rate_weekly"], p["kia_share"]
+    recovery = p["reserve_recovery_weekly"] * weeks
     changes: list[Change] = []
     offensive = {}
     defending = set()
@@ -100,6 +105,7 @@ def military(state: WorldState, params, rng) -> list[Change]:
                 fighting.add(a.id)
             killed = int(binomial(casualties, kia_share)) if casualties else 0
             wounded = casualties - killed
+            losses = casualties / a.front / weeks
             if casualties:
                 cause = Cause(RANDOM, "attrition", note(
                     "military.attrition", actor=a.id, theatre=th.id, casualties=casualties,
@@ -113,6 +119,10 @@ def military(state: WorldState, params, rng) -> list[Change]:
                     (a.id, "killed", a.killed + killed, cause),
                     (a.id, "wounded", a.wounded + wounded, cause),
                 ]
+                if losses != a.front_losses:
+                    changes.append((a.id, "front_losses", losses, cause))
+            elif a.front_losses:
+                changes.append(_no_losses(a, explain))
             # the same sum as (0.02 - 0.04 x intensity) x weeks, bit for bit in weekly turns
             readiness = clip(a.readiness + 0.02 * weeks - 0.04 * intensity * weeks, 0.2, 1.0)
             if readiness != a.readiness:
@@ -135,7 +145,18 @@ def military(state: WorldState, params, rng) -> list[Change]:
             if moved > 0:
                 changes.append(("world", "displaced", state.displaced + int(
                     p["displaced_per_pressure"] * moved), cause))
+    on_the_line = {a for th in state.theatres.values() for a in (*th.side_a, *th.side_b)
+                   if state.actors[a].front > 0}
     for a in state.actors.values():
+        if a.front_losses and a.id not in on_the_line:  # nobody left at the front to lose
+            changes.append(_no_losses(a, explain))
+        if a.reserve > 0 and a.reserve_readiness < 1.0:
+            rested = smaller(1.0, a.reserve_readiness + recovery)
+            changes.append((a.id, "reserve_readiness", rested, Cause(
+                RULE, "military", note("military.reserve_recovery", actor=a.id,
+                                       reserve=a.reserve, readiness=rested,
+                                       before=a.reserve_readiness))
+                if explain else QUIET))
         stock = a.munitions - consumed.get(a.id, 0.0) + a.munitions_production
         if stock != a.munitions:
             changes.append((a.id, "munitions", stock, Cause(
@@ -154,6 +175,13 @@ def military(state: WorldState, params, rng) -> list[Change]:
                 tuple(Ref("move", m.id) for m in orders if m.actor == a.id
                       and CATALOGUE[m.type].category >= Category.VIOLENT))))
     return changes
+
+
+def _no_losses(actor, explain: bool) -> Change:
+    """An actor that lost nobody at the front this turn (none there, or no enemy fighting)."""
+    return (actor.id, "front_losses", 0.0, Cause(
+        RULE, "military", note("military.no_front_losses", actor=actor.id, front=actor.front))
+        if explain else QUIET)
 
 
 def _moves_of(orders, actors) -> tuple[Ref, ...]:

@@ -241,6 +241,9 @@ class Route(Strict):
     transit_turns: int = Field(ge=0, le=52, description="Turns (of clock.rate_days) in transit")
     training_turns: int | None = Field(None, ge=0, le=52, description="Turns (of "
                                        "clock.rate_days) of training; default: training_weeks")
+    cost_usd_per_soldier: float = Field(
+        0.0, ge=0, le=100_000, description="Money the actor pays to carry one soldier along the "
+        "route (USD), when the soldier boards; 0: carried at no cost to it")
 
 
 class Uncertainty(Strict):

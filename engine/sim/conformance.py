@@ -82,12 +82,13 @@ ENGINE_BUG = ("a scenario file cannot cause this: it is an engine bug; report it
 
 # --- the one list of invariants ----------------------------------------------------------------
 
-TROOP_STOCKS = ("forces_home", "queued", "in_transit", "deployed", "front", "killed", "wounded")
+TROOP_STOCKS = ("forces_home", "queued", "in_transit", "deployed", "front", "reserve", "killed",
+                "wounded")
 # Stocks that can never be negative. ``mobilised`` is not one: it is a flow, and an inject that
 # removes troops from forces_home books a negative mobilisation.
 NON_NEGATIVE = (*TROOP_STOCKS, "munitions", "munitions_production", "reserves")
-SHARES = ("strain", "stability", "readiness", "resolve", "credibility", "repression",
-          "intel_quality", "concealment")
+SHARES = ("strain", "stability", "readiness", "reserve_readiness", "resolve", "credibility",
+          "repression", "intel_quality", "concealment")
 
 _STOCK_FIX = {
     "forces_home": "more troops leave home than there are: check the inject effects on "
@@ -100,6 +101,8 @@ _STOCK_FIX = {
                 "there; check the withdraw and rotate moves of that turn",
     "front": "more troops leave the front than fight there; check the withdraw and rotate "
              "moves of that turn",
+    "reserve": "more troops return to the front than rest off the line; check the "
+               "return_to_front moves of that turn",
     "killed": "casualties went down: " + ENGINE_BUG,
     "wounded": "casualties went down: " + ENGINE_BUG,
     "munitions": "more shells are fired or shipped than held: check transfer_munitions and "
@@ -182,8 +185,9 @@ def _gdp(s: WorldState):
 
 def _front(s: WorldState):
     for a in s.actors.values():
-        if a.front > a.deployed:
-            yield f"{a.id}: front {a.front} > deployed {a.deployed}", None
+        if a.front + a.reserve > a.deployed:
+            yield (f"{a.id}: front {a.front} + reserve {a.reserve} > deployed "
+                   f"{a.deployed}"), None
 
 
 def _conserved(s: WorldState):
@@ -200,10 +204,11 @@ def _conserved(s: WorldState):
 def _pipeline(s: WorldState):
     for a in s.actors.values():
         moving = sum(c.troops for c in a.pipeline)
-        expected = a.queued + a.in_transit + (a.deployed - a.front)
+        training = a.deployed - a.front - a.reserve
+        expected = a.queued + a.in_transit + training
         if moving != expected:
             yield (f"{a.id}: the troop pipeline holds {moving} troops, but queued {a.queued} + "
-                   f"transit {a.in_transit} + training {a.deployed - a.front} = {expected}"), None
+                   f"transit {a.in_transit} + training {training} = {expected}"), None
         queued = sum(c.troops for c in a.pipeline if c.stage == "queued")
         if queued != a.queued:
             yield (f"{a.id}: queued cohorts hold {queued} troops, but queued = {a.queued}"), None
@@ -273,11 +278,13 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("gdp_positive", "every actor's gdp > 0 and finite",
               "check the inject effects on gdp (op: set or mul to 0 leaves an economy of "
               "nothing) and the economy's gdp_bn", _gdp),
-    Invariant("front_within_deployed", "front <= deployed",
-              "more troops fight than are in theatre: check the withdraw and rotate moves of "
-              "that turn and the actor's military.deployed", _front),
+    Invariant("front_within_deployed", "front + reserve <= deployed",
+              "more troops fight or rest off the line than are in theatre: check the withdraw, "
+              "rotate and pull_back_troops moves of that turn and the actor's "
+              "military.deployed", _front),
     Invariant("troops_conserved",
-              "home + queued + transit + deployed + killed + wounded = initial + mobilised",
+              "home + queued + transit + deployed (training + reserve + front) + killed + "
+              "wounded = initial + mobilised",
               "a move or rule creates or loses troops without booking them as mobilised; an "
               "inject on forces_home books its change as mobilisation, so look at the moves "
               "of that turn (brink run --explain TURN)", _conserved),

@@ -92,7 +92,8 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
             growth=e.trend_growth_pct, reserves=e.reserves_bn, strain=e.strain, lost_trade=0.0,
             transfer_relief=0.0, regime_income=0.0, payroll_income=0.0, forces_home=m.forces_home,
             queued=0, in_transit=0,
-            deployed=m.deployed, front=m.deployed, killed=0, wounded=0, mobilised=0,
+            deployed=m.deployed, front=m.deployed, reserve=0, reserve_readiness=m.readiness,
+            front_losses=0.0, killed=0, wounded=0, mobilised=0,
             initial_forces=m.forces_home + m.deployed, munitions=m.munitions,
             munitions_production=m.munitions_production * scale, readiness=m.readiness,
             effectiveness=m.effectiveness, pipeline=(), stability=pol.stability,
@@ -131,7 +132,8 @@ def initial_state(spec: Scenario, params: dict[str, float]) -> WorldState:
         r.id, r.name, r.actor, r.theatre, r.mode, r.capacity_per_turn * scale,
         _turns(r.transit_turns, scale),
         _turns(r.training_turns, scale) if r.training_turns is not None
-        else max(0, round(params["training_weeks"] / weeks)), 0.0) for r in spec.routes}
+        else max(0, round(params["training_weeks"] / weeks)), 0.0, r.cost_usd_per_soldier)
+        for r in spec.routes}
     return WorldState(
         turn=0, date=spec.clock.start, escalation_level=spec.escalation.initial_rung,
         escalation_score=0.0, heat=0.0, baseline_score=spec.escalation.baseline_score,

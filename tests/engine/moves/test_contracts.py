@@ -108,6 +108,56 @@ def test_withdraw_troops_sends_troops_home_from_the_front():
     assert turn.points("green") == -2
 
 
+# Green with 10,000 at the front (readiness 0.5) and 2,000 resting off the line (0.8)
+GREEN_RESTING = {"deployed": 12_000, "front": 10_000, "readiness": 0.5, "reserve": 2_000,
+                 "reserve_readiness": 0.8}
+
+
+def test_pull_back_troops_takes_troops_off_the_line_into_the_reserve():
+    """Green pulls 4,000 of its 10,000 at the front back to the reserve, which holds 2,000:
+    front 6,000, reserve 6,000, still deployed; the reserve's readiness is the troop-weighted
+    mean (2,000 x 0.8 + 4,000 x 0.5) / 6,000 = 0.6; no points."""
+    turn = play(move("green", "pull_back_troops", troops=4_000), given={"green": GREEN_RESTING})
+    assert turn.changes == {
+        ("green", "front"): 6_000,
+        ("green", "reserve"): 6_000,
+        ("green", "reserve_readiness"): pytest.approx(0.6),
+    }
+    assert turn.points("green") == 0
+
+
+def test_pull_back_troops_without_a_number_pulls_back_the_whole_front():
+    """Green pulls back with no number: all 10,000 at the front join the reserve."""
+    turn = play(move("green", "pull_back_troops"), given={"green": GREEN_RESTING})
+    assert turn.changes == {
+        ("green", "front"): 0,
+        ("green", "reserve"): 12_000,
+        ("green", "reserve_readiness"): pytest.approx((2_000 * 0.8 + 10_000 * 0.5) / 12_000),
+    }
+
+
+def test_return_to_front_sends_rested_troops_back_and_lifts_the_fronts_readiness():
+    """Green sends 1,500 of its 2,000 rested troops back: front 11,500, reserve 500; the
+    front's readiness becomes (10,000 x 0.5 + 1,500 x 0.8) / 11,500; no points."""
+    turn = play(move("green", "return_to_front", troops=1_500), given={"green": GREEN_RESTING})
+    assert turn.changes == {
+        ("green", "front"): 11_500,
+        ("green", "reserve"): 500,
+        ("green", "readiness"): pytest.approx((10_000 * 0.5 + 1_500 * 0.8) / 11_500),
+    }
+    assert turn.points("green") == 0
+
+
+def test_return_to_front_without_a_number_returns_the_whole_reserve():
+    """Green returns with no number: all 2,000 in reserve go back to the front."""
+    turn = play(move("green", "return_to_front"), given={"green": GREEN_RESTING})
+    assert turn.changes == {
+        ("green", "front"): 12_000,
+        ("green", "reserve"): 0,
+        ("green", "readiness"): pytest.approx((10_000 * 0.5 + 2_000 * 0.8) / 12_000),
+    }
+
+
 def test_mobilise_adds_troops_at_home_and_costs_stability_and_strain():
     """Red mobilises 15,000, a tenth of its initial 150,000: forces at home +15,000,
     stability -0.1 x 0.1, strain +0.05 x 0.1; 4 points."""
@@ -500,6 +550,21 @@ REFUSALS = {
     "withdraw more troops than are at the front":
         (move("green", "withdraw_troops", troops=20_000), {"green": GREEN_ABROAD},
          "not enough troops at the front"),
+    "reinforce troops along an interdicted route":
+        (move("green", "reinforce_troops", troops=2_000),
+         {"green": GREEN_ABROAD, "route:rail": {"interdiction": 0.3}},
+         "that route is interdicted"),
+    "pull back more troops than are at the front":
+        (move("green", "pull_back_troops", troops=20_000), {"green": GREEN_ABROAD},
+         "not enough troops at the front"),
+    "pull back the whole front when nobody is there":
+        (move("green", "pull_back_troops"), None, "not enough troops at the front"),
+    "return more troops than rest off the line":
+        (move("green", "return_to_front", troops=3_000), {"green": GREEN_RESTING},
+         "not enough troops in reserve off the line"),
+    "return the whole reserve when nobody rests off the line":
+        (move("green", "return_to_front"), {"green": GREEN_ABROAD},
+         "not enough troops in reserve off the line"),
     "mobilise beyond the parameter's bounds":
         (move("red", "mobilise", troops=250_000), None, "between 100 and 200,000"),
     "ship more shells than the stock holds":
@@ -661,14 +726,16 @@ NO_OP_BY_DESIGN = {
 # on another actor).
 REVERSIBLE = {
     MoveType.DEPLOY_TROOPS, MoveType.REINFORCE_TROOPS, MoveType.ROTATE_TROOPS,
-    MoveType.WITHDRAW_TROOPS, MoveType.MOBILISE, MoveType.TRANSFER_MUNITIONS, MoveType.INTERDICT,
+    MoveType.WITHDRAW_TROOPS, MoveType.PULL_BACK_TROOPS, MoveType.RETURN_TO_FRONT,
+    MoveType.MOBILISE, MoveType.TRANSFER_MUNITIONS, MoveType.INTERDICT,
     MoveType.DIPLOMATIC_PROTEST, MoveType.UN_ACTION, MoveType.DEEP_STRIKE,
     MoveType.NUCLEAR_SIGNALLING, MoveType.NUCLEAR_USE, MoveType.DENY_CONCEAL,
     MoveType.ACKNOWLEDGE_DEPLOYMENT,
 }
 MISDIRECTABLE = {
     MoveType.DEPLOY_TROOPS, MoveType.REINFORCE_TROOPS, MoveType.ROTATE_TROOPS,
-    MoveType.WITHDRAW_TROOPS, MoveType.MOBILISE, MoveType.TRANSFER_MUNITIONS,
+    MoveType.WITHDRAW_TROOPS, MoveType.PULL_BACK_TROOPS, MoveType.RETURN_TO_FRONT,
+    MoveType.MOBILISE, MoveType.TRANSFER_MUNITIONS,
     MoveType.PAY_SUPPORT, MoveType.MILITARY_AID, MoveType.IMPOSE_SANCTIONS,
     MoveType.TIGHTEN_SANCTIONS, MoveType.ENFORCE_SANCTIONS, MoveType.DIPLOMATIC_PROTEST,
     MoveType.UN_ACTION, MoveType.DISCLOSE_INTELLIGENCE, MoveType.DENY_CONCEAL,

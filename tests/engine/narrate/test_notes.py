@@ -33,6 +33,10 @@ MOVES = [
     (move("green", "reinforce_troops", troops=2_000), {"green": GREEN_ABROAD}),
     (move("green", "rotate_troops", troops=2_000), {"green": GREEN_ABROAD}),
     (move("green", "withdraw_troops", troops=4_000), {"green": GREEN_ABROAD}),
+    # the whole front pulled back: the reserve recovers and nobody is left at the front to lose
+    (move("green", "pull_back_troops"), {"green": {**GREEN_ABROAD, "front_losses": 0.01}}),
+    (move("green", "return_to_front", troops=2_000),
+     {"green": {**GREEN_ABROAD, "front": 8_000, "reserve": 2_000}}),
     (move("red", "mobilise", troops=15_000), None),
     (move("red", "transfer_munitions", recipient="green", shells=100_000), None),
     (move("red", "pay_support", recipient="green", kind="cash", amount=500), None),
