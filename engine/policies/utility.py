@@ -45,7 +45,7 @@ READS = ("decision_horizon_weeks", "utility_per_gdp_share", "utility_per_index",
          "talks_concession", "talks_repeat_discount", "diplomacy_credibility_cost",
          "casualty_rate_weekly", "sustainment_usd_per_soldier_month",
          "pay_usd_per_soldier_month", "oil_usd_per_bbl", "food_usd_per_tonne",
-         "stability_casualty_weight")
+         "stability_casualty_weight", "stability_payment_weight", "regime_capture_share")
 OFFERS = (MoveType.OFFER_TALKS, MoveType.OFFER_CEASEFIRE)
 
 
@@ -132,6 +132,14 @@ def pay(s: Situation, move: Move) -> float:
              * s.horizon / WEEKS_PER_MONTH / 1e9)
 
 
+def loyalty(s: Situation, move: Move) -> float:
+    """Stability the regime's cut of that pay buys (regime_capture_share of it, as hard
+    currency, at the politics rule's stability_payment_weight per unit of income / GDP a week):
+    a gain, so negative; troops withdrawn lose it."""
+    per_year = -pay(s, move) * 52 / s.horizon * s.p["regime_capture_share"]
+    return -s.p["stability_payment_weight"] * per_year / s.me.gdp * s.horizon
+
+
 def losses(s: Situation, move: Move) -> float:
     """Stability the troops' expected losses cost: casualty_rate_weekly x troops x H x the
     theatre's intensity, charged as the politics rule charges casualties against the troops
@@ -196,13 +204,34 @@ def _money(s: Situation, w, bn: float) -> float:
             * drain)
 
 
-RESOURCES: dict[str, tuple[str, Callable]] = {
-    "money": ("bn USD over the horizon", _money),
-    "stability": ("stability", lambda s, w, x: w.regime * s.p["utility_per_index"] * x),
-    "credibility": ("credibility", lambda s, w, x: w.reputation * s.p["utility_per_index"] * x),
-    "security": ("share of a stock", lambda s, w, x: (w.security * s.p["utility_per_index"] * x
-                                                      * (0.5 + s.threat))),
-    "concession": ("utility per security weight", lambda s, w, x: w.security * x),
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """What a move can spend: its unit, its price in utility (a function of the situation,
+    the actor's weights and the amount) and that price as docs/reference/model.md shows it."""
+
+    unit: str
+    price: Callable[..., float]
+    formula: str
+
+
+RESOURCES: dict[str, Resource] = {
+    "money": Resource(
+        "bn USD over the horizon", _money,
+        "w_economy × utility_per_gdp_share × amount / GDP × (0.5 + strain) × "
+        "(1 + amount / (amount + reserves)) (the last factor for spending only)"),
+    "stability": Resource(
+        "stability (0..1)", lambda s, w, x: w.regime * s.p["utility_per_index"] * x,
+        "w_regime × utility_per_index × amount"),
+    "credibility": Resource(
+        "credibility (0..1)", lambda s, w, x: w.reputation * s.p["utility_per_index"] * x,
+        "w_reputation × utility_per_index × amount"),
+    "security": Resource(
+        "share of the forces at home or of the shell stock",
+        lambda s, w, x: w.security * s.p["utility_per_index"] * x * (0.5 + s.threat),
+        "w_security × utility_per_index × amount × (0.5 + threat)"),
+    "concession": Resource(
+        "utility per unit of the security weight", lambda s, w, x: w.security * x,
+        "w_security × amount"),
 }
 
 
@@ -216,25 +245,40 @@ class Cost:
     source: str
 
 
-_UPKEEP = Cost("upkeep", "money", upkeep, "sustainment_usd_per_soldier_month (economy rule)")
-_PAY = Cost("pay", "money", pay, "payroll received x pay_usd_per_soldier_month (economy rule)")
+_UPKEEP = Cost("upkeep", "money", upkeep,
+               "troops × sustainment_usd_per_soldier_month × H, expeditionary actors (economy "
+               "rule)")
+_PAY = Cost("pay", "money", pay,
+            "−troops × payroll received (share of the going rate) × pay_usd_per_soldier_month × "
+            "H (economy rule)")
+_LOYALTY = Cost("loyalty", "stability", loyalty,
+                "−stability_payment_weight × regime_capture_share × that pay a year / GDP × "
+                "H (politics rule)")
 _LOSSES = Cost("losses", "stability", losses,
-               "casualty_rate_weekly x intensity; politics rule's casualty term")
-_DIVERSION = Cost("diversion", "security", diversion, "troops / forces at home")
-_TRADE = Cost("trade", "money", trade, "own lost trade (economy rule, trade table)")
-_SIGNAL = Cost("credibility", "credibility", signal, "diplomacy_credibility_cost (assumed)")
-_CONCESSION = Cost("concession", "concession", concession, "talks_concession (assumed)")
-_SPEND = Cost("spend", "money", standing_spend, "transfer valuation (economy rule)")
+               "casualty_rate_weekly × troops × H × the theatre's usual intensity, as the "
+               "politics rule charges casualties against the troops committed")
+_DIVERSION = Cost("diversion", "security", diversion,
+                  "troops / forces at home, expeditionary actors")
+_TRADE = Cost("trade", "money", trade,
+              "own lost trade with the sanctions the move leaves in force minus without, × H / "
+              "52 (economy rule, trade table)")
+_SIGNAL = Cost("credibility", "credibility", signal,
+               "diplomacy_credibility_cost × (1 + earlier offers unanswered; 0 for others)")
+_CONCESSION = Cost("concession", "concession", concession,
+                   "talks_concession × threat × resolve")
+_SPEND = Cost("spend", "money", standing_spend,
+              "(new − current standing amount) a turn × H / turn, valued as the economy rule "
+              "values transfers (a payroll at the troops abroad the payer believes)")
 
 _T = MoveType
 # Every move type, and what it takes from the actor that makes it beyond its escalation points
 # (charged to every move). A new move type needs a row (tests/engine/policies/test_logit.py).
 COSTS: dict[MoveType, tuple[Cost, ...]] = {
     _T.HOLD: (),
-    _T.DEPLOY_TROOPS: (_UPKEEP, _PAY, _LOSSES, _DIVERSION),
-    _T.REINFORCE_TROOPS: (_UPKEEP, _PAY, _LOSSES, _DIVERSION),
+    _T.DEPLOY_TROOPS: (_UPKEEP, _PAY, _LOYALTY, _LOSSES, _DIVERSION),
+    _T.REINFORCE_TROOPS: (_UPKEEP, _PAY, _LOYALTY, _LOSSES, _DIVERSION),
     _T.ROTATE_TROOPS: (),  # as many out as home: upkeep, pay and exposure unchanged
-    _T.WITHDRAW_TROOPS: (_UPKEEP, _PAY, _LOSSES, _DIVERSION),  # each with the sign reversed
+    _T.WITHDRAW_TROOPS: (_UPKEEP, _PAY, _LOYALTY, _LOSSES, _DIVERSION),  # signs reversed
     _T.MOBILISE: (),  # its stability and strain costs are its appeal (regime -0.3, economy -0.2)
     _T.TRANSFER_MUNITIONS: (Cost("shells", "security", shells, "shells / own stock"),),
     _T.PAY_SUPPORT: (_SPEND,),
@@ -249,9 +293,11 @@ COSTS: dict[MoveType, tuple[Cost, ...]] = {
     _T.DISCLOSE_INTELLIGENCE: (),
     _T.DENY_CONCEAL: (),
     _T.ACKNOWLEDGE_DEPLOYMENT: (Cost("credibility", "credibility", acknowledgement,
-                                     "ACK_CAUGHT, ACK_CANDOUR (engine/core/beliefs.py)"),),
+                                     "ACK_CAUGHT after a denial, −ACK_CANDOUR otherwise "
+                                     "(engine/core/beliefs.py)"),),
     _T.OFFENSIVE_OPERATION: (Cost("losses", "stability", offensive_losses,
-                                  "casualty_rate_weekly; politics rule's casualty term"),),
+                                  "casualty_rate_weekly × troops at the front × the turn's "
+                                  "weeks × (ordered − usual intensity), as stability"),),
     _T.DEFENSIVE_OPERATION: (),
     _T.DEEP_STRIKE: (),
     _T.NUCLEAR_SIGNALLING: (),
@@ -280,8 +326,8 @@ def utility_terms(s: Situation, move: Move, weights) -> dict[str, float]:
     terms = {"appeal": appeal}
     for row in COSTS[move.type]:
         amount = row.amount(s, move)
-        price = RESOURCES[row.resource][1]
-        terms[row.term] = terms.get(row.term, 0.0) - price(s, weights, amount)
+        price = RESOURCES[row.resource].price(s, weights, amount)
+        terms[row.term] = terms.get(row.term, 0.0) - price
     terms["escalation"] = -(weights.escalation_aversion * spec.points / 12
                             * (1 + s.level / 12))
     unanswered = s.unanswered_before(move)
