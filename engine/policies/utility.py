@@ -167,8 +167,10 @@ def diversion(s: Situation, move: Move) -> float:
 
 
 def shells(s: Situation, move: Move) -> float:
-    """The share of the shell stock shipped."""
-    return float(move.params["shells"]) / max(s.me.munitions, 1.0)
+    """The share of its shell stock the shipment draws down: the shells beyond what the actor
+    makes in a turn (a supplier shipping its output keeps its stock)."""
+    drawn = float(move.params["shells"]) - s.me.munitions_production
+    return max(0.0, drawn) / max(s.me.munitions, 1.0)
 
 
 def trade(s: Situation, move: Move) -> float:
@@ -280,7 +282,8 @@ COSTS: dict[MoveType, tuple[Cost, ...]] = {
     _T.ROTATE_TROOPS: (),  # as many out as home: upkeep, pay and exposure unchanged
     _T.WITHDRAW_TROOPS: (_UPKEEP, _PAY, _LOYALTY, _LOSSES, _DIVERSION),  # signs reversed
     _T.MOBILISE: (),  # its stability and strain costs are its appeal (regime -0.3, economy -0.2)
-    _T.TRANSFER_MUNITIONS: (Cost("shells", "security", shells, "shells / own stock"),),
+    _T.TRANSFER_MUNITIONS: (Cost("shells", "security", shells,
+                               "(shells − a turn's production) / own stock, if positive"),),
     _T.PAY_SUPPORT: (_SPEND,),
     _T.MILITARY_AID: (_SPEND,),
     _T.IMPOSE_SANCTIONS: (_TRADE,),

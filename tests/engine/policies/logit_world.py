@@ -17,6 +17,7 @@ import argparse
 from collections import Counter
 
 from engine.core.parameters import PARAMETERS
+from engine.policies import build_policy
 from engine.scenario.loader import check_references, load_scenario
 from engine.scenario.schema import Scenario
 from engine.sim.model import BrinkModel
@@ -61,12 +62,14 @@ def measure(runs: int, seed: int = 1, turns: int | None = None) -> dict:
     params = uncertainties(scenario)
     design = sample("lhs", params, runs, seed=seed)
     talks = Counter()  # actor -> actor-turns with an offer of talks
+    by_threat = Counter()  # (threat band, offered talks?) -> decisions
     turns_played = 0
     pay, abroad = [], []
     for i in range(runs):
         values = {p.name: float(design[p.name][i]) for p in params}
+        policies = {a.id: _Watched(build_policy(a), by_threat) for a in scenario.actors}
         model = BrinkModel(scenario, rng=seed * 100_000 + i, parameters=values, record=False,
-                           turns=turns)
+                           turns=turns, policies=policies)
         model.run()
         turns_played = model.state.turn
         # one count per actor and turn with an offer of talks (ids read "t<turn>.<actor>.<k>")
@@ -76,7 +79,33 @@ def measure(runs: int, seed: int = 1, turns: int | None = None) -> dict:
         pay.append(values["pay_usd_per_soldier_month"])
         abroad.append(model.state.actors["north_korea"].troops_abroad)
     return {"runs": runs, "turns": turns_played, "talks": dict(talks), "pay": pay,
-            "abroad": abroad, "actors": [a.id for a in scenario.actors]}
+            "abroad": abroad, "actors": [a.id for a in scenario.actors],
+            "by_threat": dict(by_threat)}
+
+
+THREAT_BANDS = (0.25, 0.75)  # calm below the first, pressed from the second
+
+
+def _band(threat: float) -> str:
+    calm, pressed = THREAT_BANDS
+    return "calm" if threat < calm else ("pressed" if threat >= pressed else "uneasy")
+
+
+class _Watched:
+    """A policy that notes, at each decision, how threatened its actor was and whether it
+    offered talks (``Observation.threat``, the policy's own reading of its situation)."""
+
+    def __init__(self, policy, log: Counter):
+        self._policy, self._log = policy, log
+
+    def __getattr__(self, name):
+        return getattr(self._policy, name)
+
+    def decide(self, obs, rng):
+        moves = self._policy.decide(obs, rng)
+        talks = any(m.type.value == "offer_talks" for m in moves)
+        self._log[(_band(obs.threat()), talks)] += 1
+        return moves
 
 
 def main(argv=None) -> None:
@@ -93,9 +122,19 @@ def main(argv=None) -> None:
         share = out["talks"].get(actor, 0) / denominator
         print(f"  {actor:12s} offers talks in {share:6.1%} of its turns "
               f"({share * out['turns']:.1f} of {out['turns']})")
+    for band in ("calm", "uneasy", "pressed"):
+        yes, no = out["by_threat"].get((band, True), 0), out["by_threat"].get((band, False), 0)
+        if yes + no:
+            print(f"  when {band:7s} (threat {_band_text(band)}): offers talks in "
+                  f"{yes / (yes + no):6.1%} of {yes + no:,} decisions")
     rho, p_value = stats.spearmanr(out["pay"], out["abroad"])
     print(f"Spearman rho(pay_usd_per_soldier_month, NK troops abroad at the end) = {rho:+.2f} "
           f"(p = {p_value:.2g})")
+
+
+def _band_text(band: str) -> str:
+    calm, pressed = THREAT_BANDS
+    return {"calm": f"< {calm}", "uneasy": f"{calm} to {pressed}", "pressed": f">= {pressed}"}[band]
 
 
 if __name__ == "__main__":
