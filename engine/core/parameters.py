@@ -290,10 +290,11 @@ _TABLE = (
        "less: its benefit is multiplied by this once per unanswered offer.",
        row='none',
        why_range='0.2 (a second offer is nearly worthless) to 0.9 (persistence barely hurts)'),
-    _p("diplomacy_credibility_cost", 0.01, "credibility per diplomatic move", "assumed",
+    _p("diplomacy_credibility_cost", 0.02, "credibility per diplomatic move", "assumed",
        "assumed", 0.0, 0.05,
-       "Standing a diplomatic move (a protest, UN action, an offer of talks or a ceasefire) "
-       "puts at stake; an offer costs it once more per unanswered offer before it.",
+       "Credibility a diplomatic move (a protest, UN action, an offer of talks or a ceasefire) "
+       "puts at stake: as much as a protest takes from its target (the catalogue's 0.02); an "
+       "offer stakes it once more for each of the actor's offers still unanswered.",
        row='none',
        why_range='Free (0) to 0.05, the credibility a UN resolution costs its target'),
     # --- intelligence ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ use, aimed at each hostile actor or ally as it needs.
 Memory: the offers of talks (per target) and of a ceasefire (per theatre) the actor made
 within the decision horizon that nobody answered; an offer of talks to it (``news``) answers
 its offers of talks, a ceasefire in its theatre its offers of one. Unanswered offers make the
-next one cost more credibility and earn less.
+next one cost more credibility, and earn less if made to the same party.
 """
 
 from __future__ import annotations

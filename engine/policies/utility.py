@@ -23,7 +23,8 @@ pay; lifting sanctions wins back trade). H = decision_horizon_weeks:
 Then ``escalation``: escalation_aversion x points / 12 x (1 + level / 12), as before (negative
 for de-escalating moves: a credit). ``repeat``: an offer of talks or a ceasefire made while n
 earlier ones to the same party are unanswered (within H) keeps only talks_repeat_discount^n of
-its benefit (appeal and de-escalation credit); the rest is this term.
+its benefit (appeal and de-escalation credit); the rest is this term. (Its credibility cost
+counts the actor's unanswered offers to anyone.)
 
 ``utility_terms`` returns every term by name (a reward for each, one day); ``utility`` their sum.
 Everything here is pure: the same observation, move, weights and memory give the same terms.
@@ -180,8 +181,10 @@ def trade(s: Situation, move: Move) -> float:
 
 
 def signal(s: Situation, move: Move) -> float:
-    """Credibility a diplomatic move stakes; an offer, once more per unanswered offer."""
-    return s.p["diplomacy_credibility_cost"] * (1 + s.unanswered_before(move))
+    """Credibility a diplomatic move stakes; an offer, once more for each of the actor's offers
+    still unanswered, to anyone (an actor that keeps offering looks weak to all)."""
+    pending = sum(s.unanswered.values()) if move.type in OFFERS else 0
+    return s.p["diplomacy_credibility_cost"] * (1 + pending)
 
 
 def acknowledgement(s: Situation, move: Move) -> float:
@@ -265,7 +268,8 @@ _TRADE = Cost("trade", "money", trade,
               "own lost trade with the sanctions the move leaves in force minus without, × H / "
               "52 (economy rule, trade table)")
 _SIGNAL = Cost("credibility", "credibility", signal,
-               "diplomacy_credibility_cost × (1 + earlier offers unanswered; 0 for others)")
+               "diplomacy_credibility_cost × (1 + for an offer, the actor's offers to anyone "
+               "still unanswered)")
 _CONCESSION = Cost("concession", "concession", concession,
                    "talks_concession × threat × resolve")
 _SPEND = Cost("spend", "money", standing_spend,

@@ -2,10 +2,11 @@
 and the measures of issue 16 on it: how often actors offer talks, and whether North Korea's
 deployment rises with Russia's pay.
 
-    python -m tests.engine.policies.logit_world [--runs 200] [--seed 1]
+    python -m tests.engine.policies.logit_world [--runs 200] [--seed 1] [--point-coefficients]
 
 samples the scenario's uncertain parameters and the logit policy's assumed coefficients (Latin
-hypercube, uniform over each coefficient's plausible range), plays each run, and prints the
+hypercube, uniform over each coefficient's plausible range; with --point-coefficients, the
+coefficients stay at their point values), plays each run, and prints the
 share of actor-turns in which an actor offers talks (per actor, and the West's offers by
 turn), and Spearman's rho between pay_usd_per_soldier_month and North Korea's troops abroad
 at the end.
@@ -30,10 +31,10 @@ LOGIT_COEFFICIENTS = ("decision_horizon_weeks", "utility_per_gdp_share", "utilit
                       "diplomacy_credibility_cost")
 
 
-def all_logit(rationality: float = 2.0) -> Scenario:
-    """nk-100k, every actor playing the logit policy over its default candidates; the
-    policy's coefficients declared uncertain (uniform over their ranges) where the model has
-    them."""
+def all_logit(rationality: float = 2.0, coefficients: bool = True) -> Scenario:
+    """nk-100k, every actor playing the logit policy over its default candidates; with
+    ``coefficients``, the policy's coefficients declared uncertain (uniform over their ranges)
+    where the model has them, else left at their point values."""
     shipped = load_scenario(ROOT / "scenarios" / "nk-100k.yaml")
     data = shipped.model_dump(mode="json", by_alias=True, exclude_none=True)
     for actor in data["actors"]:
@@ -41,7 +42,7 @@ def all_logit(rationality: float = 2.0) -> Scenario:
     # the actors' private judgements belong to doctrines no actor plays here
     data["parameters"] = {name: value for name, value in data["parameters"].items()
                           if not value.get("owner")}
-    for name in LOGIT_COEFFICIENTS:
+    for name in LOGIT_COEFFICIENTS if coefficients else ():
         if name in PARAMETERS:
             p = PARAMETERS[name]
             data["parameters"][name] = {
@@ -54,11 +55,13 @@ def all_logit(rationality: float = 2.0) -> Scenario:
     return scenario
 
 
-def measure(runs: int, seed: int = 1, turns: int | None = None) -> dict:
-    """Play ``runs`` sampled runs of ``all_logit()``; the offers of talks and the deployment."""
+def measure(runs: int, seed: int = 1, turns: int | None = None,
+            coefficients: bool = True) -> dict:
+    """Play ``runs`` sampled runs of ``all_logit(coefficients=...)``; the offers of talks and
+    the deployment."""
     from engine.batch.sampling import sample, uncertainties
 
-    scenario = all_logit()
+    scenario = all_logit(coefficients=coefficients)
     params = uncertainties(scenario)
     design = sample("lhs", params, runs, seed=seed)
     talks = Counter()  # actor -> actor-turns with an offer of talks
@@ -114,10 +117,14 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--point-coefficients", action="store_true",
+                    help="leave the logit coefficients at their point values (sample only the "
+                         "scenario's uncertain parameters)")
     args = ap.parse_args(argv)
-    out = measure(args.runs, args.seed)
+    out = measure(args.runs, args.seed, coefficients=not args.point_coefficients)
     denominator = out["runs"] * out["turns"]
-    print(f"{out['runs']} runs of {out['turns']} turns, every actor on logit (lambda 2)")
+    print(f"{out['runs']} runs of {out['turns']} turns, every actor on logit (lambda 2), "
+          f"logit coefficients {'at their point values' if args.point_coefficients else 'sampled'}")
     for actor in out["actors"]:
         share = out["talks"].get(actor, 0) / denominator
         print(f"  {actor:12s} offers talks in {share:6.1%} of its turns "
