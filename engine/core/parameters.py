@@ -291,6 +291,45 @@ _TABLE = (
        "Covert moves escalate in the theatre but carry less signal.",
        row='none',
        why_range='From covert moves not counting to counting in full'),
+    # --- decisions (the logit policy's utility, engine/policies/utility.py) ----------------
+    _p("decision_horizon_weeks", 12, "weeks", "assumed", "assumed", 4, 52,
+       "How far ahead a logit actor counts a move's running costs and gains: a standing "
+       "payment, the upkeep and pay of troops sent abroad, their expected losses, trade cut.",
+       row='none',
+       why_range='A month (a government that looks one budget cycle ahead) to a year'),
+    _p("utility_per_gdp_share", 1000, "utility per share of annual GDP", "assumed", "assumed",
+       200, 5000,
+       "What money is worth to a logit actor: spending 0.1% of its annual GDP over the horizon "
+       "weighs 1 (times its economy weight and 0.5 + strain), as much as a strong appeal.",
+       row='none',
+       why_range=('200 (money barely weighs against security: 0.5% of GDP per unit) to 5,000 '
+                 '(0.02% of GDP per unit: a treasury that counts every dollar)')),
+    _p("utility_per_index", 20, "utility per unit of a 0..1 index", "assumed", "assumed", 5, 60,
+       "What a whole unit of stability, credibility, or of the forces at home or the shell "
+       "stock is worth to a logit actor (times the weight of the dimension it serves): "
+       "losing 0.01 stability weighs 0.2 x the regime weight.",
+       row='none',
+       why_range='5 (a unit of stability weighs like a mild appeal) to 60'),
+    _p("talks_concession", 0.5, "utility per unit threat x resolve", "assumed", "assumed",
+       0.1, 1.5,
+       "Security an actor concedes by offering talks or a ceasefire while a hostile side "
+       "presses it: times its security weight, its threat and its resolve.",
+       row='none',
+       why_range=('0.1 (talks signal nothing to the enemy) to 1.5 (an offer under fire reads as '
+                 'surrender)')),
+    _p("talks_repeat_discount", 0.5, "share kept per unanswered offer", "assumed", "assumed",
+       0.2, 0.9,
+       "An offer repeated while earlier ones are unanswered (within the horizon) is worth "
+       "less: its benefit is multiplied by this once per unanswered offer.",
+       row='none',
+       why_range='0.2 (a second offer is nearly worthless) to 0.9 (persistence barely hurts)'),
+    _p("diplomacy_credibility_cost", 0.02, "credibility per diplomatic move", "assumed",
+       "assumed", 0.0, 0.05,
+       "Credibility a diplomatic move (a protest, UN action, an offer of talks or a ceasefire) "
+       "puts at stake: as much as a protest takes from its target (the catalogue's 0.02); an "
+       "offer stakes it once more for each of the actor's offers still unanswered.",
+       row='none',
+       why_range='Free (0) to 0.05, the credibility a UN resolution costs its target'),
     # --- intelligence ----------------------------------------------------------------------
     _p("observation_noise", 0.7, "log-units at quality = concealment", "assumed", "assumed",
        0.2, 3.0, "To be fitted so that detection to Western confirmation takes 2-3 "

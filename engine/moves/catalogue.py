@@ -199,7 +199,9 @@ class MoveSpec:
     effect_text: str
     preconditions: tuple[Requirement, ...] = ()
     # Appeal to the logit policy along each utility dimension (security, economy, regime,
-    # reputation), scaled by the actor's situation in engine/policies/logit.py.
+    # reputation), scaled by the actor's situation: the judgement part of a move's worth. What
+    # a move costs in money, trade, troops and credibility is reckoned from the state instead
+    # (engine/policies/utility.py), so no appeal stands for it.
     appeal: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -766,28 +768,28 @@ CATALOGUE: dict[MoveType, MoveSpec] = {
            (RECIPIENT_OTHER,
             AMOUNT_IN_BOUNDS,
             AFFORD_SUPPORT),
-           appeal={"security": 0.3, "economy": -0.2}),
+           appeal={"security": 0.3}),
         _S(_T.MILITARY_AID, "Military aid", "patron",
            (RECIPIENT, ParamSpec("amount", "float", 0.0, 5000.0, unit="USD M per turn")),
            _V.PUBLIC, _C.POSTURING, _standing_transfer(None, "military_aid"),
            "Sets a standing per-turn aid package (0 stops it), delivered as shells.",
            (RECIPIENT_OTHER,),
-           appeal={"security": 0.4, "economy": -0.1, "reputation": 0.2}),
+           appeal={"security": 0.4, "reputation": 0.2}),
         _S(_T.IMPOSE_SANCTIONS, "Impose a sanctions package", "sanctioner", (TARGET, PACKAGE),
            _V.PUBLIC, _C.NON_VIOLENT, _impose,
            "Adds the package; the economy rule blocks trade by sector from this turn on.",
            (TARGET_OTHER,
             NOT_IN_FORCE),
-           appeal={"security": 0.3, "reputation": 0.3, "economy": -0.1}),
+           appeal={"security": 0.3, "reputation": 0.3}),
         _S(_T.TIGHTEN_SANCTIONS, "Tighten sanctions to the next package", "sanctioner",
            (TARGET,), _V.PUBLIC, _C.NON_VIOLENT, _tighten,
            "Upgrades the strongest package: targeted -> sectoral -> comprehensive.",
            (CAN_TIGHTEN,),
-           appeal={"security": 0.3, "reputation": 0.2, "economy": -0.2}),
+           appeal={"security": 0.3, "reputation": 0.2}),
         _S(_T.LIFT_SANCTIONS, "Lift a sanctions package", "sanctioner", (TARGET, PACKAGE),
            _V.PUBLIC, _C.DE_ESCALATION, _lift, "Removes the package.",
            (ANY_IN_FORCE, IN_FORCE),
-           appeal={"economy": 0.2, "reputation": -0.1}),
+           appeal={"reputation": -0.1}),
         _S(_T.ENFORCE_SANCTIONS, "Step up enforcement", "sanctioner", (TARGET,), _V.PUBLIC,
            _C.POSTURING, _enforce,
            f"Enforcement of the sender's packages on the target rises by {ENFORCE_STEP}.",

@@ -38,6 +38,7 @@ from engine.moves.catalogue import (
     MoveSpec,
     needs,
 )
+from engine.policies.utility import COSTS, RESOURCES
 from engine.scenario.schema import Sector
 
 # The checkout's model reference. Regenerating it is a maintainer's job in a checkout, so this
@@ -68,6 +69,8 @@ MECHANISM_PARAMETERS: dict[str, tuple[str, ...]] = {
     "intelligence": ("observation_noise", "belief_drift", "probable_sd", "confirmed_sd",
                      "detection_troops", "public_osint_quality", "disclosure_noise",
                      "acknowledgement_noise"),
+    "decisions": ("decision_horizon_weeks", "utility_per_gdp_share", "utility_per_index",
+                  "talks_concession", "talks_repeat_discount", "diplomacy_credibility_cost"),
 }
 
 _MARKERS = re.compile(
@@ -191,6 +194,23 @@ def appeal_table() -> str:
                   "Generated from engine/moves/catalogue.py (MoveSpec.appeal).")
 
 
+def cost_table() -> str:
+    """What each move takes from the actor that makes it, as the logit policy reckons it, and
+    the price of each resource."""
+    rows = []
+    for move_type, costs in COSTS.items():
+        taken = "; ".join(f"`{c.term}`: {c.resource}, {c.source}" for c in costs)
+        rows.append((f"`{move_type.value}`", taken or "nothing but its points"))
+    moves = _table(("move", "what it takes (term: resource, amount from)"), rows,
+                   "Generated from engine/policies/utility.py (COSTS). Every move also pays "
+                   "its escalation points; withdrawing reverses the signs of the troop terms "
+                   "(a saving, and pay lost).")
+    prices = _table(("resource", "unit", "price in utility"),
+                    [(f"`{name}`", r.unit, r.formula) for name, r in RESOURCES.items()],
+                    "Generated from engine/policies/utility.py (RESOURCES).")
+    return moves + "\n" + prices
+
+
 def package_table() -> str:
     """Sector coverage of each sanctions package at full enforcement."""
     packages = tuple(SANCTION_PACKAGES)
@@ -254,6 +274,7 @@ SECTIONS: dict[str, Callable[[], str]] = {
     "categories": category_table,
     "moves": move_table,
     "appeal": appeal_table,
+    "logit-costs": cost_table,
     "sanction-packages": package_table,
     "support-kinds": support_table,
     "ladder": ladder_table,

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import ClassVar, get_args
+from typing import ClassVar, NamedTuple, get_args
 
 from engine.core import caching
 from engine.core.state import Belief, WorldState
@@ -49,7 +49,8 @@ from engine.core.variables import (
     confidence_label,
     read,
 )
-from engine.moves.catalogue import Move, make_move, validate
+from engine.moves.catalogue import CATALOGUE, Move, make_move, validate
+from engine.rules.economy import blocked_trade
 from engine.scenario.spec_base import MoveOrder, Strict
 
 
@@ -79,6 +80,10 @@ class Observation:
         return self._state.rate_scale
 
     @property
+    def weeks_per_turn(self) -> float:
+        return self._state.days_per_turn / 7
+
+    @property
     def escalation_level(self) -> float:
         return self._state.escalation_level
 
@@ -104,6 +109,27 @@ class Observation:
         p = self._state.params
         return confidence_label(belief, p["probable_sd"], p["confirmed_sd"])
 
+    def transfers(self) -> tuple:
+        """The standing transfers this actor pays or receives (it is party to them, covert or
+        not)."""
+        me = self.actor_id
+        return tuple(t for t in self._state.transfers if me in (t.payer, t.recipient))
+
+    def trade_loss(self, move: Move | None = None) -> float:
+        """The trade this actor loses to sanctions, as a target and as a sender, bn USD a year:
+        with the sanctions in force, or with those ``move``'s own effect would leave in force
+        (its catalogue effect, applied to nothing). Sanctions and trade are public; the
+        arithmetic is the economy rule's (``engine.rules.economy.blocked_trade``)."""
+        state = self._state
+        sanctions = state.sanctions
+        if move is not None:
+            for target, var, value, _cause in CATALOGUE[move.type].effect(state, move):
+                if target == "world" and var == "sanctions":
+                    sanctions = value
+        lost_target, lost_sender, _ = blocked_trade(_Sanctioned(
+            sanctions, state.trade, state.params, False, {}))
+        return lost_target.get(self.actor_id, 0.0) + lost_sender.get(self.actor_id, 0.0)
+
     def why_not(self, move: Move) -> str | None:
         """Why ``move`` would be rejected now (None if it is valid)."""
         return validate(self._state, move)
@@ -125,6 +151,17 @@ class Observation:
         believed = sum(belief_estimate(b) for (about, _), b in self.beliefs.items()
                        if about in self.hostile_to_me())
         return threat + min(1.0, believed / 20_000)
+
+
+class _Sanctioned(NamedTuple):
+    """What the economy rule's trade arithmetic reads of a world, with other sanctions in
+    force (``Observation.trade_loss``)."""
+
+    sanctions: tuple
+    trade: tuple
+    params: dict
+    explain: bool
+    memo: dict
 
 
 def _access(actor_id: str, path: str) -> str | None:

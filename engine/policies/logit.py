@@ -1,14 +1,18 @@
 """The logit policy (``kind: logit``): a bounded-rational choice of one move per turn over
 candidate moves (McKelvey & Palfrey 1995), by the actor's utility weights:
 
-    P(m) = exp(lambda U(m)) / sum_k exp(lambda U(k)),
-    U(m) = sum_d w_d x appeal_{m,d} x context_d
-           - escalation_aversion x points_m / 12 x (1 + level / 12)
+    P(m) = exp(lambda U(m)) / sum_k exp(lambda U(k))
 
-context: security 0.5 + threat, economy 0.5 + strain, regime 1.5 - stability, reputation 1;
-threat = pressure against the actor's side + believed hostile troops abroad / 20,000 (capped
-at 1; ``Observation.threat``). The candidates are the scenario's, or a default set: every move
-the actor may use, aimed at each hostile actor or ally as it needs.
+U(m) is benefit minus cost, term by term (engine/policies/utility.py): the move's appeal in
+the actor's situation, less what it takes from the actor (money, trade, troops' losses,
+forces and shells, credibility, security conceded, escalation), each read from the numbers
+the rules use. The candidates are the scenario's, or a default set: every move the actor may
+use, aimed at each hostile actor or ally as it needs.
+
+Memory: the offers of talks (per target) and of a ceasefire (per theatre) the actor made
+within the decision horizon that nobody answered; an offer of talks to it (``news``) answers
+its offers of talks, a ceasefire in its theatre its offers of one. Unanswered offers make the
+next one cost more credibility, and earn less if made to the same party.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from engine.moves.catalogue import (
     may_use,
 )
 from engine.policies.base import Classifier, Observation, Policy, PolicySpec, order_to_move
+from engine.policies.utility import OFFERS, Situation, offer_key, utility, utility_terms
 from engine.scenario.spec_base import MoveOrder
 
 
@@ -43,13 +48,36 @@ class LogitSpec(PolicySpec):
 class LogitPolicy(Policy):
     spec = LogitSpec
     classifier = Classifier(stochastic=True, reads_state=True, reads_beliefs=True,
-                            uses_utilities=True, memory_depth=0)
+                            uses_utilities=True, memory_depth=math.inf)
 
     def __init__(self, actor_id: str, rationality: float, weights, candidates: list[Move]):
         super().__init__(actor_id)
         self.rationality = rationality
         self.weights = weights
         self.candidates = candidates
+        self.offers: dict[tuple[str, str], tuple[int, ...]] = {}  # offer_key -> turns made
+
+    def reset(self) -> None:
+        self.offers = {}
+
+    def unanswered(self, obs: Observation) -> dict[tuple[str, str], int]:
+        """The offers made within the decision horizon and not answered since, by offer_key."""
+        horizon = obs.read("param.decision_horizon_weeks") / obs.weeks_per_turn
+        talks_answered = obs.read("news.offer_talks") > 0
+        theatre = obs.me.theatre
+        truce = bool(theatre) and obs.read(f"theatre.{theatre}.ceasefire") > 0
+        out = {}
+        for key, turns in self.offers.items():
+            if (talks_answered and key[0] == MoveType.OFFER_TALKS.value) or (
+                    truce and key[0] == MoveType.OFFER_CEASEFIRE.value):
+                continue
+            recent = sum(1 for t in turns if obs.turn - t <= horizon)
+            if recent:
+                out[key] = recent
+        return out
+
+    def situation(self, obs: Observation) -> Situation:
+        return Situation.of(obs, self.unanswered(obs))
 
     @classmethod
     def from_spec(cls, actor_spec) -> LogitPolicy:
@@ -96,20 +124,18 @@ class LogitPolicy(Policy):
             out += [make_move(me.id, spec.type.value, v) for v in variants]
         return out
 
+    def utility_terms(self, obs: Observation, move: Move) -> dict[str, float]:
+        """The terms of U(move), by name (engine/policies/utility.py)."""
+        return utility_terms(self.situation(obs), move, self.weights)
+
     def utility(self, obs: Observation, move: Move) -> float:
-        spec = CATALOGUE[move.type]
-        me = obs.me
-        context = {"security": 0.5 + obs.threat(), "economy": 0.5 + me.strain,
-                   "regime": 1.5 - me.stability, "reputation": 1.0}
-        w = self.weights
-        gain = sum(getattr(w, dim) * value * context[dim] for dim, value in spec.appeal.items())
-        cost = w.escalation_aversion * spec.points / 12 * (1 + obs.escalation_level / 12)
-        return gain - cost
+        return utility(self.situation(obs), move, self.weights)
 
     def choice_probabilities(self, obs: Observation) -> list[tuple[Move, float]]:
         moves = [m for m in (self.candidates or self.default_candidates(obs))
                  if obs.why_not(m) is None] or [make_move(self.actor_id, "hold")]
-        scores = [self.rationality * self.utility(obs, m) for m in moves]
+        situation = self.situation(obs)
+        scores = [self.rationality * utility(situation, m, self.weights) for m in moves]
         top = max(scores)
         weights = [math.exp(s - top) for s in scores]
         total = sum(weights)
@@ -119,8 +145,20 @@ class LogitPolicy(Policy):
         options = self.choice_probabilities(obs)
         u = rng.random()
         acc = 0.0
+        chosen = options[-1][0]
         for move, prob in options:
             acc += prob
             if u < acc:
-                return [move]
-        return [options[-1][0]]
+                chosen = move
+                break
+        self.remember(obs, chosen)
+        return [chosen]
+
+    def remember(self, obs: Observation, move: Move) -> None:
+        """Keep the offers still unanswered, and this one if it is an offer."""
+        live = self.unanswered(obs)
+        self.offers = {key: turns[-live[key]:] for key, turns in self.offers.items()
+                       if key in live}
+        if move.type in OFFERS:
+            key = offer_key(move)
+            self.offers[key] = (*self.offers.get(key, ()), obs.turn)

@@ -20,6 +20,17 @@ from engine.core.state import WorldState
 QUIET = Cause(RULE, "politics", None)  # the cause of lean runs, which log nothing
 
 
+def casualty_stability_loss(actor, lost: float, committed: float, p) -> float:
+    """The stability ``lost`` casualties out of ``committed`` troops cost ``actor``: the
+    casualty term of the rule, also what the logit policy expects a troop move to cost it
+    (engine/policies/utility.py)."""
+    if not committed:
+        return 0.0
+    damping = 1.0 - 0.5 * actor.repression
+    resolve_damping = 1.0 - 0.5 * actor.resolve  # a resolute public bears losses better
+    return p["stability_casualty_weight"] * lost / committed * damping * resolve_damping
+
+
 def politics(state: WorldState, params, rng) -> list[Change]:
     """Stability moves with strain, this turn's casualties (since the rules began), payments
     and reversion to its baseline. Draws nothing from ``rng``."""
@@ -32,9 +43,7 @@ def politics(state: WorldState, params, rng) -> list[Change]:
         lost = a.casualties - before.get(a.id, a.casualties)
         committed = a.deployed + lost
         strain_term = -p["stability_strain_weight"] * a.strain * damping * weeks
-        resolve_damping = 1.0 - 0.5 * a.resolve  # a resolute public bears losses better
-        casualty_term = (-p["stability_casualty_weight"] * lost / committed * damping
-                         * resolve_damping if committed else 0.0)
+        casualty_term = -casualty_stability_loss(a, lost, committed, p) if committed else 0.0
         payment_term = p["stability_payment_weight"] * a.regime_income / a.gdp * weeks
         reversion = per_turn(p["stability_reversion"], weeks) * (a.stability_baseline
                                                                  - a.stability)
