@@ -38,9 +38,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import intelligence
 from engine.batch.runner import run_batch
 from engine.core.parameters import PARAMETERS
 from engine.core.provenance import engine_sources, hash_files
+from engine.core.state import Belief
+from engine.core.variables import confidence_label
 from engine.scenario.loader import load_scenario
 from engine.scenario.shipped import shipped_path
 
@@ -151,8 +154,9 @@ def _detection_turn(batch: Batch) -> pd.Series:
 def _confirmation_turn(batch: Batch) -> pd.Series:
     estimate = _wide(batch, "west", "belief.north_korea.troops_abroad")
     sd = _wide(batch, "west", "belief_sd.north_korea.troops_abroad")
-    confirmed_sd = _param(batch, "confirmed_sd").reindex(sd.index)
-    return _first_turn((estimate > CONFIRMATION_TROOPS) & sd.le(confirmed_sd, axis=0))
+    confirmed = sd.apply(lambda column: column.map(
+        lambda s: confidence_label(Belief(0.0, s * s, 0)) == "confirmed"))
+    return _first_turn((estimate > CONFIRMATION_TROOPS) & confirmed)
 
 
 def _combat_turn(batch: Batch) -> pd.Series:
@@ -459,7 +463,9 @@ def fingerprint(runs: int, seed: int) -> str:
     h = hashlib.sha256()
     files = [(name, ROOT / name) for name in engine_sources(ROOT)]
     files += [(s, shipped_path(s)) for s in scenarios_used()]
+    files += [(s, shipped_path(s)) for s in intelligence.SCENARIOS if s not in scenarios_used()]
     files.append(("analysis/calibration.py", Path(__file__).resolve()))
+    files.append(("analysis/intelligence.py", Path(intelligence.__file__).resolve()))
     hash_files(h, files)
     h.update(json.dumps({"runs": runs, "seed": seed}, sort_keys=True).encode())
     return h.hexdigest()
@@ -513,7 +519,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_page(results: list[Result], runs: int, seed: int) -> str:
+def render_page(results: list[Result], runs: int, seed: int,
+                intelligence_rows: list | None = None) -> str:
     lines = [
         "# Validation: the model against the record",
         "",
@@ -556,6 +563,8 @@ def render_page(results: list[Result], runs: int, seed: int) -> str:
         lines.append(f"- **{t.name}** (`{t.metric}`): {t.note or doc}".rstrip())
     lines += ["", "Why the misses miss, and what was fitted to which row, is in "
               "[model.md](model.md#calibration-status).", ""]
+    if intelligence_rows is not None:
+        lines += intelligence.render_section(intelligence_rows)
     return "\n".join(lines)
 
 

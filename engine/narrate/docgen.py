@@ -63,7 +63,7 @@ MECHANISM_PARAMETERS: dict[str, tuple[str, ...]] = {
                    "descent_friction", "accident_p_max", "accident_onset_rung",
                    "horizontal_points", "wider_war_midpoint", "wider_war_slope",
                    "wider_war_per_actor"),
-    "intelligence": ("observation_noise", "belief_drift", "probable_sd", "confirmed_sd",
+    "intelligence": ("observation_noise", "belief_drift",
                      "detection_troops", "public_osint_quality", "disclosure_noise",
                      "acknowledgement_noise"),
 }

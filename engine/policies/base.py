@@ -95,8 +95,7 @@ class Observation:
         belief = self.beliefs.get((about, quantity))
         if belief is None:
             return None
-        p = self._state.params
-        return confidence_label(belief, p["probable_sd"], p["confirmed_sd"])
+        return confidence_label(belief)
 
     def why_not(self, move: Move) -> str | None:
         """Why ``move`` would be rejected now (None if it is valid)."""

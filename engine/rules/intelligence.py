@@ -26,9 +26,11 @@ from engine.core.beliefs import (  # the belief algebra, shared with the disclos
     CONCEALMENT_BOOST,
     MAX_SIGMA,
     QUANTITY,
+    capacity_rate,
     ceiling_of,
     fuse,
     label,
+    predict,
 )
 from engine.core.causal import RANDOM, RULE, Cause, Change, Note, note
 from engine.core.numbers import clip, larger, smaller
@@ -58,11 +60,14 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     p_look = 1.0 - math.exp(-(0.2 + truth / p["detection_troops"]) * q / conc)
     sigma = smaller(MAX_SIGMA, p["observation_noise"] * conc / q)
     look, noise = draws.random(), draws.normal(0.0, sigma)  # always both: a stable stream
-    drift = p["belief_drift"] * (state.days_per_turn / 7)  # a weekly variance
-    if look >= p_look:
-        return Belief(old.mean, old.var + drift, old.observations), None
-    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, drift,
-               ceiling_of(target))
+    if look < p_look:
+        new = fuse(old, math.log1p(truth) + noise, sigma * sigma, ceiling_of(target))
+    else:
+        new = old
+    # The belief is about the figure at the end of this turn, when it is recorded and when the
+    # decisions taken on it land: the look sees the figure now, and the turn may change it.
+    new = predict(new, p["belief_drift"] * (state.days_per_turn / 7),  # a weekly variance
+                  capacity_rate(state, target, new), ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
         return new, None
     return new, _report(state, old, new, who, target.id)

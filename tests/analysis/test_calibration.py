@@ -208,7 +208,7 @@ def test_detection_is_dated_by_the_movement_it_saw():
         rows.append(dict(run=0, turn=turn, actor="north_korea", variable="front",
                          value=500.0 if turn >= 4 else 0.0))
     scenario = SimpleNamespace(clock=SimpleNamespace(days_per_turn=7), parameters={})
-    batch = calibration.Batch("x.yaml", pd.DataFrame({"run": [0], "param.confirmed_sd": [0.3]}),
+    batch = calibration.Batch("x.yaml", pd.DataFrame({"run": [0]}),
                               pd.DataFrame(rows), scenario)
     # detection: day 0 (turn 1 began); confirmation: the look of turn 4, day 21; combat: end of
     # turn 4, day 28
