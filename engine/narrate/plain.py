@@ -45,10 +45,11 @@ GLOSSARY: dict[str, str] = {
                   "Every \"why?\" answer is read from it.",
     "ceasefire": "An agreement to stop fighting. In the model it holds when both sides offer "
                  "one within two turns, until either side attacks again.",
-    "confirmed": "The highest confidence label: the estimate's range is narrow enough to treat "
-                 "it as established.",
+    "confirmed": "The highest confidence label, a promise: the estimate is within 50% of the "
+                 "true number at least 9 times in 10.",
     "confidence": "How sure an actor is about an estimate. The model shows it as unverified, "
-                  "probable or confirmed, from how wide the estimate's range is.",
+                  "probable or confirmed; each label promises how often the estimate is close "
+                  "to the truth, and is given only when the estimate's own range keeps it.",
     "credibility": "How far others believe what an actor says, from 0 (not at all) to 1.",
     "de-escalation": "A move that lowers tension, such as offering talks or a ceasefire. It "
                      "scores a few points below nothing.",
@@ -91,8 +92,8 @@ GLOSSARY: dict[str, str] = {
     "nuclear signalling": "Reminding others of one's nuclear weapons, for example with "
                           "exercises or statements, without using them.",
     "outcome": "A named result the game counts, such as \"escalation reaches rung 14\".",
-    "probable": "The middle confidence label: the estimate is likely right but its range is "
-                "still wide.",
+    "probable": "The middle confidence label, a promise: the estimate is within 50% of the "
+                "true number at least 7 times in 10.",
     "rung": "One step on the escalation ladder.",
     "sanctions": "Penalties one country puts on another, such as banning trade or freezing "
                  "money, to change its behaviour or weaken it.",
