@@ -414,7 +414,9 @@ def summarise(target: Target, values: pd.Series) -> Result:
         return Result(target, share, low, high, len(values), missing,
                       verdict(target.observed, low, high))
     if present.empty:
-        return Result(target, math.nan, math.nan, math.nan, len(values), missing, "no data")
+        # the record's event never happened in any run: a miss, not an absence of data
+        verdict_ = "miss" if len(values) else "no data"
+        return Result(target, math.nan, math.nan, math.nan, len(values), missing, verdict_)
     low, median, high = (float(x) for x in np.quantile(present, [0.05, 0.5, 0.95]))
     return Result(target, median, low, high, len(values), missing,
                   verdict(target.observed, low, high))
@@ -548,7 +550,7 @@ def render_page(results: list[Result], runs: int, seed: int,
         "- a **share** (the episodes row): the model figure is the share of all runs, and its "
         "interval is the 90% Wilson interval of that share;",
         "- \"never\" counts runs in which the event measured did not happen (they are left out "
-        "of the median and interval).",
+        "of the median and interval); when it happened in no run at all, the row is a *miss*.",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" for _ in HEADER) + "|",
