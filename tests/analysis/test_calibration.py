@@ -42,7 +42,16 @@ def test_reduced_suite_has_every_target_with_numbers(small_suite):
     for r in small_suite:
         assert r.runs >= 12
         assert r.verdict in ("inside", "overlap", "miss"), (r.target.name, r.verdict)
+        if r.missing == r.runs:  # the record's event happened in no run: a miss, no numbers
+            assert r.verdict == "miss", r.target.name
+            continue
         assert r.low <= r.median <= r.high, r.target.name
+
+
+def test_an_event_that_never_happens_is_a_miss():
+    target = calibration.target_named("Detection → Western confirmation")
+    assert summarise(target, pd.Series([math.nan] * 5)).verdict == "miss"
+    assert summarise(target, pd.Series([], dtype=float)).verdict == "no data"
 
 
 def test_reduced_suite_page_round_trips(small_suite):
