@@ -137,6 +137,10 @@ def run(seed: int, workers: int | None = None, runs: int = RUNS,
     for path in scenarios:
         result = run_batch(shipped_path(path), runs=runs, seed=seed, workers=workers,
                            per_turn=True)
+        if len(result.failures):
+            first = result.failures.iloc[0]
+            raise ValueError(f"{path}: {len(result.failures)} run(s) failed, e.g. run "
+                             f"{first['run']} (seed {first['seed']}): {first['error']}")
         rows += table(path, observer_turns(result.per_turn))
     return rows
 

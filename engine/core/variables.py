@@ -236,11 +236,12 @@ BELIEF_QUANTITIES = ("troops_abroad",)
 CONFIDENCE_ORDER = ("unverified", "probable", "confirmed")
 # The one table of confidence labels and what each promises, strongest first: (label, error,
 # probability) = the estimate is within +-error of the true figure with at least that
-# probability. A label is given when the belief's own Gaussian keeps the promise
-# (``confidence_label``); docs/reference/validation.md checks, over batches, that the promise is
-# kept as often as stated. At +-50%, "confirmed" (90%) is a spread of at most ~0.30 log-units
-# and "probable" (70%) of at most ~0.51.
-CONFIDENCE_PROMISES = (("confirmed", 0.5, 0.9), ("probable", 0.5, 0.7))
+# probability. The probabilities are the lower ends of ICD 203's bands: "very likely" (80-95%)
+# for confirmed, "likely" (55-80%) for probable. A label is given when the belief's own Gaussian
+# keeps the promise (``confidence_label``); docs/reference/validation.md checks, over batches,
+# that the promise is kept as often as stated. At +-50%, "confirmed" is a spread of at most
+# ~0.40 log-units and "probable" of at most ~0.71.
+CONFIDENCE_PROMISES = (("confirmed", 0.5, 0.8), ("probable", 0.5, 0.55))
 
 
 def show(name: str, value) -> str:

@@ -46,7 +46,7 @@ GLOSSARY: dict[str, str] = {
     "ceasefire": "An agreement to stop fighting. In the model it holds when both sides offer "
                  "one within two turns, until either side attacks again.",
     "confirmed": "The highest confidence label, a promise: the estimate is within 50% of the "
-                 "true number at least 9 times in 10.",
+                 "true number at least 8 times in 10.",
     "confidence": "How sure an actor is about an estimate. The model shows it as unverified, "
                   "probable or confirmed; each label promises how often the estimate is close "
                   "to the truth, and is given only when the estimate's own range keeps it.",
@@ -93,7 +93,7 @@ GLOSSARY: dict[str, str] = {
                           "exercises or statements, without using them.",
     "outcome": "A named result the game counts, such as \"escalation reaches rung 14\".",
     "probable": "The middle confidence label, a promise: the estimate is within 50% of the "
-                "true number at least 7 times in 10.",
+                "true number more often than not (at least 55%).",
     "rung": "One step on the escalation ladder.",
     "sanctions": "Penalties one country puts on another, such as banning trade or freezing "
                  "money, to change its behaviour or weaken it.",

@@ -46,7 +46,7 @@ def test_coverage_within_and_labels_from_a_known_frame():
     assert rows["all"].turns == 5
     assert math.isclose(rows["confirmed"].within, 3 / 4)
     assert math.isclose(rows["confirmed"].share_of_turns, 0.8)
-    assert rows["confirmed"].promised == 0.9
+    assert rows["confirmed"].promised == 0.8
     assert rows["unverified"].promised is None
     assert rows["unverified"].promise_holds is None
 

@@ -101,5 +101,5 @@ def test_a_label_is_the_strongest_promise_the_belief_keeps():
         assert confidence_label(Belief(9.0, (lo * 0.99) ** 2, 0)) in (
             label, *[n for n, _e, p in CONFIDENCE_PROMISES if p > promised])
         assert confidence_label(Belief(9.0, (hi * 1.01) ** 2, 0)) != label
-    # +-50% with 90%: the old "confirmed" spread of 0.3 log-units
+    # the arithmetic of share_within: a spread of 0.3 log-units is within +-50% 90% of the time
     assert share_within(Belief(9.0, 0.3 ** 2, 0), 0.5) == pytest.approx(0.90, abs=0.005)
