@@ -43,9 +43,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import intelligence
 from engine.batch.runner import run_batch
 from engine.core.parameters import PARAMETERS
 from engine.core.provenance import engine_sources, hash_files
+from engine.core.state import Belief
+from engine.core.variables import confidence_label
 from engine.scenario.loader import load_scenario
 from engine.scenario.shipped import shipped_path
 
@@ -156,8 +159,9 @@ def _detection_turn(batch: Batch) -> pd.Series:
 def _confirmation_turn(batch: Batch) -> pd.Series:
     estimate = _wide(batch, "west", "belief.north_korea.troops_abroad")
     sd = _wide(batch, "west", "belief_sd.north_korea.troops_abroad")
-    confirmed_sd = _param(batch, "confirmed_sd").reindex(sd.index)
-    return _first_turn((estimate > CONFIRMATION_TROOPS) & sd.le(confirmed_sd, axis=0))
+    confirmed = sd.apply(lambda column: column.map(
+        lambda s: confidence_label(Belief(0.0, s * s, 0)) == "confirmed"))
+    return _first_turn((estimate > CONFIRMATION_TROOPS) & confirmed)
 
 
 def _combat_turn(batch: Batch) -> pd.Series:
@@ -386,7 +390,8 @@ class Result:
 
 
 def scenarios_used() -> list[str]:
-    return sorted({s for t in TARGETS for s in t.scenarios})
+    """The scenarios the page's numbers come from: the targets' and the intelligence table's."""
+    return sorted({s for t in TARGETS for s in t.scenarios} | set(intelligence.SCENARIOS))
 
 
 def _wilson(successes: float, n: int, z: float = 1.6449) -> tuple[float, float]:
@@ -444,7 +449,9 @@ def summarise(target: Target, values: pd.Series) -> Result:
         return Result(target, share, low, high, len(values), missing,
                       verdict(target.observed, low, high, share))
     if present.empty:
-        return Result(target, math.nan, math.nan, math.nan, len(values), missing, "no data")
+        # the record's event never happened in any run: a miss, not an absence of data
+        verdict_ = "miss" if len(values) else "no data"
+        return Result(target, math.nan, math.nan, math.nan, len(values), missing, verdict_)
     low, median, high = (float(x) for x in np.quantile(present, [0.05, 0.5, 0.95]))
     return Result(target, median, low, high, len(values), missing,
                   verdict(target.observed, low, high, median))
@@ -494,6 +501,7 @@ def fingerprint(runs: int, seed: int) -> str:
     files = [(name, ROOT / name) for name in engine_sources(ROOT)]
     files += [(s, shipped_path(s)) for s in scenarios_used()]
     files.append(("analysis/calibration.py", Path(__file__).resolve()))
+    files.append(("analysis/intelligence.py", Path(intelligence.__file__).resolve()))
     hash_files(h, files)
     h.update(json.dumps({"runs": runs, "seed": seed}, sort_keys=True).encode())
     return h.hexdigest()
@@ -555,7 +563,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_page(results: list[Result], runs: int, seed: int) -> str:
+def render_page(results: list[Result], runs: int, seed: int,
+                intelligence_rows: list | None = None) -> str:
     lines = [
         "# Validation: the model against the record",
         "",
@@ -589,7 +598,7 @@ def render_page(results: list[Result], runs: int, seed: int) -> str:
         "- a **share** (the episodes row): the model figure is the share of all runs, and its "
         "interval is the 90% Wilson interval of that share;",
         "- \"never\" counts runs in which the event measured did not happen (they are left out "
-        "of the median and interval).",
+        "of the median and interval); when it happened in no run at all, the row is a *miss*.",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" for _ in HEADER) + "|",
@@ -603,6 +612,8 @@ def render_page(results: list[Result], runs: int, seed: int) -> str:
         lines.append(f"- **{t.name}** (`{t.metric}`): {t.note or doc}".rstrip())
     lines += ["", "Why the misses miss, and what was fitted to which row, is in "
               "[model.md](model.md#calibration-status).", ""]
+    if intelligence_rows is not None:
+        lines += intelligence.render_section(intelligence_rows)
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from analysis import screening
+from analysis import intelligence, screening
 from analysis.calibration import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
@@ -67,8 +67,11 @@ def cmd_check_model(args) -> int:
     except SuiteError as exc:
         raise UsageError(str(exc)) from None
     print(text_table(results))
+    rows = intelligence.run(args.seed, args.workers)
+    print("\nIntelligence: stated 90% ranges and confidence labels against the truth\n")
+    print(intelligence.text_table(rows))
     if args.out is not None:
-        write_page(args.out, render_page(results, args.runs, args.seed))
+        write_page(args.out, render_page(results, args.runs, args.seed, rows))
         print(f"wrote {args.out}")
     print(f"suite took {elapsed_text(time.perf_counter() - t0)}", file=sys.stderr)
     return 0

@@ -26,21 +26,61 @@ DENIAL_PULL = 0.2  # share of the log-estimate a fully credible denial removes
 DENIAL_DOUBT = 0.5  # variance a denial by a non-credible actor adds (log-units^2)
 
 
-def fuse(belief: Belief, y: float, obs_var: float, drift: float = 0.0,
-         ceiling: float = math.inf) -> Belief:
-    """One Kalman step on log(1 + x), widening first when the observation is a surprise.
+def fuse(belief: Belief, y: float, obs_var: float, ceiling: float = math.inf) -> Belief:
+    """One Kalman update of the level on log(1 + x), widening first when the observation is a
+    surprise; the rate learns from the level's surprise through their covariance.
 
-    A surprise (innovation beyond 4 sigma) means the quantity has changed: the prior variance
-    is widened to the innovation beyond observation noise. ``ceiling`` bounds the estimate by
-    what is publicly known (the target's whole force).
+    A surprise (innovation beyond 4 sigma) means the quantity has changed in a way the belief
+    did not allow for: the level's variance is widened to the innovation beyond observation
+    noise. ``ceiling`` bounds the estimate by what is publicly known (the target's whole
+    force).
     """
-    v = belief.var + drift
+    v, c, w = belief.var, belief.cov, belief.rate_var
     z = y - belief.mean
     if z * z > SURPRISE_SIGMAS2 * (v + obs_var):
         v = larger(v, z * z - obs_var)
-    gain = v / (v + obs_var)
+    s = v + obs_var
+    gain, rate_gain = v / s, c / s
     mean = clip(belief.mean + gain * z, 0.0, ceiling)
-    return Belief(mean, (1 - gain) * v, belief.observations + 1)
+    return Belief(mean, (1 - gain) * v, belief.observations + 1,
+                  belief.rate + rate_gain * z, w - c * c / s, (1 - gain) * c)
+
+
+def predict(belief: Belief, level_var: float, rate_max: float,
+            ceiling: float = math.inf) -> Belief:
+    """The belief one turn on, as a local linear trend: the rate may change first, and the
+    level then moves by the rate and grows less certain by ``level_var``.
+
+    The observer's model of the rate is the target's transport capacity: in a turn the target
+    may set its flow anywhere from nothing to its whole capacity, the fastest change
+    ``rate_max`` (``capacity_rate``). So the rate's prior, before anything is known of it
+    (``rate_var`` 0, the status quo at the start), is uniform on [0, rate_max]: mean
+    rate_max / 2, variance rate_max^2 / 12; and each turn the rate may change by as much
+    again (variance q = rate_max^2 / 12)::
+
+        w' = w + q;  v' = v + 2c + w' + level_var;  c' = c + w';  r' = clip(r, +-rate_max);
+        m' = m + r'
+
+    Clipping the believed rate to what the capacity allows keeps a deployment seen jumping
+    from nothing from being extrapolated beyond what the routes can carry.
+    """
+    prior = rate_max * rate_max / 12
+    if belief.rate_var == 0.0:  # no view of the rate yet: its prior
+        rate, w = rate_max / 2, prior
+    else:
+        rate, w = clip(belief.rate, -rate_max, rate_max), belief.rate_var + prior
+    v, c = belief.var, belief.cov
+    return Belief(clip(belief.mean + rate, 0.0, ceiling), v + 2 * c + w + level_var,
+                  belief.observations, rate, w, c + w)
+
+
+def capacity_rate(state: WorldState, target, belief: Belief) -> float:
+    """The fastest the watched figure can change in a turn, in log-units at the estimate:
+    log(1 + C / (1 + estimate)), where C is the target's whole transport capacity per turn
+    (its routes' capacity net of interdiction, which is public: bridges, ports, aircraft)."""
+    capacity = sum(r.capacity * (1 - r.interdiction) for r in state.routes.values()
+                   if r.actor == target.id)
+    return math.log1p(capacity / (1 + math.expm1(larger(0.0, belief.mean))))
 
 
 def ceiling_of(target) -> float:
@@ -49,7 +89,7 @@ def ceiling_of(target) -> float:
 
 
 def label(state: WorldState, belief: Belief) -> str:
-    return confidence_label(belief, state.params["probable_sd"], state.params["confirmed_sd"])
+    return confidence_label(belief)
 
 
 def disclosure_changes(state: WorldState, move) -> list[Change]:

@@ -343,19 +343,15 @@ _TABLE = (
        "other actor and the public fuse it (a government's own figure, rounded or shaded).",
        row='none',
        why_range='0.02 (the exact figure) to 0.5 (a figure off by a factor of ~1.6)'),
-    _p("belief_drift", 0.02, "log-variance per week", "assumed", "assumed", 0.0, 0.5,
-       "Beliefs grow less certain as hidden quantities may change.",
+    _p("belief_drift", 0.0003, "log-variance per week", "assumed", "assumed", 0.0, 0.02,
+       "The irregular change of a watched figure beyond its flow (casualties, rotations), "
+       "which the belief's rate does not carry: about casualty_rate_weekly (~1.7% a week), "
+       "squared. The flow itself is the belief's rate, whose change comes from the target's "
+       "transport capacity (engine/core/beliefs.py predict).",
        row='none',
-       why_range='From fixed quantities (0) to losing confidence within a few weeks (0.5)'),
-    _p("probable_sd", 0.5, "log-units", "assumed", "assumed", 0.2, 1.0,
-       "Posterior spread below which an estimate is labelled 'probable'.",
-       row='none',
-       why_range='0.2 to 1.0 log-units (a factor ~1.2 to ~2.7 at one sd)'),
-    _p("confirmed_sd", 0.3, "log-units", "assumed", "assumed", 0.05, 0.5,
-       "Posterior spread below which an estimate is labelled 'confirmed'.",
-       row='none',
-       fit="checked with observation_noise by 'Detection → Western confirmation'",
-       why_range='0.05 to 0.5 log-units (within 5% to within a factor 1.65 at one sd)'),
+       fit="checked by the intelligence coverage table (docs/reference/validation.md)",
+       why_range=("From a figure that changes only by its flow (0) to one that drifts ~14% a "
+                 'week besides (0.02, the value before the rate was modelled)')),
     _p("detection_troops", 2000, "troops", "assumed", "assumed", 200, 20000,
        "Size of a force that an observer of quality = concealment spots about two turns in "
        "three; routine looks happen even when nothing is there.",

@@ -64,11 +64,17 @@ class BeforeRules(NamedTuple):
 
 
 class Belief(NamedTuple):
-    """A Gaussian belief over log(1 + quantity), with the number of observations fused."""
+    """A Gaussian belief over log(1 + quantity), with the number of observations fused, and
+    over how fast the quantity changes per turn (``rate``, in the same log-units): the level
+    and the rate are jointly Gaussian (``cov`` is their covariance), so that an observer who
+    watches a deployment grow expects it to go on growing (engine/core/beliefs.py)."""
 
     mean: float
     var: float
     observations: int
+    rate: float = 0.0
+    rate_var: float = 0.0
+    cov: float = 0.0
 
 
 # --- actors, theatres, routes ------------------------------------------------------------------

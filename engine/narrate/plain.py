@@ -28,7 +28,7 @@ import pandas as pd
 
 from engine.core.causal import INJECT, MOVE, RANDOM, LogEntry
 from engine.core.ladder import RUNG_NAMES, TOP_RUNG
-from engine.core.state import in_sentence, possessive, short_name
+from engine.core.state import Belief, in_sentence, possessive, short_name
 from engine.core.variables import VARIABLES, belief_estimate, confidence_label, show
 from engine.moves.catalogue import CATALOGUE, Category, Move, make_move
 from engine.narrate.explain import chain as cause_chain
@@ -45,10 +45,11 @@ GLOSSARY: dict[str, str] = {
                   "Every \"why?\" answer is read from it.",
     "ceasefire": "An agreement to stop fighting. In the model it holds when both sides offer "
                  "one within two turns, until either side attacks again.",
-    "confirmed": "The highest confidence label: the estimate's range is narrow enough to treat "
-                 "it as established.",
+    "confirmed": "The highest confidence label, a promise: the estimate is within 50% of the "
+                 "true number at least 8 times in 10.",
     "confidence": "How sure an actor is about an estimate. The model shows it as unverified, "
-                  "probable or confirmed, from how wide the estimate's range is.",
+                  "probable or confirmed; each label promises how often the estimate is close "
+                  "to the truth, and is given only when the estimate's own range keeps it.",
     "credibility": "How far others believe what an actor says, from 0 (not at all) to 1.",
     "de-escalation": "A move that lowers tension, such as offering talks or a ceasefire. It "
                      "scores a few points below nothing.",
@@ -91,8 +92,8 @@ GLOSSARY: dict[str, str] = {
     "nuclear signalling": "Reminding others of one's nuclear weapons, for example with "
                           "exercises or statements, without using them.",
     "outcome": "A named result the game counts, such as \"escalation reaches rung 14\".",
-    "probable": "The middle confidence label: the estimate is likely right but its range is "
-                "still wide.",
+    "probable": "The middle confidence label, a promise: the estimate is within 50% of the "
+                "true number more often than not (at least 55%).",
     "rung": "One step on the escalation ladder.",
     "sanctions": "Penalties one country puts on another, such as banning trade or freezing "
                  "money, to change its behaviour or weaken it.",
@@ -232,7 +233,6 @@ def _cause_sentence(model, entry: LogEntry, names: dict[str, str], moves: dict) 
 
 def _belief_parts(model, entry: LogEntry, names: dict[str, str]):
     """One (key, subject, before, after, label) per estimate that moved in a beliefs entry."""
-    p = model.state.params
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     holder = "The public" if entry.target == "world" else names.get(entry.target, entry.target)
@@ -244,7 +244,7 @@ def _belief_parts(model, entry: LogEntry, names: dict[str, str]):
         what = "troops abroad" if quantity == "troops_abroad" else quantity.replace("_", " ")
         subject = (f"{possessive(holder)} estimate of {possessive(names.get(about, about))} "
                    f"{what}")
-        label = confidence_label(b1, p["probable_sd"], p["confirmed_sd"])
+        label = confidence_label(b1)
         yield (key, subject, belief_estimate(b0) if b0 is not None else 0.0,
                belief_estimate(b1), label)
 
@@ -637,10 +637,8 @@ def _branches_caption(frame: pd.DataFrame, label: str, as_percent: bool = False)
 def confidence_by_turn(model, about: str) -> list[str]:
     """The public's confidence label about ``about``'s troops abroad, turn by turn.
 
-    Read from the recorded spread (``belief_sd`` rows of the frame) with the model's own
-    thresholds, so it matches what the game showed at each turn.
+    Read from the recorded spread (``belief_sd`` rows of the frame) with the labels' own
+    promises, so it matches what the game showed at each turn.
     """
-    p = model.state.params
     sd = _series(model.frame(), "public", f"belief_sd.{about}.troops_abroad")
-    return ["confirmed" if s <= p["confirmed_sd"] else "probable" if s <= p["probable_sd"]
-            else "unverified" for s in sd if math.isfinite(s)]
+    return [confidence_label(Belief(0.0, s * s, 0)) for s in sd if math.isfinite(s)]

@@ -106,8 +106,7 @@ class Observation:
         belief = self.beliefs.get((about, quantity))
         if belief is None:
             return None
-        p = self._state.params
-        return confidence_label(belief, p["probable_sd"], p["confirmed_sd"])
+        return confidence_label(belief)
 
     def transfers(self) -> tuple:
         """The standing transfers this actor pays or receives (it is party to them, covert or

@@ -1,6 +1,8 @@
 """Intelligence: noisy observation, Bayesian beliefs with a confidence label, disclosure, denial.
 
-Beliefs are Gaussian in x = log(1 + quantity); the watched quantity is troops abroad.
+Beliefs are Gaussian in x = log(1 + quantity); the watched quantity is troops abroad. A belief
+holds the level m (variance v) and the rate r at which it changes per turn (variance w,
+covariance c with the level): a local linear trend (engine/core/beliefs.py).
 Each turn, each observer o looks at each actor t that can send troops abroad:
     concealment c = t.concealment (+0.15 while a denial/concealment effort lasts), q = o.quality
     looks happen with probability P = 1 - exp(-lambda x weeks), a weekly hazard
@@ -8,12 +10,18 @@ Each turn, each observer o looks at each actor t that can send troops abroad:
     observation y = log(1 + troops) + N(0, sigma^2),  sigma = observation_noise x c / q / sqrt(n),
         n = weeks x (1 - exp(-lambda)) / P, the weekly looks a turn with a look holds on
         average (1 in weekly turns): a longer turn fuses them into one sharper observation
-    predict:  v <- v + belief_drift x weeks
-    surprise: if (y - m)^2 > 9 (v + sigma^2), v <- max(v, (y - m)^2)   (a new development)
-    update:   K = v / (v + sigma^2);  m <- m + K (y - m);  v <- (1 - K) v
-Label: sd <= confirmed_sd -> confirmed; sd <= probable_sd -> probable; else unverified.
-sigma is capped at 1.5; a surprise is a 4-sigma innovation (v <- max(v, (y - m)^2 - sigma^2));
-estimates never exceed log(1 + the target's whole force), which is public.
+    surprise: if (y - m)^2 > 16 (v + sigma^2), v <- max(v, (y - m)^2 - sigma^2)
+    update:   s = v + sigma^2;  m <- m + (v / s)(y - m);  r <- r + (c / s)(y - m);
+              v <- (1 - v / s) v;  c <- (1 - v / s) c;  w <- w - c^2 / s
+    predict to the end of the turn (with or without a look), r_max = log(1 + C / (1 + e^m - 1))
+    for the target's whole route capacity C, q_r = r_max^2 / 12:
+              w <- w + q_r (the first time: r = r_max / 2, w = q_r);  r <- clip(r, +-r_max)
+              v <- v + 2c + w + belief_drift x weeks;  c <- c + w;  m <- m + r
+Label: the strongest of CONFIDENCE_PROMISES (engine/core/variables.py) whose promise - the
+estimate within +-50% of the truth with probability 90% (confirmed) or 70% (probable) - the
+belief's own Gaussian keeps; else unverified.
+sigma is capped at 1.5; estimates never exceed log(1 + the target's whole force), which is
+public.
 Disclosure by d about t: d's allies and the public fuse y = m_d with variance
 (v_d + disclosure_noise^2) / credibility_d. Denial by d about t (default: itself): t's
 concealment is raised for 4 turns; the public estimate is pulled down by 0.2 x credibility_d of
@@ -29,9 +37,11 @@ from engine.core.beliefs import (  # the belief algebra, shared with the disclos
     CONCEALMENT_BOOST,
     MAX_SIGMA,
     QUANTITY,
+    capacity_rate,
     ceiling_of,
     fuse,
     label,
+    predict,
 )
 from engine.core.causal import RANDOM, RULE, Cause, Change, Note, note
 from engine.core.numbers import clip, larger, smaller
@@ -65,11 +75,14 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     if weeks != 1:  # the weekly looks of a longer turn, fused
         sigma /= math.sqrt(weeks * (1.0 - math.exp(-hazard)) / p_look)
     look, noise = draws.random(), draws.normal(0.0, sigma)  # always both: a stable stream
-    drift = p["belief_drift"] * weeks  # a weekly variance
-    if look >= p_look:
-        return Belief(old.mean, old.var + drift, old.observations), None
-    new = fuse(old, math.log1p(truth) + noise, sigma * sigma, drift,
-               ceiling_of(target))
+    if look < p_look:
+        new = fuse(old, math.log1p(truth) + noise, sigma * sigma, ceiling_of(target))
+    else:
+        new = old
+    # The belief is about the figure at the end of this turn, when it is recorded and when the
+    # decisions taken on it land: the look sees the figure now, and the turn may change it.
+    new = predict(new, p["belief_drift"] * weeks,  # a weekly variance
+                  capacity_rate(state, target, new), ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
         return new, None
     return new, _report(state, old, new, who, target.id)

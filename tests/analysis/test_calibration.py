@@ -45,7 +45,16 @@ def test_reduced_suite_has_every_target_with_numbers(small_suite):
         assert r.runs >= 12
         assert r.verdict in ("inside", "overlap", "miss", "weak overlap", "too wide"), (
             r.target.name, r.verdict)
+        if r.missing == r.runs:  # the record's event happened in no run: a miss, no numbers
+            assert r.verdict == "miss", r.target.name
+            continue
         assert r.low <= r.median <= r.high, r.target.name
+
+
+def test_an_event_that_never_happens_is_a_miss():
+    target = calibration.target_named("Detection → Western confirmation")
+    assert summarise(target, pd.Series([math.nan] * 5)).verdict == "miss"
+    assert summarise(target, pd.Series([], dtype=float)).verdict == "no data"
 
 
 def test_reduced_suite_page_round_trips(small_suite):
@@ -227,7 +236,7 @@ def test_detection_is_dated_by_the_movement_it_saw():
         rows.append(dict(run=0, turn=turn, actor="north_korea", variable="front",
                          value=500.0 if turn >= 4 else 0.0))
     scenario = SimpleNamespace(clock=SimpleNamespace(days_per_turn=7), parameters={})
-    batch = calibration.Batch("x.yaml", pd.DataFrame({"run": [0], "param.confirmed_sd": [0.3]}),
+    batch = calibration.Batch("x.yaml", pd.DataFrame({"run": [0]}),
                               pd.DataFrame(rows), scenario)
     # detection: day 0 (turn 1 began); confirmation: the look of turn 4, day 21; combat: end of
     # turn 4, day 28

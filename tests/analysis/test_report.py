@@ -367,7 +367,10 @@ def test_markdown_report_names_everything_in_words(nk_batch, tmp_path):
     assert f"**{lever}: options ranked, lowest first**" in text
     assert "| median peak escalation level |" in text
     assert f"| median {VARIABLES['humanitarian_toll'].label} |" in text
-    assert "| P(Public estimate above 30,000) |" in _section(text, "Policy comparison")
+    # an outcome that varies between these runs (the public's estimate now passes 30,000 in
+    # every run, so the comparison leaves that one out)
+    assert "| P(50,000 or more North Korean troops abroad) |" in _section(text,
+                                                                        "Policy comparison")
     assert "| peak escalation level | " in _section(text, "Sensitivity")
     assert "Peak escalation level depends most on " in _section(text, "Summary")
     assert not RAW_IDS.search(text), RAW_IDS.search(text)
@@ -392,7 +395,7 @@ def test_report_of_a_batch_without_labels_uses_ids_with_spaces(nk_batch, tmp_pat
     assert "This report covers 60 runs of the scenario nk_100k (" in text
     assert "| nk 50k abroad | named |" in text
     assert "**By west package (probability and 95% interval)**" in text
-    assert "| P(public confirms surge) |" in text
+    assert "| P(nk 50k abroad) |" in text
     assert "| median peak escalation level |" in text
     assert not RAW_IDS.search(text), RAW_IDS.search(text)
     assert not SCIENTIFIC.search(text)
@@ -410,10 +413,10 @@ def test_charts_title_legends_with_the_lever_label(nk_batch):
     assert '"North Korea"' in strain
     assert '"north_korea"' not in strain
     policy = json.dumps(chart_spec(figures["policy-west-package"].chart))
-    assert "P(Public estimate above 30,000)" in policy
+    assert "P(50,000 or more North Korean troops abroad)" in policy
     assert "median peak escalation level" in policy
     assert "max.world" not in policy
-    assert "public_confirms_surge" not in policy
+    assert "nk_50k_abroad" not in policy
 
 
 @pytest.mark.parametrize(("measure", "d", "low", "high", "text"), [

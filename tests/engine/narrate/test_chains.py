@@ -61,14 +61,14 @@ def test_changes_carry_typed_references(sanctioned):
     lost = _entry(sanctioned, 2, "russia", "lost_trade")
     assert lost.refs == (Ref("var", "world.sanctions"),)
     sanctions = next(e for e in sanctioned.log.for_turn(2) if e.var == "sanctions")
-    assert (sanctions.kind, sanctions.ref) == ("move", "t2.west.10")
+    assert (sanctions.kind, sanctions.ref) == ("move", "t2.west.11")
     frame = sanctioned.log_frame()
     assert "var:russia.lost_trade; var:russia.transfer_relief" in set(
         frame.loc[frame["var"] == "strain", "refs"])
 
 
 def test_what_the_decision_set_off_includes_the_targets_strain(sanctioned):
-    effects = consequences(sanctioned)["t2.west.10"]
+    effects = consequences(sanctioned)["t2.west.11"]
     assert any(line.startswith("turn 3: Russia: economic strain") for line in effects)
     assert any(line.startswith("turn 2: sanctions in force") for line in effects)
 

@@ -377,7 +377,7 @@ def test_confidence_grows_with_observations():
     belief = Belief(0.0, 0.04, 0)
     sd = []
     for _ in range(8):
-        belief = fuse(belief, math.log1p(11_000), 0.35, 0.02)
+        belief = fuse(belief._replace(var=belief.var + 0.02), math.log1p(11_000), 0.35)
         sd.append(math.sqrt(belief.var))
     assert sd[0] > 0.5 > sd[3] > 0.3 > sd[-1]
     assert math.expm1(belief.mean) == pytest.approx(11_000, rel=0.05)
