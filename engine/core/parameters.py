@@ -352,6 +352,14 @@ _TABLE = (
        fit="checked by the intelligence coverage table (docs/reference/validation.md)",
        why_range=("From a figure that changes only by its flow (0) to one that drifts ~14% a "
                  'week besides (0.02, the value before the rate was modelled)')),
+    _p("ally_intel_sharing", 0.5, "share", "assumed", "assumed", 0.0, 1.0,
+       "Allies share what they see: an ally's look at a watched actor counts in an observer's "
+       "belief as a look of its variance divided by this share (1: as the observer's own; 0: "
+       "nothing shared). The US confirmation of 23 October 2024 drew on the NIS's findings "
+       "(calibration §1.1).",
+       row='§1.1 Confirmation timeline: NIS detection, then US and NATO confirmation',
+       fit="checked by 'Detection → Western confirmation' (docs/reference/validation.md)",
+       why_range='From allies who share nothing (0) to full sharing of raw looks (1)'),
     _p("detection_troops", 2000, "troops", "assumed", "assumed", 200, 20000,
        "Size of a force that an observer of quality = concealment spots about two turns in "
        "three; routine looks happen even when nothing is there.",

@@ -66,7 +66,7 @@ MECHANISM_PARAMETERS: dict[str, tuple[str, ...]] = {
                    "horizontal_points", "wider_war_midpoint", "wider_war_slope",
                    "wider_war_per_actor", "draw_in_attacked", "draw_in_alliance",
                    "draw_in_wider_war"),
-    "intelligence": ("observation_noise", "belief_drift",
+    "intelligence": ("observation_noise", "belief_drift", "ally_intel_sharing",
                      "detection_troops", "public_osint_quality", "disclosure_noise",
                      "acknowledgement_noise"),
     "decisions": ("decision_horizon_weeks", "utility_per_gdp_share", "utility_per_index",

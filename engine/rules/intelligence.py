@@ -58,10 +58,12 @@ def watched(state: WorldState) -> list[str]:
     return [a.id for a in state.actors.values() if "expeditionary" in a.capabilities]
 
 
-def _observe(state: WorldState, old: Belief, target, quality: float, who: str, rng):
-    """One observer's look at ``target``: (new belief, the report it makes or None); ``who``
-    is the observer's id, or "public". Each observer's looks at each target are a stream of
-    their own (``look:<who>:<target>``): another observer's looks never shift them."""
+def _look(state: WorldState, target, quality: float, who: str,
+          rng) -> tuple[float, float] | None:
+    """One observer's look at ``target`` this turn: (observation, its variance), or None when
+    it does not look. ``who`` is the observer's id, or "public". Each observer's looks at each
+    target are a stream of their own (``look:<who>:<target>``): another observer's looks
+    never shift them."""
     draws = rng.of(f"look:{who}:{target.id}")
     p = state.params
     conc = clip(target.concealment + (CONCEALMENT_BOOST if target.concealment_boost_turns else 0),
@@ -75,13 +77,19 @@ def _observe(state: WorldState, old: Belief, target, quality: float, who: str, r
     if weeks != 1:  # the weekly looks of a longer turn, fused
         sigma /= math.sqrt(weeks * (1.0 - math.exp(-hazard)) / p_look)
     look, noise = draws.random(), draws.normal(0.0, sigma)  # always both: a stable stream
-    if look < p_look:
-        new = fuse(old, math.log1p(truth) + noise, sigma * sigma, ceiling_of(target))
-    else:
-        new = old
+    return (math.log1p(truth) + noise, sigma * sigma) if look < p_look else None
+
+
+def _observe(state: WorldState, old: Belief, target, looks, who: str):
+    """An observer's belief about ``target`` after this turn's ``looks`` (its own and those its
+    allies share, as (observation, variance)): (new belief, the report it makes or None)."""
+    p = state.params
+    new = old
+    for y, var in looks:
+        new = fuse(new, y, var, ceiling_of(target))
     # The belief is about the figure at the end of this turn, when it is recorded and when the
     # decisions taken on it land: the look sees the figure now, and the turn may change it.
-    new = predict(new, p["belief_drift"] * weeks,  # a weekly variance
+    new = predict(new, p["belief_drift"] * (state.days_per_turn / 7),  # a weekly variance
                   capacity_rate(state, target, new), ceiling_of(target))
     if not state.explain:  # lean runs keep no reports
         return new, None
@@ -134,15 +142,26 @@ def intelligence(state: WorldState, params, rng) -> list[Change]:
     explain = state.explain
     targets = watched(state)
     changes: list[Change] = []
+    # Every observer's own looks first (each from its own stream), then each fuses its own and
+    # those its allies share: an ally's look counts with its variance / ally_intel_sharing.
+    looks = {(o.id, t_id): _look(state, state.actors[t_id], o.intel_quality, o.id, rng)
+             for o in state.actors.values() for t_id in targets if t_id != o.id}
+    sharing = p["ally_intel_sharing"]
     for observer in state.actors.values():
         beliefs = dict(observer.beliefs)
         notes = []
+        allies = sorted(state.alliances.get(observer.id, ())) if sharing > 0 else ()
         for t_id in targets:
             if t_id == observer.id:
                 continue
             target = state.actors[t_id]
+            seen = [looks[(observer.id, t_id)]]
+            for ally in allies:
+                shared = looks.get((ally, t_id))
+                if shared is not None:
+                    seen.append((shared[0], shared[1] / sharing))
             new, report = _observe(state, beliefs[(t_id, QUANTITY)], target,
-                                   observer.intel_quality, observer.id, rng)
+                                   [x for x in seen if x is not None], observer.id)
             beliefs[(t_id, QUANTITY)] = new
             if report is not None:
                 notes.append(report)
@@ -156,8 +175,9 @@ def intelligence(state: WorldState, params, rng) -> list[Change]:
     notes = []
     for t_id in targets:
         target = state.actors[t_id]
+        own = _look(state, target, p["public_osint_quality"], "public", rng)
         new, report = _observe(state, public[(t_id, QUANTITY)], target,
-                               p["public_osint_quality"], "public", rng)
+                               [own] if own is not None else [], "public")
         public[(t_id, QUANTITY)] = new
         if report is not None:
             notes.append(report)
