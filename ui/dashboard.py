@@ -282,7 +282,7 @@ def _param_widget(ex: Exercise, actor: str, spec: ParamSpec, key: str,
     elif spec.kind == "choice":
         options = list(spec.choices)
     else:
-        options = ex.choices(actor, spec.kind)
+        options = ex.choices(actor, spec.kind, spec.name)
     if spec.optional:
         options = [DEFAULT, *options]
     if spec.default is not None and spec.default in options:

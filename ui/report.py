@@ -89,9 +89,11 @@ def after_action_report(ex: Exercise, futures: int = 100) -> str:
     sections = [*([Section(REPLAY_TITLE, [Notice(notice)])] if notice else []), overview,
                 Section("Timeline", [Table(_text(timeline(ex)))])]
     decisions = core.decision_log(ex)
+    humans = any(t == "human" for t in ex.teams.values())
     sections.append(Section("Decisions", [
-        Table(_text(decisions)) if len(decisions) else "No team decisions were recorded "
-        "(the engine played every actor)."]))
+        Table(_text(decisions)) if len(decisions) else
+        "No team decisions were recorded: the human teams submitted no moves on this line."
+        if humans else "No team decisions were recorded (the engine played every actor)."]))
     effects = decision_effects(ex)
     if len(effects):
         sections.append(Section("What each decision set off", [

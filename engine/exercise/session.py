@@ -325,11 +325,21 @@ class Exercise:
         caps = self.model().state.actors[actor].capabilities
         return [spec for spec in CATALOGUE.values() if may_use(spec, caps)]
 
-    def choices(self, actor: str, kind: str) -> list[str]:
-        """Valid values for an actor/theatre/route parameter of ``actor``'s moves."""
+    def choices(self, actor: str, kind: str, param: str = "") -> list[str]:
+        """Valid values for an actor/theatre/route parameter of ``actor``'s moves. Actors come
+        in the order a team most likely means: for a ``recipient``, its allies first; for
+        anything else (a target, the subject of a disclosure), the most hostile first (a review
+        found Ukraine's deep strike aimed at North Korea by default); ties in the scenario's
+        order."""
         state = self.model().state
         if kind == "actor":
-            return [a for a in state.actors if a != actor] or list(state.actors)
+            others = [a for a in state.actors if a != actor]
+            if not others:
+                return list(state.actors)
+            allies = state.alliances.get(actor, frozenset())
+            if param == "recipient":
+                return sorted(others, key=lambda a: a not in allies)
+            return sorted(others, key=lambda a: -state.hostility.get((actor, a), 0.0))
         if kind == "theatre":
             return list(state.theatres)
         if kind == "route":

@@ -84,6 +84,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
     weeks = state.days_per_turn / 7
     last = state.last_orders
     going: dict[tuple[str, str], float] = {}  # (mover, opponent) -> points of repeated moves
+    in_pair: dict[frozenset, list[str]] = {}  # pair -> the moves scored in it (explain only)
     for move in orders:
         spec = CATALOGUE[move.type]
         points = spec.points  # as move_points, without a call per move
@@ -96,6 +97,8 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
         for opponent in move_opponents(state, move):
             key = (move.actor, opponent)
             directed[key] = directed.get(key, 0.0) + weighted
+            if explain:  # which moves made each pair's score, for the "why?"
+                in_pair.setdefault(frozenset(key), []).append(move.id)
             if repeated:
                 going[key] = going.get(key, 0.0) + weighted
             if violent:
@@ -157,7 +160,8 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
         heat_before=state.heat,
         heat=heat, aim=target, drawn=tuple(newly_drawn), horizontal=horizontal,
         held_below=held_below, easing=easing, war_hold=war_hold),
-        tuple(Ref("move", m.id) for m in orders if CATALOGUE[m.type].points)
+        # the moves that made the score: those scored in the most escalated pair
+        tuple(Ref("move", m) for m in dict.fromkeys(in_pair.get(frozenset(pair or ()), ())))
         + reads(*(f"{a}.drawn_in" for a in newly_drawn))) if explain else QUIET
     changes.append(("world", "escalation_score", score, cause))
     changes.append(("world", "heat", heat, cause))

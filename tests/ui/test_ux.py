@@ -281,6 +281,22 @@ def test_report_charts_have_whole_turn_axes(db):
     assert '"values": [0, 1, 2]' in html or '"values":[0,1,2]' in html
 
 
+def test_report_says_why_no_decisions_were_recorded():
+    """A human team that submitted nothing is not 'the engine played every actor' (a review
+    found the header and the Decisions section contradicting each other)."""
+    from ui import report
+
+    played_by_humans = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=2,
+                                      teams={"west": "human"})
+    played_by_humans.adjudicate()
+    html = report.after_action_report(played_by_humans, futures=0)
+    assert "the human teams submitted no moves on this line" in html
+    assert "the engine played every actor" not in html
+    by_engine = Exercise.start(TEXT, DEFAULT.name, seed=4, turns=2)
+    by_engine.adjudicate()
+    assert "the engine played every actor" in report.after_action_report(by_engine, futures=0)
+
+
 # --- 7. the comparison starts from the branch in play -------------------------------------------
 
 

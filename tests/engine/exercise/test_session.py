@@ -136,6 +136,10 @@ def test_move_options_follow_capabilities(ex):
     assert "deploy_troops" not in west
     assert "deploy_troops" in nk
     assert ex.choices("west", "actor") == ["north_korea", "russia", "ukraine"]
+    # the most hostile first for a target (Ukraine strikes Russia unless it chooses otherwise),
+    # allies first for a recipient
+    assert ex.choices("ukraine", "actor", "target") == ["russia", "north_korea", "west"]
+    assert ex.choices("west", "actor", "recipient")[0] == "ukraine"
 
 
 # --- injects -----------------------------------------------------------------------------------

@@ -167,3 +167,15 @@ def test_the_sentence_names_every_reason():
                                                   allies_struck=("blue",), risk=0.4)
     assert text == ("Yellow is drawn into the conflict (25.0% chance this turn: it was struck, "
                     "and its ally Blue was struck, and the risk of a wider war stood at 40%)")
+
+
+def test_the_why_of_the_level_names_the_moves_of_the_most_escalated_pair_only():
+    """Grey's strike on Yellow forms a lesser pair: it is not among the moves the level came
+    from (a review found moves of other pairs listed as its causes)."""
+    model = turn(world(), [("red", "deep_strike", {"target": "blue"}),
+                           ("red", "mobilise", {"troops": 1000}),
+                           ("grey", "deep_strike", {"target": "yellow"})])
+    level = next(e for e in model.log.for_turn(1) if e.var == "escalation_level")
+    movers = {ref.id.split(".")[1] for ref in level.refs if ref.kind == "move"}
+    assert movers == {"red"}
+    assert "between Blue and Red, the most escalated pair" in level.why
