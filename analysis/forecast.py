@@ -133,7 +133,9 @@ def render_forecast(forecast: Forecast, command: str) -> str:
         "",
         f"The forecast period starts on {f.start:%d %B %Y}. Nothing that happened after "
         "2024 was used to set the scenario; this page registers what the model expected so "
-        "that it can be judged against what happened.",
+        "that it can be judged against what happened. An outcome that can happen at any turn "
+        "counts from the game's start, before the forecast period too (the first "
+        "contingent's combat, for one); the quarterly table is the forecast proper.",
         "",
         "## How likely each outcome is",
         "",

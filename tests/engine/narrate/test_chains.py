@@ -118,3 +118,19 @@ def test_a_decisions_parameters_read_as_the_news_shows_them(sanctioned):
     assert "troops 10000" not in text
     assert "troops: 10,000" in text
     assert "route: Tumangang-Khasan bridge and the Trans-Siberian" in text
+
+
+def test_a_state_an_actor_enters_reads_as_a_sentence():
+    """'because the West was drawn into the conflict', not "the West's drawn into the conflict
+    rose no -> yes" (a review found the latter)."""
+    from types import SimpleNamespace
+
+    from engine.narrate.explain import _change_origin
+
+    entry = SimpleNamespace(kind="random", ref="draw_in", target="west", var="drawn_in",
+                            before=False, after=True, turn=50)
+    index = SimpleNamespace(moves={})
+    assert _change_origin(entry, {"west": "The West"}, {}, index) == (
+        "because the West was drawn into the conflict in turn 50 (chance)")
+    assert _change_origin(entry, {"west": "The West"}, {}, index, plain=True) == (
+        "because the West became part of the fighting in turn 50")
