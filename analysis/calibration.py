@@ -142,7 +142,7 @@ def _first_turn(mask: pd.DataFrame) -> pd.Series:
     return first.where(mask.any(axis=1))
 
 
-def _turn_ending_on_or_after(scenario, day: date) -> int:
+def turn_ending_on_or_after(scenario, day: date) -> int:
     """The first turn whose last day is ``day`` or later (turn t ends at start + t x days)."""
     days = (day - scenario.clock.start).days
     return max(1, math.ceil(days / scenario.clock.days_per_turn))
@@ -172,7 +172,7 @@ def nk_contingent_december(batches: list[Batch]) -> pd.Series:
     """North Korean troops abroad (in transit, training or at the front) at the end of the
     first turn ending in December 2024."""
     (b,) = batches
-    turn = _turn_ending_on_or_after(b.scenario, date(2024, 12, 1))
+    turn = turn_ending_on_or_after(b.scenario, date(2024, 12, 1))
     abroad = _wide(b, "north_korea", "in_transit") + _wide(b, "north_korea", "deployed")
     return abroad[turn]
 
@@ -232,7 +232,7 @@ def russian_payroll_usd_m_month(batches: list[Batch]) -> pd.Series:
     """Russia's troop payroll to North Korea in mid-December 2024 (the turn ending on or after
     16 December), USD M per month, as the engine records it (payroll_income)."""
     (b,) = batches
-    turn = _turn_ending_on_or_after(b.scenario, date(2024, 12, 16))
+    turn = turn_ending_on_or_after(b.scenario, date(2024, 12, 16))
     return _wide(b, "north_korea", "payroll_income")[turn] * 1000 / 12  # bn USD a year in
 
 
@@ -244,7 +244,7 @@ WINDOW_END = date(2025, 1, 7)
 def _at_window_end(actor: str, variable: str) -> Callable[[list[Batch]], pd.Series]:
     def metric(batches: list[Batch]) -> pd.Series:
         (b,) = batches
-        return _wide(b, actor, variable)[_turn_ending_on_or_after(b.scenario, WINDOW_END)]
+        return _wide(b, actor, variable)[turn_ending_on_or_after(b.scenario, WINDOW_END)]
     return metric
 
 

@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from analysis.calibration import _turn_ending_on_or_after, _wilson
+from analysis.calibration import turn_ending_on_or_after
+from analysis.probabilities import wilson_interval
 from engine.batch.runner import run_batch
 from engine.scenario.loader import load_scenario
 
@@ -90,13 +91,13 @@ def make_forecast(path, runs: int, seed: int, start: date | None = None,
         raise ForecastError(f"--from {start} is outside the game ({clock.start} to {last})")
     result = run_batch(path, runs=runs, seed=seed, per_turn=True, workers=workers,
                        progress=progress)
-    checkpoints = tuple((day, min(clock.turns, _turn_ending_on_or_after(scenario, day)))
+    checkpoints = tuple((day, min(clock.turns, turn_ending_on_or_after(scenario, day)))
                         for day in quarter_ends(start, last))
     rows, bands = [], []
     done = result.runs
     for outcome in scenario.outcomes:
         hits = done[f"outcome.{outcome.id}"].astype(bool)
-        low, high = _wilson(float(hits.sum()), len(hits))
+        low, high = (float(x) for x in wilson_interval(int(hits.sum()), len(hits), 0.90))
         rows.append((outcome.id, outcome.name, float(hits.mean()), low, high))
         table = metric_table(result.per_turn, outcome.metric)
         for day, turn in checkpoints:

@@ -418,11 +418,11 @@ def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Ind
     if plain:
         who = in_sentence(who)
     subject = f"{possessive(who)} {label}" if who else f"the {label}"
+    source = {"inject": "an inject", "random": "chance"}.get(e.kind, e.ref.replace("_", " "))
     if isinstance(e.after, bool) and who:  # a state an actor enters: "the West was drawn in"
         state_now = label if e.after else f"no longer {label}"
-        source = {"inject": "an inject", "random": "chance"}.get(e.kind, e.ref.replace("_", " "))
-        tail = "" if plain else f" ({source})"
         verb = "became" if plain and e.after else "was"
+        tail = "" if plain else f" ({source})"
         return f"because {in_sentence(who)} {verb} {state_now} in turn {e.turn}{tail}"
     if e.var in ("sanctions", "transfers"):
         change = _standing_change(e.var, e.before, e.after, names) or "changed"
@@ -440,7 +440,6 @@ def _change_origin(e, names: dict[str, str], places: dict[str, str], index: _Ind
         moved = f"{verb} from {old} to {new}" if plain else f"{verb} {old} → {new}"
     if plain:
         return f"because {subject} {moved} in turn {e.turn}"
-    source = {"inject": "an inject", "random": "chance"}.get(e.kind, e.ref.replace("_", " "))
     return f"because {subject} {moved} in turn {e.turn} ({source})"
 
 

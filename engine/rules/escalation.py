@@ -104,7 +104,7 @@ def escalation(state: WorldState, params, rng) -> list[Change]:
             if violent:
                 attacks.setdefault(opponent, []).append(move.id)
         strongest = larger(strongest, points)
-    score, pair = world_score(state, by_actor, pair_scores(directed))
+    score, pair = world_score(pair_scores(directed))
     changes: list[Change] = third_parties(state, p, rng, attacks)
     third = [target for target, _, _, _ in changes]
     newly_drawn = [a for a in state.drawn_in if a not in drawn_before] + third
@@ -250,8 +250,7 @@ def pair_scores(directed: dict[tuple[str, str], float]) -> dict[tuple[str, str],
     return pairs
 
 
-def world_score(state: WorldState, by_actor: dict[str, float],
-                pairs: dict[tuple[str, str], float]) -> tuple[float, tuple[str, str] | None]:
+def world_score(pairs: dict[tuple[str, str], float]) -> tuple[float, tuple[str, str] | None]:
     """The world's score and the pair it comes from: the most escalated pair's (0, and no
     pair, when no move escalates against anyone). Ties go to the first pair in id order, so
     the log names the same pair in every run."""

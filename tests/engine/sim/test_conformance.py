@@ -409,12 +409,18 @@ def diluting(monkeypatch):
     so an actor that cannot move dilutes it (with two actors, the same as the most escalated
     pair's score; with a third, 2/3 of it)."""
     module = sys.modules["engine.rules.escalation"]  # engine.rules.escalation is the rule
-    real = module.world_score
+    real_score, real_opponents = module.world_score, engine.sim.model.escalation_opponents
+    actors = {}
 
-    def averaged(state, by_actor, pairs):
-        score, pair = real(state, by_actor, pairs)
-        return score * 2 / len(state.actors), pair
+    def opponents(world):  # called as each game is set up: how many actors it has
+        actors["n"] = len(world.actors)
+        return real_opponents(world)
 
+    def averaged(pairs):
+        score, pair = real_score(pairs)
+        return score * 2 / actors["n"], pair
+
+    monkeypatch.setattr(engine.sim.model, "escalation_opponents", opponents)
     monkeypatch.setattr(module, "world_score", averaged)
 
 
